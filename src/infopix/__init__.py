@@ -1,0 +1,91 @@
+"""infopix: the information in images, with the tools of statistical physics.
+
+Entropies and honest estimators of them, local and multi-scale information maps,
+fractal and multifractal dimensions, Ising-model dynamics on images.
+
+The public names below are imported lazily (on first use), so ``import infopix`` and
+the ``infopix`` command start quickly.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_LAZY = {
+    # io
+    "read_image": "io",
+    "write_image": "io",
+    "sample_image": "io",
+    "select_channel": "io",
+    # entropy of distributions and of the intensity distribution
+    "IntensityCounts": "entropy",
+    "intensity_counts": "entropy",
+    "intensity_distribution": "entropy",
+    "shannon_entropy": "entropy",
+    "renyi_entropy": "entropy",
+    "tsallis_entropy": "entropy",
+    "intensity_entropy": "entropy",
+    "intensity_expected": "entropy",
+    # estimators
+    "EntropyEstimate": "estimators",
+    "entropy_from_counts": "estimators",
+    "posterior_predictive": "estimators",
+    # local and block maps
+    "mapbox": "local",
+    "mapblocks": "local",
+    "local_entropy": "local",
+    "local_expected": "local",
+    "local_mean": "local",
+    "local_std": "local",
+    "block_entropy_map": "local",
+    "plot_map": "local",
+    # scale
+    "gaussian_blur": "scale",
+    "entropy_vs_scale": "scale",
+    "semigroup_check": "scale",
+    "difference_of_gaussians": "scale",
+    # fractal
+    "FractalFit": "fractal",
+    "box_counting_dimension": "fractal",
+    "dbc_dimension": "fractal",
+    "generalized_dimensions": "fractal",
+    "multifractal_spectrum": "fractal",
+    "information_dimension": "fractal",
+    "information_dimension_of_sample": "fractal",
+    # spatial information
+    "pair_entropy": "spatial",
+    "mutual_information": "spatial",
+    "mutual_information_profile": "spatial",
+    "conditional_entropy": "spatial",
+    "block_entropy": "spatial",
+    "entropy_density": "spatial",
+    "computable_information_density": "spatial",
+    # the report
+    "analyze": "report",
+    "Report": "report",
+}
+
+_SUBMODULES = {
+    "io", "entropy", "estimators", "local", "scale", "fractal", "ising", "spatial",
+    "report", "batch", "cli",
+}
+
+__all__ = sorted(_LAZY) + ["__version__"]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        module = importlib.import_module(f".{_LAZY[name]}", __name__)
+        value = getattr(module, name)
+        globals()[name] = value
+        return value
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'infopix' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY) | _SUBMODULES)

@@ -1,0 +1,87 @@
+"""The ``infopix`` command line (Typer + Rich).
+
+Each family of ideas has its own command module in this package; it registers its
+command on :data:`app` when imported at the bottom of this file. Commands only call the
+public Python API.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from typer.core import TyperGroup
+
+from .. import __version__
+
+
+class _OneLineGroup(TyperGroup):
+    """Click group whose usage errors are one line on stderr (no boxes, no traceback)."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            rv = super().main(
+                args=args, prog_name=prog_name, complete_var=complete_var,
+                standalone_mode=False, **extra,
+            )
+        except typer.Exit as exc:
+            if standalone_mode:
+                sys.exit(exc.exit_code)
+            raise
+        except typer.TyperException as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":  # `infopix` alone: show help
+                exc.show()
+                if standalone_mode:
+                    sys.exit(0)
+                raise
+            msg = " ".join(exc.format_message().split())
+            typer.echo(f"infopix: error: {msg} (see 'infopix --help')", err=True)
+            if standalone_mode:
+                sys.exit(getattr(exc, "exit_code", 2))
+            raise
+        except typer.Abort:
+            typer.echo("infopix: aborted", err=True)
+            if standalone_mode:
+                sys.exit(1)
+            raise
+        if standalone_mode:
+            sys.exit(rv if isinstance(rv, int) else 0)
+        return rv
+
+
+app = typer.Typer(
+    name="infopix",
+    cls=_OneLineGroup,
+    help="Quantify the information in images: entropies with error bars, local and "
+    "multi-scale maps, fractal dimensions, Ising dynamics.\n\n"
+    "Run `infopix analyze` for a report on the bundled sample image.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version_callback(value: bool):
+    if value:
+        typer.echo(f"infopix {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version_callback, is_eager=True, help="Print the version and exit."
+    ),
+):
+    """infopix: the information in images."""
+
+
+def main() -> None:
+    """Entry point of the ``infopix`` console script."""
+    app()
+
+
+# Command modules register themselves on `app` (one import per family).
+from . import entropy as _entropy  # noqa: E402,F401
+from . import analyze as _analyze  # noqa: E402,F401

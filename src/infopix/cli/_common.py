@@ -1,0 +1,103 @@
+"""Pieces every ``infopix`` command shares: one-line errors, image loading, output."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import typer
+from rich.console import Console
+
+#: stdout for results, stderr for progress and errors
+console = Console()
+err_console = Console(stderr=True)
+
+#: Exceptions that mean "the user's input was wrong": one line, exit status 1.
+USER_ERRORS = (ValueError, TypeError, OSError, KeyError, IndexError, ArithmeticError)
+
+
+def fail(message: str, code: int = 1):
+    """Print one line to stderr and exit with ``code`` (never a traceback)."""
+    msg = " ".join(str(message).split())
+    typer.echo(f"infopix: error: {msg}", err=True)
+    raise typer.Exit(code)
+
+
+def one_line_errors(func):
+    """Decorator for command callbacks: user errors become one stderr line + exit 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except KeyboardInterrupt:
+            typer.echo("infopix: interrupted", err=True)
+            raise typer.Exit(130) from None
+        except FileExistsError as exc:
+            fail(str(exc))
+        except FileNotFoundError as exc:
+            fail(str(exc))
+        except USER_ERRORS as exc:
+            fail(str(exc))
+        except MemoryError:
+            fail("out of memory; try a smaller image, --quick, or `infopix batch` with Dask chunks")
+
+    return wrapper
+
+
+def load_image(path: Path | None, *, channel: str = "luminance"):
+    """Read ``path`` (or the bundled sample when None) and return (image, label)."""
+    import infopix
+
+    if path is None:
+        return infopix.sample_image(), "sample image (camera, CC0)"
+    img = infopix.read_image(path)
+    if img.ndim == 3:
+        img = infopix.select_channel(img, parse_channel(channel))
+    return img, str(path)
+
+
+def parse_channel(channel: str):
+    """``'luminance'``, ``'joint'`` or a channel index given as text."""
+    if channel in ("luminance", "joint"):
+        return channel
+    try:
+        return int(channel)
+    except ValueError:
+        raise ValueError(
+            f"`--channel` expects 'luminance', 'joint' or a channel index, got {channel!r}."
+        ) from None
+
+
+def to_jsonable(obj):
+    """Convert NumPy scalars/arrays (and tuples) for ``json.dumps``."""
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [to_jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return to_jsonable(obj.tolist())
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, float) and not np.isfinite(obj):
+        return None if np.isnan(obj) else ("inf" if obj > 0 else "-inf")
+    if isinstance(obj, Path):
+        return str(obj)
+    return obj
+
+
+def write_json(path: Path, data, *, force: bool) -> None:
+    """Write JSON atomically (temporary file + rename); refuse to overwrite without force."""
+    from ..io import atomic_path
+
+    with atomic_path(path, force=force) as tmp:
+        tmp.write_text(json.dumps(to_jsonable(data), indent=2, allow_nan=False) + "\n")
+
+
+def print_json(data) -> None:
+    sys.stdout.write(json.dumps(to_jsonable(data), indent=2, allow_nan=False) + "\n")
