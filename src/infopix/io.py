@@ -82,7 +82,8 @@ def read_image(path, *, channel=None) -> np.ndarray:
         elif ext in _IMAGEIO:
             import imageio.v3 as iio
 
-            arr = iio.imread(p)
+            # Pillow only: imageio's plugin search would try DICOM, FFmpeg, ... on junk
+            arr = iio.imread(p, plugin="pillow", index=0 if ext == ".gif" else None)
         else:
             raise ValueError(f"unknown extension {ext!r}")
     except (ValueError, OSError, SyntaxError, EOFError, KeyError, IndexError) as exc:

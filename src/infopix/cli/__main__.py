@@ -1,0 +1,5 @@
+"""``python -m infopix.cli`` runs the command line."""
+
+from . import main
+
+main()
