@@ -1,0 +1,312 @@
+"""Local maps of images larger than memory, chunk by chunk on Dask.
+
+The local maps of :mod:`infopix.local` (``local_entropy``, ``local_mean``, ``local_std``,
+``local_expected``) accept a :class:`dask.array.Array` and hand it to
+:func:`map_local_dask`, which runs the in-memory map on every chunk grown by an overlap
+of ``radius`` pixels (:func:`dask.array.map_overlap`) and trims the overlap again.
+
+How the edge policy is kept at the true image border, not at chunk borders
+--------------------------------------------------------------------------
+A pixel's window reaches at most ``radius`` pixels away, so a chunk grown by
+``radius`` pixels on every side holds every window of its own pixels, and the pixels of
+the grown margin (whose windows would be cut at the chunk's edge) are trimmed away.
+What happens at the true border depends on the policy:
+
+``'clip'`` and ``'reflect'``
+    Dask's ``boundary='none'``: a chunk at the true border is *not* grown on that side,
+    so the in-memory map, called on the grown chunk, applies its own clip or reflection
+    exactly at the true border (the reflected pixels lie within ``radius`` of the border,
+    inside the grown chunk, because every chunk is made at least ``radius`` wide). This
+    reuses the in-memory definition itself, whatever its reflection convention, instead
+    of imitating it with one of Dask's padding modes.
+``'wrap'``
+    Dask's ``boundary='periodic'``: a chunk at the true border is grown with the pixels of
+    the opposite border, exactly the periodic window.
+
+An axis that is a single chunk (or shorter than ``radius``, where windows wrap or
+reflect more than once) is not grown at all: the in-memory map sees the whole axis and
+its policy is exact along it. The policies are separable (the window is a product of a
+row range and a column range), so axes can be treated independently.
+
+Chunks narrower than ``radius`` are merged with a neighbour (Dask needs an overlap no
+larger than a chunk), so a radius larger than the requested chunk size works.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from . import _validation as v
+
+__all__ = [
+    "EDGE_BOUNDARY",
+    "is_dask_array",
+    "map_local_dask",
+    "read_lazy",
+    "write_zarr",
+    "local_map_to_zarr",
+]
+
+#: Dask ``boundary`` for each edge policy of the local maps (see the module docstring).
+EDGE_BOUNDARY = {"clip": "none", "reflect": "none", "wrap": "periodic"}
+
+
+def is_dask_array(x) -> bool:
+    """True if ``x`` is a :class:`dask.array.Array` (without importing Dask otherwise)."""
+    mod = type(x).__module__
+    if not mod.startswith("dask."):
+        return False
+    import dask.array as da
+
+    return isinstance(x, da.Array)
+
+
+def _grow_chunks(chunks: tuple[int, ...], minimum: int) -> tuple[int, ...]:
+    """Merge neighbouring chunks until every chunk has at least ``minimum`` pixels."""
+    out: list[int] = []
+    acc = 0
+    for c in chunks:
+        acc += c
+        if acc >= minimum:
+            out.append(acc)
+            acc = 0
+    if acc:  # a short tail joins the last chunk (or is the only one)
+        if out:
+            out[-1] += acc
+        else:
+            out.append(acc)
+    return tuple(out)
+
+
+def map_local_dask(func, darr, radius, *, edge="clip", dtype=np.float64, **kw):
+    """Apply an in-memory local map to a Dask array, chunk by chunk.
+
+    Parameters
+    ----------
+    func : callable
+        The in-memory map, called as ``func(block, radius, edge=edge, **kw)`` on NumPy
+        blocks and returning an array of the block's (spatial) shape. It must not itself
+        dispatch to Dask for NumPy input.
+    darr : dask.array.Array, shape (M, N) or (M, N, C)
+        The image; axes 0 and 1 are spatial, any further axis is kept in one chunk.
+    radius : int
+        Window radius r (the window is the (2r+1)² box); the chunks overlap by r.
+    edge : {'clip', 'reflect', 'wrap'}, optional
+        Edge policy, applied at the true image border (see the module docstring).
+    dtype : numpy dtype, optional
+        Dtype of the result (float64 for every local map).
+    **kw
+        Passed to ``func``. They must be the same for every chunk: options derived from
+        the whole image (e.g. the binning range of a float image) have to be resolved by
+        the caller before the call, not per chunk.
+
+    Returns
+    -------
+    out : dask.array.Array, shape (M, N)
+        Lazy; equal on every pixel to ``func(darr.compute(), radius, edge=edge, **kw)``.
+
+    Examples
+    --------
+    >>> import numpy as np, dask.array as da
+    >>> def box_sum(a, r, *, edge):  # a clipped-window sum, the simplest local map
+    ...     p = np.pad(a.astype(float), r)
+    ...     c = p.cumsum(0).cumsum(1)
+    ...     c = np.pad(c, ((1, 0), (1, 0)))
+    ...     k = 2 * r + 1
+    ...     return c[k:, k:] - c[:-k, k:] - c[k:, :-k] + c[:-k, :-k]
+    >>> img = np.arange(30.0).reshape(5, 6)
+    >>> lazy = map_local_dask(box_sum, da.from_array(img, chunks=2), 1, edge="clip")
+    >>> bool(np.array_equal(lazy.compute(), box_sum(img, 1, edge="clip")))
+    True
+    """
+    import dask.array as da
+
+    r = v.check_radius(radius)
+    v.check_choice(edge, tuple(EDGE_BOUNDARY), name="edge")
+    if not isinstance(darr, da.Array):
+        raise TypeError(f"`image` expects a dask.array.Array here, got {type(darr).__name__}.")
+    if darr.ndim not in (2, 3):
+        raise ValueError(
+            f"`image` expects a 2-D (or (M, N, C) colour) array, got a {darr.ndim}-D array "
+            f"of shape {darr.shape}."
+        )
+    if any(np.isnan(c) for cs in darr.chunks for c in cs):
+        raise ValueError(
+            "`image` has unknown chunk sizes; call image.compute_chunk_sizes() first."
+        )
+    # Chunks: at least r pixels along the spatial axes, one chunk along a colour axis.
+    new_chunks = [_grow_chunks(darr.chunks[ax], max(r, 1)) for ax in (0, 1)]
+    if darr.ndim == 3:
+        new_chunks.append((darr.shape[2],))
+    if tuple(new_chunks) != darr.chunks:
+        darr = darr.rechunk(tuple(new_chunks))
+    depth = {}
+    boundary = {}
+    for ax in range(darr.ndim):
+        grown = ax < 2 and len(darr.chunks[ax]) > 1 and r > 0
+        depth[ax] = r if grown else 0
+        boundary[ax] = EDGE_BOUNDARY[edge] if grown else "none"
+
+    def block_map(block):
+        return np.asarray(func(block, r, edge=edge, **kw), dtype=dtype)
+
+    drop = (2,) if darr.ndim == 3 else ()
+    if all(d == 0 for d in depth.values()):
+        return darr.map_blocks(block_map, dtype=dtype, drop_axis=drop or None,
+                               meta=np.empty((0, 0), dtype=dtype))
+    return da.map_overlap(
+        block_map,
+        darr,
+        depth=depth,
+        boundary=boundary,
+        trim=True,
+        allow_rechunk=False,
+        dtype=dtype,
+        meta=np.empty((0, 0), dtype=dtype),
+        **({"drop_axis": drop} if drop else {}),
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Lazy input and chunked output for `infopix localmap BIG.tif --chunks 2048 -o OUT.zarr`
+# --------------------------------------------------------------------------------------
+
+
+def read_lazy(path, *, chunks=2048):
+    """Open a large image lazily as a Dask array, without reading its pixels.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A TIFF (read through tifffile's Zarr store, one tile or strip at a time), a
+        ``.npy`` file (memory-mapped) or a Zarr array (``.zarr`` folder).
+    chunks : int or (int, int), optional
+        Chunk shape of the result in pixels (default 2048 x 2048).
+
+    Returns
+    -------
+    image : dask.array.Array, shape (M, N) or (M, N, C)
+    """
+    import dask.array as da
+
+    p = Path(os.fspath(path))
+    if not p.exists():
+        raise FileNotFoundError(f"`path` {str(p)!r} does not exist.")
+    if isinstance(chunks, (tuple, list)):
+        c = tuple(v.check_positive_int(x, name="chunks") for x in chunks)
+        if len(c) != 2:
+            raise ValueError(f"`chunks` expects an int or a pair of ints, got {chunks!r}.")
+    else:
+        c = (v.check_positive_int(chunks, name="chunks"),) * 2
+    ext = p.suffix.lower()
+    if ext in (".tif", ".tiff"):
+        import tifffile
+        import zarr
+
+        try:
+            store = tifffile.imread(p, aszarr=True)
+            z = zarr.open(store, mode="r")
+        except Exception as exc:  # tifffile raises several types on corrupt files
+            raise ValueError(f"`path` {str(p)!r} is not a readable TIFF: {exc}") from None
+        if isinstance(z, zarr.Group):  # pyramidal TIFF: the full-resolution level
+            z = z[sorted(z.array_keys())[0]]
+        arr = da.from_zarr(z)
+    elif ext == ".npy":
+        arr = da.from_array(np.load(p, mmap_mode="r", allow_pickle=False))
+    elif ext == ".zarr" or p.is_dir():
+        arr = da.from_zarr(str(p))
+    else:
+        raise ValueError(
+            f"`path` {str(p)!r}: lazy reading accepts .tif/.tiff, .npy and .zarr, got {ext!r}; "
+            f"read smaller images in memory with infopix.read_image."
+        )
+    if arr.ndim not in (2, 3):
+        raise ValueError(f"`path` {str(p)!r} holds a {arr.ndim}-D array of shape {arr.shape}; an image is 2-D or (M, N, C).")
+    spatial = c + ((arr.shape[2],) if arr.ndim == 3 else ())
+    return arr.rechunk(spatial)
+
+
+def write_zarr(darr, path, *, force: bool = False) -> None:
+    """Compute a Dask array chunk by chunk into a Zarr array at ``path`` (a folder).
+
+    The array is written beside ``path`` under a temporary name and renamed onto it
+    when complete, so an interrupted run leaves no half-written output; an existing
+    ``path`` is replaced only with ``force``.
+    """
+    import shutil
+    import tempfile
+
+    dest = Path(os.fspath(path))
+    if dest.exists() and not force:
+        raise FileExistsError(
+            f"output {str(dest)!r} exists; pass force=True (CLI: --force) to overwrite it."
+        )
+    parent = dest.parent if str(dest.parent) else Path(".")
+    if not parent.is_dir():
+        raise FileNotFoundError(f"output folder {str(parent)!r} does not exist.")
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".part", dir=parent))
+    try:
+        darr.to_zarr(str(tmp), overwrite=True)
+        if dest.exists():
+            old = dest.with_name(f".{dest.name}.old")
+            os.replace(dest, old)
+            os.replace(tmp, dest)
+            if old.is_dir():
+                shutil.rmtree(old)
+            else:
+                old.unlink()
+        else:
+            os.replace(tmp, dest)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def local_map_to_zarr(path, out, *, radius, measure="entropy", chunks=2048, force=False,
+                      scheduler=None, **kw):
+    """Local map of a large image file, read lazily and written to a chunked Zarr array.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Input TIFF, ``.npy`` or ``.zarr`` (see :func:`read_lazy`).
+    out : str or os.PathLike
+        Output ``.zarr`` folder (float64, same chunks as the input).
+    radius : int
+        Window radius.
+    measure : {'entropy', 'mean', 'std', 'expected'}, optional
+        Which local map: ``infopix.local_<measure>``.
+    chunks : int, optional
+        Chunk size in pixels; memory use grows with chunks² times the number of threads.
+    force : bool, optional
+        Overwrite an existing output.
+    scheduler : str, optional
+        A Dask scheduler for ``dask.compute`` (e.g. ``'threads'``, ``'synchronous'``), or
+        None for the current default (a ``distributed.Client`` if one is active).
+    **kw
+        Options of the local map (``edge``, ``estimator``, ``alpha``, ...).
+
+    Returns
+    -------
+    out : pathlib.Path
+    """
+    import dask
+
+    import infopix
+
+    names = {"entropy": "local_entropy", "mean": "local_mean", "std": "local_std",
+             "expected": "local_expected"}
+    v.check_choice(measure, tuple(names), name="measure")
+    image = read_lazy(path, chunks=chunks)
+    lazy = getattr(infopix, names[measure])(image, radius, **kw)
+    if not is_dask_array(lazy):
+        raise TypeError(f"infopix.{names[measure]} did not return a Dask array for Dask input.")
+    if scheduler is None:
+        write_zarr(lazy, out, force=force)
+    else:
+        with dask.config.set(scheduler=scheduler):
+            write_zarr(lazy, out, force=force)
+    return Path(os.fspath(out))
