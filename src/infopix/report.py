@@ -1,15 +1,38 @@
 """The report of ``infopix analyze``: every family of measures adds one section.
 
-A section is a function ``section(image, params) -> Section`` registered with
-:func:`register_section`; the report runs them in order and writes
-``results.json`` (every number, with units) and ``figures/*.png``.
+The one small interface
+-----------------------
+A section is a function ``builder(image, params) -> Section`` registered with
+:func:`register_section`. ``params`` is the section's own parameter dict: its
+``defaults`` overridden by ``quick`` (for ``quick=True``) and then by the user's
+configuration. Section builders live in :mod:`infopix.report_sections`, one module per
+family, and only call the family's public API. A section whose family module is not in
+this installation is not registered (it is listed in :data:`UNAVAILABLE`); a section
+whose module exists but fails raises: errors are never hidden.
+
+Every number a section reports is a *quantity*, a dict made by :func:`quantity`::
+
+    {"value": 7.05, "unit": "bits", "explain": "one plain sentence", "std": ..., ...}
+
+:class:`Report` collects the sections of one image and writes them as one folder:
+``report.html`` (self-contained: figures embedded as base64 PNG, no network resource),
+``results.json`` (every number, validated by ``infopix/data/results.schema.json``) and
+``figures/*.png``. The folder is assembled beside its destination and renamed into
+place, so an interrupted run leaves no half-written report.
 """
 
 from __future__ import annotations
 
+import base64
+import datetime as _dt
 import hashlib
+import html as _html
+import importlib.util
 import io as _io
+import json
+import math
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -20,7 +43,18 @@ import numpy as np
 
 from . import __version__
 
-__all__ = ["Section", "Report", "analyze", "register_section", "SECTIONS"]
+__all__ = [
+    "Section",
+    "Report",
+    "analyze",
+    "register_section",
+    "quantity",
+    "resolve_params",
+    "write_reports",
+    "SECTIONS",
+    "UNAVAILABLE",
+    "load_config",
+]
 
 
 @dataclass(frozen=True)
@@ -33,79 +67,230 @@ class Section:
         Short identifier, the key of this section in ``results.json``.
     title : str
         Heading shown to a reader.
-    results : dict
-        Numbers (JSON-able), each ideally ``{"value": ..., "unit": ..., "explain": ...}``.
+    results : dict of str to dict
+        Quantities (see :func:`quantity`) by name.
     figures : dict of str to bytes
-        PNG figures by file stem.
+        PNG figures by file stem (written as ``figures/<key>_<stem>.png``).
+    params : dict
+        The parameters the section used.
+    intro : str
+        One or two plain sentences on what the section measures.
+    captions : dict of str to str
+        Figure captions by stem.
     """
 
     key: str
     title: str
     results: dict
     figures: dict = field(default_factory=dict)
+    params: dict = field(default_factory=dict)
+    intro: str = ""
+    captions: dict = field(default_factory=dict)
+
+
+def quantity(value, unit: str, explain: str, **extra) -> dict:
+    """One reported number: value, unit, a one-line plain explanation and extras.
+
+    Extras in use: ``std`` (standard error or posterior std), ``interval`` ((lo, hi)),
+    ``level`` (credible level of ``interval``), ``estimator`` (registry name), ``x`` and
+    ``x_unit`` (abscissa of a series), and any parameter that defines the number.
+    ``None`` extras are dropped.
+    """
+    q = {"value": value, "unit": unit, "explain": explain}
+    q.update({k: v for k, v in extra.items() if v is not None})
+    return q
 
 
 #: Ordered registry of section builders: key -> callable(image, params) -> Section.
+#: Each builder carries ``.defaults``, ``.quick`` and ``.optional`` attributes.
 SECTIONS: dict[str, Callable] = {}
 
+#: Sections whose family module is absent from this installation: key -> reason.
+UNAVAILABLE: dict[str, str] = {}
 
-def register_section(key: str):
-    """Decorator registering a section builder under ``key`` (order of registration)."""
+
+def register_section(key: str, *, requires=(), defaults=None, quick=None, optional=False):
+    """Decorator registering a section builder under ``key`` (in order of registration).
+
+    Parameters
+    ----------
+    key : str
+        Section key (``results.json`` key, figure prefix, configuration table).
+    requires : sequence of str, optional
+        infopix modules the section needs (e.g. ``("local",)``). If one is absent from
+        the installation the section is not registered and :data:`UNAVAILABLE` says why.
+        A module that exists but fails to import or run is *not* skipped.
+    defaults : dict, optional
+        Every parameter the builder reads, with its default (the accepted config keys).
+    quick : dict, optional
+        Overrides applied by ``quick=True`` (``infopix analyze --quick``).
+    optional : bool, optional
+        Run only when asked for (e.g. the Ising demonstration, ``--ising``).
+    """
+    missing = [m for m in requires if importlib.util.find_spec(f"infopix.{m}") is None]
 
     def deco(func):
-        SECTIONS[key] = func
+        func.defaults = dict(defaults or {})
+        func.quick = dict(quick or {})
+        func.optional = bool(optional)
+        if missing:
+            UNAVAILABLE[key] = f"needs infopix.{missing[0]}, not in this installation"
+            SECTIONS.pop(key, None)
+        else:
+            UNAVAILABLE.pop(key, None)
+            SECTIONS[key] = func
         return func
 
     return deco
 
 
-def _figure_png(fig) -> bytes:
-    buf = _io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
-    import matplotlib.pyplot as plt
+def _load_sections() -> None:
+    from . import report_sections  # noqa: F401  (registers the builders)
 
-    plt.close(fig)
+
+def default_sections() -> list[str]:
+    """Keys of the sections run when none are asked for (all but the optional ones)."""
+    _load_sections()
+    return [k for k, f in SECTIONS.items() if not f.optional]
+
+
+def resolve_params(config=None, *, quick: bool = False, sections=None) -> dict:
+    """Each section's effective parameters: defaults < quick < ``config``.
+
+    Raises ``ValueError`` for a section or parameter name that does not exist.
+    """
+    _load_sections()
+    config = {} if config is None else dict(config)
+    known = set(SECTIONS) | set(UNAVAILABLE)
+    bad = sorted(set(config) - known)
+    if bad:
+        raise ValueError(
+            f"`config` has unknown section(s) {bad}; accepted: {sorted(known)}."
+        )
+    keys = list(SECTIONS) if sections is None else list(sections)
+    out = {}
+    for key in keys:
+        builder = SECTIONS[key]
+        user = config.get(key) or {}
+        if not isinstance(user, dict):
+            raise TypeError(
+                f"`config` entry {key!r} expects a table of parameters, got {user!r}."
+            )
+        unknown = sorted(set(user) - set(builder.defaults))
+        if unknown:
+            raise ValueError(
+                f"`config` section {key!r} has unknown parameter(s) {unknown}; accepted: "
+                f"{sorted(builder.defaults)}."
+            )
+        p = dict(builder.defaults)
+        if quick:
+            p.update(builder.quick)
+        p.update(user)
+        out[key] = p
+    return out
+
+
+def load_config(path) -> dict:
+    """Read a ``--config`` file: TOML (``.toml``) or JSON (``.json``), tables by section.
+
+    Example TOML::
+
+        [local]
+        radii = [2, 5]
+        estimator = "miller_madow"
+
+        [scale]
+        sigmas = [0.5, 1, 2, 4, 8]
+    """
+    p = Path(os.fspath(path))
+    if not p.exists():
+        raise FileNotFoundError(f"`config` file {str(p)!r} does not exist.")
+    text = p.read_bytes()
+    ext = p.suffix.lower()
+    try:
+        if ext == ".toml":
+            import tomllib
+
+            data = tomllib.loads(text.decode("utf-8"))
+        elif ext == ".json":
+            data = json.loads(text.decode("utf-8"))
+        else:
+            raise ValueError(f"`config` file {str(p)!r} must end in .toml or .json.")
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"`config` file {str(p)!r} is not valid {ext[1:]}: {exc}") from None
+    except Exception as exc:  # tomllib.TOMLDecodeError
+        if isinstance(exc, ValueError) and "must end in" in str(exc):
+            raise
+        raise ValueError(f"`config` file {str(p)!r} is not valid {ext[1:]}: {exc}") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"`config` file {str(p)!r} must hold a table of sections.")
+    return data
+
+
+# ----------------------------------------------------------------------- figures
+
+
+def new_figure(width: float = 6.0, height: float = 3.4, ncols: int = 1, nrows: int = 1):
+    """A matplotlib figure on the non-interactive Agg canvas (no display needed)."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False)
+    return fig, (axes[0, 0] if nrows * ncols == 1 else axes.ravel())
+
+
+def figure_png(fig, dpi: int = 100) -> bytes:
+    """Render a matplotlib figure to PNG bytes and release it."""
+    buf = _io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    try:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+    except Exception:  # a Figure() not managed by pyplot
+        pass
     return buf.getvalue()
 
 
-@register_section("intensity")
-def _intensity_section(image: np.ndarray, params: dict) -> Section:
-    from .entropy import intensity_counts, intensity_expected, renyi_entropy
+# ----------------------------------------------------------------------- report
 
-    c = intensity_counts(image)
-    p = c.counts / c.total
-    res = {
-        "n_pixels": c.total,
-        "n_outcomes": c.n_outcomes,
-        "occupied_levels": int(np.count_nonzero(c.counts)),
-    }
-    for name, alpha in (("shannon", 1.0), ("hartley", 0.0), ("collision", 2.0), ("min_entropy", np.inf)):
-        res[f"renyi_{name}"] = {
-            "value": renyi_entropy(p, alpha),
-            "unit": "bits",
-            "alpha": alpha,
-            "estimator": "plugin",
-        }
-    for f in ("surprisal", "laurent", "taylor"):
-        res[f"expected_{f}"] = {"value": intensity_expected(f, image), "unit": "bits" if f == "surprisal" else "1"}
 
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 3.2))
-    x = np.arange(c.n_outcomes) + c.offset if c.edges is None else 0.5 * (c.edges[1:] + c.edges[:-1])
-    ax.fill_between(x, p, step="mid", alpha=0.6)
-    ax.set_xlabel("intensity")
-    ax.set_ylabel("probability")
-    ax.set_title(f"Intensity distribution (H = {res['renyi_shannon']['value']:.3f} bits)")
-    return Section("intensity", "Intensity distribution and its entropies", res, {"histogram": _figure_png(fig)})
+def _jsonable(obj):
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return _jsonable(obj.tolist())
+    if isinstance(obj, np.generic):
+        return _jsonable(obj.item())
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None if math.isnan(obj) else ("inf" if obj > 0 else "-inf")
+    if isinstance(obj, Path):
+        return str(obj)
+    return obj
 
 
 @dataclass(frozen=True)
 class Report:
-    """The results of :func:`analyze` on one image."""
+    """The results of :func:`analyze` on one image.
+
+    Attributes
+    ----------
+    source : str
+        Where the image came from (a path, or a label).
+    sha256 : str
+        SHA-256 of the pixel data (C order bytes of the analysed array).
+    shape, dtype
+        Of the analysed array.
+    params : dict
+        Effective parameters by section.
+    sections : tuple of Section
+    file_sha256 : str or None
+        SHA-256 of the input file when the image was read from one.
+    created : str
+        UTC time of the analysis (ISO 8601).
+    """
 
     source: str
     sha256: str
@@ -113,82 +298,279 @@ class Report:
     dtype: str
     params: dict
     sections: tuple
+    file_sha256: str | None = None
+    created: str = ""
+    unavailable: dict = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> Section:
+        for s in self.sections:
+            if s.key == key:
+                return s
+        raise KeyError(f"report has no section {key!r}; it has {[s.key for s in self.sections]}.")
 
     def to_dict(self) -> dict:
-        return {
-            "infopix_version": __version__,
-            "input": {"source": self.source, "sha256": self.sha256, "shape": list(self.shape), "dtype": self.dtype},
-            "parameters": self.params,
-            "sections": {s.key: {"title": s.title, "results": s.results} for s in self.sections},
-        }
+        """Everything in ``results.json`` as plain Python (JSON-able) data."""
+        return _jsonable(
+            {
+                "infopix_version": __version__,
+                "created": self.created,
+                "input": {
+                    "source": self.source,
+                    "sha256": self.sha256,
+                    "file_sha256": self.file_sha256,
+                    "shape": list(self.shape),
+                    "dtype": self.dtype,
+                },
+                "parameters": self.params,
+                "sections": {
+                    s.key: {
+                        "title": s.title,
+                        "results": s.results,
+                        "figures": [f"figures/{s.key}_{stem}.png" for stem in s.figures],
+                    }
+                    for s in self.sections
+                },
+                "unavailable_sections": self.unavailable,
+            }
+        )
 
-    def to_json(self, path, *, force: bool = False) -> Path:
-        """Write ``results.json``-style output atomically to ``path``."""
-        import json
-
-        from .cli._common import to_jsonable
+    def to_json(self, path=None, *, force: bool = False):
+        """The results as JSON text; with ``path``, also written there atomically."""
+        text = json.dumps(self.to_dict(), indent=2, allow_nan=False) + "\n"
+        if path is None:
+            return text
         from .io import atomic_path
 
         path = Path(path)
         with atomic_path(path, force=force) as tmp:
-            tmp.write_text(json.dumps(to_jsonable(self.to_dict()), indent=2, allow_nan=False) + "\n")
+            tmp.write_text(text, encoding="utf-8")
         return path
 
+    def to_html(self, path=None, *, force: bool = False):
+        """The self-contained HTML report; with ``path``, also written there atomically."""
+        from ._report_html import render_document
+
+        text = render_document(self)
+        if path is None:
+            return text
+        from .io import atomic_path
+
+        path = Path(path)
+        with atomic_path(path, force=force) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+        return path
+
+    def _repr_html_(self) -> str:
+        from ._report_html import render_fragment
+
+        return render_fragment(self)
+
+    def _fill(self, folder: Path) -> None:
+        (folder / "figures").mkdir()
+        for s in self.sections:
+            for stem, png in s.figures.items():
+                (folder / "figures" / f"{s.key}_{stem}.png").write_bytes(png)
+        (folder / "results.json").write_text(self.to_json(), encoding="utf-8")
+        (folder / "report.html").write_text(self.to_html(), encoding="utf-8")
+
     def write(self, out, *, force: bool = False) -> list[Path]:
-        """Write ``out/results.json`` and ``out/figures/*.png``, all or nothing.
+        """Write ``out/report.html``, ``out/results.json`` and ``out/figures/*.png``.
 
-        The report is assembled in a temporary folder beside ``out`` and renamed into
-        place; an existing ``out`` is replaced only with ``force``.
+        All or nothing: the folder is assembled beside ``out`` and renamed into place.
+        An existing ``out`` is replaced only with ``force``.
         """
-        out = Path(out)
-        if out.exists() and not force:
-            raise FileExistsError(f"output {str(out)!r} exists; pass --force (force=True) to overwrite it.")
-        parent = out.parent if str(out.parent) else Path(".")
-        if not parent.is_dir():
-            raise FileNotFoundError(f"output folder {str(parent)!r} does not exist.")
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
-        try:
-            (tmp / "figures").mkdir()
-            self.to_json(tmp / "results.json", force=True)
-            for s in self.sections:
-                for stem, png in s.figures.items():
-                    (tmp / "figures" / f"{s.key}_{stem}.png").write_bytes(png)
-            if out.exists():
-                old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=parent))
-                os.replace(out, old / out.name)
+        return write_reports([self], out, force=force)
+
+
+def _stems(reports) -> list[str]:
+    names, seen = [], {}
+    for r in reports:
+        stem = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(r.source).stem) or "image"
+        n = seen.get(stem, 0) + 1
+        seen[stem] = n
+        names.append(stem if n == 1 else f"{stem}-{n}")
+    return names
+
+
+def write_reports(reports, out, *, force: bool = False) -> list[Path]:
+    """Write one report as a folder, or several as one sub-folder each plus ``index.html``.
+
+    One report: ``out/report.html``, ``out/results.json``, ``out/figures/``. Several:
+    ``out/<image stem>/`` for each (stems made unique with ``-2``, ``-3``...) and
+    ``out/index.html`` linking them. The whole of ``out`` is assembled in a temporary
+    folder beside it and renamed into place (atomic on one file system); an existing
+    ``out`` is replaced only with ``force``.
+    """
+    reports = list(reports)
+    if not reports:
+        raise ValueError("`reports` is empty; nothing to write.")
+    out = Path(os.fspath(out))
+    if out.exists() and not force:
+        raise FileExistsError(
+            f"output {str(out)!r} exists; pass --force (force=True) to overwrite it."
+        )
+    if out.exists() and not out.is_dir():
+        raise FileExistsError(f"output {str(out)!r} exists and is not a folder.")
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        raise FileNotFoundError(f"output folder {str(parent)!r} does not exist.")
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.part.", dir=parent))
+    umask = os.umask(0o022)
+    os.umask(umask)
+    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes 0700; a report folder is ordinary
+    try:
+        if len(reports) == 1:
+            reports[0]._fill(tmp)
+        else:
+            from ._report_html import render_index
+
+            stems = _stems(reports)
+            for r, stem in zip(reports, stems):
+                (tmp / stem).mkdir()
+                r._fill(tmp / stem)
+            (tmp / "index.html").write_text(render_index(reports, stems), encoding="utf-8")
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=parent))
+            os.replace(out, old / out.name)
+            try:
                 os.replace(tmp, out)
+            except BaseException:
+                os.replace(old / out.name, out)
+                raise
+            finally:
                 shutil.rmtree(old, ignore_errors=True)
-            else:
-                os.replace(tmp, out)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        return [out / "results.json"] + sorted((out / "figures").glob("*.png"))
+        else:
+            os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if len(reports) == 1:
+        files = [out / "report.html", out / "results.json"]
+        return files + sorted((out / "figures").glob("*.png"))
+    return [out / "index.html"] + [out / s / "report.html" for s in _stems(reports)]
 
 
-def analyze(image, *, source: str = "array", sections=None, **params) -> Report:
-    """Run every registered report section on ``image``.
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def analyze(
+    image,
+    *,
+    source: str | None = None,
+    sections=None,
+    quick: bool = False,
+    config=None,
+    progress=None,
+    **params,
+) -> Report:
+    """Run the report's sections on ``image`` and return a :class:`Report`.
 
     Parameters
     ----------
-    image : (M, N) ndarray
-        A grey image (colour images: reduce first with :func:`infopix.select_channel`).
+    image : (M, N) ndarray or path
+        A grey image, or an image file (colour files are reduced to luminance).
     source : str, optional
-        Where the image came from, recorded in the report.
-    sections : sequence of str, optional
-        Keys of :data:`SECTIONS` to run (default: all).
+        Where the image came from, recorded in the report (default: the path, or
+        ``"array"``).
+    sections : sequence of str or "all", optional
+        Keys of :data:`SECTIONS` to run, in registry order. Default: every section but
+        the optional ones (the Ising demonstration); ``"all"`` includes those.
+    quick : bool, optional
+        Smaller radii, fewer scales and shorter runs (seconds instead of tens of
+        seconds); every number is still computed the same way.
+    config : dict, optional
+        Parameters by section, e.g. ``{"local": {"radii": [2, 5]}}`` (keys:
+        ``infopix analyze --help`` and the README).
+    progress : callable, optional
+        Called as ``progress(key, title)`` before each section runs.
+    **params
+        Same as ``config`` entries, e.g. ``local={"radii": [2]}``.
 
     Returns
     -------
     Report
+        With ``.to_html(path)``, ``.to_json(path)``, ``.write(folder)`` and
+        ``_repr_html_`` for notebooks.
+
+    Examples
+    --------
+    >>> import numpy as np, infopix
+    >>> img = np.arange(64, dtype=np.uint8).reshape(8, 8)
+    >>> r = infopix.analyze(img, sections=["intensity"])
+    >>> r["intensity"].results["shannon"]["value"]        # 64 equally frequent levels
+    6.0
     """
     from . import _validation as v
 
-    arr = v.check_image(image)
-    keys = list(SECTIONS) if sections is None else list(sections)
-    unknown = [k for k in keys if k not in SECTIONS]
-    if unknown:
-        raise ValueError(f"`sections` expects names from {list(SECTIONS)}, got {unknown}.")
-    built = tuple(SECTIONS[k](arr, params) for k in keys)
+    file_sha = None
+    if isinstance(image, (str, os.PathLike)):
+        from .io import read_image, select_channel
+
+        path = Path(os.fspath(image))
+        arr = read_image(path)
+        if arr.ndim == 3:
+            arr = select_channel(arr, "luminance")
+        file_sha = _sha256_file(path)
+        source = str(path) if source is None else source
+    else:
+        arr = image
+    arr = v.check_image(arr)
+    v.check_finite_or_masked(arr, None)
+    source = "array" if source is None else str(source)
+
+    _load_sections()
+    if sections is None:
+        keys = default_sections()
+    elif isinstance(sections, str) and sections == "all":
+        keys = list(SECTIONS)
+    else:
+        asked = [sections] if isinstance(sections, str) else list(sections)
+        bad = [k for k in asked if k not in SECTIONS]
+        if bad:
+            why = "; ".join(f"{k!r}: {UNAVAILABLE[k]}" for k in bad if k in UNAVAILABLE)
+            raise ValueError(
+                f"`sections` expects names from {list(SECTIONS)}, got {bad}"
+                + (f" ({why})" if why else "")
+                + "."
+            )
+        keys = [k for k in SECTIONS if k in asked]
+    merged = dict(config or {})
+    for k, p in params.items():
+        merged[k] = {**merged.get(k, {}), **(p or {})}
+    eff = resolve_params(merged, quick=quick, sections=keys)
+
+    built = []
+    for key in keys:
+        if progress is not None:
+            progress(key, SECTIONS[key].__doc__.strip().splitlines()[0] if SECTIONS[key].__doc__ else key)
+        sec = SECTIONS[key](arr, eff[key])
+        if not isinstance(sec, Section) or sec.key != key:
+            raise TypeError(f"section builder {key!r} must return Section(key={key!r}, ...).")
+        built.append(sec)
     digest = hashlib.sha256(np.ascontiguousarray(arr).tobytes()).hexdigest()
-    return Report(source, digest, tuple(arr.shape), str(arr.dtype), dict(params), built)
+    created = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+    return Report(
+        source=source,
+        sha256=digest,
+        shape=tuple(arr.shape),
+        dtype=str(arr.dtype),
+        params=eff,
+        sections=tuple(built),
+        file_sha256=file_sha,
+        created=created,
+        unavailable=dict(UNAVAILABLE),
+    )
+
+
+def png_data_uri(png: bytes) -> str:
+    """A ``data:image/png;base64,...`` URI (figures are embedded, never linked)."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def escape(text) -> str:
+    return _html.escape(str(text), quote=True)

@@ -1,0 +1,1 @@
+"""Report section placeholder (fractal): written when infopix.fractal lands."""

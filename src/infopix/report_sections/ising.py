@@ -1,0 +1,1 @@
+"""Report section placeholder (ising): written when infopix.ising lands."""

@@ -1,0 +1,1 @@
+"""Report section placeholder (local): written when infopix.local lands."""

@@ -1,0 +1,1 @@
+"""Report section placeholder (scale): written when infopix.scale lands."""

@@ -1,0 +1,1 @@
+"""Report section placeholder (spatial): written when infopix.spatial lands."""
