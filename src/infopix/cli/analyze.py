@@ -1,4 +1,4 @@
-"""``infopix analyze``: the main job, a report on one image."""
+"""``infopix analyze``: the main job, a report a person reads."""
 
 from __future__ import annotations
 
@@ -7,26 +7,102 @@ from pathlib import Path
 import typer
 
 from . import app
-from ._common import console, err_console, load_image, one_line_errors
+from ._common import console, err_console, load_image, one_line_errors, print_json
+
+_HELP = """Analyse IMAGE(s) and write a readable report to --out.
+
+Writes OUT/report.html (one self-contained page: figures embedded, no network, printable), OUT/results.json (every number with its unit, estimator and uncertainty, the infopix version, input checksums and parameters) and OUT/figures/*.png. With no IMAGE, the bundled sample image is analysed.
+
+Several images: one folder per image, OUT/<image stem>/, and OUT/index.html linking them. OUT is written at once (assembled beside it, then renamed): an interrupted run leaves nothing half written, and an existing OUT is replaced only with --force.
+
+--config FILE (TOML or JSON) sets parameters by section; the keys are:
+
+\b
+  \\[intensity] estimators ("all" or a list of names), bins, level
+  \\[scale]     sigmas (pixels), estimator, bins
+  \\[local]     radii (pixels), estimator
+  \\[fractal]   threshold, q (Rényi orders), min_size
+  \\[spatial]   max_distance, block_sizes, estimator
+  \\[ising]     beta, sweeps, seed, size
+
+Example: infopix analyze photo.tif -o report --force --config params.toml
+"""
 
 
-@app.command("analyze")
+@app.command("analyze", help=_HELP)
 @one_line_errors
 def analyze_command(
-    image: Path = typer.Argument(None, help="Image file; the bundled sample image if omitted."),
+    images: list[Path] = typer.Argument(
+        None, help="Image files (PNG, JPEG, TIFF, .npy); the bundled sample image if omitted.",
+        show_default=False,
+    ),
     out: Path = typer.Option(Path("infopix-report"), "--out", "-o", help="Output folder."),
-    force: bool = typer.Option(False, "--force", "-f", help="Overwrite an existing report."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+    force: bool = typer.Option(False, "--force", "-f", help="Replace an existing output folder."),
+    quick: bool = typer.Option(False, "--quick", help="Fewer radii, scales and sweeps: seconds, not tens of seconds."),
+    config: Path = typer.Option(None, "--config", "-c", help="TOML or JSON file of parameters by section (see above)."),
+    radius: list[int] = typer.Option(None, "--radius", "-r", help="Local-map radius in pixels (repeat for several); overrides local.radii in --config."),
+    ising: bool = typer.Option(False, "--ising", help="Add a short Ising-model demonstration seeded by the image."),
+    seed: int = typer.Option(None, "--seed", help="Random seed of the stochastic parts (Ising)."),
+    channel: str = typer.Option("luminance", "--channel", help="Colour images: luminance or a channel index."),
+    as_json: bool = typer.Option(False, "--json", help="Also print results.json to stdout."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display and no summary; errors only."),
 ):
-    """Analyse IMAGE and write a report (results.json and figures) to --out.
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    Example: infopix analyze photo.tif -o report --force
-    """
-    from ..report import analyze
+    from ..report import analyze, default_sections, load_config, resolve_params, write_reports
 
-    img, label = load_image(image)
-    report = analyze(img, source=label)
-    paths = report.write(out, force=force)
+    if channel == "joint":
+        raise ValueError("`--channel` expects 'luminance' or a channel index for a report, got 'joint'.")
+    cfg = load_config(config) if config is not None else {}
+    if radius:
+        cfg.setdefault("local", {})["radii"] = list(radius)
+    if seed is not None:
+        cfg.setdefault("ising", {})["seed"] = seed
+    keys = default_sections() + (["ising"] if ising else [])
+    resolve_params(cfg, quick=quick, sections=keys)  # unknown keys fail before any work
+    if out.exists() and not force:
+        raise FileExistsError(f"output {str(out)!r} exists; pass --force to replace it.")
+
+    from .. import _validation as v
+
+    paths = list(images) if images else [None]
+    loaded = []
+    for p in paths:  # read and check every input first: a bad one fails before any work
+        img, label = load_image(p, channel=channel)
+        v.check_finite_or_masked(v.check_image(img), None)
+        # a file analysed as read (luminance of colour) is passed as a path, so that
+        # the report records the file's SHA-256 too
+        loaded.append((p if p is not None and channel == "luminance" else img, label))
+
+    reports = []
+    progress = Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+        TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
+        console=err_console, transient=True, disable=quiet,
+    )
+    with progress:
+        task = progress.add_task("analysing", total=len(loaded) * len(keys))
+        for item, label in loaded:
+            name = label if len(loaded) == 1 else Path(label).name
+            state = {"started": False}
+
+            def step(key, title, _name=name, _state=state):
+                if _state["started"]:
+                    progress.advance(task)
+                _state["started"] = True
+                progress.update(task, description=f"{_name}: {title}")
+
+            reports.append(
+                analyze(item, source=label, sections=keys, quick=quick, config=cfg, progress=step)
+            )
+            progress.advance(task)
+        progress.update(task, description="writing report")
+        written = write_reports(reports, out, force=force)
+    if as_json:
+        dicts = [r.to_dict() for r in reports]
+        print_json(dicts[0] if len(dicts) == 1 else dicts)
     if not quiet:
-        for p in paths:
-            console.print(f"wrote {p}")
+        main = written[0]
+        err_console.print(f"report: {main}  ({len(reports)} image(s), {len(keys)} sections)")
+        if not as_json:
+            console.print(str(main))
