@@ -1,0 +1,684 @@
+"""Measures over many images, serially or on a Dask cluster, with resumable output.
+
+:func:`run` reads each image, applies the chosen measures (each a thin wrapper around the
+public API, registered in :data:`MEASURES`) and returns one row per image. On a
+``distributed.Client`` the images are spread over the workers; without one they are
+processed in this process, in the same way, so both give the same numbers.
+
+Results file
+------------
+With ``out=``, rows are written as they complete into a Parquet *dataset*: a folder
+(conventionally ``OUT.parquet``) of part files ``part-NNNNNN-XXXXXXXX.parquet``, each
+written atomically, plus ``_infopix_batch.json`` (the measures and columns). Read it with
+``pandas.read_parquet("OUT.parquet")``. After an interruption, ``resume=True`` reads the
+parts, skips every image whose path and SHA-256 checksum are already recorded, and
+computes the rest. Columns:
+
+``path`` (absolute), ``checksum`` (SHA-256 of the file's bytes), ``shape`` (e.g.
+``"512x512"`` or ``"480x640x3"``), ``dtype``, ``status`` (``"ok"`` or ``"error"``),
+``error`` (``"<ExceptionType>: message"``, empty when ok), then one float64 column per
+measure value (NaN where it could not be computed).
+
+An image that cannot be read (not an image, wrong dimensionality, empty file) or on which
+a measure fails gets ``status="error"`` and its message; the batch goes on.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import itertools
+import json
+import math
+import os
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+__all__ = [
+    "Measure",
+    "MEASURES",
+    "available_measures",
+    "expand_inputs",
+    "file_checksum",
+    "process_image",
+    "read_results",
+    "run",
+]
+
+#: Columns every row has, before the measure columns.
+BASE_COLUMNS = ("path", "checksum", "shape", "dtype", "status", "error")
+
+_META_NAME = "_infopix_batch.json"
+_PART_GLOB = "part-*.parquet"
+
+
+# --------------------------------------------------------------------------------------
+# The measure registry
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A named measure of one image, returning named scalar values.
+
+    Attributes
+    ----------
+    name : str
+        The name used in ``measures=`` and ``--measures``.
+    columns : tuple of str
+        The names of the values ``func`` returns (the result columns), fixed in advance
+        so that failed images still fill every column (with NaN).
+    func : callable
+        ``func(image, **options) -> dict`` mapping each column to a float. ``image`` is
+        2-D (colour images are reduced to luminance first). It must be picklable (a
+        module-level function or a ``functools.partial`` of one) to run on Dask workers.
+    requires : str
+        The infopix module the measure calls (``'entropy'``, ``'local'``, ...); the
+        measure is available when that module is importable.
+    description : str
+        One line for ``infopix batch --help``.
+    """
+
+    name: str
+    columns: tuple[str, ...]
+    func: Callable = field(repr=False)
+    requires: str = "entropy"
+    description: str = ""
+
+
+def _entropy_measure(image, *, base=2):
+    import infopix
+
+    return {
+        "entropy": infopix.intensity_entropy(image, base=base),
+        "entropy_miller_madow": infopix.intensity_entropy(image, base=base, estimator="miller_madow"),
+        "renyi2": infopix.intensity_entropy(image, alpha=2, base=base),
+    }
+
+
+def _localmap_measure(image, *, radius=3, edge="clip", estimator="plugin", base=2):
+    import infopix
+
+    m = np.asarray(infopix.local_entropy(image, radius, edge=edge, estimator=estimator, base=base))
+    return {
+        "local_entropy_mean": float(m.mean()),
+        "local_entropy_std": float(m.std()),
+        "local_entropy_min": float(m.min()),
+        "local_entropy_median": float(np.median(m)),
+        "local_entropy_max": float(m.max()),
+    }
+
+
+def _fractal_measure(image):
+    import infopix
+
+    dbc = infopix.dbc_dimension(image)
+    binary = image > np.mean(image) if image.dtype != bool else image
+    out = {"dbc_dimension": float(dbc.dimension), "dbc_dimension_stderr": float(dbc.stderr)}
+    try:
+        box = infopix.box_counting_dimension(binary)
+        out.update(box_dimension=float(box.dimension), box_dimension_stderr=float(box.stderr))
+    except ValueError:  # no foreground above the mean (a constant image)
+        out.update(box_dimension=math.nan, box_dimension_stderr=math.nan)
+    return out
+
+
+def _spatial_measure(image):
+    import infopix
+
+    return {
+        "mutual_information_1": float(_as_value(infopix.mutual_information(image, (0, 1)))),
+        "entropy_density": float(_as_value(infopix.entropy_density(image))),
+    }
+
+
+def _as_value(x):
+    """A number from a float or from a result object with a ``value`` field."""
+    return getattr(x, "value", x)
+
+
+#: name -> :class:`Measure`; the measures :func:`run` and ``infopix batch`` know.
+MEASURES: dict[str, Measure] = {
+    m.name: m
+    for m in (
+        Measure(
+            "entropy",
+            ("entropy", "entropy_miller_madow", "renyi2"),
+            _entropy_measure,
+            "entropy",
+            "intensity entropy in bits: Shannon (plug-in, Miller-Madow) and Renyi-2",
+        ),
+        Measure(
+            "localmap",
+            ("local_entropy_mean", "local_entropy_std", "local_entropy_min",
+             "local_entropy_median", "local_entropy_max"),
+            _localmap_measure,
+            "local",
+            "summary of the local entropy map (radius 3, clipped windows), bits",
+        ),
+        Measure(
+            "fractal",
+            ("dbc_dimension", "dbc_dimension_stderr", "box_dimension", "box_dimension_stderr"),
+            _fractal_measure,
+            "fractal",
+            "grey-level (DBC) dimension, and box-counting dimension of image > mean",
+        ),
+        Measure(
+            "spatial",
+            ("mutual_information_1", "entropy_density"),
+            _spatial_measure,
+            "spatial",
+            "mutual information of horizontal neighbours and block-entropy density, bits",
+        ),
+    )
+}
+
+
+def _module_available(name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(f"infopix.{name}") is not None
+
+
+def available_measures() -> list[str]:
+    """Names of the registered measures whose infopix module is present."""
+    return [n for n, m in MEASURES.items() if _module_available(m.requires)]
+
+
+def _resolve_measures(measures) -> list[Measure]:
+    if measures is None:
+        measures = ["entropy"]
+    if isinstance(measures, (str, Measure)):
+        measures = [measures]
+    out: list[Measure] = []
+    for m in measures:
+        if isinstance(m, Measure):
+            meas = m
+        elif isinstance(m, str):
+            if m not in MEASURES:
+                raise ValueError(
+                    f"`measures` expects names among {', '.join(repr(k) for k in MEASURES)} "
+                    f"(or Measure objects), got {m!r}."
+                )
+            meas = MEASURES[m]
+            if not _module_available(meas.requires):
+                raise ValueError(
+                    f"measure {m!r} needs infopix.{meas.requires}, which is not available in "
+                    f"this installation; available: {', '.join(available_measures())}."
+                )
+        else:
+            raise TypeError(f"`measures` expects names or Measure objects, got {m!r}.")
+        if meas.name in [x.name for x in out]:
+            raise ValueError(f"`measures` lists {meas.name!r} twice.")
+        out.append(meas)
+    if not out:
+        raise ValueError("`measures` is empty; give at least one measure.")
+    cols = [c for m in out for c in m.columns]
+    dup = sorted({c for c in cols if cols.count(c) > 1 or c in BASE_COLUMNS})
+    if dup:
+        raise ValueError(f"`measures` produce clashing column names: {', '.join(dup)}.")
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# Inputs
+# --------------------------------------------------------------------------------------
+
+
+def _readable_suffixes() -> set[str]:
+    from .io import READABLE
+
+    return set(READABLE)
+
+
+def expand_inputs(inputs: Iterable, *, recursive: bool = False) -> list[str]:
+    """Files from a mix of files, folders and glob patterns, as sorted absolute paths.
+
+    A file named explicitly is kept whatever its extension (if it is not an image it is
+    recorded as an error); a folder contributes its files with an image extension
+    (``infopix.io.READABLE``; with ``recursive``, also those of its sub-folders); a glob
+    pattern (``*``, ``?``, ``[``; ``**`` matches sub-folders) contributes the files it
+    matches. Duplicates are removed.
+
+    Raises
+    ------
+    FileNotFoundError
+        If an input is neither an existing file or folder nor a pattern matching a file.
+    """
+    if isinstance(inputs, (str, os.PathLike)):
+        inputs = [inputs]
+    suffixes = _readable_suffixes()
+    found: dict[str, None] = {}
+    for item in inputs:
+        s = os.fspath(item)
+        p = Path(s)
+        if p.is_file():
+            found[str(p.resolve())] = None
+        elif p.is_dir():
+            it = p.rglob("*") if recursive else p.iterdir()
+            for f in sorted(it):
+                if f.is_file() and f.suffix.lower() in suffixes and not f.name.startswith("."):
+                    found[str(f.resolve())] = None
+        elif glob.has_magic(s):
+            matches = [m for m in sorted(glob.glob(s, recursive=True)) if Path(m).is_file()]
+            if not matches:
+                raise FileNotFoundError(f"input pattern {s!r} matches no file.")
+            for m in matches:
+                found[str(Path(m).resolve())] = None
+        else:
+            raise FileNotFoundError(f"input {s!r} is neither a file, a folder nor a matching glob pattern.")
+    return sorted(found)
+
+
+def file_checksum(path) -> str:
+    """SHA-256 of a file's bytes, as 64 hex digits (read in 1 MiB pieces)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for piece in iter(lambda: fh.read(1 << 20), b""):
+            h.update(piece)
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------------------
+# One image (runs on a worker)
+# --------------------------------------------------------------------------------------
+
+
+def _error_text(exc: BaseException) -> str:
+    msg = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
+
+
+def process_image(path, measures, options=None) -> dict:
+    """Read one image and apply the measures; never raises for a bad image.
+
+    Parameters
+    ----------
+    path : str
+        The image file.
+    measures : sequence of str or Measure
+        As in :func:`run`.
+    options : mapping, optional
+        Measure name -> keyword arguments for that measure's function.
+
+    Returns
+    -------
+    row : dict
+        The columns described in the module docstring. A measure that fails leaves NaN
+        in its columns and sets ``status='error'`` with ``"measure <name>: ..."``; the
+        other measures are still computed.
+    """
+    from .io import read_image, select_channel
+
+    ms = _resolve_measures(measures)
+    options = dict(options or {})
+    row: dict = {"path": str(path), "checksum": None, "shape": None, "dtype": None,
+                 "status": "ok", "error": None}
+    for m in ms:
+        row.update(dict.fromkeys(m.columns, math.nan))
+    try:
+        row["checksum"] = file_checksum(path)
+        img = read_image(path)
+        row["shape"] = "x".join(str(n) for n in img.shape)
+        row["dtype"] = str(img.dtype)
+        if img.ndim == 3:
+            img = select_channel(img, "luminance")
+    except Exception as exc:  # an unreadable file is a result, not a crash
+        row["status"] = "error"
+        row["error"] = _error_text(exc)
+        return row
+    errors = []
+    for m in ms:
+        try:
+            values = m.func(img, **options.get(m.name, {}))
+            missing = [c for c in m.columns if c not in values]
+            if missing:
+                raise KeyError(f"measure returned no value for {', '.join(missing)}")
+            for c in m.columns:
+                row[c] = float(values[c])
+        except Exception as exc:
+            errors.append(f"measure {m.name}: {_error_text(exc)}")
+    if errors:
+        row["status"] = "error"
+        row["error"] = "; ".join(errors)
+    return row
+
+
+def _process_group(paths, measures, options, numba_threads):
+    """Worker task: a few images, one row each (threads pinned for the whole task)."""
+    if numba_threads is not None:
+        import numba
+
+        numba.set_num_threads(max(1, min(int(numba_threads), numba.config.NUMBA_NUM_THREADS)))
+    return [process_image(p, measures, options) for p in paths]
+
+
+# --------------------------------------------------------------------------------------
+# The results dataset
+# --------------------------------------------------------------------------------------
+
+
+def _schema(columns: Sequence[str]):
+    import pyarrow as pa
+
+    fields = [pa.field(c, pa.string()) for c in BASE_COLUMNS]
+    fields += [pa.field(c, pa.float64()) for c in columns]
+    return pa.schema(fields)
+
+
+def _to_frame(rows: list[dict], columns: Sequence[str]):
+    import pyarrow as pa
+
+    table = pa.Table.from_pylist(rows, schema=_schema(columns))
+    return table.to_pandas()
+
+
+class _PartWriter:
+    """Writes rows into ``part-NNNNNN-XXXXXXXX.parquet`` files, each atomically."""
+
+    def __init__(self, folder: Path, columns: Sequence[str], *, part_size: int, part_seconds: float):
+        self.folder = folder
+        self.columns = list(columns)
+        self.part_size = part_size
+        self.part_seconds = part_seconds
+        self.buffer: list[dict] = []
+        self.last_flush = time.monotonic()
+        existing = sorted(folder.glob(_PART_GLOB))
+        self.seq = max((int(p.name.split("-")[1]) for p in existing), default=-1) + 1
+
+    def add(self, rows: list[dict]) -> None:
+        self.buffer.extend(rows)
+        if (len(self.buffer) >= self.part_size
+                or time.monotonic() - self.last_flush >= self.part_seconds):
+            self.flush()
+
+    def flush(self) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self.last_flush = time.monotonic()
+        if not self.buffer:
+            return
+        table = pa.Table.from_pylist(self.buffer, schema=_schema(self.columns))
+        name = f"part-{self.seq:06d}-{uuid.uuid4().hex[:8]}.parquet"
+        tmp = self.folder / f".{name}.tmp"
+        pq.write_table(table, tmp)
+        os.replace(tmp, self.folder / name)
+        self.seq += 1
+        self.buffer = []
+
+
+def read_results(out):
+    """Read a results dataset written by :func:`run` into one DataFrame.
+
+    When an image was computed more than once (its file changed between runs), the row
+    of the latest part is kept.
+    """
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = Path(os.fspath(out))
+    if not folder.is_dir():
+        raise FileNotFoundError(f"results {str(folder)!r} is not a results folder written by infopix batch.")
+    columns = _read_meta(folder)["columns"]
+    parts = sorted(folder.glob(_PART_GLOB))
+    if not parts:
+        return _to_frame([], columns)
+    tables = [pq.read_table(p, schema=_schema(columns)) for p in parts]
+    df = pa.concat_tables(tables).to_pandas()
+    df = df.drop_duplicates(subset="path", keep="last").reset_index(drop=True)
+    assert isinstance(df, pd.DataFrame)
+    return df
+
+
+def _read_meta(folder: Path) -> dict:
+    meta = folder / _META_NAME
+    if not meta.is_file():
+        raise ValueError(
+            f"{str(folder)!r} has no {_META_NAME}; it was not written by infopix batch."
+        )
+    return json.loads(meta.read_text())
+
+
+def _prepare_out(out, ms: list[Measure], *, resume: bool, force: bool) -> Path:
+    folder = Path(os.fspath(out))
+    columns = [c for m in ms for c in m.columns]
+    meta = {"format": "infopix-batch/1", "measures": [m.name for m in ms], "columns": columns}
+    if folder.exists():
+        if resume:
+            old = _read_meta(folder) if folder.is_dir() else None
+            if old is None:
+                raise ValueError(f"cannot resume: {str(folder)!r} is a file, not a results folder.")
+            if old["columns"] != columns:
+                raise ValueError(
+                    f"cannot resume {str(folder)!r}: it holds measures {old['measures']}, "
+                    f"this run asks for {meta['measures']}; use the same measures or a new output."
+                )
+            return folder
+        if not force:
+            raise FileExistsError(
+                f"output {str(folder)!r} exists; pass resume=True (CLI: --resume) to complete "
+                f"it, or force=True (CLI: --force) to replace it."
+            )
+        if folder.is_dir():
+            if not (folder / _META_NAME).is_file() and any(folder.iterdir()):
+                raise ValueError(
+                    f"refusing to replace {str(folder)!r}: it is a folder not written by "
+                    f"infopix batch."
+                )
+            for p in folder.glob(_PART_GLOB):
+                p.unlink()
+        else:
+            folder.unlink()
+    parent = folder.parent if str(folder.parent) else Path(".")
+    if not parent.is_dir():
+        raise FileNotFoundError(f"output folder {str(parent)!r} does not exist.")
+    folder.mkdir(exist_ok=True)
+    tmp = folder / f".{_META_NAME}.tmp"
+    tmp.write_text(json.dumps(meta, indent=2) + "\n")
+    os.replace(tmp, folder / _META_NAME)
+    return folder
+
+
+# --------------------------------------------------------------------------------------
+# The batch
+# --------------------------------------------------------------------------------------
+
+
+def _n_workers(client) -> int:
+    try:
+        return max(1, len(client.scheduler_info(n_workers=-1)["workers"]))
+    except TypeError:  # older distributed: no n_workers keyword
+        return max(1, len(client.scheduler_info()["workers"]))
+    except Exception:
+        return 1
+
+
+def run(
+    paths,
+    measures=("entropy",),
+    *,
+    client=None,
+    out=None,
+    resume: bool = False,
+    force: bool = False,
+    options: Mapping[str, Mapping] | None = None,
+    group_size: int | None = None,
+    numba_threads: int | None = None,
+    part_size: int = 32,
+    part_seconds: float = 10.0,
+    progress: Callable | None = None,
+):
+    """Apply measures to many images, serially or on a Dask cluster.
+
+    Parameters
+    ----------
+    paths : str, os.PathLike or iterable of them
+        Image files, folders or glob patterns (see :func:`expand_inputs`).
+    measures : sequence of str or Measure, optional
+        Names from :data:`MEASURES` (``'entropy'``, ``'localmap'``, ``'fractal'``,
+        ``'spatial'``; see :func:`available_measures`) or :class:`Measure` objects.
+    client : distributed.Client, optional
+        Run on this client's cluster. ``None`` (default) runs serially in this process.
+    out : str or os.PathLike, optional
+        Results folder (a Parquet dataset, e.g. ``"results.parquet"``) written in parts
+        as images complete; ``None`` keeps results in memory only.
+    resume : bool, optional
+        Complete an existing ``out``: images whose path and checksum are recorded there
+        are not computed again (their recorded rows are returned).
+    force : bool, optional
+        Replace an existing ``out`` (without ``resume``).
+    options : mapping, optional
+        Measure name -> keyword arguments, e.g. ``{"localmap": {"radius": 5}}``.
+    group_size : int, optional
+        Images per Dask task. Default: about eight tasks per worker, at most 16 images
+        per task, so that scheduling overhead stays small and progress stays smooth.
+    numba_threads : int, optional
+        Threads each task's compiled kernels may use. Default: 1 on a cluster (the
+        parallelism is across images, one task per worker thread) and Numba's default
+        serially.
+    part_size, part_seconds : int, float, optional
+        A part file is written when this many rows are waiting or this many seconds have
+        passed since the last one, and at the end (also after an interruption).
+    progress : callable, optional
+        Called as ``progress(done, total, row)`` after each image's row is recorded
+        (``done`` counts images of this run, skipped ones excluded).
+
+    Returns
+    -------
+    results : pandas.DataFrame
+        One row per input image, in the sorted order of the paths; columns as in the
+        module docstring.
+
+    Raises
+    ------
+    FileExistsError
+        If ``out`` exists and neither ``resume`` nor ``force`` is given.
+    ValueError
+        For unknown measures, or resuming an output written with other measures.
+
+    Examples
+    --------
+    >>> import infopix, infopix.batch, numpy as np, tempfile, os
+    >>> d = tempfile.mkdtemp()
+    >>> infopix.write_image(os.path.join(d, "flat.png"), np.zeros((8, 8), np.uint8))
+    >>> infopix.write_image(os.path.join(d, "two.png"), np.tile([0, 255], (8, 4)).astype(np.uint8))
+    >>> df = infopix.batch.run(d, ["entropy"])
+    >>> df["entropy"].tolist()   # a constant image: 0 bits; two equally frequent levels: 1 bit
+    [0.0, 1.0]
+    """
+    ms = _resolve_measures(measures)
+    columns = [c for m in ms for c in m.columns]
+    options = {k: dict(v) for k, v in (options or {}).items()}
+    unknown = sorted(set(options) - {m.name for m in ms})
+    if unknown:
+        raise ValueError(f"`options` names measures not in `measures`: {', '.join(unknown)}.")
+    files = expand_inputs(paths)
+    if not files:
+        raise ValueError("`paths` selects no image file.")
+    ps = int(part_size)
+    if ps < 1:
+        raise ValueError(f"`part_size` expects an integer >= 1, got {part_size!r}.")
+
+    done_rows: dict[str, dict] = {}
+    writer = None
+    if out is not None:
+        folder = _prepare_out(out, ms, resume=resume, force=force)
+        if resume:
+            previous = read_results(folder)
+            recorded = dict(zip(previous["path"], previous["checksum"]))
+            wanted = set(files)
+            for rec in previous.to_dict("records"):
+                p = rec["path"]
+                if p in wanted and recorded.get(p) and file_checksum(p) == recorded[p]:
+                    done_rows[p] = rec
+        writer = _PartWriter(folder, columns, part_size=ps, part_seconds=part_seconds)
+    elif resume:
+        raise ValueError("`resume` needs `out`, the results folder to complete.")
+
+    todo = [p for p in files if p not in done_rows]
+    new_rows: dict[str, dict] = {}
+    total = len(todo)
+    # Measures go to the workers by name when registered (small, stable pickles).
+    spec = [m.name if MEASURES.get(m.name) is m else m for m in ms]
+
+    def record(rows):
+        for row in rows:
+            new_rows[row["path"]] = row
+        if writer is not None:
+            writer.add(rows)
+        if progress is not None:
+            for row in rows:
+                progress(len(new_rows), total, row)
+
+    try:
+        if client is None:
+            for p in todo:
+                record(_process_group([p], spec, options, numba_threads))
+        else:
+            _run_distributed(client, todo, spec, options, group_size, numba_threads, record)
+    finally:
+        if writer is not None:
+            writer.flush()
+
+    rows = [done_rows.get(p) or new_rows[p] for p in files]
+    df = _to_frame([{c: r.get(c) for c in (*BASE_COLUMNS, *columns)} for r in rows], columns)
+    return df
+
+
+def _run_distributed(client, todo, spec, options, group_size, numba_threads, record):
+    from distributed import as_completed
+
+    if not todo:
+        return
+    nworkers = _n_workers(client)
+    if group_size is None:
+        group_size = max(1, min(16, math.ceil(len(todo) / (8 * nworkers))))
+    else:
+        group_size = int(group_size)
+        if group_size < 1:
+            raise ValueError(f"`group_size` expects an integer >= 1, got {group_size!r}.")
+    threads = 1 if numba_threads is None else numba_threads
+    groups = [todo[i:i + group_size] for i in range(0, len(todo), group_size)]
+    # Bounded submission: a million images must not mean a million futures at once.
+    in_flight = max(4, 4 * nworkers)
+    pending = iter(groups)
+    group_of = {}
+
+    def submit(g):
+        fut = client.submit(_process_group, g, spec, options, threads, pure=False)
+        group_of[fut.key] = g
+        return fut
+
+    futures = [submit(g) for g in itertools.islice(pending, in_flight)]
+    ac = as_completed(futures)
+    try:
+        for fut in ac:
+            g = group_of.pop(fut.key)
+            try:
+                rows = fut.result()
+            except Exception as exc:  # the task itself died (a worker killed, OOM, ...)
+                rows = [_failed_row(p, spec, f"task failed: {_error_text(exc)}") for p in g]
+            fut.release()
+            nxt = next(pending, None)
+            if nxt is not None:
+                ac.add(submit(nxt))
+            record(rows)
+    except BaseException:
+        client.cancel(list(ac.futures))
+        raise
+
+
+def _failed_row(path, spec, message) -> dict:
+    """The row of an image whose task did not return (checksum unknown: retried on resume)."""
+    row = {"path": str(path), "checksum": None, "shape": None, "dtype": None,
+           "status": "error", "error": message}
+    for m in _resolve_measures(spec):
+        row.update(dict.fromkeys(m.columns, math.nan))
+    return row
