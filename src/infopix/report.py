@@ -54,6 +54,8 @@ __all__ = [
     "SECTIONS",
     "UNAVAILABLE",
     "load_config",
+    "results_schema",
+    "default_sections",
 ]
 
 
@@ -565,6 +567,14 @@ def analyze(
         created=created,
         unavailable=dict(UNAVAILABLE),
     )
+
+
+def results_schema() -> dict:
+    """The JSON schema of ``results.json`` (``infopix/data/results.schema.json``)."""
+    from importlib import resources
+
+    text = (resources.files("infopix") / "data" / "results.schema.json").read_text("utf-8")
+    return json.loads(text)
 
 
 def png_data_uri(png: bytes) -> str:
