@@ -1,0 +1,655 @@
+"""Local (sliding-window) and block information maps: notebook §5-§7, SPEC §3.
+
+The r-box at pixel (x, y) is ``B_r(x, y) = [x-r, x+r] x [y-r, y+r]``. Three edge
+policies decide what the box holds near the image's edges (the same definitions are
+used by every function here):
+
+``'clip'`` (default, the notebook's ``box``)
+    The box is cut at the image's edges: ``image[max(0, x-r):x+r+1, max(0, y-r):y+r+1]``.
+    Windows near the edges hold fewer pixels.
+``'reflect'``
+    The image is extended by mirror reflection *including* the edge pixel
+    (``d c b a | a b c d | d c b a``), i.e. ``numpy.pad(image, r, mode='symmetric')``
+    = ``scipy.ndimage`` mode ``'reflect'`` = ``dask.array.map_overlap``
+    ``boundary='reflect'``. For r larger than the image the reflection repeats with
+    period 2M (index ``i -> m = i mod 2M; m if m < M else 2M - 1 - m``). Every window
+    holds (2r+1)^2 pixels, with repeats.
+``'wrap'``
+    Periodic extension, ``numpy.pad(image, r, mode='wrap')`` = ``dask`` boundary
+    ``'periodic'`` (index ``i -> i mod M``), for any r. Every window holds (2r+1)^2
+    pixels; a pixel may appear several times when 2r+1 exceeds the image's size.
+
+Entropy-like maps bin pixel values exactly as :func:`infopix.intensity_counts` does for
+the whole image (one bin per level of integer dtypes: K = 256 for uint8, 65536 for
+uint16, 2 for bool; float images, or any image with ``bins``/``range``: ``bins`` (256)
+equal bins over ``range`` (default: the *whole image's* [min, max])), once, then slide a
+window over the bin codes. So ``local_entropy(img, r)`` equals
+``mapbox(img, r, lambda w: intensity_entropy(w, bins=..., range=(lo, hi)))`` with the
+image's global range (not each window's own range).
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from . import _validation as v
+from ._kernels import local as _k
+
+__all__ = [
+    "EDGES",
+    "mapbox",
+    "mapblocks",
+    "local_entropy",
+    "local_expected",
+    "local_mean",
+    "local_std",
+    "block_entropy_map",
+    "plot_map",
+]
+
+#: Accepted edge policies (see the module docstring for their exact definitions).
+EDGES = ("clip", "reflect", "wrap")
+
+#: numpy.pad mode (and dask.array.map_overlap boundary) equal to each padded policy.
+NUMPY_PAD_MODE = {"reflect": "symmetric", "wrap": "wrap"}
+DASK_BOUNDARY = {"reflect": "reflect", "wrap": "periodic"}
+
+
+# --------------------------------------------------------------------------- helpers
+def _radii(radius) -> tuple[list[int], bool]:
+    """(list of radii, whether a sequence was given)."""
+    if isinstance(radius, np.ndarray) and radius.ndim == 0:
+        radius = radius.item()
+    if isinstance(radius, (Sequence, np.ndarray)) and not isinstance(radius, (str, bytes)):
+        rs = list(np.asarray(radius).ravel().tolist()) if isinstance(radius, np.ndarray) else list(radius)
+        if not rs:
+            raise ValueError("`radius` expects a non-negative integer or a non-empty sequence of them, got an empty sequence.")
+        return [v.check_radius(r) for r in rs], True
+    return [v.check_radius(radius)], False
+
+
+def _image2d(image) -> np.ndarray:
+    arr = v.check_image(image)
+    v.check_finite_or_masked(arr, None)
+    return arr
+
+
+def _pad(arr: np.ndarray, r: int, edge: str, fill) -> np.ndarray:
+    """Pad by r on every side: ``fill`` (clip) or numpy's symmetric / wrap modes."""
+    if edge == "clip":
+        out = np.full((arr.shape[0] + 2 * r, arr.shape[1] + 2 * r), fill, dtype=arr.dtype)
+        out[r : r + arr.shape[0], r : r + arr.shape[1]] = arr
+        return out
+    return np.pad(arr, r, mode=NUMPY_PAD_MODE[edge])
+
+
+def _nstrips(m: int) -> int:
+    import numba
+
+    return max(1, min(m, 4 * numba.get_num_threads()))
+
+
+def _stack(maps: list[np.ndarray], many: bool) -> np.ndarray:
+    return np.stack(maps) if many else maps[0]
+
+
+# -------------------------------------------------------------------- generic maps
+def mapbox(image, radius, f: Callable, *, edge: str = "clip") -> np.ndarray:
+    """Apply ``f`` to the r-box around every pixel: the generic (slow) local map.
+
+    The notebook's ``mapbox(r, f, a)`` (§6), with the image first. ``f`` is called once
+    per pixel, in Python: this is the reference the fast maps are tested against.
+
+    Parameters
+    ----------
+    image : (M, N) ndarray
+        Bool, integer or float image (no NaN or inf).
+    radius : int or sequence of int
+        Window radius r >= 0 (the window is the (2r+1) x (2r+1) box). A sequence gives
+        one map per radius (the notebook's ``mapboxes``), stacked.
+    f : callable
+        ``f(window) -> float`` where ``window`` is a 2-D array of the image's dtype.
+    edge : {'clip', 'reflect', 'wrap'}, optional
+        Edge policy (module docstring): ``'clip'`` is the notebook's ``box``;
+        ``'reflect'`` pads like ``numpy.pad(mode='symmetric')``; ``'wrap'`` is periodic.
+
+    Returns
+    -------
+    out : (M, N) ndarray of float64, or (len(radius), M, N) for a sequence of radii
+
+    Examples
+    --------
+    >>> import numpy as np, infopix
+    >>> img = np.arange(6).reshape(2, 3)
+    >>> infopix.mapbox(img, 1, np.max)
+    array([[4., 5., 5.],
+           [4., 5., 5.]])
+    >>> infopix.mapbox(img, [0, 1], np.size, edge="wrap")[:, 0, 0]
+    array([1., 9.])
+    """
+    arr = v.check_image(image)
+    rs, many = _radii(radius)
+    v.check_choice(edge, EDGES, name="edge")
+    if not callable(f):
+        raise TypeError(f"`f` expects a callable f(window) -> float, got {f!r}.")
+    m, n = arr.shape
+    maps = []
+    for r in rs:
+        out = np.empty((m, n), dtype=np.float64)
+        if edge == "clip":
+            for i, j in np.ndindex(m, n):
+                out[i, j] = _scalar(f(arr[max(0, i - r) : i + r + 1, max(0, j - r) : j + r + 1]))
+        else:
+            p = np.pad(arr, r, mode=NUMPY_PAD_MODE[edge])
+            w = 2 * r + 1
+            for i, j in np.ndindex(m, n):
+                out[i, j] = _scalar(f(p[i : i + w, j : j + w]))
+        maps.append(out)
+    return _stack(maps, many)
+
+
+def _scalar(x) -> float:
+    a = np.asarray(x)
+    if a.size != 1:
+        raise ValueError(f"`f` must return one number per window, got an array of shape {a.shape}.")
+    return float(a.reshape(()))
+
+
+def _split_edges(length: int, parts: int) -> np.ndarray:
+    """Start/stop indices of ``np.array_split(range(length), parts)`` (parts + 1 of them)."""
+    q, rem = divmod(length, parts)
+    sizes = np.full(parts, q, dtype=np.int64)
+    sizes[:rem] += 1
+    return np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+
+
+def _check_blocks(arr: np.ndarray, h, w) -> tuple[int, int]:
+    hh = v.check_positive_int(h, name="h")
+    ww = v.check_positive_int(w, name="w")
+    if hh > arr.shape[0] or ww > arr.shape[1]:
+        raise ValueError(
+            f"`h` x `w` blocks ({hh} x {ww}) do not fit an image of shape {arr.shape}: "
+            f"every block needs at least one pixel (h <= {arr.shape[0]}, w <= {arr.shape[1]})."
+        )
+    return hh, ww
+
+
+def mapblocks(image, h, w, f: Callable) -> np.ndarray:
+    """Apply ``f`` to each of h x w disjoint blocks: the notebook's ``mapblocks`` (§6).
+
+    The image is cut into ``h`` rows of blocks by ``np.array_split`` along axis 0, and
+    each row into ``w`` blocks along axis 1; block sizes differ by at most one pixel
+    (the first ``M % h`` block rows are one pixel taller, likewise for columns).
+
+    Parameters
+    ----------
+    image : (M, N) ndarray
+    h, w : int
+        Numbers of blocks down and across, ``1 <= h <= M``, ``1 <= w <= N`` (so no block
+        is empty).
+    f : callable
+        ``f(block) -> float``.
+
+    Returns
+    -------
+    out : (h, w) ndarray of float64
+
+    Examples
+    --------
+    >>> import numpy as np, infopix
+    >>> infopix.mapblocks(np.arange(20).reshape(4, 5), 2, 2, np.size)
+    array([[6., 4.],
+           [6., 4.]])
+    """
+    arr = v.check_image(image)
+    hh, ww = _check_blocks(arr, h, w)
+    if not callable(f):
+        raise TypeError(f"`f` expects a callable f(block) -> float, got {f!r}.")
+    return np.array(
+        [[_scalar(f(y)) for y in np.array_split(x, ww, axis=1)] for x in np.array_split(arr, hh)],
+        dtype=np.float64,
+    ).reshape(hh, ww)
+
+
+# ------------------------------------------------------------------- bin codes
+def _codes(arr: np.ndarray, bins, range_) -> tuple[np.ndarray, int]:
+    """Integer bin codes (int32, in [0, K)) and K, binning as ``intensity_counts``."""
+    from .entropy import _int_span, _resolve_bins
+
+    if bins is None and range_ is None and arr.dtype.kind in "biu":
+        offset, nbins = _int_span(arr)
+        src = arr.view(np.uint8) if arr.dtype == bool else arr
+        return (src.astype(np.int64) - offset).astype(np.int32), int(nbins)
+    nbins, (lo, hi) = _resolve_bins(arr, bins, range_)
+    vals = arr.astype(np.float64, copy=False)
+    outside = int(np.count_nonzero((vals < lo) | (vals > hi)))
+    if outside:
+        raise ValueError(
+            f"`range` ({lo:g}, {hi:g}) excludes {outside} pixel value(s); widen `range`."
+        )
+    # np.histogram's bins: edges[i] <= x < edges[i+1], the last bin closed
+    edges = np.linspace(lo, hi, nbins + 1)
+    codes = np.searchsorted(edges, vals, side="right") - 1
+    np.minimum(codes, nbins - 1, out=codes)
+    return codes.astype(np.int32), int(nbins)
+
+
+def _no_table():
+    return np.zeros(1), np.zeros(1, dtype=np.int64)
+
+
+def _run_histogram_map(codes, rs, edge, K, measure, code=-1, a=1.0, table_f=None, scale_out=1.0):
+    maps = []
+    for r in rs:
+        w = 2 * r + 1
+        wmax = w * w
+        T, scale = _k.fixed_point_clogc(wmax)
+        padded = np.ascontiguousarray(_pad(codes, r, edge, np.int32(-1)))
+        if table_f is not None:
+            table, offsets = _expectation_table(table_f, _window_sizes(codes.shape, r, edge))
+        else:
+            table, offsets = _no_table()
+        profile = measure in (_k.RENYI, _k.ESTIMATOR, _k.TABLE)
+        out = np.empty(codes.shape, dtype=np.float64)
+        _k._histogram_map(
+            padded, r, K, measure, code, float(a), T, 1.0 / scale, table, offsets, profile,
+            _nstrips(codes.shape[0]), out,
+        )
+        if scale_out != 1.0:
+            out /= scale_out
+        maps.append(out + 0.0)
+    return maps
+
+
+def _window_sizes(shape, r: int, edge: str) -> np.ndarray:
+    """The distinct numbers of pixels a window holds, for the given policy."""
+    if edge != "clip":
+        return np.array([(2 * r + 1) ** 2])
+    sizes = []
+    for length in shape:
+        i = np.arange(length)
+        sizes.append(np.unique(np.minimum(i + r, length - 1) - np.maximum(i - r, 0) + 1))
+    return np.unique(np.multiply.outer(sizes[0], sizes[1]))
+
+
+_TABLE_LIMIT = 50_000_000
+
+
+def _expectation_table(f: Callable, ns: np.ndarray):
+    """Ragged table of ``(c/n) f(c/n)`` for c = 0..n, for each window size n in ``ns``."""
+    from .entropy import _apply_f
+
+    total = int(np.sum(ns + 1))
+    if total > _TABLE_LIMIT:
+        raise ValueError(
+            f"a callable `f` needs a table of {total} values of f(p) for this radius; use "
+            f"f='surprisal'|'laurent'|'taylor' or infopix.mapbox for such large windows."
+        )
+    offsets = np.full(int(ns.max()) + 1, -1, dtype=np.int64)
+    table = np.zeros(total)
+    pos = 0
+    for n in ns.tolist():
+        offsets[n] = pos
+        p = np.arange(1, n + 1) / n
+        table[pos + 1 : pos + n + 1] = p * _apply_f(f, p)
+        pos += n + 1
+    return table, offsets
+
+
+def _entropy_measure(alpha, estimator, options) -> tuple[int, int, float]:
+    """(measure, code, a) for the kernel."""
+    a = v.check_alpha(alpha)
+    if estimator == "plugin" and not options:
+        return (_k.SHANNON, -1, 1.0) if a == 1 else (_k.RENYI, 0, a)
+    from .estimators import resolve_estimator
+
+    est = resolve_estimator(estimator)
+    if a != 1:
+        raise ValueError(
+            f"`alpha` other than 1 is only available with estimator='plugin', got "
+            f"alpha={alpha!r} with estimator={estimator!r}."
+        )
+    if est.code is None:
+        raise ValueError(
+            f"estimator {est.name!r} has no compiled count-profile form, so it has no fast "
+            f"local map; use infopix.mapbox(image, r, lambda w: infopix.entropy_from_counts("
+            f"infopix.intensity_counts(w).counts, estimator={est.name!r}).value)."
+        )
+    unknown = set(options) - set(est.options)
+    if unknown:
+        raise TypeError(
+            f"estimator {est.name!r} takes no option(s) {sorted(unknown)}; it accepts "
+            f"{list(est.options) or 'none'}."
+        )
+    if len(options) > 1:
+        raise ValueError(
+            f"local maps pass one scalar option to the compiled estimator, got {sorted(options)}."
+        )
+    param = float(next(iter(options.values()))) if options else _default_option(est)
+    return _k.ESTIMATOR, int(est.code), param
+
+
+def _default_option(est) -> float:
+    """The estimator's default scalar parameter (from its function signature), or 0."""
+    import inspect
+
+    if not est.options:
+        return 0.0
+    sig = inspect.signature(est.func)
+    p = sig.parameters.get(est.options[0])
+    if p is not None and isinstance(p.default, numbers.Real):
+        return float(p.default)
+    return 0.0
+
+
+# ------------------------------------------------------------------- fast maps
+def local_entropy(
+    image, radius, *, alpha=1, base=2, estimator="plugin", edge="clip", bins=None, range=None, **options
+) -> np.ndarray:
+    """Entropy of the intensity distribution in the r-box around every pixel.
+
+    Equals ``mapbox(image, radius, lambda w: intensity_entropy(w, alpha=alpha,
+    base=base, estimator=estimator, bins=..., range=...), edge=edge)`` (to ~1e-15, see
+    Notes), computed by a compiled moving histogram.
+
+    Parameters
+    ----------
+    image : (M, N) ndarray
+        Bool, integer (any bit depth) or float image; no NaN or inf.
+    radius : int or sequence of int
+        Window radius r (window (2r+1)^2); a sequence gives stacked maps.
+    alpha : float, optional
+        Rényi order (1: Shannon, 0: Hartley, 2: collision, ``np.inf``: min-entropy, any
+        other order >= 0). Orders other than 1 need ``estimator='plugin'``.
+    base : float, optional
+        Logarithm base: 2 (bits, default), ``np.e`` (nats).
+    estimator : str, optional
+        ``'plugin'`` or any name of :data:`infopix.estimators.ESTIMATORS` that has a
+        compiled count-profile form (``code``). K, the number of possible outcomes, is
+        the number of bins (256 for uint8, 65536 for uint16, 2 for bool, ``bins``).
+    edge : {'clip', 'reflect', 'wrap'}, optional
+        Edge policy; see the module docstring.
+    bins : int, optional
+        Number of bins for float images (default 256) or to bin integer images.
+    range : (float, float), optional
+        Binning range, default the whole image's [min, max] (for float images).
+    **options
+        One scalar estimator option (e.g. a pseudocount concentration), passed to the
+        compiled estimator as its parameter ``a``.
+
+    Returns
+    -------
+    H : (M, N) ndarray of float64, or (len(radius), M, N)
+
+    Raises
+    ------
+    ValueError
+        Bad radius, edge, alpha or base; NaN pixels; an estimator without a compiled
+        form.
+    TypeError
+        Complex or non-numeric images; unknown estimator options.
+
+    Notes
+    -----
+    Kernel: :func:`infopix._kernels.local._histogram_map` (one moving histogram per
+    row strip, ``prange`` over strips, serpentine walk). Each step updates 2(2r+1)
+    counts, the count profile ``nk`` and a running sum ``sum_c c log c`` kept in exact
+    integer fixed point (so no rounding drift along the walk and results identical for
+    any number of threads). Plug-in Shannon per window is ``log n - (sum c log c) / n``:
+    the cost per pixel is O(r) and independent of K, so sparse uint16 windows are as
+    cheap as uint8 ones. Rényi orders 0, 2, inf are O(1) per window; other orders and
+    the estimators call :func:`infopix._kernels.estimators.profile_entropy` (O(n)).
+    A constant window has entropy exactly 0.
+
+    Examples
+    --------
+    >>> import numpy as np, infopix
+    >>> img = np.array([[0, 1, 2, 3]] * 4, dtype=np.uint8)
+    >>> H = infopix.local_entropy(img, 1, edge="wrap")   # 3 levels, 3 pixels each
+    >>> bool(np.allclose(H, np.log2(3)))
+    True
+    >>> float(infopix.local_entropy(np.zeros((5, 5), np.uint8), 2).max())
+    0.0
+    """
+    arr = _image2d(image)
+    rs, many = _radii(radius)
+    v.check_choice(edge, EDGES, name="edge")
+    b = v.check_base(base)
+    measure, code, a = _entropy_measure(alpha, estimator, options)
+    codes, K = _codes(arr, bins, range)
+    maps = _run_histogram_map(codes, rs, edge, K, measure, code, a, scale_out=float(np.log(b)))
+    return _stack(maps, many)
+
+
+def local_expected(image, radius, f, *, base=2, edge="clip", bins=None, range=None) -> np.ndarray:
+    """Local map of the notebook's expected f: ``sum_v p_v f(p_v)`` in each r-box.
+
+    The windowed :func:`infopix.intensity_expected` (notebook §7.3).
+
+    Parameters
+    ----------
+    image : (M, N) ndarray
+    radius : int or sequence of int
+    f : {'surprisal', 'laurent', 'taylor'} or callable
+        ``'surprisal'`` (-log p, in units of ``base``: the Shannon entropy),
+        ``'laurent'`` (-1 + 1/p: occupied levels - 1), ``'taylor'`` (-(1 + p):
+        ``-(1 + sum p^2)``), or a callable of probabilities (vectorised or scalar),
+        evaluated once on a table of every possible p = c/n (c <= n, n a window size),
+        not per pixel.
+    base : float, optional
+        Logarithm base for ``'surprisal'``.
+    edge, bins, range
+        As in :func:`local_entropy`.
+
+    Returns
+    -------
+    E : (M, N) ndarray of float64, or (len(radius), M, N)
+
+    Notes
+    -----
+    Kernel: :func:`infopix._kernels.local._histogram_map`. Bins with p = 0 contribute
+    0 (the notebook's ``if p > 0 else 0``).
+
+    Examples
+    --------
+    >>> import numpy as np, infopix
+    >>> img = np.array([[0, 1], [2, 2]], dtype=np.uint8)
+    >>> infopix.local_expected(img, 1, "laurent")   # 3 levels everywhere
+    array([[2., 2.],
+           [2., 2.]])
+    >>> infopix.local_expected(img, 1, "taylor")[0, 0]   # -(1 + 1/16 + 1/16 + 4/16)
+    np.float64(-1.375)
+    """
+    arr = _image2d(image)
+    rs, many = _radii(radius)
+    v.check_choice(edge, EDGES, name="edge")
+    b = v.check_base(base)
+    codes, K = _codes(arr, bins, range)
+    if isinstance(f, str):
+        v.check_choice(f, ("surprisal", "laurent", "taylor"), name="f")
+        if f == "surprisal":
+            maps = _run_histogram_map(codes, rs, edge, K, _k.SHANNON, scale_out=float(np.log(b)))
+        else:
+            maps = _run_histogram_map(codes, rs, edge, K, _k.LAURENT if f == "laurent" else _k.TAYLOR)
+    elif callable(f):
+        maps = _run_histogram_map(codes, rs, edge, K, _k.TABLE, table_f=f)
+    else:
+        raise TypeError(f"`f` expects 'surprisal', 'laurent', 'taylor' or a callable, got {f!r}.")
+    return _stack(maps, many)
+
+
+def _moments(image, radius, edge):
+    arr = _image2d(image)
+    rs, many = _radii(radius)
+    v.check_choice(edge, EDGES, name="edge")
+    vals0 = arr.astype(np.float64)
+    means, stds = [], []
+    for r in rs:
+        vals = np.ascontiguousarray(_pad(vals0, r, edge, 0.0))
+        wts = np.ascontiguousarray(_pad(np.ones(arr.shape, dtype=np.int64), r, edge, 0))
+        mean = np.empty(arr.shape)
+        std = np.empty(arr.shape)
+        _k._box_moments(vals, wts, r, _nstrips(arr.shape[0]), mean, std)
+        means.append(mean + 0.0)
+        stds.append(std)
+    return _stack(means, many), _stack(stds, many)
+
+
+def local_mean(image, radius, *, edge="clip") -> np.ndarray:
+    """Mean of the pixel values in the r-box around every pixel.
+
+    Equals ``mapbox(image, radius, np.mean, edge=edge)`` (to ~1e-15 relative).
+
+    Parameters
+    ----------
+    image : (M, N) ndarray
+    radius : int or sequence of int
+    edge : {'clip', 'reflect', 'wrap'}, optional
+
+    Returns
+    -------
+    mean : (M, N) ndarray of float64, or (len(radius), M, N)
+
+    Notes
+    -----
+    Kernel: :func:`infopix._kernels.local._box_moments`: sliding column and row sums in
+    double-double arithmetic, O(1) per pixel for any r. Window sums of integer images
+    (up to 2**106) are exact, so the only rounding is the final division; float images
+    get sums with ~1e-32 relative error.
+
+    Examples
+    --------
+    >>> import numpy as np, infopix
+    >>> infopix.local_mean(np.array([[0, 2], [4, 6]]), 1)
+    array([[3., 3.],
+           [3., 3.]])
+    """
+    return _moments(image, radius, edge)[0]
+
+
+def local_std(image, radius, *, edge="clip") -> np.ndarray:
+    """Standard deviation (ddof=0) of the pixel values in the r-box around every pixel.
+
+    Equals ``mapbox(image, radius, np.std, edge=edge)`` (to ~1e-13 relative), the
+    notebook's §7.1 map.
+
+    Parameters
+    ----------
+    image : (M, N) ndarray
+    radius : int or sequence of int
+    edge : {'clip', 'reflect', 'wrap'}, optional
+
+    Returns
+    -------
+    std : (M, N) ndarray of float64, or (len(radius), M, N)
+
+    Notes
+    -----
+    Kernel: :func:`infopix._kernels.local._box_moments`. ``n^2 var = n sum x^2 -
+    (sum x)^2`` is formed in double-double arithmetic, exactly for integer images, so
+    it suffers none of the cancellation of the one-pass formula in float64.
+
+    Examples
+    --------
+    >>> import numpy as np, infopix
+    >>> infopix.local_std(np.array([[0, 2], [4, 6]]), 1)[0, 0]   # std of 0, 2, 4, 6
+    np.float64(2.23606797749979)
+    """
+    return _moments(image, radius, edge)[1]
+
+
+def block_entropy_map(
+    image, h, w, *, alpha=1, base=2, estimator="plugin", bins=None, range=None, **options
+) -> np.ndarray:
+    """Entropy of the intensity distribution of each of h x w disjoint blocks.
+
+    Equals ``mapblocks(image, h, w, lambda b: intensity_entropy(b, ...))`` (notebook
+    §7.4), with ``np.array_split`` blocks, computed by one compiled pass.
+
+    Parameters
+    ----------
+    image : (M, N) ndarray
+    h, w : int
+        Blocks down and across (``1 <= h <= M``, ``1 <= w <= N``).
+    alpha, base, estimator, bins, range, **options
+        As in :func:`local_entropy`; float images are binned once over the whole
+        image's range.
+
+    Returns
+    -------
+    H : (h, w) ndarray of float64
+
+    Notes
+    -----
+    Kernel: :func:`infopix._kernels.local._block_map` (``prange`` over block rows).
+
+    Examples
+    --------
+    >>> import numpy as np, infopix
+    >>> img = np.kron(np.arange(4, dtype=np.uint8).reshape(2, 2), np.ones((2, 2), np.uint8))
+    >>> infopix.block_entropy_map(img, 1, 2)   # each half: two levels, equally often
+    array([[1., 1.]])
+    """
+    arr = _image2d(image)
+    hh, ww = _check_blocks(arr, h, w)
+    b = v.check_base(base)
+    measure, code, a = _entropy_measure(alpha, estimator, options)
+    codes, K = _codes(arr, bins, range)
+    rows = _split_edges(arr.shape[0], hh)
+    cols = _split_edges(arr.shape[1], ww)
+    wmax = int((rows[1] - rows[0]) * (cols[1] - cols[0]))
+    T, scale = _k.fixed_point_clogc(wmax)
+    table, offsets = _no_table()
+    out = np.empty((hh, ww))
+    profile = measure in (_k.RENYI, _k.ESTIMATOR)
+    _k._block_map(
+        np.ascontiguousarray(codes), rows, cols, K, wmax, measure, code, float(a), T, 1.0 / scale,
+        table, offsets, profile, out,
+    )
+    return out / float(np.log(b)) + 0.0
+
+
+# ------------------------------------------------------------------------ figures
+def plot_map(map, ax=None, *, title=None, cmap="inferno", label=None, image_shape=None):
+    """Show a local or block map with a colour bar; return the axis.
+
+    Parameters
+    ----------
+    map : (M, N) ndarray
+        A map from :func:`local_entropy`, :func:`mapbox`, :func:`block_entropy_map`, ...
+    ax : matplotlib.axes.Axes, optional
+        Axis to draw on; a new figure is created if None.
+    title : str, optional
+    cmap : str, optional
+        Colour map (the notebook's ``'inferno'`` by default).
+    label : str, optional
+        Colour bar label (e.g. ``'bits'``).
+    image_shape : (int, int), optional
+        For block maps: stretch the (h, w) map over an image of this shape, as the
+        notebook's ``aspect=np.divide(*np.shape(img))``.
+
+    Returns
+    -------
+    ax : matplotlib.axes.Axes
+    """
+    import matplotlib.pyplot as plt
+
+    arr = np.asarray(map, dtype=np.float64)
+    if arr.ndim != 2:
+        raise ValueError(f"`map` expects a 2-D array, got shape {arr.shape}.")
+    if ax is None:
+        _, ax = plt.subplots()
+    extent = None
+    if image_shape is not None:
+        rows, cols = (int(s) for s in image_shape)
+        extent = (-0.5, cols - 0.5, rows - 0.5, -0.5)
+    im = ax.imshow(arr, cmap=cmap, extent=extent, interpolation="nearest")
+    cb = ax.figure.colorbar(im, ax=ax)
+    if label:
+        cb.set_label(label)
+    if title:
+        ax.set_title(title)
+    return ax
