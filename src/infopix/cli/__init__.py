@@ -85,3 +85,4 @@ def main() -> None:
 # Command modules register themselves on `app` (one import per family).
 from . import entropy as _entropy  # noqa: E402,F401
 from . import analyze as _analyze  # noqa: E402,F401
+from . import scale as _scale  # noqa: E402,F401
