@@ -335,3 +335,36 @@ def test_local_numbers_equal_library(sample, written):
     _close(res["max_local_entropy"]["value"], H.max(axis=(1, 2)))
     _close(res["mean_local_std"]["value"], S.mean(axis=(1, 2)))
     assert res["mean_local_entropy"]["estimator"] == p["estimator"]
+
+
+def test_scale_numbers_equal_library(sample, written):
+    res = _json_numbers(written)["scale"]["results"]
+    p = _section_params("scale")
+    curve = infopix.entropy_vs_scale(sample, p["sigmas"], bins=p["bins"], estimator=p["estimator"], mode=p["mode"])
+    _close(res["sigma"]["value"], p["sigmas"])
+    _close(res["entropy"]["value"], curve.entropies)
+    _close(res["std"]["value"], curve.stds)
+    # sigma = 0 is the image itself: the plug-in intensity entropy
+    assert res["entropy"]["value"][0] == pytest.approx(infopix.intensity_entropy(sample), abs=1e-12)
+
+
+def test_fractal_numbers_equal_library(sample, written):
+    import warnings
+
+    res = _json_numbers(written)["fractal"]["results"]
+    p = _section_params("fractal")
+    thr = float(np.mean(sample, dtype=np.float64))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        box = infopix.box_counting_dimension(sample, threshold=thr)
+        dbc = infopix.dbc_dimension(sample)
+        gd = infopix.generalized_dimensions(sample, p["q"])
+        mf = infopix.multifractal_spectrum(sample, p["q"])
+    assert res["threshold"]["value"] == thr
+    assert res["box_counting_dimension"]["value"] == box.dimension
+    assert res["box_counting_dimension"]["std"] == box.stderr
+    assert res["dbc_dimension"]["value"] == dbc.dimension
+    _close(res["generalized_dimensions"]["value"], gd.dimensions)
+    _close(res["alpha"]["value"], mf.alpha)
+    _close(res["f_alpha"]["value"], mf.f)
+    assert res["D1_information"]["value"] == gd.dimensions[list(gd.qs).index(1.0)]

@@ -75,17 +75,26 @@ def fmt_number(x) -> str:
 
 
 def _value_cell(q: dict) -> str:
-    v = q.get("value")
+    v, std = q.get("value"), q.get("std")
     if isinstance(v, list):
-        flat = [u for u in v if not isinstance(u, list)]
-        if len(flat) == len(v) and len(v) <= 8:
-            text = ", ".join(fmt_number(u) for u in v)
+        flat = all(not isinstance(u, list) for u in v)
+        if flat and len(v) <= 8:
+            if isinstance(std, list) and len(std) == len(v):
+                text = ", ".join(
+                    fmt_number(u) + ("" if s is None else f" ± {fmt_number(s)}") for u, s in zip(v, std)
+                )
+            else:
+                text = ", ".join(fmt_number(u) for u in v)
+            if q.get("x") is not None and q.get("x") != v and len(q["x"]) == len(v):
+                xu = q.get("x_unit", "")
+                text += (f"<br><span class='sub'>at {escape(xu) + ' ' if xu else ''}"
+                         + ", ".join(fmt_number(u) for u in q["x"]) + "</span>")
         else:
-            text = f"{len(v)} values (see figure and results.json)"
-    else:
-        text = fmt_number(v)
-    if q.get("std") is not None:
-        text += f" ± {fmt_number(q['std'])}"
+            text = f"{len(v)} values (see the figure; all in results.json)"
+        return text
+    text = fmt_number(v)
+    if std is not None and not isinstance(std, list):
+        text += f" ± {fmt_number(std)}"
     if q.get("interval") is not None:
         lo, hi = q["interval"]
         lvl = q.get("level")
