@@ -1,0 +1,306 @@
+"""Compiled Ising kernels: sublattice ("checkerboard") sweeps, random-site Metropolis
+and Wolff single-cluster updates.
+
+All kernels work on ``int8`` sign spins ``sigma`` (+1/-1) of shape (M, N) with periodic
+boundaries. A model is a ``kind`` code plus auxiliary arrays (unused ones are 1x1):
+
+kind 0  standard   dE = 2 s (c m + h),  m = sum of the 4 neighbours, c = J
+kind 1  bonds      dE = 2 s (c m + h),  m = sum of bw * neighbour (bw in {0, 1, 2}),
+                   c = J / 2 (the edge model: bond weights in units of 1/2)
+kind 2  grey       spin x = sigma * mag;  dE = sum_nb |-x - y| - |x - y|
+kind 3  metric     9 dE = sum over the 9 blocks containing the site of
+                   f(A + d) - f(A),  A = agreements of the 3x3 block with ``init``,
+                   f(a) = -a (plain) or -|2a - 9| (symmetric); ``blocks`` holds A and is
+                   updated in place.
+
+Randomness is a counter-based SplitMix64: checkerboard sweeps give each (sweep, colour,
+row) its own stream keyed by the seed, so the result does not depend on the number of
+threads or on how sweeps are chunked; the sequential kernels carry one stream whose
+state lives in a 1-element uint64 array. Acceptance uses integer thresholds
+``floor(p * 2**53)`` compared with the top 53 bits of a draw; ``FULL`` (2**53) means
+"accept without drawing".
+
+No validation here: the public wrappers in :mod:`infopix.ising` check everything.
+"""
+
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+
+from .._config import NUMBA_CACHE
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_K1 = np.uint64(0xD1B54A32D192ED03)
+_K2 = np.uint64(0xABC98388FB8FAC03)
+_K3 = np.uint64(0x8CB92BA72F3D8DD7)
+_S11 = np.uint64(11)
+_S27 = np.uint64(27)
+_S30 = np.uint64(30)
+_S31 = np.uint64(31)
+_S32 = np.uint64(32)
+FULL = np.uint64(1 << 53)
+_TWO53 = 9007199254740992.0
+_INV53 = 1.0 / 9007199254740992.0
+
+#: table layout for kinds 0/1: index ((s + 1) // 2) * 17 + (m + 8)
+TABLE_SIZE = 37
+
+
+@nb.njit(inline="always", cache=NUMBA_CACHE)
+def _mix(z):
+    z = (z ^ (z >> _S30)) * _M1
+    z = (z ^ (z >> _S27)) * _M2
+    return z ^ (z >> _S31)
+
+
+@nb.njit(inline="always", cache=NUMBA_CACHE)
+def _stream_key(seed, sweep, colour, row):
+    """Start state of the stream of (seed, sweep, colour, row)."""
+    z = _mix(seed ^ (np.uint64(sweep) * _K1))
+    z = _mix(z ^ (np.uint64(colour) * _K2) ^ (np.uint64(row) * _K3))
+    return z
+
+
+@nb.njit(inline="always", cache=NUMBA_CACHE)
+def _next(state):
+    state = state + _GOLDEN
+    return state, _mix(state)
+
+
+@nb.njit(cache=NUMBA_CACHE)
+def _threshold(p):
+    if p >= 1.0:
+        return FULL
+    return np.uint64(p * _TWO53)
+
+
+@nb.njit(cache=NUMBA_CACHE)
+def build_table(kind, beta, c, h, thr):
+    """Fill ``thr`` with acceptance thresholds for inverse temperature ``beta``."""
+    for k in range(thr.size):
+        thr[k] = FULL
+    if kind == 0 or kind == 1:
+        for si in range(2):
+            s = 2.0 * si - 1.0
+            for m in range(-8, 9):
+                de = 2.0 * s * (c * m + h)
+                if de > 0.0:
+                    thr[si * 17 + m + 8] = _threshold(np.exp(-beta * de))
+    elif kind == 3:
+        for m in range(-18, 19):
+            de = m / 9.0
+            if de > 0.0:
+                thr[m + 18] = _threshold(np.exp(-beta * de))
+
+
+@nb.njit(inline="always", cache=NUMBA_CACHE)
+def _delta(spins, i, j, kind, c, h, bw_r, bw_d, mag, init, blocks, symmetric):
+    """(dE, table index) of flipping site (i, j); the index is -1 for kind 2."""
+    M, N = spins.shape
+    im = i - 1 if i > 0 else M - 1
+    ip = i + 1 if i < M - 1 else 0
+    jm = j - 1 if j > 0 else N - 1
+    jp = j + 1 if j < N - 1 else 0
+    s = np.int64(spins[i, j])
+    if kind == 0:
+        m = (np.int64(spins[im, j]) + np.int64(spins[ip, j])
+             + np.int64(spins[i, jm]) + np.int64(spins[i, jp]))
+        return 2.0 * s * (c * m + h), ((s + 1) >> 1) * 17 + m + 8
+    elif kind == 1:
+        m = (np.int64(bw_d[im, j]) * spins[im, j] + np.int64(bw_d[i, j]) * spins[ip, j]
+             + np.int64(bw_r[i, jm]) * spins[i, jm] + np.int64(bw_r[i, j]) * spins[i, jp])
+        return 2.0 * s * (c * m + h), ((s + 1) >> 1) * 17 + m + 8
+    elif kind == 2:
+        x = s * mag[i, j]
+        de = 0.0
+        y = spins[im, j] * mag[im, j]
+        de += abs(x + y) - abs(x - y)
+        y = spins[ip, j] * mag[ip, j]
+        de += abs(x + y) - abs(x - y)
+        y = spins[i, jm] * mag[i, jm]
+        de += abs(x + y) - abs(x - y)
+        y = spins[i, jp] * mag[i, jp]
+        de += abs(x + y) - abs(x - y)
+        return de, -1
+    else:
+        d = -1 if spins[i, j] == init[i, j] else 1
+        m = 0
+        if symmetric:
+            for di in range(-1, 2):
+                r = i + di
+                if r < 0:
+                    r += M
+                elif r >= M:
+                    r -= M
+                for dj in range(-1, 2):
+                    q = j + dj
+                    if q < 0:
+                        q += N
+                    elif q >= N:
+                        q -= N
+                    a = np.int64(blocks[r, q])
+                    m += abs(2 * a - 9) - abs(2 * (a + d) - 9)
+        else:
+            m = -9 * d
+        return m / 9.0, m + 18
+
+
+@nb.njit(inline="always", cache=NUMBA_CACHE)
+def _flip(spins, i, j, kind, init, blocks):
+    if kind == 3:
+        M, N = spins.shape
+        d = -1 if spins[i, j] == init[i, j] else 1
+        for di in range(-1, 2):
+            r = i + di
+            if r < 0:
+                r += M
+            elif r >= M:
+                r -= M
+            for dj in range(-1, 2):
+                q = j + dj
+                if q < 0:
+                    q += N
+                elif q >= N:
+                    q -= N
+                blocks[r, q] += d
+    spins[i, j] = -spins[i, j]
+
+
+@nb.njit(cache=NUMBA_CACHE, parallel=True)
+def checkerboard_sweeps(spins, kind, c, h, bw_r, bw_d, mag, init, blocks, symmetric,
+                        betas, sweep0, seed, sr, sc):
+    """``betas.size`` sublattice sweeps; returns the number of accepted flips per sweep.
+
+    Sites are split into ``sr * sc`` colour classes ``(i % sr, j % sc)``; classes are
+    updated in turn, the rows of one class in parallel (``prange``). ``sr``/``sc`` divide
+    the lattice sides and exceed the interaction range, so sites of one class never
+    interact and every single-site update is an exact Metropolis step.
+    """
+    M, N = spins.shape
+    nsweeps = betas.size
+    accepted = np.zeros(nsweeps, dtype=np.int64)
+    thr = np.empty(TABLE_SIZE, dtype=np.uint64)
+    for t in range(nsweeps):
+        beta = betas[t]
+        build_table(kind, beta, c, h, thr)
+        total = 0
+        for colour in range(sr * sc):
+            a = colour // sc
+            b = colour % sc
+            nrows = (M - a + sr - 1) // sr
+            for q in nb.prange(nrows):
+                i = a + q * sr
+                state = _stream_key(seed, sweep0 + t, colour, i)
+                acc = 0
+                for j in range(b, N, sc):
+                    de, idx = _delta(spins, i, j, kind, c, h, bw_r, bw_d, mag, init,
+                                     blocks, symmetric)
+                    if de <= 0.0:
+                        _flip(spins, i, j, kind, init, blocks)
+                        acc += 1
+                    elif idx >= 0:
+                        tt = thr[idx]
+                        state, r = _next(state)
+                        if (r >> _S11) < tt:
+                            _flip(spins, i, j, kind, init, blocks)
+                            acc += 1
+                    else:
+                        state, r = _next(state)
+                        if (r >> _S11) * _INV53 < np.exp(-beta * de):
+                            _flip(spins, i, j, kind, init, blocks)
+                            acc += 1
+                total += acc
+        accepted[t] = total
+    return accepted
+
+
+@nb.njit(cache=NUMBA_CACHE)
+def metropolis_steps(spins, kind, c, h, bw_r, bw_d, mag, init, blocks, symmetric,
+                     betas, rngstate):
+    """One random-site Metropolis attempt per entry of ``betas`` (the notebook's update,
+    with the exact energy change); returns the number accepted. ``rngstate`` (uint64[1])
+    carries the stream across calls."""
+    M, N = spins.shape
+    MN = np.uint64(M * N)
+    state = rngstate[0]
+    acc = 0
+    for t in range(betas.size):
+        state, r = _next(state)
+        site = np.int64(((r >> _S32) * MN) >> _S32)
+        i = site // N
+        j = site - i * N
+        de, idx = _delta(spins, i, j, kind, c, h, bw_r, bw_d, mag, init, blocks, symmetric)
+        if de <= 0.0:
+            _flip(spins, i, j, kind, init, blocks)
+            acc += 1
+        else:
+            state, r = _next(state)
+            if (r >> _S11) * _INV53 < np.exp(-betas[t] * de):
+                _flip(spins, i, j, kind, init, blocks)
+                acc += 1
+    rngstate[0] = state
+    return acc
+
+
+@nb.njit(cache=NUMBA_CACHE)
+def _wolff_cluster(spins, M, N, thr, stack, state):
+    """Grow and flip one Wolff cluster from a random seed site of the flat (M*N) spins;
+    returns (size, state)."""
+    MN = np.uint64(M * N)
+    state, r = _next(state)
+    site = np.int64(((r >> _S32) * MN) >> _S32)
+    s0 = spins[site]
+    spins[site] = -s0
+    stack[0] = site
+    top = 1
+    size = 1
+    while top > 0:
+        top -= 1
+        k = stack[top]
+        i = k // N
+        j = k - i * N
+        for nbr in range(4):
+            if nbr == 0:
+                n = (i - 1 if i > 0 else M - 1) * N + j
+            elif nbr == 1:
+                n = (i + 1 if i < M - 1 else 0) * N + j
+            elif nbr == 2:
+                n = i * N + (j - 1 if j > 0 else N - 1)
+            else:
+                n = i * N + (j + 1 if j < N - 1 else 0)
+            if spins[n] == s0:
+                state, r = _next(state)
+                if (r >> _S11) < thr:
+                    spins[n] = -s0
+                    stack[top] = n
+                    top += 1
+                    size += 1
+    return size, state
+
+
+@nb.njit(cache=NUMBA_CACHE)
+def wolff_updates(spins, M, N, J, betas, per_sweep, rngstate, stack):
+    """Wolff single-cluster updates (standard model, h = 0).
+
+    With ``per_sweep`` each entry of ``betas`` is one sweep: clusters are flipped until
+    at least M*N spins have been flipped; otherwise each entry is one cluster. Returns
+    (spins flipped, clusters flipped) per entry. ``spins`` is the flat (M*N) view.
+    """
+    n = betas.size
+    flipped = np.zeros(n, dtype=np.int64)
+    clusters = np.zeros(n, dtype=np.int64)
+    state = rngstate[0]
+    for t in range(n):
+        p = 1.0 - np.exp(-2.0 * betas[t] * J)
+        thr = _threshold(p) if p > 0.0 else np.uint64(0)
+        while True:
+            size, state = _wolff_cluster(spins, M, N, thr, stack, state)
+            flipped[t] += size
+            clusters[t] += 1
+            if not per_sweep or flipped[t] >= M * N:
+                break
+    rngstate[0] = state
+    return flipped, clusters
