@@ -368,3 +368,27 @@ def test_fractal_numbers_equal_library(sample, written):
     _close(res["alpha"]["value"], mf.alpha)
     _close(res["f_alpha"]["value"], mf.f)
     assert res["D1_information"]["value"] == gd.dimensions[list(gd.qs).index(1.0)]
+
+
+def test_ising_section_equals_simulate(sample):
+    """Optional section (``--ising``): same seed, same run as calling simulate directly."""
+    from infopix import ising
+
+    img = sample[::4, ::4]  # 128 x 128; the section subsamples to `size`
+    r = infopix.analyze(img, sections=["ising"], quick=True)
+    assert [s.key for s in r.sections] == ["ising"]
+    p = r.params["ising"]
+    res = r["ising"].results
+    stride = int(np.ceil(max(img.shape) / p["size"]))
+    sub = img[::stride, ::stride]
+    spins = ising.spins_from_image(sub > float(np.mean(sub, dtype=np.float64)))
+    run = ising.simulate(ising.StandardIsing(), spins, schedule=p["beta"], sweeps=p["sweeps"],
+                         rng=p["seed"], record_every=max(1, p["sweeps"] // 20), progress=False)
+    assert res["final_energy"]["value"] == float(run.observables["energy"][-1])
+    assert res["initial_energy"]["value"] == float(run.observables["energy"][0])
+    assert res["onsager_energy"]["value"] == ising.onsager.energy_per_spin(1 / p["beta"])
+
+
+def test_ising_is_optional():
+    assert "ising" not in rp.default_sections()
+    assert rp.SECTIONS["ising"].optional
