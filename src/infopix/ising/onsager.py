@@ -54,7 +54,7 @@ def critical_temperature() -> float:
     >>> round(critical_temperature(), 6)
     2.269185
     """
-    return 2.0 / np.log1p(np.sqrt(2.0))
+    return float(2.0 / np.log1p(np.sqrt(2.0)))
 
 
 def _temps(T):
@@ -96,7 +96,7 @@ def energy_per_spin(T):
     Examples
     --------
     >>> round(energy_per_spin(2.0), 6)
-    -1.745564
+    -1.745565
     """
     t = _temps(T)
     K = 1.0 / t
