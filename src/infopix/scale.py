@@ -329,7 +329,7 @@ def _check_scales(scales, unit: str) -> np.ndarray:
     if np.any(np.diff(arr) <= 0):
         i = int(np.flatnonzero(np.diff(arr) <= 0)[0])
         raise ValueError(
-            f"`scales` must be strictly increasing, got {arr[i]!r} followed by {arr[i + 1]!r}; "
+            f"`scales` must be strictly increasing, got {float(arr[i])!r} followed by {float(arr[i + 1])!r}; "
             f"sort them (np.unique(scales) sorts and removes repeats)."
         )
     return arr
@@ -491,7 +491,7 @@ class ScaleCurve:
             lo, hi = lo - 0.5, hi + 0.5
         for ax, im, s in zip(axes, imgs, shown):
             ax.imshow(np.asarray(im, dtype=np.float64), cmap="gray", vmin=lo, vmax=hi)
-            ax.set_title(f"sigma = {s:g}{' px' if self.unit == 'px' else ''}", fontsize=8)
+            ax.set_title(f"sigma = {s:.3g}{' px' if self.unit == 'px' else ''}", fontsize=8)
             ax.set_axis_off()
         return np.asarray(axes)
 
