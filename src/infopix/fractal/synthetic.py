@@ -1,0 +1,210 @@
+"""Sets and measures with known dimensions, to validate :mod:`infopix.fractal`.
+
+Every generator is deterministic except :func:`fbm_surface`, which takes ``rng``.
+The self-similar sets are laid out so that their boxes of size ``b**j`` (``b`` the
+generator's base: 2 or 3) fall exactly on the origin-registered grid of
+:func:`infopix.box_counting_dimension`, so their box counts are exact powers.
+
+========================  ===========  ==============================  ===================
+generator                 side         box count at size ``b**j``       dimension
+========================  ===========  ==============================  ===================
+:func:`filled_square`     ``n``        ``(n / s)**2``                   2
+:func:`line`              ``n``        ``n / s``                        1
+:func:`point`             ``n``        1                                0
+:func:`sierpinski`        ``2**k``     ``3**(k - j)``                   log 3 / log 2
+:func:`vicsek`            ``3**k``     ``5**(k - j)``                   log 5 / log 3
+:func:`cantor_dust`       ``3**k``     ``4**(k - j)``                   log 4 / log 3
+========================  ===========  ==============================  ===================
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._validation import check_positive_int
+
+__all__ = [
+    "filled_square",
+    "line",
+    "point",
+    "sierpinski",
+    "vicsek",
+    "cantor_dust",
+    "binomial_cascade",
+    "binomial_cascade_dq",
+    "binomial_cascade_spectrum",
+    "fbm_surface",
+]
+
+
+def filled_square(n: int) -> np.ndarray:
+    """An ``n x n`` boolean image, all True (dimension 2).
+
+    Examples
+    --------
+    >>> filled_square(4).sum()
+    np.int64(16)
+    """
+    n = check_positive_int(n, name="n", minimum=2)
+    return np.ones((n, n), dtype=bool)
+
+
+def line(n: int, *, kind: str = "diagonal") -> np.ndarray:
+    """An ``n x n`` boolean image holding a straight line (dimension 1).
+
+    ``kind='diagonal'`` sets the main diagonal (one box per diagonal block of any size
+    dividing ``n``); ``'horizontal'`` sets row 0.
+    """
+    n = check_positive_int(n, name="n", minimum=2)
+    out = np.zeros((n, n), dtype=bool)
+    if kind == "diagonal":
+        out[np.arange(n), np.arange(n)] = True
+    elif kind == "horizontal":
+        out[0, :] = True
+    else:
+        raise ValueError(f"`kind` expects 'diagonal' or 'horizontal', got {kind!r}.")
+    return out
+
+
+def point(n: int) -> np.ndarray:
+    """An ``n x n`` boolean image with one True pixel at the origin (dimension 0)."""
+    n = check_positive_int(n, name="n", minimum=2)
+    out = np.zeros((n, n), dtype=bool)
+    out[0, 0] = True
+    return out
+
+
+def sierpinski(level: int) -> np.ndarray:
+    """Sierpinski triangle (gasket) of ``2**level x 2**level`` pixels.
+
+    Pixel ``(i, j)`` is set when ``i & j == 0`` (Pascal's triangle mod 2, the right
+    triangle of three half-size copies). Box count at size ``2**j``: ``3**(level - j)``;
+    dimension ``log 3 / log 2``.
+
+    Examples
+    --------
+    >>> int(sierpinski(3).sum()) == 3**3
+    True
+    """
+    level = check_positive_int(level, name="level", minimum=1)
+    i = np.arange(2**level)
+    return (i[:, None] & i[None, :]) == 0
+
+
+def _base3_keep(level: int, keep_cell) -> np.ndarray:
+    n = 3**level
+    out = np.ones((n, n), dtype=bool)
+    i = np.arange(n)
+    for d in range(level):
+        di = (i // 3**d) % 3
+        out &= keep_cell(di[:, None], di[None, :])
+    return out
+
+
+def vicsek(level: int) -> np.ndarray:
+    """Vicsek fractal (the 'plus' form) of ``3**level x 3**level`` pixels.
+
+    At every level a 3x3 block keeps its centre and its four edge-midpoints. Box count
+    at size ``3**j``: ``5**(level - j)``; dimension ``log 5 / log 3``.
+    """
+    level = check_positive_int(level, name="level", minimum=1)
+    return _base3_keep(level, lambda a, b: (a == 1) | (b == 1))
+
+
+def cantor_dust(level: int) -> np.ndarray:
+    """Cantor dust (product of two middle-third Cantor sets), ``3**level`` pixels a side.
+
+    Box count at size ``3**j``: ``4**(level - j)``; dimension ``log 4 / log 3``.
+    """
+    level = check_positive_int(level, name="level", minimum=1)
+    return _base3_keep(level, lambda a, b: (a != 1) & (b != 1))
+
+
+def _check_weight(p) -> float:
+    p = float(p)
+    if not 0.0 < p < 1.0:
+        raise ValueError(f"`p` expects a weight strictly between 0 and 1, got {p!r}.")
+    return p
+
+
+def binomial_cascade(level: int, p: float = 0.3) -> np.ndarray:
+    """Deterministic binomial multiplicative cascade on ``2**level x 2**level`` pixels.
+
+    Along each axis, every dyadic interval hands the fraction ``p`` of its mass to its
+    first half and ``1 - p`` to its second; the 2-D measure is the outer product of the
+    two 1-D cascades (weights ``p**2, p(1-p), (1-p)p, (1-p)**2`` per 2x2 split). The
+    array sums to 1. Closed forms: :func:`binomial_cascade_dq`,
+    :func:`binomial_cascade_spectrum`.
+    """
+    level = check_positive_int(level, name="level", minimum=1)
+    p = _check_weight(p)
+    i = np.arange(2**level)
+    ones = np.zeros(i.size, dtype=np.int64)
+    for d in range(level):
+        ones += (i >> d) & 1
+    m1 = p ** (level - ones) * (1.0 - p) ** ones
+    return np.outer(m1, m1)
+
+
+def binomial_cascade_dq(q, p: float = 0.3) -> np.ndarray:
+    """Exact D_q of :func:`binomial_cascade`: ``2 log2(p**q + (1-p)**q) / (1 - q)``.
+
+    At ``q = 1``: ``-2 (p log2 p + (1-p) log2 (1-p))``.
+    """
+    p = _check_weight(p)
+    q = np.asarray(q, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dq = 2.0 * np.log2(p**q + (1 - p) ** q) / (1.0 - q)
+    h1 = -2.0 * (p * np.log2(p) + (1 - p) * np.log2(1 - p))
+    return np.where(q == 1.0, h1, dq)
+
+
+def binomial_cascade_spectrum(q, p: float = 0.3) -> tuple[np.ndarray, np.ndarray]:
+    """Exact ``(alpha(q), f(q))`` of :func:`binomial_cascade` (Legendre transform).
+
+    ``alpha = -2 (p**q log2 p + (1-p)**q log2(1-p)) / (p**q + (1-p)**q)``,
+    ``f = q alpha - tau``, ``tau = (q - 1) D_q``.
+    """
+    p = _check_weight(p)
+    q = np.asarray(q, dtype=np.float64)
+    a, b = p**q, (1 - p) ** q
+    alpha = -2.0 * (a * np.log2(p) + b * np.log2(1 - p)) / (a + b)
+    tau = (q - 1.0) * binomial_cascade_dq(q, p)
+    return alpha, q * alpha - tau
+
+
+def fbm_surface(n: int, hurst: float, *, rng=None) -> np.ndarray:
+    """Fractional Brownian surface of Hurst exponent ``hurst`` by spectral synthesis.
+
+    Fourier amplitudes ``|k|**-(hurst + 1)`` with independent Gaussian complex
+    coefficients (power spectrum ``|k|**-(2 hurst + 2)``), real part of the inverse FFT
+    on an ``n x n`` periodic grid. Its graph has fractal dimension ``3 - hurst``.
+
+    Parameters
+    ----------
+    n : int
+        Side in pixels (>= 8).
+    hurst : float
+        Hurst exponent, ``0 < hurst < 1``.
+    rng : {numpy.random.Generator, int}, optional
+        Seed or generator (``numpy.random.default_rng(rng)``).
+
+    Returns
+    -------
+    surface : (n, n) ndarray of float64
+        Zero mean, unit standard deviation.
+    """
+    n = check_positive_int(n, name="n", minimum=8)
+    h = float(hurst)
+    if not 0.0 < h < 1.0:
+        raise ValueError(f"`hurst` expects a number strictly between 0 and 1, got {hurst!r}.")
+    rng = np.random.default_rng(rng)
+    kx = np.fft.fftfreq(n)
+    k = np.hypot(kx[:, None], kx[None, :])
+    k[0, 0] = 1.0
+    amp = k ** -(h + 1.0)
+    amp[0, 0] = 0.0
+    coef = amp * (rng.standard_normal((n, n)) + 1j * rng.standard_normal((n, n)))
+    z = np.fft.ifft2(coef).real
+    z -= z.mean()
+    return z / z.std()
