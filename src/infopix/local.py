@@ -255,7 +255,7 @@ def _run_histogram_map(codes, rs, edge, K, measure, code=-1, a=1.0, table_f=None
         profile = measure in (_k.RENYI, _k.ESTIMATOR, _k.TABLE)
         out = np.empty(codes.shape, dtype=np.float64)
         _k._histogram_map(
-            padded, r, K, measure, code, float(a), T, 1.0 / scale, table, offsets, profile,
+            padded, np.ascontiguousarray(padded.T), r, K, measure, code, float(a), T, 1.0 / scale, table, offsets, profile,
             _nstrips(codes.shape[0]), out,
         )
         if scale_out != 1.0:

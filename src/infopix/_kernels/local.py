@@ -7,11 +7,11 @@ a row. Per update the state changes in O(1):
 
 - ``hist[v]``  count of code ``v`` in the window (int32, length K),
 - ``nk[c]``    the count profile: number of codes seen exactly c times (when needed),
-- ``st``       scalars: ``[n, S, occ, Q, cmax]`` with n the number of pixels, S the
-  sum over codes of ``T[count]`` where ``T[c] = round(c log c * 2**shift)`` (an
-  *integer* fixed-point table, so the running sum is exact and carries no drift),
-  occ the number of occupied codes, Q the sum of squared counts, cmax the largest
-  count.
+- scalars ``(n, S, occ, Q, cmax)``: n the number of pixels, S the sum over codes of
+  ``t(count)`` where ``t(c) = round(c log c * 2**shift)`` (an *integer* fixed-point
+  table, so the running sum is exact and carries no drift), occ the number of
+  occupied codes, Q the sum of squared counts, cmax the largest count (kept with
+  the profile).
 
 Every per-window value is a pure function of this state, which is the same whatever
 path reached the window: results do not depend on the strip decomposition or on the
@@ -45,14 +45,14 @@ LAURENT = 3  # notebook's Laurent expectation: occupied - 1
 TAYLOR = 4  # notebook's Taylor expectation: -(1 + sum p^2)
 TABLE = 5  # sum_c nk[c] * table[offsets[n] + c]  (a tabulated (c/n) f(c/n))
 
-_N_STATE = 5
-
 
 def fixed_point_clogc(wmax):
-    """(T, scale): ``T[c] = round(c log c * scale)`` as int64 for c = 0..wmax.
+    """(D, scale): increments ``D[c] = t(c + 1) - t(c)`` (int64, c = 0..wmax) of the
+    fixed-point table ``t(c) = round(c log c * scale)``.
 
-    ``scale`` is a power of two chosen so that any window's sum of T (at most
-    ``T[wmax]``, as sum c log c <= n log n) stays below 2**61.
+    A window's ``S = sum over codes of t(count)`` is kept as the exact integer sum of
+    these increments. ``scale`` is a power of two chosen so that S (at most
+    ``t(wmax)``, as sum c log c <= n log n) stays below 2**61.
     """
     c = np.arange(wmax + 1, dtype=np.float64)
     clogc = np.zeros(wmax + 1)
@@ -60,55 +60,29 @@ def fixed_point_clogc(wmax):
     top = max(float(clogc[-1]), 1.0)
     shift = min(60, 61 - int(math.ceil(math.log2(top + 1.0))))
     scale = float(2.0**shift)
-    return np.round(clogc * scale).astype(np.int64), scale
+    t = np.round(clogc * scale).astype(np.int64)
+    d = np.zeros(wmax + 1, dtype=np.int64)
+    d[:-1] = np.diff(t)
+    return d, scale
 
 
-@nb.njit(cache=NUMBA_CACHE, nogil=True, boundscheck=False)
-def _add(line, hist, nk, T, st, profile):
-    """Add the codes of a 1-D view ``line`` (negative codes skipped)."""
-    n = st[0]
-    S = st[1]
-    occ = st[2]
-    Q = st[3]
-    cmax = st[4]
-    for k in range(line.shape[0]):
-        v = line[k]
-        if v < 0:
-            continue
-        c = hist[v]
-        hist[v] = c + 1
-        S += T[c + 1] - T[c]
-        Q += 2 * c + 1
-        n += 1
-        if c == 0:
-            occ += 1
-        if profile:
-            nk[c] -= 1
-            nk[c + 1] += 1
-            if c + 1 > cmax:
-                cmax = c + 1
-    st[0] = n
-    st[1] = S
-    st[2] = occ
-    st[3] = Q
-    st[4] = cmax
+@nb.njit(cache=NUMBA_CACHE, nogil=True, boundscheck=False, inline="always")
+def _slide(rem, add, hist, nk, T, n, S, occ, Q, cmax, profile):
+    """Remove the codes of the 1-D view ``rem``, then add those of ``add``.
 
+    ``T`` holds the fixed-point *increments* ``T[c] = t(c + 1) - t(c)`` of
+    ``t(c) = c log c`` (see :func:`fixed_point_clogc`).
 
-@nb.njit(cache=NUMBA_CACHE, nogil=True, boundscheck=False)
-def _remove(line, hist, nk, T, st, profile):
-    """Remove the codes of a 1-D view ``line`` (negative codes skipped)."""
-    n = st[0]
-    S = st[1]
-    occ = st[2]
-    Q = st[3]
-    cmax = st[4]
-    for k in range(line.shape[0]):
-        v = line[k]
+    Negative codes (padding) are skipped. The scalar state ``(n, S, occ, Q, cmax)``
+    is passed and returned by value, so it stays in registers.
+    """
+    for k in range(rem.shape[0]):
+        v = rem[k]
         if v < 0:
             continue
         c = hist[v]
         hist[v] = c - 1
-        S -= T[c] - T[c - 1]
+        S -= T[c - 1]
         Q -= 2 * c - 1
         n -= 1
         if c == 1:
@@ -118,33 +92,43 @@ def _remove(line, hist, nk, T, st, profile):
             nk[c - 1] += 1
             if c == cmax and nk[c] == 0:
                 cmax = c - 1
-    st[0] = n
-    st[1] = S
-    st[2] = occ
-    st[3] = Q
-    st[4] = cmax
+    for k in range(add.shape[0]):
+        v = add[k]
+        if v < 0:
+            continue
+        c = hist[v]
+        hist[v] = c + 1
+        S += T[c]
+        Q += 2 * c + 1
+        n += 1
+        if c == 0:
+            occ += 1
+        if profile:
+            nk[c] -= 1
+            nk[c + 1] += 1
+            if c + 1 > cmax:
+                cmax = c + 1
+    return n, S, occ, Q, cmax
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
-def _value(measure, code, a, K, st, nk, inv_scale, table, offsets):
-    """The value (nats for entropies) of the window whose state is ``st``/``nk``."""
-    n = st[0]
-    occ = st[2]
+def _value(measure, code, a, K, n, S, occ, Q, cmax, nk, inv_scale, table, offsets):
+    """The value (nats for entropies) of the window with state ``(n, S, occ, Q, cmax, nk)``."""
     if n <= 0:
         return math.nan
     if measure == SHANNON:
         if occ == 1:
             return 0.0
-        return math.log(n) - (st[1] * inv_scale) / n
+        return math.log(n) - (S * inv_scale) / n
     if measure == RENYI:
         if occ == 1:
             return 0.0
         if a == 0.0:
             return math.log(occ)
         if a == 2.0:
-            return -math.log(st[3] / (float(n) * float(n)))
+            return -math.log(Q / (float(n) * float(n)))
         if math.isinf(a):
-            return -math.log(st[4] / float(n))
+            return -math.log(cmax / float(n))
         nk[0] = K - occ
         return profile_entropy(0, nk, n, K, a)
     if measure == ESTIMATOR:
@@ -153,11 +137,11 @@ def _value(measure, code, a, K, st, nk, inv_scale, table, offsets):
     if measure == LAURENT:
         return float(occ - 1)
     if measure == TAYLOR:
-        return -(1.0 + st[3] / (float(n) * float(n)))
+        return -(1.0 + Q / (float(n) * float(n)))
     if measure == TABLE:
         base = offsets[n]
         s = 0.0
-        for c in range(1, st[4] + 1):
+        for c in range(1, cmax + 1):
             m = nk[c]
             if m:
                 s += m * table[base + c]
@@ -166,40 +150,55 @@ def _value(measure, code, a, K, st, nk, inv_scale, table, offsets):
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, boundscheck=False)
-def _strip(padded, i0, i1, ncols, r, K, measure, code, a, T, inv_scale, table, offsets, profile, out):
-    """Fill output rows ``i0 <= i < i1``: one histogram, serpentine walk."""
+def _strip(padded, padded_t, i0, i1, ncols, r, K, measure, code, a, T, inv_scale, table, offsets, profile, out):
+    """Fill output rows ``i0 <= i < i1``: one histogram, serpentine walk.
+
+    Column slides read the transposed copy ``padded_t`` (contiguous columns); row steps
+    read ``padded``.
+    """
     w = 2 * r + 1
     hist = np.zeros(K, dtype=np.int32)
     nk = np.zeros(w * w + 2, dtype=np.int64)
-    st = np.zeros(_N_STATE, dtype=np.int64)
+    n = 0
+    S = 0
+    occ = 0
+    Q = 0
+    cmax = 0
+    empty = padded[0, 0:0]
     for di in range(w):
-        _add(padded[i0 + di, 0:w], hist, nk, T, st, profile)
+        n, S, occ, Q, cmax = _slide(empty, padded[i0 + di, 0:w], hist, nk, T, n, S, occ, Q, cmax, profile)
     j = 0
     forward = True
     for i in range(i0, i1):
         if i > i0:  # step down one row at column j
-            _remove(padded[i - 1, j : j + w], hist, nk, T, st, profile)
-            _add(padded[i - 1 + w, j : j + w], hist, nk, T, st, profile)
-        out[i, j] = _value(measure, code, a, K, st, nk, inv_scale, table, offsets)
+            n, S, occ, Q, cmax = _slide(
+                padded[i - 1, j : j + w], padded[i - 1 + w, j : j + w], hist, nk, T, n, S, occ, Q, cmax, profile
+            )
+        out[i, j] = _value(measure, code, a, K, n, S, occ, Q, cmax, nk, inv_scale, table, offsets)
         if forward:
             for jj in range(1, ncols):
-                _remove(padded[i : i + w, jj - 1], hist, nk, T, st, profile)
-                _add(padded[i : i + w, jj - 1 + w], hist, nk, T, st, profile)
-                out[i, jj] = _value(measure, code, a, K, st, nk, inv_scale, table, offsets)
+                n, S, occ, Q, cmax = _slide(
+                    padded_t[jj - 1, i : i + w], padded_t[jj - 1 + w, i : i + w],
+                    hist, nk, T, n, S, occ, Q, cmax, profile,
+                )
+                out[i, jj] = _value(measure, code, a, K, n, S, occ, Q, cmax, nk, inv_scale, table, offsets)
             j = ncols - 1
         else:
             for jj in range(ncols - 2, -1, -1):
-                _remove(padded[i : i + w, jj + w], hist, nk, T, st, profile)
-                _add(padded[i : i + w, jj], hist, nk, T, st, profile)
-                out[i, jj] = _value(measure, code, a, K, st, nk, inv_scale, table, offsets)
+                n, S, occ, Q, cmax = _slide(
+                    padded_t[jj + w, i : i + w], padded_t[jj, i : i + w],
+                    hist, nk, T, n, S, occ, Q, cmax, profile,
+                )
+                out[i, jj] = _value(measure, code, a, K, n, S, occ, Q, cmax, nk, inv_scale, table, offsets)
             j = 0
         forward = not forward
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, parallel=True)
-def _histogram_map(padded, r, K, measure, code, a, T, inv_scale, table, offsets, profile, nstrips, out):
+def _histogram_map(padded, padded_t, r, K, measure, code, a, T, inv_scale, table, offsets, profile, nstrips, out):
     """Local map over ``out`` (M, N) from ``padded`` codes (M + 2r, N + 2r).
 
+    ``padded_t`` is ``padded.T`` made contiguous.
     ``prange`` over ``nstrips`` row strips; values are independent of ``nstrips``.
     """
     M = out.shape[0]
@@ -208,7 +207,7 @@ def _histogram_map(padded, r, K, measure, code, a, T, inv_scale, table, offsets,
         i0 = (s * M) // nstrips
         i1 = ((s + 1) * M) // nstrips
         if i1 > i0:
-            _strip(padded, i0, i1, ncols, r, K, measure, code, a, T, inv_scale, table, offsets, profile, out)
+            _strip(padded, padded_t, i0, i1, ncols, r, K, measure, code, a, T, inv_scale, table, offsets, profile, out)
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, parallel=True)
@@ -223,13 +222,20 @@ def _block_map(codes, row_edges, col_edges, K, wmax, measure, code, a, T, inv_sc
     for bi in nb.prange(h):
         hist = np.zeros(K, dtype=np.int32)
         nk = np.zeros(wmax + 2, dtype=np.int64)
-        st = np.zeros(_N_STATE, dtype=np.int64)
+        empty = codes[0, 0:0]
         for bj in range(w):
+            n = 0
+            S = 0
+            occ = 0
+            Q = 0
+            cmax = 0
+            c0 = col_edges[bj]
+            c1 = col_edges[bj + 1]
             for i in range(row_edges[bi], row_edges[bi + 1]):
-                _add(codes[i, col_edges[bj] : col_edges[bj + 1]], hist, nk, T, st, profile)
-            out[bi, bj] = _value(measure, code, a, K, st, nk, inv_scale, table, offsets)
+                n, S, occ, Q, cmax = _slide(empty, codes[i, c0:c1], hist, nk, T, n, S, occ, Q, cmax, profile)
+            out[bi, bj] = _value(measure, code, a, K, n, S, occ, Q, cmax, nk, inv_scale, table, offsets)
             for i in range(row_edges[bi], row_edges[bi + 1]):
-                _remove(codes[i, col_edges[bj] : col_edges[bj + 1]], hist, nk, T, st, profile)
+                n, S, occ, Q, cmax = _slide(codes[i, c0:c1], empty, hist, nk, T, n, S, occ, Q, cmax, profile)
 
 
 # ----------------------------------------------------------------- moments (mean, std)
