@@ -55,7 +55,9 @@ def analyze_command(
         raise ValueError("`--channel` expects 'luminance' or a channel index for a report, got 'joint'.")
     cfg = load_config(config) if config is not None else {}
     if radius:
-        cfg.setdefault("local", {})["radii"] = list(radius)
+        from .. import _validation as _v
+
+        cfg.setdefault("local", {})["radii"] = [_v.check_radius(r) for r in radius]
     if seed is not None:
         cfg.setdefault("ising", {})["seed"] = seed
     keys = default_sections() + (["ising"] if ising else [])
