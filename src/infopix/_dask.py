@@ -35,6 +35,7 @@ larger than a chunk), so a radius larger than the requested chunk size works.
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -81,31 +82,86 @@ def _grow_chunks(chunks: tuple[int, ...], minimum: int) -> tuple[int, ...]:
     return tuple(out)
 
 
+#: One compiled local map at a time per process: the kernels already use every core
+#: (Numba ``prange``), so Dask's threads only overlap reading and writing with them.
+_KERNEL_LOCK = threading.Lock()
+
+#: Dtypes whose bins do not depend on the data (see ``infopix.entropy._DTYPE_RANGE``).
+_FIXED_BIN_DTYPES = {np.dtype(t) for t in (np.uint8, np.int8, np.uint16, np.int16, np.bool_)}
+
+
+def _global_binning(func, darr, kw: dict) -> dict:
+    """Resolve ``bins``/``range`` defaults that depend on the whole image, once.
+
+    The in-memory maps bin float images (and integer dtypes wider than 16 bits) over the
+    *image's* [min, max]; chunk by chunk that must be the whole image's range, not each
+    chunk's. Integer images of a wide dtype are binned one bin per level between the
+    global min and max, as in memory: ``bins = max - min + 1`` unit bins from ``min``.
+    """
+    import inspect
+
+    try:
+        params = inspect.signature(func).parameters
+    except (TypeError, ValueError):
+        params = {}
+    if "range" not in params and "range" not in kw:
+        return kw  # the map does not bin (local_mean, local_std)
+    if kw.get("range") is not None or darr.dtype in _FIXED_BIN_DTYPES:
+        return kw
+    import dask
+    import dask.array as da
+
+    from ._config import MAX_INTEGER_LEVELS
+
+    lo, hi = dask.compute(da.min(darr), da.max(darr))
+    kind = darr.dtype.kind
+    if kind == "f" and not (np.isfinite(lo) and np.isfinite(hi)):
+        raise ValueError(
+            "`image` has NaN or inf pixels; NaN is never counted silently: replace them "
+            "(e.g. with dask.array.nan_to_num) or crop them out."
+        )
+    out = dict(kw)
+    if kind in "iu" and kw.get("bins") is None:
+        span = int(hi) - int(lo) + 1
+        if span > MAX_INTEGER_LEVELS:
+            raise ValueError(
+                f"`image` of dtype {darr.dtype} spans {span} integer levels (more than "
+                f"{MAX_INTEGER_LEVELS}); pass `bins` (and `range`) to bin its values."
+            )
+        out["bins"] = span
+        out["range"] = (float(lo), float(hi) + 1.0)
+    else:
+        lo, hi = float(lo), float(hi)
+        out["range"] = (lo - 0.5, hi + 0.5) if lo == hi else (lo, hi)
+    return out
+
+
 def map_local_dask(func, darr, radius, *, edge="clip", dtype=np.float64, **kw):
     """Apply an in-memory local map to a Dask array, chunk by chunk.
 
     Parameters
     ----------
     func : callable
-        The in-memory map, called as ``func(block, radius, edge=edge, **kw)`` on NumPy
-        blocks and returning an array of the block's (spatial) shape. It must not itself
-        dispatch to Dask for NumPy input.
-    darr : dask.array.Array, shape (M, N) or (M, N, C)
-        The image; axes 0 and 1 are spatial, any further axis is kept in one chunk.
-    radius : int
-        Window radius r (the window is the (2r+1)² box); the chunks overlap by r.
+        The in-memory map, called as ``func(block, r, edge=edge, **kw)`` on NumPy
+        blocks and returning an array of the block's (spatial) shape, e.g.
+        :func:`infopix.local_entropy`.
+    darr : dask.array.Array, shape (M, N)
+        The image.
+    radius : int or sequence of int
+        Window radius r (the window is the (2r+1)² box); the chunks overlap by r. A
+        sequence gives the maps stacked along a new first axis, as in memory.
     edge : {'clip', 'reflect', 'wrap'}, optional
         Edge policy, applied at the true image border (see the module docstring).
     dtype : numpy dtype, optional
         Dtype of the result (float64 for every local map).
     **kw
-        Passed to ``func``. They must be the same for every chunk: options derived from
-        the whole image (e.g. the binning range of a float image) have to be resolved by
-        the caller before the call, not per chunk.
+        Passed to ``func``. ``bins``/``range`` defaults that depend on the whole image
+        (float images, wide integer dtypes) are resolved here once, from the image's
+        global min and max (one pass over the data), so every chunk bins alike.
 
     Returns
     -------
-    out : dask.array.Array, shape (M, N)
+    out : dask.array.Array, shape (M, N) or (len(radius), M, N)
         Lazy; equal on every pixel to ``func(darr.compute(), radius, edge=edge, **kw)``.
 
     Examples
@@ -113,8 +169,7 @@ def map_local_dask(func, darr, radius, *, edge="clip", dtype=np.float64, **kw):
     >>> import numpy as np, dask.array as da
     >>> def box_sum(a, r, *, edge):  # a clipped-window sum, the simplest local map
     ...     p = np.pad(a.astype(float), r)
-    ...     c = p.cumsum(0).cumsum(1)
-    ...     c = np.pad(c, ((1, 0), (1, 0)))
+    ...     c = np.pad(p.cumsum(0).cumsum(1), ((1, 0), (1, 0)))
     ...     k = 2 * r + 1
     ...     return c[k:, k:] - c[:-k, k:] - c[k:, :-k] + c[:-k, :-k]
     >>> img = np.arange(30.0).reshape(5, 6)
@@ -124,49 +179,48 @@ def map_local_dask(func, darr, radius, *, edge="clip", dtype=np.float64, **kw):
     """
     import dask.array as da
 
-    r = v.check_radius(radius)
-    v.check_choice(edge, tuple(EDGE_BOUNDARY), name="edge")
     if not isinstance(darr, da.Array):
         raise TypeError(f"`image` expects a dask.array.Array here, got {type(darr).__name__}.")
-    if darr.ndim not in (2, 3):
+    if isinstance(radius, (list, tuple, np.ndarray)):
+        rs = [v.check_radius(r) for r in np.asarray(radius).ravel().tolist()]
+        if not rs:
+            raise ValueError("`radius` expects a non-negative integer or a non-empty sequence of them, got an empty sequence.")
+        kw = _global_binning(func, darr, kw)
+        return da.stack([map_local_dask(func, darr, r, edge=edge, dtype=dtype, **kw) for r in rs])
+    r = v.check_radius(radius)
+    v.check_choice(edge, tuple(EDGE_BOUNDARY), name="edge")
+    if darr.ndim != 2:
         raise ValueError(
-            f"`image` expects a 2-D (or (M, N, C) colour) array, got a {darr.ndim}-D array "
-            f"of shape {darr.shape}."
+            f"`image` expects a 2-D array, got a {darr.ndim}-D array of shape {darr.shape}; "
+            f"reduce colour images first (e.g. with infopix.select_channel per chunk)."
         )
+    if darr.dtype.kind not in "biuf":
+        raise TypeError(f"`image` expects a bool, integer or float dtype, got dtype {darr.dtype}.")
     if any(np.isnan(c) for cs in darr.chunks for c in cs):
-        raise ValueError(
-            "`image` has unknown chunk sizes; call image.compute_chunk_sizes() first."
-        )
-    # Chunks: at least r pixels along the spatial axes, one chunk along a colour axis.
-    new_chunks = [_grow_chunks(darr.chunks[ax], max(r, 1)) for ax in (0, 1)]
-    if darr.ndim == 3:
-        new_chunks.append((darr.shape[2],))
-    if tuple(new_chunks) != darr.chunks:
-        darr = darr.rechunk(tuple(new_chunks))
-    depth = {}
-    boundary = {}
-    for ax in range(darr.ndim):
-        grown = ax < 2 and len(darr.chunks[ax]) > 1 and r > 0
+        raise ValueError("`image` has unknown chunk sizes; call image.compute_chunk_sizes() first.")
+    if darr.size == 0:
+        raise ValueError(f"`image` is empty (shape {darr.shape}).")
+    kw = _global_binning(func, darr, kw)
+    # Every chunk at least r pixels wide (Dask's overlap depth must not exceed a chunk).
+    new_chunks = tuple(_grow_chunks(darr.chunks[ax], max(r, 1)) for ax in (0, 1))
+    if new_chunks != darr.chunks:
+        darr = darr.rechunk(new_chunks)
+    depth, boundary = {}, {}
+    for ax in (0, 1):
+        grown = len(darr.chunks[ax]) > 1 and r > 0
         depth[ax] = r if grown else 0
         boundary[ax] = EDGE_BOUNDARY[edge] if grown else "none"
 
     def block_map(block):
-        return np.asarray(func(block, r, edge=edge, **kw), dtype=dtype)
+        with _KERNEL_LOCK:
+            return np.asarray(func(block, r, edge=edge, **kw), dtype=dtype)
 
-    drop = (2,) if darr.ndim == 3 else ()
-    if all(d == 0 for d in depth.values()):
-        return darr.map_blocks(block_map, dtype=dtype, drop_axis=drop or None,
-                               meta=np.empty((0, 0), dtype=dtype))
+    meta = np.empty((0, 0), dtype=dtype)
+    if depth[0] == depth[1] == 0:
+        return darr.map_blocks(block_map, dtype=dtype, meta=meta)
     return da.map_overlap(
-        block_map,
-        darr,
-        depth=depth,
-        boundary=boundary,
-        trim=True,
-        allow_rechunk=False,
-        dtype=dtype,
-        meta=np.empty((0, 0), dtype=dtype),
-        **({"drop_axis": drop} if drop else {}),
+        block_map, darr, depth=depth, boundary=boundary, trim=True,
+        allow_rechunk=False, dtype=dtype, meta=meta,
     )
 
 

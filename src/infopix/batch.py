@@ -77,9 +77,9 @@ class Measure:
         ``func(image, **options) -> dict`` mapping each column to a float. ``image`` is
         2-D (colour images are reduced to luminance first). It must be picklable (a
         module-level function or a ``functools.partial`` of one) to run on Dask workers.
-    requires : str
-        The infopix module the measure calls (``'entropy'``, ``'local'``, ...); the
-        measure is available when that module is importable.
+    needs : tuple of str
+        The public infopix names the measure calls (e.g. ``('local_entropy',)``); the
+        measure is available when all of them can be imported.
     description : str
         One line for ``infopix batch --help``.
     """
@@ -87,7 +87,7 @@ class Measure:
     name: str
     columns: tuple[str, ...]
     func: Callable = field(repr=False)
-    requires: str = "entropy"
+    needs: tuple[str, ...] = ()
     description: str = ""
 
 
@@ -150,7 +150,7 @@ MEASURES: dict[str, Measure] = {
             "entropy",
             ("entropy", "entropy_miller_madow", "renyi2"),
             _entropy_measure,
-            "entropy",
+            ("intensity_entropy",),
             "intensity entropy in bits: Shannon (plug-in, Miller-Madow) and Renyi-2",
         ),
         Measure(
@@ -158,36 +158,41 @@ MEASURES: dict[str, Measure] = {
             ("local_entropy_mean", "local_entropy_std", "local_entropy_min",
              "local_entropy_median", "local_entropy_max"),
             _localmap_measure,
-            "local",
+            ("local_entropy",),
             "summary of the local entropy map (radius 3, clipped windows), bits",
         ),
         Measure(
             "fractal",
             ("dbc_dimension", "dbc_dimension_stderr", "box_dimension", "box_dimension_stderr"),
             _fractal_measure,
-            "fractal",
+            ("dbc_dimension", "box_counting_dimension"),
             "grey-level (DBC) dimension, and box-counting dimension of image > mean",
         ),
         Measure(
             "spatial",
             ("mutual_information_1", "entropy_density"),
             _spatial_measure,
-            "spatial",
+            ("mutual_information", "entropy_density"),
             "mutual information of horizontal neighbours and block-entropy density, bits",
         ),
     )
 }
 
 
-def _module_available(name: str) -> bool:
-    import importlib.util
+def _measure_available(m: Measure) -> bool:
+    import infopix
 
-    return importlib.util.find_spec(f"infopix.{name}") is not None
+    try:
+        for name in m.needs:
+            getattr(infopix, name)
+    except (ImportError, AttributeError):
+        return False
+    return True
 
 
 def available_measures() -> list[str]:
-    """Names of the registered measures whose infopix module is present."""
-    return [n for n, m in MEASURES.items() if _module_available(m.requires)]
+    """Names of the registered measures whose infopix functions are installed."""
+    return [n for n, m in MEASURES.items() if _measure_available(m)]
 
 
 def _resolve_measures(measures) -> list[Measure]:
@@ -206,10 +211,10 @@ def _resolve_measures(measures) -> list[Measure]:
                     f"(or Measure objects), got {m!r}."
                 )
             meas = MEASURES[m]
-            if not _module_available(meas.requires):
+            if not _measure_available(meas):
                 raise ValueError(
-                    f"measure {m!r} needs infopix.{meas.requires}, which is not available in "
-                    f"this installation; available: {', '.join(available_measures())}."
+                    f"measure {m!r} needs infopix.{', infopix.'.join(meas.needs)}, not "
+                    f"available in this installation; available: {', '.join(available_measures())}."
                 )
         else:
             raise TypeError(f"`measures` expects names or Measure objects, got {m!r}.")
