@@ -414,6 +414,9 @@ def local_entropy(
     >>> float(infopix.local_entropy(np.zeros((5, 5), np.uint8), 2).max())
     0.0
     """
+    if type(image).__module__.startswith("dask."):  # Dask array: chunked map (infopix._dask, issue 11)
+        from ._dask import map_local_dask
+        return map_local_dask(local_entropy, image, radius, edge=edge, alpha=alpha, base=base, estimator=estimator, bins=bins, range=range, **options)
     arr = _image2d(image)
     rs, many = _radii(radius)
     v.check_choice(edge, EDGES, name="edge")
@@ -463,6 +466,9 @@ def local_expected(image, radius, f, *, base=2, edge="clip", bins=None, range=No
     >>> infopix.local_expected(img, 1, "taylor")[0, 0]   # -(1 + 1/16 + 1/16 + 4/16)
     np.float64(-1.375)
     """
+    if type(image).__module__.startswith("dask."):  # Dask array: chunked map (infopix._dask, issue 11)
+        from ._dask import map_local_dask
+        return map_local_dask(local_expected, image, radius, edge=edge, f=f, base=base, bins=bins, range=range)
     arr = _image2d(image)
     rs, many = _radii(radius)
     v.check_choice(edge, EDGES, name="edge")
@@ -527,6 +533,9 @@ def local_mean(image, radius, *, edge="clip") -> np.ndarray:
     array([[3., 3.],
            [3., 3.]])
     """
+    if type(image).__module__.startswith("dask."):  # Dask array: chunked map (infopix._dask, issue 11)
+        from ._dask import map_local_dask
+        return map_local_dask(local_mean, image, radius, edge=edge)
     return _moments(image, radius, edge)[0]
 
 
@@ -558,6 +567,9 @@ def local_std(image, radius, *, edge="clip") -> np.ndarray:
     >>> infopix.local_std(np.array([[0, 2], [4, 6]]), 1)[0, 0]   # std of 0, 2, 4, 6
     np.float64(2.23606797749979)
     """
+    if type(image).__module__.startswith("dask."):  # Dask array: chunked map (infopix._dask, issue 11)
+        from ._dask import map_local_dask
+        return map_local_dask(local_std, image, radius, edge=edge)
     return _moments(image, radius, edge)[1]
 
 
