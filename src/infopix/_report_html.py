@@ -87,8 +87,10 @@ def _value_cell(q: dict) -> str:
                 text = ", ".join(fmt_number(u) for u in v)
             if q.get("x") is not None and q.get("x") != v and len(q["x"]) == len(v):
                 xu = q.get("x_unit", "")
-                text += (f"<br><span class='sub'>at {escape(xu) + ' ' if xu else ''}"
-                         + ", ".join(fmt_number(u) for u in q["x"]) + "</span>")
+                xn = q.get("x_name", "")
+                text += (f"<br><span class='sub'>at {escape(xn) + ' = ' if xn else ''}"
+                         + ", ".join(fmt_number(u) for u in q["x"])
+                         + (f" {escape(xu)}" if xu and xu != xn else "") + "</span>")
         else:
             text = f"{len(v)} values (see the figure; all in results.json)"
         return text

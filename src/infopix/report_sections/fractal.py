@@ -63,16 +63,16 @@ def fractal_section(image: np.ndarray, params: dict) -> Section:
     res["generalized_dimensions"] = quantity(
         gd.dimensions.tolist(), "1",
         "Generalised (Rényi) dimensions D_q of the brightness measure, one per order q; flat means a monofractal.",
-        std=gd.stderr.tolist(), x=gd.qs.tolist(), x_unit="q",
+        std=gd.stderr.tolist(), x=gd.qs.tolist(), x_name="q", x_unit="q",
         fit_range=[float(gd.fit_range[0]), float(gd.fit_range[1])],
     )
     res["alpha"] = quantity(
         mf.alpha.tolist(), "1", "Hölder exponents alpha(q) of the multifractal spectrum (Chhabra–Jensen), one per q.",
-        std=mf.alpha_stderr.tolist(), x=mf.qs.tolist(), x_unit="q",
+        std=mf.alpha_stderr.tolist(), x=mf.qs.tolist(), x_name="q", x_unit="q",
     )
     res["f_alpha"] = quantity(
         mf.f.tolist(), "1", "Spectrum f(alpha(q)): the dimension of the set of points with exponent alpha, one per q.",
-        std=mf.f_stderr.tolist(), x=mf.qs.tolist(), x_unit="q",
+        std=mf.f_stderr.tolist(), x=mf.qs.tolist(), x_name="q", x_unit="q",
     )
     res["spectrum_width"] = quantity(
         float(np.max(mf.alpha) - np.min(mf.alpha)), "1",

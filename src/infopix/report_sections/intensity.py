@@ -45,6 +45,7 @@ def intensity_section(image: np.ndarray, params: dict) -> Section:
         res[f"expected_{f}"] = quantity(intensity_expected(f, image, bins=bins) if bins else
                                         intensity_expected(f, image), unit, explain)
 
+    hmax = float(np.log2(c.n_outcomes))
     names = list(ESTIMATORS) if params["estimators"] == "all" else list(params["estimators"])
     estimates = {}
     for name in names:
@@ -52,24 +53,47 @@ def intensity_section(image: np.ndarray, params: dict) -> Section:
         estimates[name] = e
         desc = ESTIMATORS[name].description or name
         kind = "posterior mean" if ESTIMATORS[name].bayesian else "estimate"
+        explain = f"Shannon entropy of the source, {kind} by {desc}; N = {c.total} pixels, K = {c.n_outcomes} levels."
+        if not np.isfinite(e.value) or e.value > hmax + 1e-9 or e.value < -1e-9:
+            explain += (f" Outside the possible range [0, log2 K = {hmax:.4g}] bits: this estimator's "
+                        "assumptions do not hold for this image; do not use this value.")
         res[f"H_{name}"] = quantity(
             e.value, "bits",
-            f"Shannon entropy of the source, {kind} by {desc}; N = {c.total} pixels, K = {c.n_outcomes} levels.",
+            explain,
             estimator=e.estimator, std=e.std,
             interval=None if e.interval is None else list(e.interval), level=e.level,
         )
 
-    fig, ax = new_figure(6.0, 0.45 * len(names) + 1.2)
+    fig, ax = new_figure(6.0, 0.4 * len(names) + 1.2)
     ys = np.arange(len(names))
+    inside = []
+    for n in names:
+        e = estimates[n]
+        if np.isfinite(e.value) and -1e-9 <= e.value <= hmax + 1e-9:
+            inside.append(e.value)
+            if e.interval is not None:
+                inside += [float(e.interval[0]), float(e.interval[1])]
+            elif e.std is not None and np.isfinite(e.std):
+                inside += [e.value - e.std, e.value + e.std]
+    lo = min(inside) if inside else 0.0
+    hi = max(inside) if inside else hmax
+    pad = max(0.05 * (hi - lo), 1e-3)
+    outside = []
     for y, name in zip(ys, names):
         e = estimates[name]
+        if not (np.isfinite(e.value) and lo - pad <= e.value <= hi + pad):
+            outside.append(name)
+            ax.annotate(f"{e.value:.4g} (off scale)", (hi + pad, y), ha="right", va="center", fontsize=8, color="C3",
+                        annotation_clip=False)
+            continue
         ax.plot([e.value], [y], "o", color="#2a5d8f")
         if e.interval is not None:
             ax.plot(list(e.interval), [y, y], "-", color="#2a5d8f", lw=3, alpha=0.5)
         elif e.std is not None:
             ax.errorbar([e.value], [y], xerr=[e.std], color="#2a5d8f", capsize=3)
+    ax.set_xlim(lo - pad, hi + pad)
     ax.set_yticks(ys, names)
-    ax.invert_yaxis()
+    ax.set_ylim(len(names) - 0.5, -0.5)
     ax.set_xlabel("entropy (bits)")
     ax.axvline(res["shannon"]["value"], color="0.5", ls=":", lw=1)
     return Section(

@@ -27,22 +27,22 @@ def local_section(image: np.ndarray, params: dict) -> Section:
         "mean_local_entropy": quantity(
             [float(h.mean()) for h in H], "bits",
             "Average over pixels of the entropy of the grey levels in the window around each pixel, one value per radius.",
-            estimator=est, x=radii, x_unit="pixels",
+            estimator=est, x=radii, x_name="r", x_unit="pixels",
         ),
         "median_local_entropy": quantity(
             [float(np.median(h)) for h in H], "bits",
-            "Median over pixels of the local entropy, one value per radius.", estimator=est, x=radii, x_unit="pixels",
+            "Median over pixels of the local entropy, one value per radius.", estimator=est, x=radii, x_name="r", x_unit="pixels",
         ),
         "max_local_entropy": quantity(
             [float(h.max()) for h in H], "bits",
             "Highest local entropy: the busiest window, one value per radius "
             f"(a window of n pixels holds at most log2(n) bits: {', '.join(f'{np.log2(n):.2f}' for n in win)}).",
-            estimator=est, x=radii, x_unit="pixels",
+            estimator=est, x=radii, x_name="r", x_unit="pixels",
         ),
         "mean_local_std": quantity(
             [float(s.mean()) for s in S], "intensity",
             "Average over pixels of the standard deviation of the grey levels in the window (local contrast), one value per radius.",
-            x=radii, x_unit="pixels",
+            x=radii, x_name="r", x_unit="pixels",
         ),
     }
     n = len(radii)

@@ -32,13 +32,13 @@ def scale_section(image: np.ndarray, params: dict) -> Section:
             curve.entropies.tolist(), "bits",
             "Intensity entropy of the blurred image, histogram bins fixed from the original so "
             "that smoothing shows as lost information; one value per sigma.",
-            estimator=curve.estimator, std=_std_or_none(curve.entropy_std), x=sig, x_unit="pixels",
+            estimator=curve.estimator, std=_std_or_none(curve.entropy_std), x=sig, x_name="sigma", x_unit="pixels",
             bins=curve.bins, mode=curve.mode,
         ),
         "std": quantity(
             curve.stds.tolist(), "intensity",
             "Standard deviation of the blurred pixel values (contrast left after smoothing), one value per sigma.",
-            x=sig, x_unit="pixels",
+            x=sig, x_name="sigma", x_unit="pixels",
         ),
     }
     requant = None
@@ -48,7 +48,7 @@ def scale_section(image: np.ndarray, params: dict) -> Section:
             requant.entropies.tolist(), "bits",
             "The same, with blurred values rounded back to the image's integer type first "
             "(what the notebook's PIL blur measured); one value per sigma.",
-            estimator=requant.estimator, std=_std_or_none(requant.entropy_std), x=sig, x_unit="pixels",
+            estimator=requant.estimator, std=_std_or_none(requant.entropy_std), x=sig, x_name="sigma", x_unit="pixels",
         )
 
     fig, ax = new_figure(6.0, 3.4)
