@@ -331,6 +331,24 @@ def test_gigo_cause_is_the_border_not_requantisation(gigo):
 # ---------------------------------------------------------------- entropy_vs_scale API
 
 
+def test_histogram_kernel_is_numpys():
+    from infopix._kernels.scale import _histogram_fixed
+
+    rng = np.random.default_rng(RNG_SEED)
+    for nbins, (lo, hi) in ((256, (-0.5, 255.5)), (7, (0.1, 0.9)), (1, (2.0, 3.0))):
+        edges = np.linspace(lo, hi, nbins + 1)
+        # random values, every edge exactly, and values just beside the edges
+        v = np.concatenate([rng.uniform(lo, hi, 5000), edges, np.nextafter(edges, -np.inf),
+                            np.nextafter(edges, np.inf), [lo - 1, hi + 1]])
+        counts, outside = _histogram_fixed(v, edges)
+        inside = v[(v >= lo) & (v <= hi)]
+        np.testing.assert_array_equal(counts, np.histogram(inside, bins=nbins, range=(lo, hi))[0])
+        assert outside == v.size - inside.size
+        ref = infopix.intensity_counts(inside.reshape(1, -1), bins=nbins, range=(lo, hi)).counts
+        np.testing.assert_array_equal(counts, ref)
+
+
+
 def test_curve_units_and_sigma_zero():
     img = infopix.sample_image()
     c = infopix.entropy_vs_scale(img, [0, 0.01, 0.02], unit="fraction")

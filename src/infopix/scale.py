@@ -38,12 +38,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _validation as v
-from .entropy import intensity_counts
+from ._kernels.scale import _histogram_fixed
 from .estimators import entropy_from_counts, resolve_estimator
 
 __all__ = [
     "MODES",
     "FFT_MIN_RADIUS",
+    "CURVE_SPECTRAL_MIN_RADIUS",
     "gaussian_blur",
     "gaussian_kernel1d",
     "entropy_vs_scale",
@@ -62,6 +63,11 @@ MODES = ("reflect", "mirror", "wrap", "nearest", "constant")
 #: ``benchmarks/scale.md``): the FFT cost is flat in sigma and the direct filter's grows
 #: linearly; they cross near radius 40-64 (sigma 10-16 at truncate 4).
 FFT_MIN_RADIUS = 48
+
+#: In :func:`entropy_vs_scale` with a periodic mode the image is transformed once and
+#: each scale costs one inverse transform, so the spectral path wins from a smaller
+#: radius (measured likewise).
+CURVE_SPECTRAL_MIN_RADIUS = 12
 
 _OUTPUTS = ("float", "input")
 _METHODS = ("auto", "direct", "fft")
@@ -195,6 +201,64 @@ def _blur_axis_fft(x: np.ndarray, w: np.ndarray, axis: int, mode: str, cval: flo
     return y
 
 
+def _periodic_eigenvalues(n: int, w: np.ndarray, mode: str, half: bool = False) -> np.ndarray:
+    """Eigenvalues of the truncated-Gaussian sum on a periodic extension of length n.
+
+    The kernel folded onto one period P of the extension (reflect 2n, mirror 2n - 2,
+    wrap n) is real and symmetric, so its DFT is real: for 'reflect' (DCT-II basis) and
+    'mirror' (DCT-I basis) the first n values, for 'wrap' the full DFT (or the
+    half-spectrum of an rfft axis with ``half``).
+    """
+    r = (w.size - 1) // 2
+    p = {"reflect": 2 * n, "mirror": 2 * n - 2, "wrap": n}[mode]
+    k = np.zeros(p)
+    np.add.at(k, np.arange(-r, r + 1) % p, w)
+    if mode == "wrap" and not half:
+        return np.fft.fft(k).real
+    lam = np.fft.rfft(k).real
+    return lam if mode == "wrap" else lam[:n]
+
+
+class _SpectralBlur:
+    """Exact Gaussian blurs of one image in a periodic mode, all sharing one transform.
+
+    'reflect' is diagonalised by the DCT-II, 'mirror' by the DCT-I and 'wrap' by the
+    DFT: the image is transformed once, and each sigma costs one inverse transform,
+    whatever its radius. This is the same truncated sum as the direct filter (agreement
+    ~1e-15 of the values), not an approximation by an untruncated Gaussian.
+    """
+
+    def __init__(self, x: np.ndarray, mode: str):
+        import scipy.fft as sfft
+
+        self.mode, self.shape = mode, x.shape
+        if mode == "reflect":
+            self.spec = sfft.dctn(x, type=2, axes=(0, 1), workers=-1)
+        elif mode == "mirror":
+            self.spec = sfft.dctn(x, type=1, axes=(0, 1), workers=-1)
+        else:
+            self.spec = sfft.rfftn(x, axes=(0, 1), workers=-1)
+
+    @staticmethod
+    def supports(shape, mode: str) -> bool:
+        return mode in _PERIODIC and not (mode == "mirror" and min(shape[:2]) < 2)
+
+    def blur(self, w: np.ndarray) -> np.ndarray:
+        import scipy.fft as sfft
+
+        m, n = self.shape[:2]
+        extra = (1,) * (len(self.shape) - 2)
+        l0 = _periodic_eigenvalues(m, w, self.mode).reshape((-1, 1) + extra)
+        l1 = _periodic_eigenvalues(n, w, self.mode, half=True).reshape((1, -1) + extra)
+        y = self.spec * l0
+        y *= l1
+        if self.mode == "reflect":
+            return sfft.idctn(y, type=2, axes=(0, 1), workers=-1)
+        if self.mode == "mirror":
+            return sfft.idctn(y, type=1, axes=(0, 1), workers=-1)
+        return sfft.irfftn(y, s=(m, n), axes=(0, 1), workers=-1)
+
+
 def _blur_float(arr: np.ndarray, sigma: float, mode: str, truncate: float, cval: float, method: str) -> np.ndarray:
     """Blur the two spatial axes of a float64 array; returns a new array."""
     r = _radius(sigma, truncate)
@@ -206,6 +270,8 @@ def _blur_float(arr: np.ndarray, sigma: float, mode: str, truncate: float, cval:
         sig = (sigma, sigma) + (0.0,) * (arr.ndim - 2)
         return ndimage.gaussian_filter(arr, sig, mode=mode, cval=cval, truncate=truncate)
     w = gaussian_kernel1d(sigma, truncate=truncate)
+    if _SpectralBlur.supports(arr.shape, mode):
+        return _SpectralBlur(arr, mode).blur(w)
     out = arr
     for axis in (0, 1):
         out = _blur_axis_fft(out, w, axis, mode, cval)
@@ -567,7 +633,11 @@ def entropy_vs_scale(
     0 once the std is well below one bin. Re-normalising the bins at each scale (or a
     blur whose border keeps pixels unaveraged) holds the curve up instead.
 
-    Each scale calls :func:`gaussian_blur`, then :func:`infopix.intensity_counts` and
+    Each scale blurs (the direct filter, or for periodic modes one inverse DCT/FFT of a
+    transform computed once), counts with the compiled kernel
+    ``infopix._kernels.scale._histogram_fixed`` (the bins of
+    :func:`infopix.intensity_counts` with ``bins``/``range``, i.e. of
+    :func:`numpy.histogram`) and estimates with
     :func:`infopix.estimators.entropy_from_counts`.
 
     Examples
@@ -605,20 +675,35 @@ def entropy_vs_scale(
     if mode == "constant":
         clip_lo, clip_hi = min(clip_lo, cval), max(clip_hi, cval)
     x = arr.astype(np.float64)
+    edges = np.linspace(lo, hi, nbins + 1)  # numpy.histogram's edges
     ent = np.empty(px.size)
     ent_std = np.full(px.size, np.nan)
     stds = np.empty(px.size)
+    spectral = None  # periodic modes: one forward transform shared by all scales
     for i, s in enumerate(px):
-        y = x if s == 0 else _blur_float(x, float(s), mode, truncate, cval, "auto")
+        if s == 0:
+            y = x
+        elif _radius(s, truncate) >= CURVE_SPECTRAL_MIN_RADIUS and _SpectralBlur.supports(x.shape, mode):
+            if spectral is None:
+                spectral = _SpectralBlur(x, mode)
+            y = spectral.blur(gaussian_kernel1d(s, truncate=truncate))
+        else:
+            y = _blur_float(x, float(s), mode, truncate, cval, "auto")
         if quantize:
             y = _requantize(y, arr.dtype).astype(np.float64)
         else:
             # a positive-weight average stays within [min, max]; remove float rounding
             # excursions (~1e-16 relative) so they cannot fall outside the fixed range
-            y = np.clip(y, clip_lo, clip_hi)
+            y = np.clip(y, clip_lo, clip_hi, out=y if y is not x else None)
         stds[i] = float(y.std())
-        counts = intensity_counts(y, bins=nbins, range=(lo, hi))
-        est = entropy_from_counts(counts.counts, estimator=estimator, base=b, n_outcomes=nbins, **options)
+        counts, outside = _histogram_fixed(np.ascontiguousarray(y).reshape(-1), edges)
+        if outside:
+            raise ValueError(
+                f"`range` ({lo:g}, {hi:g}) excludes {outside} pixel value(s) at sigma = "
+                f"{s:g} px; widen `range` (the default, the image's [min, max], holds every "
+                f"blurred value)."
+            )
+        est = entropy_from_counts(counts, estimator=estimator, base=b, n_outcomes=nbins, **options)
         ent[i] = est.value
         if est.std is not None:
             ent_std[i] = est.std
