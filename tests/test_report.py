@@ -392,3 +392,21 @@ def test_ising_section_equals_simulate(sample):
 def test_ising_is_optional():
     assert "ising" not in rp.default_sections()
     assert rp.SECTIONS["ising"].optional
+
+
+def test_spatial_numbers_equal_library(sample, written):
+    from infopix.spatial import conditional_entropy
+
+    res = _json_numbers(written)["spatial"]["results"]
+    p = _section_params("spatial")
+    L = 16  # 'auto' on uint8 with more than 16 grey levels
+    assert res["symbols"]["value"] == L
+    prof = infopix.mutual_information_profile(sample, p["distances"], levels=L, estimator=p["estimator"])
+    _close(res["mutual_information"]["value"], prof.mi)
+    _close(res["mi_noise_floor"]["value"], prof.noise_floor)
+    assert res["correlation_length"]["value"] == prof.correlation_length
+    cond = [conditional_entropy(sample, neighbours=f"causal-{k}", levels=L, estimator=p["estimator"])
+            for k in p["neighbours"]]
+    _close(res["conditional_entropy"]["value"], cond)
+    # k = 0 (no context) is the entropy of the 16-level image: H(X) >= H(X | neighbours)
+    assert np.all(np.diff(res["conditional_entropy"]["value"]) <= 1e-12)
