@@ -86,3 +86,5 @@ def main() -> None:
 from . import entropy as _entropy  # noqa: E402,F401
 from . import analyze as _analyze  # noqa: E402,F401
 from . import scale as _scale  # noqa: E402,F401
+from . import localmap as _localmap  # noqa: E402,F401
+from . import batch as _batch  # noqa: E402,F401
