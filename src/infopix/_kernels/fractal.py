@@ -36,45 +36,61 @@ def block_reduce(a, f, op, init):
     no = (N + f - 1) // f
     out = np.empty((mo, no), dtype=a.dtype)
     for bi in nb.prange(mo):
-        row = out[bi]
+        r0 = bi * f
+        r1 = min(M, r0 + f)
         for bj in range(no):
-            row[bj] = init
-        r1 = min(M, (bi + 1) * f)
-        for r in range(bi * f, r1):
-            src = a[r]
+            c0 = bj * f
+            c1 = min(N, c0 + f)
+            acc = init
             if op == 0:
-                for c in range(N):
-                    v = src[c]
-                    if v > row[c // f]:
-                        row[c // f] = v
+                for r in range(r0, r1):
+                    for c in range(c0, c1):
+                        acc = max(acc, a[r, c])
             elif op == 1:
-                for c in range(N):
-                    v = src[c]
-                    if v < row[c // f]:
-                        row[c // f] = v
+                for r in range(r0, r1):
+                    for c in range(c0, c1):
+                        acc = min(acc, a[r, c])
             else:
-                for c in range(N):
-                    row[c // f] += src[c]
+                for r in range(r0, r1):
+                    for c in range(c0, c1):
+                        acc += a[r, c]
+            out[bi, bj] = acc
     return out
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
-def _one_q(logp, weight, q, cut):
-    # shift by the largest exponent so exp() never overflows (log-sum-exp)
-    m = -np.inf
-    for i in range(logp.size):
-        if weight[i] > 0 and (q >= 0.0 or logp[i] >= cut):
-            t = q * logp[i]
-            if t > m:
-                m = t
-    s0 = 0.0
-    s1 = 0.0
-    for i in range(logp.size):
-        if weight[i] > 0 and (q >= 0.0 or logp[i] >= cut):
-            w = weight[i] * np.exp(q * logp[i] - m)
-            s0 += w
-            s1 += w * logp[i]
-    return m, s0, s1
+def _q_schedule(qs):
+    """Visit order of the orders and, per visit, whether to start a fresh ``exp`` (1) or
+    multiply the previous term by the previous ratio (0: same step as before).
+
+    Orders q >= 0 are visited upwards from the smallest, q < 0 downwards from the
+    largest, so along each run the terms only shrink (underflow only towards values
+    that are negligible next to the largest term, 1). A fresh exp every 8 visits keeps
+    the rounding of the products below 1e-14.
+    """
+    nq = qs.size
+    order = np.argsort(qs)
+    npos = 0
+    for k in range(nq):
+        if qs[k] >= 0.0:
+            npos += 1
+    visit = np.empty(nq, dtype=np.int64)
+    # positives ascending, then negatives descending
+    for k in range(npos):
+        visit[k] = order[nq - npos + k]
+    for k in range(nq - npos):
+        visit[npos + k] = order[nq - npos - 1 - k]
+    fresh = np.ones(nq, dtype=np.int64)
+    run = 0
+    for t in range(nq):
+        fresh[t] = 1
+        if t >= 2 and (t != npos) and (t != npos + 1) and run < 8:
+            d_now = qs[visit[t]] - qs[visit[t - 1]]
+            d_prev = qs[visit[t - 1]] - qs[visit[t - 2]]
+            if abs(d_now - d_prev) <= 1e-14 * abs(d_now):
+                fresh[t] = 0
+        run = 0 if fresh[t] == 1 else run + 1
+    return visit, fresh, npos
 
 
 @nb.njit(cache=NUMBA_CACHE, parallel=True, nogil=True)
@@ -84,20 +100,85 @@ def renyi_sums(logp, weight, qs, cut):
     ``logp`` are the logs of the (non-zero) box probabilities, each occurring
     ``weight`` times (value compression: equal boxes are summed once). For ``q < 0``
     boxes with ``logp < cut`` are left out (near-empty boxes). ``mu = p**q / sum p**q``
-    is the Chhabra–Jensen escort measure. One q per prange iteration: the result does
-    not depend on the number of threads.
+    is the Chhabra–Jensen escort measure.
+
+    Each term is ``exp(q (log p - l))`` with ``l`` the largest log p (q >= 0) or the
+    smallest kept one (q < 0), so no term exceeds 1 (log-sum-exp). On an evenly spaced
+    run of orders the term of the next order is the previous one times a common ratio
+    (:func:`_q_schedule`): two ``exp`` per box instead of one per (box, order). Boxes
+    are cut into a number of chunks fixed by their count (not by the threads), summed
+    in order: the result does not depend on the number of threads.
     """
+    n = logp.size
     nq = qs.size
+    lmax = -np.inf
+    lmin = np.inf
+    for i in range(n):
+        if weight[i] > 0:
+            lmax = max(lmax, logp[i])
+            if logp[i] >= cut:
+                lmin = min(lmin, logp[i])
+    visit, fresh, npos = _q_schedule(qs)
+    nchunks = max(1, min(256, n // 8192))
+    step = (n + nchunks - 1) // nchunks
+    part = np.zeros((nchunks, nq, 2))
+    for c in nb.prange(nchunks):
+        acc = part[c]
+        for i in range(c * step, min(n, (c + 1) * step)):
+            w = weight[i]
+            if w <= 0:
+                continue
+            lp = logp[i]
+            low = lp < cut
+            term = 0.0
+            ratio = 0.0
+            for t in range(nq):
+                k = visit[t]
+                q = qs[k]
+                if q < 0.0 and low:
+                    continue
+                x = lp - lmax if q >= 0.0 else lp - lmin
+                if fresh[t] == 1:
+                    if t > 0 and t != npos:
+                        ratio = np.exp((q - qs[visit[t - 1]]) * x)
+                    term = np.exp(q * x)
+                else:
+                    term *= ratio
+                e = w * term
+                acc[k, 0] += e
+                acc[k, 1] += e * lp
     out = np.empty((nq, 3), dtype=np.float64)
-    for k in nb.prange(nq):
-        q = qs[k]
-        m, s0, s1 = _one_q(logp, weight, q, cut)
-        logz = m + np.log(s0)
+    for k in range(nq):
+        s0 = 0.0
+        s1 = 0.0
+        for c in range(nchunks):
+            s0 += part[c, k, 0]
+            s1 += part[c, k, 1]
+        shift = qs[k] * (lmax if qs[k] >= 0.0 else lmin)
+        logz = shift + np.log(s0)
         mean_logp = s1 / s0
         out[k, 0] = logz
         out[k, 1] = mean_logp
-        out[k, 2] = q * mean_logp - logz
+        out[k, 2] = qs[k] * mean_logp - logz
     return out
+
+
+@nb.njit(cache=NUMBA_CACHE, parallel=True, nogil=True)
+def cell_extremes(z):
+    """Max and min over every 2x2 group of samples: the cells of DBC's 'relative'
+    variant, ``(M-1) x (N-1)`` each."""
+    M, N = z.shape
+    hi = np.empty((M - 1, N - 1), dtype=z.dtype)
+    lo = np.empty((M - 1, N - 1), dtype=z.dtype)
+    for i in nb.prange(M - 1):
+        for j in range(N - 1):
+            a = z[i, j]
+            b = z[i, j + 1]
+            c = z[i + 1, j]
+            d = z[i + 1, j + 1]
+            hi[i, j] = max(max(a, b), max(c, d))
+            lo[i, j] = min(min(a, b), min(c, d))
+    return hi, lo
 
 
 @nb.njit(cache=NUMBA_CACHE, parallel=True, nogil=True)

@@ -554,9 +554,7 @@ def dbc_dimension(image, *, sizes=None, fit_range=None, variant="relative", grey
         # cell (i, j) of size 1 spans the samples [i, i+1] x [j, j+1]; a block of s cells
         # spans s + 1 samples, sharing its boundary row/column with its neighbours, and
         # the disjoint reduction of these cells gives exactly those blocks.
-        hi = np.maximum(np.maximum(z[:-1, :-1], z[1:, :-1]), np.maximum(z[:-1, 1:], z[1:, 1:]))
-        lo_ = np.minimum(np.minimum(z[:-1, :-1], z[1:, :-1]), np.minimum(z[:-1, 1:], z[1:, 1:]))
-        base_hi, base_lo = np.ascontiguousarray(hi), np.ascontiguousarray(lo_)
+        base_hi, base_lo = _k.cell_extremes(z)
     else:
         base_hi = base_lo = z
     cm, cn = base_hi.shape
