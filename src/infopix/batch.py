@@ -418,28 +418,36 @@ class _PartWriter:
         self.buffer = []
 
 
+def _read_rows(folder: Path, columns: Sequence[str]) -> list[dict]:
+    """Rows of every part, in part order, the latest row of each path kept."""
+    import pyarrow.parquet as pq
+
+    rows: dict[str, dict] = {}
+    for part in sorted(folder.glob(_PART_GLOB)):
+        for row in pq.read_table(part, schema=_schema(columns)).to_pylist():
+            rows.pop(row["path"], None)
+            rows[row["path"]] = row
+    return list(rows.values())
+
+
 def read_results(out):
     """Read a results dataset written by :func:`run` into one DataFrame.
 
-    When an image was computed more than once (its file changed between runs), the row
-    of the latest part is kept.
+    Rows are in the order they were written. When an image was computed more than once
+    (its file changed between runs), only its latest row is kept.
     """
-    import pandas as pd
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     folder = Path(os.fspath(out))
     if not folder.is_dir():
         raise FileNotFoundError(f"results {str(folder)!r} is not a results folder written by infopix batch.")
     columns = _read_meta(folder)["columns"]
-    parts = sorted(folder.glob(_PART_GLOB))
-    if not parts:
-        return _to_frame([], columns)
-    tables = [pq.read_table(p, schema=_schema(columns)) for p in parts]
-    df = pa.concat_tables(tables).to_pandas()
-    df = df.drop_duplicates(subset="path", keep="last").reset_index(drop=True)
-    assert isinstance(df, pd.DataFrame)
-    return df
+    return _to_frame(_read_rows(folder, columns), columns)
+
+
+def _same_checksum(path, checksum: str) -> bool:
+    try:
+        return file_checksum(path) == checksum
+    except OSError:
+        return False
 
 
 def _read_meta(folder: Path) -> dict:
@@ -596,12 +604,10 @@ def run(
     if out is not None:
         folder = _prepare_out(out, ms, resume=resume, force=force)
         if resume:
-            previous = read_results(folder)
-            recorded = dict(zip(previous["path"], previous["checksum"]))
             wanted = set(files)
-            for rec in previous.to_dict("records"):
+            for rec in _read_rows(folder, columns):
                 p = rec["path"]
-                if p in wanted and recorded.get(p) and file_checksum(p) == recorded[p]:
+                if p in wanted and rec["checksum"] and _same_checksum(p, rec["checksum"]):
                     done_rows[p] = rec
         writer = _PartWriter(folder, columns, part_size=ps, part_seconds=part_seconds)
     elif resume:

@@ -1,0 +1,188 @@
+"""``infopix batch``: measures over many images on Dask, resumable Parquet output."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import time
+from pathlib import Path
+
+import typer
+
+from . import app
+from ._common import console, err_console, one_line_errors, print_json
+
+_HELP = """Apply measures to many images on Dask and write one row per image to OUT.
+
+INPUTS are image files, folders (their image files) or glob patterns (quote them; ** matches sub-folders). Without --scheduler a local Dask cluster is started (--workers processes, default one per core); with --scheduler ADDRESS the batch runs on that cluster (its workers need infopix installed).
+
+OUT is a Parquet dataset (a folder of part files, read it with pandas.read_parquet): columns path, checksum (SHA-256), shape, dtype, status, error and one per measure value. Parts are written as images complete, so --resume after an interruption computes only the images not yet recorded (same path and checksum). An image that fails is recorded with its error; the batch goes on.
+
+Example: infopix batch 'photos/*.png' scans/ -o results.parquet --measures entropy,localmap
+"""
+
+
+def _measure_help() -> str:
+    from ..batch import MEASURES
+
+    return "Comma-separated measures: " + "; ".join(
+        f"{m.name} ({m.description})" for m in MEASURES.values()
+    ) + "."
+
+
+@contextlib.contextmanager
+def _quiet_dask_logs():
+    """Dask logs start-up chatter (and a Bokeh hint) at INFO/WARNING: keep stderr to errors."""
+    names = ["distributed", "bokeh", "tornado"] + [
+        n for n in logging.root.manager.loggerDict if n.startswith("distributed.")
+    ]
+    loggers = [logging.getLogger(n) for n in names]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for lg, lvl in zip(loggers, levels):
+            lg.setLevel(lvl)
+
+
+def _dashboard(client) -> str | None:
+    """The dashboard address, or None when the scheduler serves none (Bokeh missing)."""
+    try:
+        services = client.scheduler_info().get("services", {})
+    except Exception:
+        return None
+    if "dashboard" not in services:
+        return None
+    return client.dashboard_link
+
+
+@contextlib.contextmanager
+def open_client(scheduler: str | None, workers: int | None):
+    """A ``distributed.Client``: to ``scheduler``, or to a new local cluster (127.0.0.1)."""
+    from distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        if workers is not None:
+            raise ValueError(
+                "`--workers` sizes the local cluster; with `--scheduler` the workers are "
+                "those of that cluster."
+            )
+        try:
+            client = Client(scheduler, timeout="15s")
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise OSError(f"cannot connect to the Dask scheduler at {scheduler!r}: {exc}") from None
+        try:
+            yield client
+        finally:
+            client.close()
+        return
+    n = workers if workers is not None else (os.cpu_count() or 1)
+    if n < 1:
+        raise ValueError(f"`--workers` expects an integer >= 1, got {n}.")
+    import importlib.util
+
+    dash = "127.0.0.1:8787" if importlib.util.find_spec("bokeh") else None
+    cluster = LocalCluster(
+        n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
+        dashboard_address=dash,
+    )
+    client = Client(cluster)
+    try:
+        yield client
+    finally:
+        client.close()
+        cluster.close()
+
+
+@app.command("batch", help=_HELP)
+@one_line_errors
+def batch_command(
+    inputs: list[str] = typer.Argument(..., help="Image files, folders or glob patterns.", show_default=False),
+    out: Path = typer.Option(..., "--out", "-o", help="Results: a Parquet dataset folder, e.g. results.parquet."),
+    measures: str = typer.Option("entropy,localmap", "--measures", "-m", help=_measure_help()),
+    scheduler: str = typer.Option(None, "--scheduler", help="Address of a Dask scheduler, e.g. tcp://127.0.0.1:8786; default: a local cluster."),
+    workers: int = typer.Option(None, "--workers", "-w", help="Worker processes of the local cluster (default: one per core)."),
+    radius: int = typer.Option(None, "--radius", "-r", help="Window radius of the localmap measure (default 3)."),
+    resume: bool = typer.Option(False, "--resume", help="Complete an interrupted OUT: skip images already recorded."),
+    force: bool = typer.Option(False, "--force", "-f", help="Replace an existing OUT."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON summary to stdout."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary; errors only."),
+):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from .. import _validation as v
+    from ..batch import _resolve_measures, expand_inputs, run
+
+    names = [m.strip() for m in measures.split(",") if m.strip()]
+    ms = _resolve_measures(names)  # unknown or unavailable measures fail before any work
+    options = {}
+    if radius is not None:
+        if "localmap" not in names:
+            raise ValueError("`--radius` applies to the localmap measure, which is not in --measures.")
+        options["localmap"] = {"radius": v.check_radius(radius)}
+    if resume and force:
+        raise ValueError("`--resume` completes OUT and `--force` replaces it: give one of them.")
+    if out.exists() and not (resume or force):
+        raise FileExistsError(f"output {str(out)!r} exists; pass --resume to complete it or --force to replace it.")
+    files = expand_inputs(inputs)
+    if not files:
+        raise ValueError("INPUTS select no image file.")
+
+    t0 = time.perf_counter()
+    with _quiet_dask_logs(), open_client(scheduler, workers) as client:
+        nworkers = len(client.scheduler_info().get("workers", {}))
+        if not quiet:
+            where = scheduler if scheduler is not None else f"local cluster at {client.scheduler.address}"
+            err_console.print(f"Dask: {nworkers} worker(s), {where}")
+            link = _dashboard(client)
+            err_console.print(
+                f"Dask dashboard: {link}" if link
+                else "Dask dashboard: not served (install bokeh>=3.1 to enable it)"
+            )
+        progress = Progress(
+            TextColumn("[progress.description]{task.description}"), BarColumn(),
+            MofNCompleteColumn(), TextColumn("{task.fields[errors]} error(s)"),
+            TimeRemainingColumn(), console=err_console, disable=quiet, transient=False,
+        )
+        errors = 0
+        with progress:
+            task = progress.add_task("images", total=None, errors=0)
+
+            def advance(done, total, row):
+                nonlocal errors
+                errors += row["status"] != "ok"
+                progress.update(task, completed=done, total=total, errors=errors)
+
+            df = run(files, [m.name for m in ms], client=client, out=out, resume=resume,
+                     force=force, options=options, progress=advance)
+    elapsed = time.perf_counter() - t0
+    n_err = int((df["status"] != "ok").sum())
+    summary = {
+        "images": len(df),
+        "computed": int(progress.tasks[0].completed) if progress.tasks else 0,
+        "ok": int(len(df) - n_err),
+        "errors": n_err,
+        "out": str(out),
+        "measures": [m.name for m in ms],
+        "seconds": round(elapsed, 3),
+    }
+    if as_json:
+        summary["failed"] = [
+            {"path": p, "error": e} for p, e in zip(df["path"][df["status"] != "ok"], df["error"][df["status"] != "ok"])
+        ]
+        print_json(summary)
+    elif not quiet:
+        skipped = summary["images"] - summary["computed"]
+        console.print(
+            f"{summary['images']} image(s): {summary['ok']} ok, {n_err} error(s)"
+            + (f", {skipped} already done" if skipped else "")
+            + f"; {elapsed:.1f} s; results in {out}",
+            soft_wrap=True,
+        )
+        for p, e in list(zip(df["path"][df["status"] != "ok"], df["error"][df["status"] != "ok"]))[:5]:
+            console.print(f"  [red]error[/red] {p}: {e}", highlight=False, soft_wrap=True)
+        if n_err > 5:
+            console.print(f"  ... and {n_err - 5} more (column `error` in {out})")
