@@ -58,16 +58,17 @@ __all__ = [
 MODES = ("reflect", "mirror", "wrap", "nearest", "constant")
 
 #: Kernel radius (pixels, = int(truncate·sigma + 0.5)) from which ``method='auto'``
-#: evaluates the Gaussian sum by FFT instead of SciPy's direct separable filter.
-#: Measured by ``benchmarks/bench_scale.py`` on a 1024x1024 image (see
-#: ``benchmarks/scale.md``): the FFT cost is flat in sigma and the direct filter's grows
-#: linearly; they cross near radius 40-64 (sigma 10-16 at truncate 4).
-FFT_MIN_RADIUS = 48
+#: evaluates the Gaussian sum by FFT instead of SciPy's direct separable filter, per
+#: mode. Measured by ``benchmarks/bench_scale.py`` on a 1024x1024 image (see
+#: ``benchmarks/scale.md``): the direct filter's cost grows linearly with the radius;
+#: the periodic modes' DCT/DFT cost is flat (crossing near radius 16-24), the
+#: 'nearest'/'constant' FFT, padded to n + 2r (at most 3n), crosses near radius 32-48.
+FFT_MIN_RADIUS = {"reflect": 24, "mirror": 24, "wrap": 24, "nearest": 48, "constant": 48}
 
 #: In :func:`entropy_vs_scale` with a periodic mode the image is transformed once and
 #: each scale costs one inverse transform, so the spectral path wins from a smaller
-#: radius (measured likewise).
-CURVE_SPECTRAL_MIN_RADIUS = 12
+#: radius (measured likewise: crossing near radius 6-8).
+CURVE_SPECTRAL_MIN_RADIUS = 8
 
 _OUTPUTS = ("float", "input")
 _METHODS = ("auto", "direct", "fft")
@@ -263,7 +264,7 @@ def _blur_float(arr: np.ndarray, sigma: float, mode: str, truncate: float, cval:
     """Blur the two spatial axes of a float64 array; returns a new array."""
     r = _radius(sigma, truncate)
     if method == "auto":
-        method = "fft" if r >= FFT_MIN_RADIUS else "direct"
+        method = "fft" if r >= FFT_MIN_RADIUS[mode] else "direct"
     if method == "direct" or r == 0:
         from scipy import ndimage
 
@@ -324,10 +325,12 @@ def gaussian_blur(image, sigma, *, mode="reflect", truncate=4.0, output="float",
     method : {'auto', 'direct', 'fft'}, optional
         How the same Gaussian sum is evaluated. 'direct': SciPy's separable
         :func:`scipy.ndimage.gaussian_filter` (cost grows with the radius). 'fft': an
-        exact FFT evaluation whose cost does not depend on sigma (periodic modes fold
-        the kernel onto one period of the extended image; 'nearest'/'constant' add the
-        outside value times the kernel's tail weight). 'auto' (default) uses 'fft' from
-        radius :data:`FFT_MIN_RADIUS`. Both agree to float64 rounding (~1e-13 of the
+        exact transform evaluation whose cost does not depend on sigma: the periodic
+        modes are diagonalised by the DCT-II (reflect), DCT-I (mirror) or DFT (wrap)
+        with the kernel folded onto one period of the extension; 'nearest'/'constant'
+        convolve by FFT and add the outside value times the kernel's tail weight.
+        'auto' (default) uses 'fft' from the per-mode radius in
+        :data:`FFT_MIN_RADIUS`. Both agree to float64 rounding (~1e-13 of the
         intensity range).
 
     Returns
@@ -935,7 +938,7 @@ def difference_of_gaussians(image, sigma1, sigma2=None, *, mode="reflect", trunc
     s2 = 1.6 * s1 if sigma2 is None else v.check_sigma(sigma2, name="sigma2")
     truncate, cval = _resolve_common(mode, truncate, cval, "auto")
     x = arr.astype(np.float64)
-    if 0 < s1 <= s2 and _radius(s2, truncate) < FFT_MIN_RADIUS:
+    if 0 < s1 <= s2 and _radius(s2, truncate) < FFT_MIN_RADIUS[mode]:
         from skimage.filters import difference_of_gaussians as _sk_dog
 
         channel_axis = -1 if x.ndim == 3 else None
