@@ -48,7 +48,9 @@ __all__ = [
     "map_local_dask",
     "read_lazy",
     "write_zarr",
+    "local_map_lazy",
     "local_map_to_zarr",
+    "LOCAL_MEASURES",
 ]
 
 #: Dask ``boundary`` for each edge policy of the local maps (see the module docstring).
@@ -301,6 +303,11 @@ def write_zarr(darr, path, *, force: bool = False) -> None:
     parent = dest.parent if str(dest.parent) else Path(".")
     if not parent.is_dir():
         raise FileNotFoundError(f"output folder {str(parent)!r} does not exist.")
+    regular = all(
+        all(c == cs[0] for c in cs[:-1]) and cs[-1] <= cs[0] for cs in darr.chunks
+    )
+    if not regular:  # Zarr needs equal chunks (the last may be shorter)
+        darr = darr.rechunk(tuple(cs[0] for cs in darr.chunks))
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".part", dir=parent))
     try:
         darr.to_zarr(str(tmp), overwrite=True)
@@ -319,8 +326,41 @@ def write_zarr(darr, path, *, force: bool = False) -> None:
         raise
 
 
+#: ``infopix localmap --measure`` name -> (public function, fixed keyword arguments)
+LOCAL_MEASURES = {
+    "entropy": ("local_entropy", {}),
+    "mean": ("local_mean", {}),
+    "std": ("local_std", {}),
+    "laurent": ("local_expected", {"f": "laurent"}),
+    "taylor": ("local_expected", {"f": "taylor"}),
+    "surprisal": ("local_expected", {"f": "surprisal"}),
+}
+
+
+def local_map_lazy(path, *, radius, measure="entropy", chunks=2048, **kw):
+    """The lazy local map of a large image file (nothing is computed yet).
+
+    ``measure`` is one of :data:`LOCAL_MEASURES`; ``**kw`` are the map's options
+    (``edge``, ``estimator``, ``alpha``, ``base``, ``bins``). Returns a Dask array.
+    """
+    import infopix
+
+    v.check_choice(measure, tuple(LOCAL_MEASURES), name="measure")
+    name, fixed = LOCAL_MEASURES[measure]
+    image = read_lazy(path, chunks=chunks)
+    if image.ndim != 2:
+        raise ValueError(
+            f"`path` holds a colour image of shape {image.shape}; chunked local maps take "
+            f"2-D (grey) images."
+        )
+    lazy = getattr(infopix, name)(image, radius, **fixed, **kw)
+    if not is_dask_array(lazy):
+        raise TypeError(f"infopix.{name} did not return a Dask array for Dask input.")
+    return lazy
+
+
 def local_map_to_zarr(path, out, *, radius, measure="entropy", chunks=2048, force=False,
-                      scheduler=None, **kw):
+                      scheduler=None, callbacks=(), **kw):
     """Local map of a large image file, read lazily and written to a chunked Zarr array.
 
     Parameters
@@ -328,39 +368,49 @@ def local_map_to_zarr(path, out, *, radius, measure="entropy", chunks=2048, forc
     path : str or os.PathLike
         Input TIFF, ``.npy`` or ``.zarr`` (see :func:`read_lazy`).
     out : str or os.PathLike
-        Output ``.zarr`` folder (float64, same chunks as the input).
+        Output ``.zarr`` folder (float64, chunks of ``chunks`` pixels, or larger where
+        ``radius`` exceeds them).
     radius : int
         Window radius.
-    measure : {'entropy', 'mean', 'std', 'expected'}, optional
-        Which local map: ``infopix.local_<measure>``.
+    measure : str, optional
+        One of :data:`LOCAL_MEASURES`: ``'entropy'``, ``'mean'``, ``'std'``,
+        ``'laurent'``, ``'taylor'``, ``'surprisal'``.
     chunks : int, optional
-        Chunk size in pixels; memory use grows with chunks² times the number of threads.
+        Chunk size in pixels; memory use grows like chunks² times the number of threads.
     force : bool, optional
         Overwrite an existing output.
     scheduler : str, optional
-        A Dask scheduler for ``dask.compute`` (e.g. ``'threads'``, ``'synchronous'``), or
+        A Dask scheduler for the computation (e.g. ``'threads'``, ``'synchronous'``), or
         None for the current default (a ``distributed.Client`` if one is active).
+    callbacks : sequence of dask.callbacks.Callback, optional
+        E.g. a progress display.
     **kw
-        Options of the local map (``edge``, ``estimator``, ``alpha``, ...).
+        Options of the local map (``edge``, ``estimator``, ``alpha``, ``base``, ``bins``).
 
     Returns
     -------
     out : pathlib.Path
+
+    Examples
+    --------
+    >>> import numpy as np, tifffile, zarr, tempfile, os, infopix
+    >>> d = tempfile.mkdtemp()
+    >>> img = np.random.default_rng(0).integers(0, 4, (50, 40)).astype(np.uint8)
+    >>> tifffile.imwrite(os.path.join(d, "big.tif"), img)
+    >>> out = local_map_to_zarr(os.path.join(d, "big.tif"), os.path.join(d, "H.zarr"),
+    ...                         radius=2, chunks=16)
+    >>> bool(np.array_equal(zarr.open(str(out), mode="r")[:], infopix.local_entropy(img, 2)))
+    True
     """
+    import contextlib
+
     import dask
 
-    import infopix
-
-    names = {"entropy": "local_entropy", "mean": "local_mean", "std": "local_std",
-             "expected": "local_expected"}
-    v.check_choice(measure, tuple(names), name="measure")
-    image = read_lazy(path, chunks=chunks)
-    lazy = getattr(infopix, names[measure])(image, radius, **kw)
-    if not is_dask_array(lazy):
-        raise TypeError(f"infopix.{names[measure]} did not return a Dask array for Dask input.")
-    if scheduler is None:
+    lazy = local_map_lazy(path, radius=radius, measure=measure, chunks=chunks, **kw)
+    with contextlib.ExitStack() as stack:
+        if scheduler is not None:
+            stack.enter_context(dask.config.set(scheduler=scheduler))
+        for cb in callbacks:
+            stack.enter_context(cb)
         write_zarr(lazy, out, force=force)
-    else:
-        with dask.config.set(scheduler=scheduler):
-            write_zarr(lazy, out, force=force)
     return Path(os.fspath(out))

@@ -29,6 +29,7 @@ def localmap_command(
     force: bool = typer.Option(False, "--force", help="Overwrite an existing output."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON summary (min, mean, max) of the map."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing on success."),
+    chunks: int = typer.Option(None, "--chunks", help="Images larger than memory: read lazily, compute chunk by chunk (this many pixels a side) on Dask, write --out .zarr."),
 ):
     """Local map of IMAGE: a value per pixel from the r-box around it.
 
@@ -44,6 +45,9 @@ def localmap_command(
     from .. import _validation as v
 
     v.check_choice(measure, MEASURES, name="--measure")
+    if chunks is not None or out.suffix.lower() == ".zarr":  # chunked on Dask (cli/batch.py, issue 11)
+        from .batch import localmap_chunked
+        return localmap_chunked(image, out, chunks=chunks, radius=radius, measure=measure, estimator=estimator, alpha=alpha, base=base, edge=edge, bins=bins, force=force, as_json=as_json, quiet=quiet)
     ext = out.suffix.lower()
     if ext not in (".npy", ".tif", ".tiff", ".png"):
         raise ValueError(f"`--out` expects a .npy, .tif, .tiff or .png file, got {str(out)!r}.")
