@@ -9,6 +9,7 @@ possible outcomes (>= len(counts) counted bins; extra bins are unobserved).
 from __future__ import annotations
 
 import math
+from decimal import Decimal, localcontext
 from fractions import Fraction
 
 import numpy as np
@@ -64,13 +65,15 @@ def grassberger(counts):
     N = sum(n)
     s = 0.0
     for c in n:
-        integral = integrate.quad(lambda x: x ** (c - 1) / (x + 1), 0, 1, epsabs=1e-15, epsrel=1e-14)[0]
+        integral = integrate.quad(lambda x: x ** (c - 1) / (x + 1), 0, 1, epsabs=0.0, epsrel=1e-12)[0]
         s += c * (float(digamma(c)) + (-1) ** c * integral)
     return math.log(N) - s / N
 
 
 def chao_wang_jost(counts):
-    """Chao, Wang & Jost 2013 eq. 7 exactly as printed (finite sum over r)."""
+    """Chao, Wang & Jost 2013 eq. 7 exactly as printed (finite sum over r), the
+    correction term in 60-digit Decimal arithmetic: (1 - A)^(1 - N) multiplies a
+    difference that cancels to ~(1 - A)^N in floating point."""
     n = _obs(counts)
     N = sum(n)
     f1 = sum(1 for c in n if c == 1)
@@ -86,7 +89,12 @@ def chao_wang_jost(counts):
     else:
         A = 1.0
     if f1 > 0 and A != 1:
-        h += f1 / N * (1 - A) ** (1 - N) * (-math.log(A) - sum((1 - A) ** r / r for r in range(1, N)))
+        with localcontext() as ctx:
+            ctx.prec = 60
+            Ad = Decimal(f2 * 2) / Decimal((N - 1) * f1 + 2 * f2) if f2 > 0 else Decimal(2) / Decimal((N - 1) * (f1 - 1) + 2)
+            q = 1 - Ad
+            tail = -Ad.ln() - sum(q**r / r for r in range(1, N))
+            h += float(Decimal(f1) / N * tail / q ** (N - 1))
     return h
 
 

@@ -333,9 +333,10 @@ def _split(counts):
 
 @register("plugin", code=_k.PLUGIN, description="maximum likelihood (empirical distribution)")
 def _plugin(counts, n_outcomes):
-    # H = log N - (1/N) sum n_i log n_i  (Shannon 1948 with p_i = n_i / N)
+    # H = -sum p_i log p_i with p_i = n_i / N (Shannon 1948); every term >= 0
     x, n = _split(counts)
-    return math.log(n) - float(np.sum(x * np.log(x))) / n, None, None
+    p = x / n
+    return -float(np.sum(p * np.log(p))) + 0.0, None, None
 
 
 @register("miller_madow", code=_k.MILLER_MADOW, description="plug-in + (m - 1) / 2N")

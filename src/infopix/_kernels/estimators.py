@@ -188,7 +188,8 @@ def _plugin_renyi(nk, N, alpha):
             m = nk[c]
             if m:
                 s += m * c * math.log(c)
-        return math.log(N) - s * invN
+        # >= 0 exactly (one category: log N - N log N / N may round to -4e-16)
+        return max(math.log(N) - s * invN, 0.0)
     if alpha == 0.0:
         occ = 0
         for c in range(1, N + 1):
