@@ -88,3 +88,4 @@ from . import analyze as _analyze  # noqa: E402,F401
 from . import scale as _scale  # noqa: E402,F401
 from . import localmap as _localmap  # noqa: E402,F401
 from . import batch as _batch  # noqa: E402,F401
+from . import fractal as _fractal  # noqa: E402,F401
