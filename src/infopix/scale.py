@@ -534,7 +534,10 @@ class ScaleCurve:
         ax.set_xlabel("sigma (px)" if self.unit == "px" else "sigma / longest side")
         unit = {2.0: "bits", float(np.e): "nats"}.get(float(self.base), f"log base {self.base:g}")
         ax.set_ylabel(f"intensity entropy ({unit})")
-        ax.set_ylim(bottom=0)
+        ax.set_autoscaley_on(True)  # several curves on one axis: rescale to all
+        ax.relim()
+        ax.autoscale_view(scalex=False)
+        ax.set_ylim(0, ax.get_ylim()[1])
         return ax
 
     def plot_strip(self, scales=None, axes=None):
@@ -560,7 +563,7 @@ class ScaleCurve:
             lo, hi = lo - 0.5, hi + 0.5
         for ax, im, s in zip(axes, imgs, shown):
             ax.imshow(np.asarray(im, dtype=np.float64), cmap="gray", vmin=lo, vmax=hi)
-            ax.set_title(f"sigma = {s:.3g}{' px' if self.unit == 'px' else ''}", fontsize=8)
+            ax.set_title(f"sigma = {s:.3g} px" if self.unit == "px" else f"sigma / side = {s:.3g}", fontsize=8)
             ax.set_axis_off()
         return np.asarray(axes)
 
@@ -767,16 +770,26 @@ class SemigroupCheck:
     quantize: bool
     intensity_range: float
 
-    def plot(self, ax=None):
-        """The difference image (symmetric colour scale) with the interior outlined."""
+    def plot(self, ax=None, *, symlog=False):
+        """The difference image (symmetric colour scale) with the interior outlined.
+
+        ``symlog=True`` uses a symmetric-log colour scale, linear below the interior's
+        maximum, so a small interior error and a large border error show together.
+        """
         import matplotlib.pyplot as plt
+        from matplotlib.colors import Normalize, SymLogNorm
         from matplotlib.patches import Rectangle
 
         if ax is None:
             _, ax = plt.subplots(figsize=(4.5, 4))
         d = self.difference / self.intensity_range
         lim = float(np.max(np.abs(d))) or 1.0
-        im = ax.imshow(d, cmap="RdBu_r", vmin=-lim, vmax=lim)
+        if symlog:
+            thresh = self.interior_max if np.isfinite(self.interior_max) and self.interior_max > 0 else lim / 100
+            norm = SymLogNorm(linthresh=min(thresh, lim), vmin=-lim, vmax=lim)
+        else:
+            norm = Normalize(vmin=-lim, vmax=lim)
+        im = ax.imshow(d, cmap="RdBu_r", norm=norm)
         ax.figure.colorbar(im, ax=ax, fraction=0.046, label="difference / intensity range")
         rows, cols = np.nonzero(self.interior.any(axis=1))[0], np.nonzero(self.interior.any(axis=0))[0]
         if rows.size and cols.size:
