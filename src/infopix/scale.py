@@ -404,7 +404,7 @@ def _check_scales(scales, unit: str) -> np.ndarray:
     return arr
 
 
-def _fixed_bins(arr: np.ndarray, bins, range_, mode: str, cval: float, quantize: bool):
+def _fixed_bins(arr: np.ndarray, bins, range_, mode: str, cval: float):
     """(nbins, (lo, hi)) fixed once for all scales from the original image."""
     if range_ is not None:
         try:
@@ -427,8 +427,6 @@ def _fixed_bins(arr: np.ndarray, bins, range_, mode: str, cval: float, quantize:
                 lo_level = min(lo_level, math.floor(cval))
                 nlev = max(lo_level + nlev, math.ceil(cval) + 1) - lo_level
         return nlev, (lo_level - 0.5, lo_level + nlev - 0.5)
-    if quantize and (bins is not None or range_ is not None):
-        pass  # user bins over the re-quantised levels
     nbins = v.check_positive_int(256 if bins is None else bins, name="bins")
     if range_ is None:
         lo, hi = float(arr.min()), float(arr.max())
@@ -676,7 +674,7 @@ def entropy_vs_scale(
         )
     longest = max(arr.shape)
     px = sc if unit == "px" else sc * longest
-    nbins, (lo, hi) = _fixed_bins(arr, bins, range, mode, cval, bool(quantize))
+    nbins, (lo, hi) = _fixed_bins(arr, bins, range, mode, cval)
     clip_lo, clip_hi = float(arr.min()), float(arr.max())
     if mode == "constant":
         clip_lo, clip_hi = min(clip_lo, cval), max(clip_hi, cval)
