@@ -18,7 +18,9 @@ row) its own stream keyed by the seed, so the result does not depend on the numb
 threads or on how sweeps are chunked; the sequential kernels carry one stream whose
 state lives in a 1-element uint64 array. Acceptance uses integer thresholds
 ``floor(p * 2**53)`` compared with the top 53 bits of a draw; ``FULL`` (2**53) means
-"accept without drawing".
+"always". The sublattice sweeps accept a move with dE = 0 with probability 1/2 (still
+detailed balance): with probability 1 a deterministic sweep would flip every free spin
+(edge sites, beta = 0) at every sweep, a period-2 cycle that never samples them.
 
 No validation here: the public wrappers in :mod:`infopix.ising` check everything.
 """
@@ -42,6 +44,7 @@ _S30 = np.uint64(30)
 _S31 = np.uint64(31)
 _S32 = np.uint64(32)
 FULL = np.uint64(1 << 53)
+HALF = np.uint64(1 << 52)
 _TWO53 = 9007199254740992.0
 _INV53 = 1.0 / 9007199254740992.0
 
@@ -77,9 +80,28 @@ def _threshold(p):
     return np.uint64(p * _TWO53)
 
 
+@nb.njit(inline="always", cache=NUMBA_CACHE)
+def accept_prob(de, beta, heatbath, half_at_zero):
+    """Acceptance probability of a move changing the energy by ``de``.
+
+    Heat bath (Glauber): ``1 / (1 + exp(beta de))``. Metropolis: ``min(1, exp(-beta de))``,
+    except ``1/2`` at ``de == 0`` when ``half_at_zero`` (the sublattice sweeps).
+    """
+    if heatbath:
+        x = beta * de
+        if x > 700.0:
+            return 0.0
+        return 1.0 / (1.0 + np.exp(x))
+    if de < 0.0:
+        return 1.0
+    if de == 0.0:
+        return 0.5 if half_at_zero else 1.0
+    return np.exp(-beta * de)
+
+
 @nb.njit(cache=NUMBA_CACHE)
-def build_table(kind, beta, c, h, thr):
-    """Fill ``thr`` with acceptance thresholds for inverse temperature ``beta``."""
+def build_table(kind, beta, c, h, heatbath, thr):
+    """Fill ``thr`` with the sweep acceptance thresholds at inverse temperature ``beta``."""
     for k in range(thr.size):
         thr[k] = FULL
     if kind == 0 or kind == 1:
@@ -87,13 +109,10 @@ def build_table(kind, beta, c, h, thr):
             s = 2.0 * si - 1.0
             for m in range(-8, 9):
                 de = 2.0 * s * (c * m + h)
-                if de > 0.0:
-                    thr[si * 17 + m + 8] = _threshold(np.exp(-beta * de))
+                thr[si * 17 + m + 8] = _threshold(accept_prob(de, beta, heatbath, True))
     elif kind == 3:
         for m in range(-18, 19):
-            de = m / 9.0
-            if de > 0.0:
-                thr[m + 18] = _threshold(np.exp(-beta * de))
+            thr[m + 18] = _threshold(accept_prob(m / 9.0, beta, heatbath, True))
 
 
 @nb.njit(inline="always", cache=NUMBA_CACHE)
@@ -171,7 +190,7 @@ def _flip(spins, i, j, kind, init, blocks):
 
 @nb.njit(cache=NUMBA_CACHE, parallel=True)
 def checkerboard_sweeps(spins, kind, c, h, bw_r, bw_d, mag, init, blocks, symmetric,
-                        betas, sweep0, seed, sr, sc):
+                        heatbath, betas, sweep0, seed, sr, sc):
     """``betas.size`` sublattice sweeps; returns the number of accepted flips per sweep.
 
     Sites are split into ``sr * sc`` colour classes ``(i % sr, j % sc)``; classes are
@@ -185,7 +204,7 @@ def checkerboard_sweeps(spins, kind, c, h, bw_r, bw_d, mag, init, blocks, symmet
     thr = np.empty(TABLE_SIZE, dtype=np.uint64)
     for t in range(nsweeps):
         beta = betas[t]
-        build_table(kind, beta, c, h, thr)
+        build_table(kind, beta, c, h, heatbath, thr)
         total = 0
         for colour in range(sr * sc):
             a = colour // sc
@@ -198,18 +217,16 @@ def checkerboard_sweeps(spins, kind, c, h, bw_r, bw_d, mag, init, blocks, symmet
                 for j in range(b, N, sc):
                     de, idx = _delta(spins, i, j, kind, c, h, bw_r, bw_d, mag, init,
                                      blocks, symmetric)
-                    if de <= 0.0:
+                    if idx >= 0:
+                        tt = thr[idx]
+                    else:
+                        tt = _threshold(accept_prob(de, beta, heatbath, True))
+                    if tt >= FULL:
                         _flip(spins, i, j, kind, init, blocks)
                         acc += 1
-                    elif idx >= 0:
-                        tt = thr[idx]
+                    elif tt > 0:
                         state, r = _next(state)
                         if (r >> _S11) < tt:
-                            _flip(spins, i, j, kind, init, blocks)
-                            acc += 1
-                    else:
-                        state, r = _next(state)
-                        if (r >> _S11) * _INV53 < np.exp(-beta * de):
                             _flip(spins, i, j, kind, init, blocks)
                             acc += 1
                 total += acc
@@ -219,7 +236,7 @@ def checkerboard_sweeps(spins, kind, c, h, bw_r, bw_d, mag, init, blocks, symmet
 
 @nb.njit(cache=NUMBA_CACHE)
 def metropolis_steps(spins, kind, c, h, bw_r, bw_d, mag, init, blocks, symmetric,
-                     betas, rngstate):
+                     heatbath, betas, rngstate):
     """One random-site Metropolis attempt per entry of ``betas`` (the notebook's update,
     with the exact energy change); returns the number accepted. ``rngstate`` (uint64[1])
     carries the stream across calls."""
@@ -233,12 +250,13 @@ def metropolis_steps(spins, kind, c, h, bw_r, bw_d, mag, init, blocks, symmetric
         i = site // N
         j = site - i * N
         de, idx = _delta(spins, i, j, kind, c, h, bw_r, bw_d, mag, init, blocks, symmetric)
-        if de <= 0.0:
+        p = accept_prob(de, betas[t], heatbath, False)
+        if p >= 1.0:
             _flip(spins, i, j, kind, init, blocks)
             acc += 1
         else:
             state, r = _next(state)
-            if (r >> _S11) * _INV53 < np.exp(-betas[t] * de):
+            if (r >> _S11) * _INV53 < p:
                 _flip(spins, i, j, kind, init, blocks)
                 acc += 1
     rngstate[0] = state
@@ -282,12 +300,13 @@ def _wolff_cluster(spins, M, N, thr, stack, state):
 
 
 @nb.njit(cache=NUMBA_CACHE)
-def wolff_updates(spins, M, N, J, betas, per_sweep, rngstate, stack):
+def wolff_updates(spins, M, N, J, betas, nclusters, rngstate, stack):
     """Wolff single-cluster updates (standard model, h = 0).
 
-    With ``per_sweep`` each entry of ``betas`` is one sweep: clusters are flipped until
-    at least M*N spins have been flipped; otherwise each entry is one cluster. Returns
-    (spins flipped, clusters flipped) per entry. ``spins`` is the flat (M*N) view.
+    Entry t of ``betas`` flips ``nclusters[t]`` clusters at inverse temperature
+    ``betas[t]``; the counts must not depend on the configuration (a stopping rule
+    such as "until M*N spins flipped" would bias what is measured afterwards).
+    Returns (spins flipped, clusters flipped) per entry. ``spins`` is the flat (M*N) view.
     """
     n = betas.size
     flipped = np.zeros(n, dtype=np.int64)
@@ -296,11 +315,92 @@ def wolff_updates(spins, M, N, J, betas, per_sweep, rngstate, stack):
     for t in range(n):
         p = 1.0 - np.exp(-2.0 * betas[t] * J)
         thr = _threshold(p) if p > 0.0 else np.uint64(0)
-        while True:
+        for _ in range(nclusters[t]):
             size, state = _wolff_cluster(spins, M, N, thr, stack, state)
             flipped[t] += size
             clusters[t] += 1
-            if not per_sweep or flipped[t] >= M * N:
-                break
     rngstate[0] = state
     return flipped, clusters
+
+
+@nb.njit(cache=NUMBA_CACHE, parallel=True)
+def checkerboard_sweeps_pm(spins, bonded, c, h, bw_r, bw_d, heatbath, betas, sweep0, seed, sr, sc):
+    """Fast path of :func:`checkerboard_sweeps` for kinds 0 (``bonded=False``) and 1.
+
+    Branch-free inner loop: one draw per site, accepted when its top 53 bits fall below
+    the tabulated threshold (``FULL`` = always). The result is a pure function of
+    (seed, sweep, colour, row), whatever the number of threads.
+    """
+    M, N = spins.shape
+    nsweeps = betas.size
+    accepted = np.zeros(nsweeps, dtype=np.int64)
+    thr = np.empty(TABLE_SIZE, dtype=np.uint64)
+    for t in range(nsweeps):
+        build_table(1 if bonded else 0, betas[t], c, h, heatbath, thr)
+        total = 0
+        for colour in range(sr * sc):
+            a = colour // sc
+            b = colour % sc
+            nrows = (M - a + sr - 1) // sr
+            for q in nb.prange(nrows):
+                i = a + q * sr
+                im = i - 1 if i > 0 else M - 1
+                ip = i + 1 if i < M - 1 else 0
+                row = spins[i]
+                up = spins[im]
+                dn = spins[ip]
+                state = _stream_key(seed, sweep0 + t, colour, i)
+                acc = 0
+                for j in range(b, N, sc):
+                    jm = j - 1 if j > 0 else N - 1
+                    jp = j + 1 if j < N - 1 else 0
+                    s = np.int64(row[j])
+                    if bonded:
+                        m = (np.int64(bw_d[im, j]) * up[j] + np.int64(bw_d[i, j]) * dn[j]
+                             + np.int64(bw_r[i, jm]) * row[jm] + np.int64(bw_r[i, j]) * row[jp])
+                    else:
+                        m = np.int64(up[j]) + dn[j] + row[jm] + row[jp]
+                    tt = thr[((s + 1) >> 1) * 17 + m + 8]
+                    state = state + _GOLDEN
+                    r = _mix(state) >> _S11
+                    flip = np.int64(r < tt)
+                    row[j] = np.int8(s - 2 * s * flip)
+                    acc += flip
+                total += acc
+        accepted[t] = total
+    return accepted
+
+
+@nb.njit(cache=NUMBA_CACHE)
+def energy_and_sum(spins, kind, c, h, bw_r, bw_d, mag, init, symmetric):
+    """(total energy, sum of the spins s = sigma * mag) of a configuration, from scratch."""
+    M, N = spins.shape
+    e = 0.0
+    total = 0.0
+    for i in range(M):
+        ip = i + 1 if i < M - 1 else 0
+        for j in range(N):
+            jp = j + 1 if j < N - 1 else 0
+            s = np.int64(spins[i, j])
+            if kind == 0:
+                e -= c * s * (np.int64(spins[i, jp]) + spins[ip, j]) + h * s
+                total += s
+            elif kind == 1:
+                e -= c * s * (np.int64(bw_r[i, j]) * spins[i, jp] + np.int64(bw_d[i, j]) * spins[ip, j])
+                e -= h * s
+                total += s
+            elif kind == 2:
+                x = s * mag[i, j]
+                e += abs(x - spins[i, jp] * mag[i, jp]) + abs(x - spins[ip, j] * mag[ip, j])
+                total += x
+            else:
+                a = 0
+                for di in range(-1, 2):
+                    r = (i + di) % M
+                    for dj in range(-1, 2):
+                        q = (j + dj) % N
+                        if spins[r, q] == init[r, q]:
+                            a += 1
+                e += (-abs(2 * a - 9) if symmetric else -a) / 9.0
+                total += s
+    return e, total

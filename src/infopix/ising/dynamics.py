@@ -144,6 +144,22 @@ def _strides(shape, reach: int, method: str):
     return out[0], out[1]
 
 
+def _wolff_clusters_per_sweep(K, nsites):
+    """Clusters per Wolff sweep: ``round(N / s_hat)``, ``s_hat`` a configuration-
+    independent estimate of the mean cluster size at coupling ``K = beta J``:
+    ``N M(T)^2`` below Tc (Onsager), ``(T / |T - Tc|)^(7/4)`` capped at ``N^(7/8)``
+    (critical scaling) near and above Tc, at least 1."""
+    from . import onsager
+
+    T = 1.0 / np.maximum(K, 1e-12)
+    tc = onsager.critical_temperature()
+    m = np.asarray(onsager.spontaneous_magnetization(T))
+    with np.errstate(divide="ignore"):
+        crit = np.minimum(nsites ** 0.875, (T / np.abs(T - tc)) ** 1.75)
+    s_hat = np.maximum(1.0, np.maximum(nsites * m**2, crit))
+    return np.maximum(1, np.rint(nsites / s_hat)).astype(np.int64)
+
+
 def _resolve_observables(observables) -> list[tuple[str, Callable]]:
     if observables is None:
         return []
@@ -205,6 +221,7 @@ def simulate(
     sweeps: int | None = None,
     steps: int | None = None,
     method: str = "checkerboard",
+    acceptance: str = "metropolis",
     rng=None,
     record_every: int | None = None,
     observables: Sequence = (),
@@ -224,16 +241,27 @@ def simulate(
         number is a constant beta.
     sweeps, steps : int
         Length of the run; give exactly one. A sweep is M*N attempted flips
-        (checkerboard: every site once; metropolis: M*N random sites; wolff: clusters
-        until M*N spins have flipped). A step is one random-site attempt
+        (checkerboard: every site once; metropolis: M*N random sites; wolff: a fixed
+        number of clusters, ``round(M*N / s_hat)`` with ``s_hat`` an estimate of the
+        mean cluster size that depends on beta only, never on the configuration, so
+        that measurements after a sweep are unbiased). A step is one random-site attempt
         (metropolis) or one cluster (wolff); checkerboard takes sweeps only.
     method : {'checkerboard', 'metropolis', 'wolff'}, optional
         ``'metropolis'``: the notebook's random-site update, beta from the schedule at
         every step. ``'checkerboard'``: sublattice sweeps (two sublattices for
         nearest-neighbour models, 3x3 or wider for ``MetricIsing``), rows in parallel,
-        beta per sweep; exact single-site Metropolis, and the result does not depend
-        on the number of threads. ``'wolff'``: single-cluster updates, ``StandardIsing``
+        beta per sweep; single-site acceptance (with Metropolis, a move with dE = 0 is
+        accepted with probability 1/2, so free spins such as edge sites are not
+        flipped back and forth deterministically); the result does not depend on the
+        number of threads. ``'wolff'``: single-cluster updates, ``StandardIsing``
         with ``h = 0`` only.
+    acceptance : {'metropolis', 'heat-bath'}, optional
+        Single-site acceptance probability: ``min(1, exp(-beta dE))`` (Metropolis) or
+        ``1 / (1 + exp(beta dE))`` (heat bath, Glauber). Both satisfy detailed balance.
+        Sequential sweeps with Metropolis at very high temperature (beta dE ~ 0) flip
+        nearly every spin at every sweep, an almost periodic dynamics that mixes
+        slowly; use the heat bath there (e.g. schedules that reach beta ~ 0). Ignored
+        by Wolff (rejection-free).
     rng : {numpy.random.Generator, int}, optional
         Source of the single 63-bit seed from which every random number is derived.
     record_every : int, optional
@@ -262,7 +290,8 @@ def simulate(
 
     Notes
     -----
-    Kernels: ``infopix._kernels.ising.checkerboard_sweeps``, ``metropolis_steps`` and
+    Kernels: ``infopix._kernels.ising.checkerboard_sweeps_pm`` (standard and edge
+    models), ``checkerboard_sweeps`` (grey, metric), ``metropolis_steps`` and
     ``wolff_updates``. Acceptance is ``min(1, exp(-beta dH))`` with the exact energy
     change of the model's total energy; energies are in units of J, k_B = 1.
 
@@ -287,6 +316,8 @@ def simulate(
             f"MetricIsing(initial), got {model!r}."
         )
     check_choice(method, METHODS, name="method")
+    check_choice(acceptance, ("metropolis", "heat-bath"), name="acceptance")
+    heatbath = acceptance == "heat-bath"
     sigma, mag = model._split(spins)
     sigma = sigma.copy()
     M, N = sigma.shape
@@ -336,11 +367,12 @@ def simulate(
     frames = []
 
     def record(t, beta, acc, cluster):
-        conf = model._join(sigma, mag)
+        conf = model._join(sigma, mag) if (keep_frames or extra) else None
         cols["time"].append(t)
         cols["beta"].append(beta)
-        cols["energy"].append(model._energy(sigma, mag) / nsites)
-        cols["magnetisation"].append(float(np.mean(conf)))
+        e, total = model._energy_sum(sigma, mag)
+        cols["energy"].append(e / nsites)
+        cols["magnetisation"].append(total / nsites)
         cols["acceptance"].append(acc)
         if method == "wolff":
             cols["cluster_size"].append(cluster)
@@ -349,7 +381,9 @@ def simulate(
         if keep_frames:
             frames.append(conf)
 
-    first_beta = float(sched(0, n_sched))
+    # evaluate the schedule once when it fits in memory (8 MiB), else chunk by chunk
+    all_betas = sched.values(n_sched) if n_sched <= _STEP_CHUNK else None
+    first_beta = float(all_betas[0]) if all_betas is not None else float(sched(0, n_sched))
     record(0, first_beta, np.nan, np.nan)
     threads_before = numba.get_num_threads()
     single = nsites < _PARALLEL_MIN_SITES
@@ -365,24 +399,34 @@ def simulate(
                 beta = first_beta
                 for s0 in range(u * per, u1 * per, _STEP_CHUNK):
                     s1 = min(u1 * per, s0 + _STEP_CHUNK)
-                    betas = np.ascontiguousarray(sched(np.arange(s0, s1), n_sched), dtype=np.float64)
+                    if all_betas is not None:
+                        betas = all_betas[s0:s1]
+                    else:
+                        betas = np.ascontiguousarray(sched(np.arange(s0, s1), n_sched), dtype=np.float64)
                     beta = float(betas[-1])
-                    if method == "checkerboard":
+                    if method == "checkerboard" and kind in (0, 1):
+                        acc = K.checkerboard_sweeps_pm(
+                            sigma, kind == 1, c, h, bw_r, bw_d, heatbath, betas, s0, seed64, sr, sc,
+                        )
+                        accepted += int(acc.sum())
+                        attempted += betas.size * nsites
+                    elif method == "checkerboard":
                         acc = K.checkerboard_sweeps(
                             sigma, kind, c, h, bw_r, bw_d, mag_, init, blocks, symmetric,
-                            betas, s0, seed64, sr, sc,
+                            heatbath, betas, s0, seed64, sr, sc,
                         )
                         accepted += int(acc.sum())
                         attempted += betas.size * nsites
                     elif method == "metropolis":
                         accepted += int(K.metropolis_steps(
                             sigma, kind, c, h, bw_r, bw_d, mag_, init, blocks, symmetric,
-                            betas, rngstate,
+                            heatbath, betas, rngstate,
                         ))
                         attempted += betas.size
                     else:
-                        fl, cl = K.wolff_updates(flat, M, N, model.J, betas, unit == "sweep",
-                                                 rngstate, stack)
+                        ncl = (_wolff_clusters_per_sweep(betas * model.J, nsites) if unit == "sweep"
+                               else np.ones(betas.size, dtype=np.int64))
+                        fl, cl = K.wolff_updates(flat, M, N, model.J, betas, ncl, rngstate, stack)
                         accepted += int(fl.sum())
                         attempted += int(fl.sum())
                         clusters += int(cl.sum())

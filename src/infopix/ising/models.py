@@ -55,7 +55,7 @@ def _check_pm1(spins, *, name="spins", shape=None) -> np.ndarray:
         raise ValueError(f"`{name}` expects shape {tuple(shape)} (the model's lattice), got {arr.shape}.")
     ok = (arr == 1) | (arr == -1)
     if not np.all(ok):
-        bad = arr[~ok].flat[0]
+        bad = arr[~ok].flat[0].item()
         raise ValueError(
             f"`{name}` expects spins equal to +1 or -1, got the value {bad!r}; map an image "
             "with infopix.ising.spins_from_image(image, method='threshold')."
@@ -84,7 +84,7 @@ class IsingModel:
         """(sigma, magnitudes) -> user spins (a copy)."""
         return sigma.copy()
 
-    def _aux(self, sigma, mag):
+    def _aux(self, sigma, mag, blocks=True):
         """Kernel arguments (kind, c, h, bw_r, bw_d, mag, init, blocks, symmetric)."""
         raise NotImplementedError
 
@@ -93,6 +93,17 @@ class IsingModel:
         """Total energy ``H`` of a configuration (see the class docstring)."""
         sigma, mag = self._split(spins)
         return float(self._energy(sigma, mag))
+
+    def _energy_sum(self, sigma, mag):
+        """(total energy, sum of spins) by ``infopix._kernels.ising.energy_and_sum``."""
+        from .._kernels.ising import energy_and_sum
+
+        kind, c, h, bw_r, bw_d, mag_, init, _, symmetric = self._aux(sigma, mag, blocks=False)
+        e, total = energy_and_sum(sigma, kind, c, h, bw_r, bw_d, mag_, init, symmetric)
+        return float(e), float(total)
+
+    def _energy(self, sigma, mag):
+        return self._energy_sum(sigma, mag)[0]
 
     def delta_energy(self, spins, i: int, j: int) -> float:
         """Energy change of flipping site (i, j), computed locally by the kernel code
@@ -139,13 +150,9 @@ class StandardIsing(IsingModel):
                 raise TypeError(f"`{name}` expects a finite real number, got {v!r}.")
             object.__setattr__(self, name, float(v))
 
-    def _aux(self, sigma, mag):
+    def _aux(self, sigma, mag, blocks=True):
         return 0, self.J, self.h, _ONE, _ONE, _ONEF, _ONE, _ONE, False
 
-    def _energy(self, sigma, mag):
-        s = sigma.astype(np.int64)
-        r, d = _bonds(s)
-        return -self.J * float(np.sum(s * r + s * d)) - self.h * float(np.sum(s))
 
 
 @dataclass(frozen=True)
@@ -187,13 +194,9 @@ class GreyIsing(IsingModel):
     def _join(self, sigma, mag):
         return sigma * mag
 
-    def _aux(self, sigma, mag):
+    def _aux(self, sigma, mag, blocks=True):
         return 2, 0.0, 0.0, _ONE, _ONE, mag, _ONE, _ONE, False
 
-    def _energy(self, sigma, mag):
-        x = sigma * mag
-        r, d = _bonds(x)
-        return float(np.sum(np.abs(x - r)) + np.sum(np.abs(x - d)))
 
 
 @dataclass(frozen=True, eq=False)
@@ -263,13 +266,9 @@ class EdgeIsing(IsingModel):
     def shape(self):
         return self.edges.shape
 
-    def _aux(self, sigma, mag):
+    def _aux(self, sigma, mag, blocks=True):
         return 1, self.J / 2.0, 0.0, self._bw_r, self._bw_d, _ONEF, _ONE, _ONE, False
 
-    def _energy(self, sigma, mag):
-        s = sigma.astype(np.int64)
-        r, d = _bonds(s)
-        return -self.J / 2.0 * float(np.sum(self._bw_r * s * r + self._bw_d * s * d))
 
 
 @dataclass(frozen=True, eq=False)
@@ -309,7 +308,8 @@ class MetricIsing(IsingModel):
     interaction_range: int = field(default=2, init=False, repr=False)
 
     def __post_init__(self):
-        init = _check_pm1(self.initial, name="initial")
+        init = _check_pm1(self.initial, name="initial").copy()
+        object.__setattr__(self, "_init_kernel", init.copy())  # writable: one numba type
         init.setflags(write=False)
         object.__setattr__(self, "initial", init)
         if not isinstance(self.symmetric, (bool, np.bool_)):
@@ -328,13 +328,10 @@ class MetricIsing(IsingModel):
                 a += np.roll(eq, (di, dj), axis=(0, 1))
         return a
 
-    def _aux(self, sigma, mag):
-        return 3, 0.0, 0.0, _ONE, _ONE, _ONEF, self.initial, self._blocks(sigma), self.symmetric
+    def _aux(self, sigma, mag, blocks=True):
+        a = self._blocks(sigma) if blocks else _ONE
+        return 3, 0.0, 0.0, _ONE, _ONE, _ONEF, self._init_kernel, a, self.symmetric
 
-    def _energy(self, sigma, mag):
-        a = self._blocks(sigma).astype(np.int64)
-        e = -np.abs(2 * a - 9) if self.symmetric else -a
-        return float(np.sum(e)) / 9.0
 
 
 def spins_from_image(image, *, method: str = "threshold", threshold=None) -> np.ndarray:
