@@ -73,10 +73,13 @@ EULER_GAMMA = 0.57721566490153286061
 _NSB_LOG_BETA_HI = 40.0
 # Tables are built only for N up to this (larger N: adaptive quadrature, cheap enough
 # relative to the O(N) work of filling such a window).
-NSB_TABLE_MAX_N = 1024
+NSB_TABLE_MAX_N = 512
 # Largest node spacing of the adaptive grid in t = log(beta).
 _NSB_MAX_STEP = 0.2
-# Node spacing of the tabulated grid (a peak narrower than 5 nodes falls back).
+# Node spacing of the tabulated grid: min(0.25, 1/sqrt(N)); the posterior's width in
+# log beta shrinks like 1/sqrt(number of coincidences), and a peak narrower than 5
+# nodes falls back to the adaptive quadrature (measured on 5x5 .. 21x21 windows of the
+# camera image: no fallback with this step, 47-77 % with a fixed 0.25 for N >= 49).
 _NSB_TABLE_STEP = 0.25
 # The tabulated sum skips nodes below max log-posterior minus this (e^-36 ~ 2e-16).
 _NSB_TABLE_CUT = 36.0
@@ -642,7 +645,7 @@ def nsb_table(N, K):
     ``5 + N + c`` (c = 0..N): psi(c + beta_j + 1).
     """
     lo, hi = nsb_t_range(N, K)
-    h = _NSB_TABLE_STEP
+    h = min(_NSB_TABLE_STEP, 1.0 / math.sqrt(N))
     G = int((hi - lo) / h) + 1
     ncol = 6 + 2 * N
     tab = np.zeros((G + 1, ncol))
