@@ -181,12 +181,16 @@ def _blur_axis_fft(x: np.ndarray, w: np.ndarray, axis: int, mode: str, cval: flo
         spec *= sfft.rfft(k).reshape(shape_b)
         y = sfft.irfft(spec, n=p, axis=axis, workers=-1)
         return np.take(y, np.arange(n), axis=axis) if p != n else y
+    # inside part: only offsets |d| <= n - 1 join two image pixels. A circular
+    # convolution of period P > (n - 1) + rr cannot alias offsets i - j - d (at most
+    # (n - 1) + rr in size) onto 0 mod P, so the first n outputs are the linear ones.
     rr = min(r, n - 1)
-    wc = w[r - rr : r + rr + 1]
-    size = sfft.next_fast_len(n + 2 * rr, real=True)
+    size = sfft.next_fast_len(n + rr, real=True)
+    k = np.zeros(size)
+    k[np.arange(-rr, rr + 1) % size] = w[r - rr : r + rr + 1]
     spec = sfft.rfft(x, n=size, axis=axis, workers=-1)
-    spec *= sfft.rfft(wc, n=size).reshape(shape_b)
-    y = np.take(sfft.irfft(spec, n=size, axis=axis, workers=-1), np.arange(rr, rr + n), axis=axis)
+    spec *= sfft.rfft(k).reshape(shape_b)
+    y = np.take(sfft.irfft(spec, n=size, axis=axis, workers=-1), np.arange(n), axis=axis)
     # tail[t] = sum of w over offsets d >= t (t >= 0); zero beyond the radius
     tail = np.zeros(n + 2)
     cums = np.cumsum(w[r:][::-1])[::-1]  # cums[t] = sum_{d >= t} w[r + d]
