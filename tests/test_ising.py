@@ -529,3 +529,40 @@ def test_bad_input():
         ising.StandardIsing().energy(np.ones((2, 8)))
     with pytest.raises(ValueError, match="`fps` expects a number > 0"):
         _run("checkerboard", sweeps=1).save_movie("x.gif", fps=0)
+
+
+# ----------------------------------------------------------------------------------
+# CLI
+# ----------------------------------------------------------------------------------
+def test_cli_ising(tmp_path):
+    import json
+
+    import imageio.v3 as iio
+    from typer.testing import CliRunner
+
+    from infopix.cli import app
+
+    img = (np.random.default_rng(0).random((24, 24)) * 255).astype(np.uint8)
+    np.save(tmp_path / "img.npy", img)
+    runner = CliRunner()
+    args = ["ising", str(tmp_path / "img.npy"), "--model", "edge", "--schedule",
+            "linear:0.1:1+constant:1", "--sweeps", "6", "--seed", "3", "--record-every", "2",
+            "--movie", str(tmp_path / "m.gif"), "-o", str(tmp_path / "final.png"),
+            "--json-out", str(tmp_path / "r.json"), "--quiet"]
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0, res.output
+    assert iio.imread(tmp_path / "m.gif", index=None).shape[0] <= 4  # 4 frames (identical ones merge)
+    assert iio.imread(tmp_path / "final.png").shape == (24, 24)
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert data["observables"]["time"] == [0, 2, 4, 6] and data["seed"] > 0
+    # the same seed reproduces the run; existing outputs are refused without --force
+    res2 = runner.invoke(app, args)
+    assert res2.exit_code == 1 and "exists" in res2.output
+    res3 = runner.invoke(app, args + ["--force"])
+    assert res3.exit_code == 0
+    assert json.loads((tmp_path / "r.json").read_text())["observables"] == data["observables"]
+    for bad, msg in ((["--schedule", "hot"], "`--schedule` part 'hot'"),
+                     (["--model", "potts"], "`--model` expects"),
+                     (["--method", "wolff", "--model", "grey"], "method='wolff'")):
+        res = runner.invoke(app, ["ising", str(tmp_path / "img.npy"), "--sweeps", "1", "-q"] + bad)
+        assert res.exit_code == 1 and msg in res.output

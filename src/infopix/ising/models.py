@@ -266,6 +266,10 @@ class EdgeIsing(IsingModel):
     def shape(self):
         return self.edges.shape
 
+    def __repr__(self):
+        return (f"EdgeIsing(edges=<{self.shape[0]}x{self.shape[1]} mask, {int(self.edges.sum())} "
+                f"edge sites>, variant={self.variant!r}, J={self.J:g})")
+
     def _aux(self, sigma, mag, blocks=True):
         return 1, self.J / 2.0, 0.0, self._bw_r, self._bw_d, _ONEF, _ONE, _ONE, False
 
@@ -319,6 +323,10 @@ class MetricIsing(IsingModel):
     @property
     def shape(self):
         return self.initial.shape
+
+    def __repr__(self):
+        return (f"MetricIsing(initial=<{self.shape[0]}x{self.shape[1]} spins>, "
+                f"symmetric={self.symmetric})")
 
     def _blocks(self, sigma):
         eq = (sigma == self.initial).astype(np.int8)
