@@ -200,8 +200,9 @@ NSB_CASES = [
 def test_nsb_matches_direct_quadrature(counts, K):
     """NSB against tests/naive_estimators.nsb: quad_vec over xi = E[H | beta] with
     root-found beta(xi) and an outer-product Wolpert-Wolf, at epsrel 1e-10; tolerance
-    1e-8 relative. We do not compare with infomeasure's NSB: measured side by side it
-    does not agree with this direct quadrature (it stays close to plug-in)."""
+    1e-8 relative. Another package's NSB is not used as the truth: infomeasure is not
+    installed here, and the issue reports that its NSB disagrees with this direct
+    quadrature (staying close to plug-in); we have not re-measured that."""
     m, s = nv.nsb(counts, K)
     e = _nats(counts, "nsb", K)
     assert e.value == pytest.approx(m, rel=1e-8)
