@@ -47,6 +47,7 @@ _LAZY = {
     "entropy_vs_scale": "scale",
     "semigroup_check": "scale",
     "difference_of_gaussians": "scale",
+    "ScaleCurve": "scale", "SemigroupCheck": "scale",
     # fractal
     "FractalFit": "fractal",
     "box_counting_dimension": "fractal",
