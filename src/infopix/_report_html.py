@@ -194,10 +194,25 @@ def render_document(report) -> str:
     return _page(f"infopix report: {report.source}", head + _body(report))
 
 
+_FRAGMENT_CSS = """
+.infopix-report { max-width: 60rem; }
+.infopix-report table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
+.infopix-report th, .infopix-report td { text-align: left; vertical-align: top;
+  padding: .25rem .5rem; border-bottom: 1px solid #d5dae0; }
+.infopix-report td.v { white-space: nowrap; }
+.infopix-report .sub, .infopix-report .intro, .infopix-report figcaption { color: #5b6570; }
+.infopix-report dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; }
+.infopix-report dl.meta dd { margin: 0; }
+.infopix-report figure img { max-width: 100%; height: auto; }
+.infopix-report nav { display: none; }
+"""
+
+
 def render_fragment(report) -> str:
     """A notebook cell's view (``Report._repr_html_``): the body with scoped styling."""
     return (
         "<div class='infopix-report'>"
+        f"<style>{_FRAGMENT_CSS}</style>"
         f"<h3>infopix report: {escape(report.source)}</h3>"
         f"{_body(report, hlevel=4)}</div>"
     )

@@ -105,6 +105,9 @@ def analyze_command(
         print_json(dicts[0] if len(dicts) == 1 else dicts)
     if not quiet:
         main = written[0]
-        err_console.print(f"report: {main}  ({len(reports)} image(s), {len(keys)} sections)")
+        n = len(reports)
+        err_console.print(
+            f"report: {main} ({n} image{'s' if n > 1 else ''}, {len(keys)} sections)", highlight=False
+        )
         if not as_json:
             console.print(str(main))
