@@ -349,21 +349,15 @@ def _chao_wang_jost(nk, N):
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
 def _zhang(nk, N):
-    # Zhang 2012 (Neural Comput. 24, 1368), eq. 9 in the product form
-    # H = sum_i n_i/N sum_{v=1}^{N-n_i} (1/v) prod_{j=0}^{v-1} (1 + (1 - n_i)/(N - 1 - j)).
+    # Zhang 2012 (Neural Comput. 24, 1368), eq. 9: H = sum_{v=1}^{N-1} Z_v / v, which
+    # sums in closed form to sum_i n_i/N (psi(N) - psi(n_i)) (Chao, Wang & Jost 2013,
+    # eq. 7, first term; the tests check it against the Z_v form in exact fractions).
+    psiN = digamma(N)
     s = 0.0
     for c in range(1, N):
         if nk[c]:
-            inner = 0.0
-            prod = 1.0
-            for v in range(1, N - c + 1):
-                prod *= 1.0 + (1.0 - c) / (N - v)
-                add = prod / v
-                inner += add
-                if add <= 1e-17 * inner:
-                    break
-            s += nk[c] * c / N * inner
-    return s
+            s += nk[c] * c * (psiN - digamma(c))
+    return s / N
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
