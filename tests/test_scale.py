@@ -356,8 +356,10 @@ def test_curve_units_and_sigma_zero():
     np.testing.assert_allclose(c.scales_fraction, [0, 0.01, 0.02])
     assert c.entropies[0] == pytest.approx(infopix.intensity_entropy(img), abs=1e-12)
     assert c.bins == 256 and c.range == (-0.5, 255.5)
-    p = infopix.entropy_vs_scale(img, c.scales_px)
+    calls = []
+    p = infopix.entropy_vs_scale(img, c.scales_px, progress=lambda done, total: calls.append((done, total)))
     np.testing.assert_allclose(p.entropies, c.entropies)
+    assert calls == [(1, 3), (2, 3), (3, 3)]
 
 
 def test_curve_honours_the_estimator_registry():

@@ -583,6 +583,7 @@ def entropy_vs_scale(
     mode="reflect",
     truncate=4.0,
     cval=0.0,
+    progress=None,
     **options,
 ) -> ScaleCurve:
     """Intensity entropy of an image smoothed by Gaussians of increasing scale.
@@ -617,6 +618,8 @@ def entropy_vs_scale(
         Logarithm base (2: bits).
     mode, truncate, cval
         As in :func:`gaussian_blur`.
+    progress : callable, optional
+        Called as ``progress(done, total)`` after each scale (the CLI's progress bar).
     **options
         Passed to the estimator.
 
@@ -669,6 +672,8 @@ def entropy_vs_scale(
     truncate, cval = _resolve_common(mode, truncate, cval, "auto")
     b = v.check_base(base)
     resolve_estimator(estimator)
+    if progress is not None and not callable(progress):
+        raise TypeError(f"`progress` expects a callable progress(done, total) or None, got {progress!r}.")
     if not isinstance(quantize, (bool, np.bool_)):
         raise TypeError(f"`quantize` expects True or False, got {quantize!r}.")
     if quantize and arr.dtype.kind == "f":
@@ -715,6 +720,8 @@ def entropy_vs_scale(
         ent[i] = est.value
         if est.std is not None:
             ent_std[i] = est.std
+        if progress is not None:
+            progress(i + 1, px.size)
     return ScaleCurve(
         scales_px=px.copy(),
         scales_fraction=px / longest,

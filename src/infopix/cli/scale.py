@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from . import app
-from ._common import console, load_image, one_line_errors, print_json, write_json
+from ._common import console, err_console, load_image, one_line_errors, print_json, write_json
 
 SCALES_HELP = (
     "Scales as START:STOP:COUNT (COUNT evenly spaced values from START to STOP, both "
@@ -95,9 +95,17 @@ def scale_command(
                 raise FileExistsError(f"output {str(p)!r} exists; pass --force to overwrite it.")
     img, label = load_image(image)
     values = parse_scales(scales)
-    curve = infopix.entropy_vs_scale(
-        img, values, unit=unit, bins=bins, quantize=quantize, estimator=estimator, mode=mode, truncate=truncate
-    )
+    kwargs = dict(unit=unit, bins=bins, quantize=quantize, estimator=estimator, mode=mode, truncate=truncate)
+    if quiet or as_json:
+        curve = infopix.entropy_vs_scale(img, values, **kwargs)
+    else:
+        from rich.progress import Progress
+
+        with Progress(console=err_console, transient=True) as bar:
+            task = bar.add_task("blurring", total=len(values))
+            curve = infopix.entropy_vs_scale(
+                img, values, progress=lambda done, total: bar.update(task, completed=done), **kwargs
+            )
     result = {
         "image": label,
         "shape": list(img.shape),
