@@ -1081,7 +1081,19 @@ class CIDResult:
         what the compressor makes of the same symbols without spatial order.
     ratio : float
         ``cid / cid_shuffled``: about 1 for spatially uncorrelated pixels, smaller the
-        more order the scan reveals; comparable across images and compressors.
+        more order the scan reveals; comparable across images and compressors. It
+        estimates h / H(X), the entropy density over the entropy of the marginal
+        (intensity) distribution, so it measures *spatial* order only.
+    cid_uniform : float
+        CID of a sequence of as many i.i.d. uniformly random symbols from the same
+        alphabet: the compressor's output for incompressible data of this length.
+    density : float
+        ``cid / cid_uniform * log2(L)``: the CID calibrated against incompressible
+        data, an estimate of the entropy density in bits per pixel (from above). Unlike
+        ``ratio`` it also falls when the intensity distribution narrows, as for an
+        ordered (magnetised) Ising configuration.
+    levels : int
+        L, the size of the alphabet.
     scan : str
     compressor : str
     n_pixels : int
@@ -1091,6 +1103,9 @@ class CIDResult:
     cid: float
     cid_shuffled: float
     ratio: float
+    cid_uniform: float
+    density: float
+    levels: int
     scan: str
     compressor: str
     n_pixels: int
@@ -1108,7 +1123,12 @@ def computable_information_density(
     estimates the entropy rate of the sequence from above. Dividing by the CID of a
     randomly shuffled copy (same symbols, no spatial order) removes the compressor's
     overhead and the alphabet's entropy, giving a ratio that is comparable across
-    images: 1 for independent pixels, towards 0 for ordered ones.
+    images: 1 for independent pixels, towards 0 for ordered ones. Dividing instead by
+    the CID of i.i.d. uniform symbols gives ``density``, an entropy-density estimate in
+    bits per pixel that also counts the narrowing of the intensity distribution (this
+    is the one that falls monotonically with temperature on equilibrium Ising
+    configurations; ``ratio`` does not, since at low temperature the few minority
+    spins are nearly independent and the ratio climbs back towards 1).
 
     Parameters
     ----------
@@ -1169,7 +1189,14 @@ def computable_information_density(
     cid = _compressed_bits(seq, comp, win) / n
     shuffled = [_compressed_bits(rng.permutation(seq), comp, win) / n for _ in range(ns)]
     ref = float(np.mean(shuffled))
+    if L > 1:
+        uniform = rng.integers(0, L, n).astype(seq.dtype)
+        cu = _compressed_bits(uniform, comp, win) / n
+        density = cid / cu * math.log2(L)
+    else:
+        cu, density = 0.0, 0.0
     return CIDResult(
-        cid=cid, cid_shuffled=ref, ratio=cid / ref if ref > 0 else float("nan"), scan=sc,
+        cid=cid, cid_shuffled=ref, ratio=cid / ref if ref > 0 else 1.0, cid_uniform=cu,
+        density=density, levels=L, scan=sc,
         compressor=comp, n_pixels=n, n_shuffles=ns,
     )

@@ -1,0 +1,98 @@
+"""Plain-Python loop references for infopix.spatial (slow, obviously correct).
+
+Patterns are collected as tuples in a dict; entropies are plug-in sums over the dict.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+
+def plugin_entropy(counter: Counter, base: float = 2.0) -> float:
+    """-sum p log p over the observed outcomes of a Counter."""
+    n = sum(counter.values())
+    return -sum(c / n * math.log(c / n) for c in counter.values()) / math.log(base)
+
+
+def pattern_counter(image, offsets) -> Counter:
+    """Counts of the tuples (image[y + dy, x + dx] for (dy, dx) in offsets) over every
+    anchor (y, x) for which all the pixels are inside the image."""
+    M, N = len(image), len(image[0])
+    out = Counter()
+    for y in range(M):
+        for x in range(N):
+            pix = []
+            for dy, dx in offsets:
+                yy, xx = y + dy, x + dx
+                if not (0 <= yy < M and 0 <= xx < N):
+                    break
+                pix.append(image[yy][xx])
+            else:
+                out[tuple(pix)] += 1
+    return out
+
+
+def pair_entropy(image, offset, base=2.0) -> float:
+    return plugin_entropy(pattern_counter(image, [(0, 0), tuple(offset)]), base)
+
+
+def mutual_information(image, offset, base=2.0) -> float:
+    pairs = pattern_counter(image, [(0, 0), tuple(offset)])
+    first, second = Counter(), Counter()
+    for (a, b), c in pairs.items():
+        first[a] += c
+        second[b] += c
+    return plugin_entropy(first, base) + plugin_entropy(second, base) - plugin_entropy(pairs, base)
+
+
+def conditional_entropy(image, neighbours, base=2.0) -> float:
+    """H(X0, X_nb) - H(X_nb) on the anchors where the pixel and all neighbours fit."""
+    joint = pattern_counter(image, [(0, 0)] + [tuple(o) for o in neighbours])
+    ctx = Counter()
+    for key, c in joint.items():
+        ctx[key[1:]] += c
+    return plugin_entropy(joint, base) - plugin_entropy(ctx, base)
+
+
+def block_entropy(image, rows, cols, base=2.0) -> float:
+    offsets = [(a, b) for a in range(rows) for b in range(cols)]
+    return plugin_entropy(pattern_counter(image, offsets), base)
+
+
+def hilbert_d2xy(n: int, d: int) -> tuple[int, int]:
+    """(x, y) of the d-th cell of the Hilbert curve on an n x n grid (n a power of 2);
+    the classic iterative conversion."""
+    x = y = 0
+    t = d
+    s = 1
+    while s < n:
+        rx = 1 & (t // 2)
+        ry = 1 & (t ^ rx)
+        if ry == 0:
+            if rx == 1:
+                x = s - 1 - x
+                y = s - 1 - y
+            x, y = y, x
+        x += s * rx
+        y += s * ry
+        t //= 4
+        s *= 2
+    return x, y
+
+
+def lz77_phrases(seq, window) -> int:
+    """Greedy LZ77 phrase count: longest match starting in the last ``window`` symbols
+    (may overlap the current position), always followed by one literal."""
+    n = len(seq)
+    i = phrases = 0
+    while i < n:
+        best = 0
+        for j in range(max(0, i - window), i):
+            m = 0
+            while i + m < n - 1 and seq[j + m] == seq[i + m]:
+                m += 1
+            best = max(best, m)
+        i += best + 1
+        phrases += 1
+    return phrases
