@@ -5,7 +5,8 @@ Typed, C-contiguous arrays in; no validation (the public wrappers do that).
 - :func:`block_reduce` builds one level of a box pyramid from the previous one
   (max = OR for 0/1 images, min, or sum over ``f x f`` blocks registered at the origin).
 - :func:`renyi_sums` gives, for every order q, the three sums the generalised
-  dimensions and the Chhabra–Jensen spectrum need, in one pass over the boxes.
+  dimensions and the Chhabra–Jensen spectrum need, in one pass over the boxes
+  (a Python dispatcher over a serial and a parallel compiled driver).
 """
 
 from __future__ import annotations
@@ -21,21 +22,21 @@ OP_MIN = 1
 OP_SUM = 2
 
 
-@nb.njit(cache=NUMBA_CACHE, parallel=True, nogil=True)
+@nb.njit(cache=NUMBA_CACHE, nogil=True)
 def block_reduce(a, f, op, init):
     """Reduce ``a`` over ``f x f`` blocks whose grid starts at ``a[0, 0]``.
 
     The output has ``ceil(M / f) x ceil(N / f)`` entries. Blocks cut by the far (bottom,
     right) edges reduce only the pixels that exist: for OR and sum this is padding with
     background 0. ``op``: 0 max, 1 min, 2 sum; ``init`` is the operation's identity in
-    ``a``'s dtype. Output rows are independent (prange), so the result does not depend
-    on the number of threads.
+    ``a``'s dtype. Serial: the reduction is memory-bound, and a parallel launch costs
+    more than it saves on all but the first level.
     """
     M, N = a.shape
     mo = (M + f - 1) // f
     no = (N + f - 1) // f
     out = np.empty((mo, no), dtype=a.dtype)
-    for bi in nb.prange(mo):
+    for bi in range(mo):
         r0 = bi * f
         r1 = min(M, r0 + f)
         for bj in range(no):
@@ -93,65 +94,107 @@ def _q_schedule(qs):
     return visit, fresh, npos
 
 
-@nb.njit(cache=NUMBA_CACHE, parallel=True, nogil=True)
+#: below this many distinct boxes the serial driver is used (a parallel launch costs
+#: milliseconds on a busy machine); both drivers use the same chunks, so they agree
+PARALLEL_MIN_BOXES = 1 << 16
+
+
 def renyi_sums(logp, weight, qs, cut):
     """Per order ``q``: ``log sum p**q``, ``sum mu log p`` and ``sum mu log mu``.
 
     ``logp`` are the logs of the (non-zero) box probabilities, each occurring
     ``weight`` times (value compression: equal boxes are summed once). For ``q < 0``
     boxes with ``logp < cut`` are left out (near-empty boxes). ``mu = p**q / sum p**q``
-    is the Chhabra–Jensen escort measure.
+    is the Chhabra–Jensen escort measure. Returns a ``(Q, 3)`` array.
 
     Each term is ``exp(q (log p - l))`` with ``l`` the largest log p (q >= 0) or the
     smallest kept one (q < 0), so no term exceeds 1 (log-sum-exp). On an evenly spaced
     run of orders the term of the next order is the previous one times a common ratio
     (:func:`_q_schedule`): two ``exp`` per box instead of one per (box, order). Boxes
-    are cut into a number of chunks fixed by their count (not by the threads), summed
-    in order: the result does not depend on the number of threads.
+    are cut into a number of chunks fixed by their count (not by the threads), each
+    summed serially and the chunk sums added in order, so the serial and the parallel
+    (prange over chunks) drivers give identical results.
     """
     n = logp.size
-    nq = qs.size
+    nchunks = max(1, min(256, n // 8192))
+    lmax, lmin = _renyi_extremes(logp, weight, cut)
+    visit, fresh, npos = _q_schedule(qs)
+    driver = _renyi_parallel if n >= PARALLEL_MIN_BOXES else _renyi_serial
+    part = driver(logp, weight, qs, cut, lmax, lmin, visit, fresh, npos, nchunks)
+    return _renyi_finish(part, qs, lmax, lmin)
+
+
+@nb.njit(cache=NUMBA_CACHE, nogil=True)
+def _renyi_extremes(logp, weight, cut):
     lmax = -np.inf
     lmin = np.inf
-    for i in range(n):
+    for i in range(logp.size):
         if weight[i] > 0:
             lmax = max(lmax, logp[i])
             if logp[i] >= cut:
                 lmin = min(lmin, logp[i])
-    visit, fresh, npos = _q_schedule(qs)
-    nchunks = max(1, min(256, n // 8192))
-    step = (n + nchunks - 1) // nchunks
-    part = np.zeros((nchunks, nq, 2))
-    for c in nb.prange(nchunks):
-        acc = part[c]
-        for i in range(c * step, min(n, (c + 1) * step)):
-            w = weight[i]
-            if w <= 0:
+    return lmax, lmin
+
+
+@nb.njit(cache=NUMBA_CACHE, nogil=True)
+def _renyi_chunk(logp, weight, qs, cut, lmax, lmin, visit, fresh, npos, lo, hi, acc):
+    """Add the terms of boxes ``lo:hi`` to ``acc[k] = (sum w t, sum w t log p)``."""
+    nq = qs.size
+    for i in range(lo, hi):
+        w = weight[i]
+        if w <= 0:
+            continue
+        lp = logp[i]
+        low = lp < cut
+        term = 0.0
+        ratio = 0.0
+        for t in range(nq):
+            k = visit[t]
+            q = qs[k]
+            if q < 0.0 and low:
                 continue
-            lp = logp[i]
-            low = lp < cut
-            term = 0.0
-            ratio = 0.0
-            for t in range(nq):
-                k = visit[t]
-                q = qs[k]
-                if q < 0.0 and low:
-                    continue
-                x = lp - lmax if q >= 0.0 else lp - lmin
-                if fresh[t] == 1:
-                    if t > 0 and t != npos:
-                        ratio = np.exp((q - qs[visit[t - 1]]) * x)
-                    term = np.exp(q * x)
-                else:
-                    term *= ratio
-                e = w * term
-                acc[k, 0] += e
-                acc[k, 1] += e * lp
+            x = lp - lmax if q >= 0.0 else lp - lmin
+            if fresh[t] == 1:
+                if t > 0 and t != npos:
+                    ratio = np.exp((q - qs[visit[t - 1]]) * x)
+                term = np.exp(q * x)
+            else:
+                term *= ratio
+            e = w * term
+            acc[k, 0] += e
+            acc[k, 1] += e * lp
+
+
+@nb.njit(cache=NUMBA_CACHE, parallel=True, nogil=True)
+def _renyi_parallel(logp, weight, qs, cut, lmax, lmin, visit, fresh, npos, nchunks):
+    n = logp.size
+    step = (n + nchunks - 1) // nchunks
+    part = np.zeros((nchunks, qs.size, 2))
+    for c in nb.prange(nchunks):
+        _renyi_chunk(logp, weight, qs, cut, lmax, lmin, visit, fresh, npos,
+                     c * step, min(n, (c + 1) * step), part[c])
+    return part
+
+
+@nb.njit(cache=NUMBA_CACHE, nogil=True)
+def _renyi_serial(logp, weight, qs, cut, lmax, lmin, visit, fresh, npos, nchunks):
+    n = logp.size
+    step = (n + nchunks - 1) // nchunks
+    part = np.zeros((nchunks, qs.size, 2))
+    for c in range(nchunks):
+        _renyi_chunk(logp, weight, qs, cut, lmax, lmin, visit, fresh, npos,
+                     c * step, min(n, (c + 1) * step), part[c])
+    return part
+
+
+@nb.njit(cache=NUMBA_CACHE, nogil=True)
+def _renyi_finish(part, qs, lmax, lmin):
+    nq = qs.size
     out = np.empty((nq, 3), dtype=np.float64)
     for k in range(nq):
         s0 = 0.0
         s1 = 0.0
-        for c in range(nchunks):
+        for c in range(part.shape[0]):
             s0 += part[c, k, 0]
             s1 += part[c, k, 1]
         shift = qs[k] * (lmax if qs[k] >= 0.0 else lmin)
@@ -163,14 +206,14 @@ def renyi_sums(logp, weight, qs, cut):
     return out
 
 
-@nb.njit(cache=NUMBA_CACHE, parallel=True, nogil=True)
+@nb.njit(cache=NUMBA_CACHE, nogil=True)
 def cell_extremes(z):
     """Max and min over every 2x2 group of samples: the cells of DBC's 'relative'
     variant, ``(M-1) x (N-1)`` each."""
     M, N = z.shape
     hi = np.empty((M - 1, N - 1), dtype=z.dtype)
     lo = np.empty((M - 1, N - 1), dtype=z.dtype)
-    for i in nb.prange(M - 1):
+    for i in range(M - 1):
         for j in range(N - 1):
             a = z[i, j]
             b = z[i, j + 1]
@@ -181,7 +224,7 @@ def cell_extremes(z):
     return hi, lo
 
 
-@nb.njit(cache=NUMBA_CACHE, parallel=True, nogil=True)
+@nb.njit(cache=NUMBA_CACHE, nogil=True)
 def dbc_counts(vmax, vmin, h, relative, nrows, ncols):
     """Sum over the complete ``nrows x ncols`` blocks of the DBC box count n_r.
 
@@ -189,7 +232,7 @@ def dbc_counts(vmax, vmin, h, relative, nrows, ncols):
     minimum); otherwise Sarkar–Chaudhuri's grid-aligned ``floor(max/h) - floor(min/h) + 1``.
     """
     partial = np.zeros(nrows, dtype=np.float64)
-    for i in nb.prange(nrows):
+    for i in range(nrows):
         acc = 0.0
         for j in range(ncols):
             if relative:
