@@ -41,8 +41,9 @@ COMMANDS = {
     "localmap": dict(args=["{img}", "-o", "{out}/m.npy", "--quiet"], radius="--radius", alpha="--alpha"),
     "scale": dict(args=["{img}", "-o", "{out}/s", "--quiet"], radius=None, alpha=None),
     "fractal": dict(args=["{img}", "-t", "100", "-o", "{out}/f.json"], radius=None, alpha=None),
-    "ising": dict(args=["{img}", "-o", "{out}/i", "--sweeps", "2", "--quiet"], radius=None, alpha=None),
-    "spatial": dict(args=["{img}", "-o", "{out}/p", "--quiet"], radius=None, alpha=None),
+    "ising": dict(args=["{img}", "-o", "{out}/i.png", "--sweeps", "2", "--seed", "1", "--quiet"],
+                  radius=None, alpha=None),
+    "spatial": dict(args=["{img}", "-l", "16", "-o", "{out}/p.json"], radius=None, alpha=None),
     # batch runs on one shared in-process Dask cluster (module fixture), not a new one each time
     "batch": dict(args=["{img}", "-o", "{out}/b.parquet", "-m", "entropy,localmap", "--scheduler", "{scheduler}",
                         "--quiet"], radius="--radius", alpha=None),
@@ -142,18 +143,20 @@ def test_bad_input_one_line_cli_runner(cmd, bad, opt, inputs, tmp_path, request)
 
 
 def _subprocess_cases():
-    """Every command, and every bad input at least once, in real processes (rotating)."""
-    cases = []
-    all_bad = [(b, None) for b in BAD_IMAGES] + [("good", o) for o in BAD_OPTIONS]
-    k = 0
-    for cmd in sorted(EXPECTED_COMMANDS):
-        for _ in range(3):
-            for _tries in range(len(all_bad)):
-                bad, o = all_bad[k % len(all_bad)]
-                k += 1
-                if o is None or COMMANDS[cmd][o[0]] is not None:
-                    cases.append((cmd, bad, None if o is None else (COMMANDS[cmd][o[0]], o[1])))
-                    break
+    """Every bad input once and every command at least twice, in real processes."""
+    cmds = sorted(EXPECTED_COMMANDS)
+    cases, i = [], 0
+    for bad, o in [(b, None) for b in BAD_IMAGES] + [("good", o) for o in BAD_OPTIONS]:
+        for _ in range(len(cmds)):
+            cmd = cmds[i % len(cmds)]
+            i += 1
+            if o is None or COMMANDS[cmd][o[0]] is not None:
+                cases.append((cmd, bad, None if o is None else (COMMANDS[cmd][o[0]], o[1])))
+                break
+    for cmd in cmds:
+        for bad in ("text_png", "nan"):
+            if sum(c[0] == cmd for c in cases) < 2:
+                cases.append((cmd, bad, None))
     return cases
 
 

@@ -408,5 +408,11 @@ def test_spatial_numbers_equal_library(sample, written):
     cond = [conditional_entropy(sample, neighbours=f"causal-{k}", levels=L, estimator=p["estimator"])
             for k in p["neighbours"]]
     _close(res["conditional_entropy"]["value"], cond)
+    dens = infopix.entropy_density(sample, levels=L, estimator=p["density_estimator"])
+    assert res["entropy_density"]["value"] == dens.value and res["entropy_density"]["std"] == dens.error
+    cid = infopix.computable_information_density(sample, scan=p["scan"], compressor=p["compressor"],
+                                                 levels=L, rng=p["seed"])
+    assert (res["cid"]["value"], res["cid_ratio"]["value"], res["cid_density"]["value"]) == (
+        cid.cid, cid.ratio, cid.density)
     # k = 0 (no context) is the entropy of the 16-level image: H(X) >= H(X | neighbours)
     assert np.all(np.diff(res["conditional_entropy"]["value"]) <= 1e-12)

@@ -19,18 +19,28 @@ def _levels(image: np.ndarray, levels):
 @register_section(
     "spatial",
     requires=("spatial",),
-    defaults={"levels": "auto", "distances": None, "estimator": "plugin", "neighbours": [0, 1, 2, 3, 4]},
+    defaults={"levels": "auto", "distances": None, "estimator": "plugin", "neighbours": [0, 1, 2, 3, 4],
+              "density_estimator": "miller_madow", "compressor": "lzma", "scan": "hilbert", "seed": 0},
     quick={"distances": [1, 2, 3, 4, 6, 8], "neighbours": [0, 1, 2, 3]},
 )
 def spatial_section(image: np.ndarray, params: dict) -> Section:
     """Spatial information"""
-    from ..spatial import conditional_entropy, mutual_information_profile
+    from ..spatial import (
+        computable_information_density,
+        conditional_entropy,
+        entropy_density,
+        mutual_information_profile,
+    )
 
     L = _levels(image, params["levels"])
     est = params["estimator"]
     prof = mutual_information_profile(image, params["distances"], levels=L, estimator=est)
     ks = [int(k) for k in params["neighbours"]]
     cond = [conditional_entropy(image, neighbours=f"causal-{k}", levels=L, estimator=est) for k in ks]
+    dens = entropy_density(image, levels=L, estimator=params["density_estimator"])
+    cid = computable_information_density(
+        image, scan=params["scan"], compressor=params["compressor"], levels=L, rng=int(params["seed"])
+    )
     sym = "observed grey levels" if L is None else f"{L} equal-width grey-level bins"
     d = prof.distances.tolist()
     res = {
@@ -58,6 +68,26 @@ def spatial_section(image: np.ndarray, params: dict) -> Section:
             "Entropy of a pixel given its k nearest previously scanned neighbours (k = 0: no context, the intensity entropy); it falls towards the entropy density as k grows.",
             estimator=est, x=ks, x_name="k", x_unit="neighbours",
         ),
+        "entropy_density": quantity(
+            float(dens.value), "bits per pixel",
+            "Entropy density: the new information each pixel adds once everything before it is known (the limit of the conditional entropies); ± combines the spread over image quadrants and the last convergence step.",
+            std=float(dens.error), estimator=dens.estimator, method=dens.method,
+            sizes=dens.sizes.tolist(), estimates=dens.estimates.tolist(),
+        ),
+        "cid": quantity(
+            float(cid.cid), "bits per pixel",
+            f"Computable information density: {cid.compressor}-compressed length of the image read along a {cid.scan} scan, per pixel.",
+            estimator=f"{cid.compressor} compression", scan=cid.scan,
+        ),
+        "cid_ratio": quantity(
+            float(cid.ratio), "1",
+            "CID over the CID of the same pixels shuffled: 1 for no spatial order, smaller for more order.",
+            n_shuffles=int(cid.n_shuffles),
+        ),
+        "cid_density": quantity(
+            float(cid.density), "bits per pixel",
+            "CID calibrated against incompressible random symbols: a compression estimate of the entropy density (an upper bound).",
+        ),
     }
     fig, axes = new_figure(10.0, 3.6, ncols=2)
     prof.plot(ax=axes[0])
@@ -66,6 +96,9 @@ def spatial_section(image: np.ndarray, params: dict) -> Section:
     axes[1].set_ylabel("H(pixel | k neighbours) (bits)")
     axes[1].set_xticks(ks)
     axes[1].set_ylim(bottom=0)
+    axes[1].axhline(dens.value, color="C3", lw=1, ls="--", label=f"entropy density {dens.value:.3g} ± {dens.error:.2g}")
+    axes[1].axhline(cid.density, color="C2", lw=1, ls=":", label=f"CID density {cid.density:.3g}")
+    axes[1].legend(fontsize=8)
     axes[1].set_title("Conditional entropy")
     return Section(
         "spatial",
@@ -75,7 +108,8 @@ def spatial_section(image: np.ndarray, params: dict) -> Section:
         params={**params, "levels": L},
         intro="Intensity entropy is blind to where pixels are (shuffling them changes nothing). "
         "These measures count patterns: how much neighbouring pixels tell about each other, "
-        "and how much is left to say about a pixel once its neighbours are known.",
+        "and how much is left to say about a pixel once its neighbours are known (the entropy "
+        "density), also estimated by compression.",
         captions={"profile": "Left: mutual information between pixels against their distance, with the "
                   "noise floor of unrelated pixels. Right: entropy of a pixel given its k causal neighbours."},
     )
