@@ -56,6 +56,8 @@ _LAZY = {
     "multifractal_spectrum": "fractal",
     "information_dimension": "fractal",
     "information_dimension_of_sample": "fractal",
+    "GeneralizedDimensions": "fractal",
+    "MultifractalSpectrum": "fractal",
     # spatial information
     "pair_entropy": "spatial",
     "mutual_information": "spatial",

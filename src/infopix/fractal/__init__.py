@@ -357,7 +357,7 @@ def _binary(image, threshold):
         v.check_finite_or_masked(arr, None)
         return np.ascontiguousarray(arr > threshold, dtype=np.uint8)
     if arr.dtype == bool:
-        return np.ascontiguousarray(arr, dtype=np.uint8)
+        return np.ascontiguousarray(arr).view(np.uint8)  # no copy: bool is one byte
     if not np.all((arr == 0) | (arr == 1)):
         shown = np.unique(arr[: 64, : 64])[:4].tolist()
         raise ValueError(
