@@ -59,8 +59,8 @@ def chao_shen(counts):
 
 
 def grassberger(counts):
-    """G(n) = psi(n) + (-1)^n int_0^1 x^(n-1)/(x+1) dx (Grassberger 2003, eq. 30),
-    an integral form equal to the digamma form of eq. 31."""
+    """G(n) = psi(n) + (-1)^n int_0^1 x^(n-1)/(x+1) dx (Grassberger 2003),
+    an integral form equal to the digamma form used by infopix."""
     n = _obs(counts)
     N = sum(n)
     s = 0.0
@@ -71,7 +71,7 @@ def grassberger(counts):
 
 
 def chao_wang_jost(counts):
-    """Chao, Wang & Jost 2013 eq. 7 exactly as printed (finite sum over r), the
+    """Chao, Wang & Jost 2013 exactly as printed (finite sum over r), the
     correction term in 60-digit Decimal arithmetic: (1 - A)^(1 - N) multiplies a
     difference that cancels to ~(1 - A)^N in floating point."""
     n = _obs(counts)
@@ -118,7 +118,7 @@ def shrinkage(counts, K):
 
 
 def zhang(counts):
-    """Zhang 2012 eq. 9 in its Z_v form, with exact rational arithmetic:
+    """Zhang 2012 in its Z_v form, with exact rational arithmetic:
     H = sum_{v=1}^{N-1} Z_v / v,
     Z_v = N^(v+1) (N-v-1)! / N! sum_k p_k prod_{j=0}^{v-1} (1 - p_k - j/N)."""
     n = _obs(counts)
@@ -165,7 +165,7 @@ def _alphas(counts, K, a):
 
 def ww_moments(counts, K, a):
     """Posterior mean and variance of H under Dirichlet(n + a): Wolpert & Wolf 1995,
-    eqs. 28 and 31, with the double sum over i != k written out as an outer product
+   , with the double sum over i != k written out as an outer product
     over all K bins."""
     al = _alphas(counts, K, a)
     A = al.sum()
@@ -184,7 +184,7 @@ def nsb(counts, K):
 
     The NSB prior is flat in xi = E[H | beta] = psi(K beta + 1) - psi(beta + 1) on
     [0, log K], i.e. d xi = (d xi/d beta) d beta (Nemenman, Shafee & Bialek 2002,
-    eqs. 9-11). Integrating over xi itself needs no d xi/d beta (whose evaluation
+   ). Integrating over xi itself needs no d xi/d beta (whose evaluation
     cancels catastrophically for large beta) and has a bounded range:
     E[H^k | n] = int P(n | beta(xi)) E[H^k | n, beta(xi)] d xi / int P(n | beta(xi)) d xi,
     P(n | b) = Gamma(K b)/Gamma(N + K b) prod_i Gamma(n_i + b)/Gamma(b), beta(xi) by

@@ -356,7 +356,7 @@ def _miller_madow(counts, n_outcomes):
     param="a",
 )
 def _pseudocount(counts, n_outcomes, a=1.0):
-    # Hausser & Strimmer 2009 (JMLR 10, 1469), eq. 4: p_i = (n_i + a)/(N + K a), then
+    # Hausser & Strimmer 2009 (JMLR 10, 1469): p_i = (n_i + a)/(N + K a), then
     # plug-in; a = 1 Laplace, a = 1/2 Jeffreys/Krichevsky-Trofimov.
     a = _check_concentration(a)
     x, n = _split(counts)
@@ -372,7 +372,7 @@ def _pseudocount(counts, n_outcomes, a=1.0):
 def _ww_moments(x, n_outcomes, a):
     """Exact posterior mean and variance of H under Dirichlet(n + a).
 
-    Wolpert & Wolf 1995 (Phys. Rev. E 52, 6841) eqs. 28 and 31; Hutter 2002 eqs. 10-11.
+    Wolpert & Wolf 1995 (Phys. Rev. E 52, 6841); Hutter 2002.
     """
     K = n_outcomes
     nz = K - x.size
@@ -406,7 +406,7 @@ def _ww_moments(x, n_outcomes, a):
     param="a",
 )
 def _wolpert_wolf(counts, n_outcomes, a=1.0, level=DEFAULT_CREDIBLE_LEVEL):
-    # Wolpert & Wolf 1995 eqs. 28, 31 (closed forms in digamma/trigamma). The interval
+    # Wolpert & Wolf 1995 (closed forms in digamma/trigamma). The interval
     # is "by moments": the scaled Beta law on [0, log K] with the exact posterior mean
     # and variance, then its equal-tailed quantiles.
     a = _check_concentration(a)
@@ -428,7 +428,7 @@ def _wolpert_wolf(counts, n_outcomes, a=1.0, level=DEFAULT_CREDIBLE_LEVEL):
     description="Nemenman-Shafee-Bialek: Dirichlet mixture flat in prior expected entropy",
 )
 def _nsb(counts, n_outcomes, level=DEFAULT_CREDIBLE_LEVEL):
-    # Nemenman, Shafee & Bialek 2002 (NIPS 14), eqs. 9-11: prior over beta
+    # Nemenman, Shafee & Bialek 2002 (NIPS 14): prior over beta
     # proportional to d xi / d beta, xi(beta) = psi(K beta + 1) - psi(beta + 1);
     # posterior moments of H = quadrature over beta of the Wolpert-Wolf moments weighted
     # by d xi/d beta * Gamma(K b)/Gamma(N + K b) * prod Gamma(n_i + b)/Gamma(b).
@@ -452,7 +452,7 @@ def _nsb(counts, n_outcomes, level=DEFAULT_CREDIBLE_LEVEL):
 
 @register("chao_shen", code=_k.CHAO_SHEN, description="coverage-adjusted Horvitz-Thompson (Chao & Shen 2003)")
 def _chao_shen(counts, n_outcomes):
-    # Chao & Shen 2003 (Environ. Ecol. Stat. 10, 429), eqs. 2.1-2.3
+    # Chao & Shen 2003 (Environ. Ecol. Stat. 10, 429)
     x, n = _split(counts)
     f1 = float(np.sum(x == 1))
     if f1 == n:
@@ -463,7 +463,7 @@ def _chao_shen(counts, n_outcomes):
 
 @register("grassberger", code=_k.GRASSBERGER, description="Grassberger 2003, G(n) digamma terms")
 def _grassberger(counts, n_outcomes):
-    # Grassberger 2003 (arXiv:physics/0307138), eq. 35 with
+    # Grassberger 2003 (arXiv:physics/0307138) with
     # G(n) = psi(n) + (-1)^n/2 (psi((n+1)/2) - psi(n/2))
     x, n = _split(counts)
     sign = np.where(x % 2 == 0, 1.0, -1.0)
@@ -473,7 +473,7 @@ def _grassberger(counts, n_outcomes):
 
 @register("chao_wang_jost", code=_k.CHAO_WANG_JOST, description="Chao, Wang & Jost 2013 (species accumulation)")
 def _chao_wang_jost(counts, n_outcomes):
-    # Chao, Wang & Jost 2013 (Methods Ecol. Evol. 4, 1091), eq. 7 with A from f1, f2.
+    # Chao, Wang & Jost 2013 (Methods Ecol. Evol. 4, 1091) with A from f1, f2.
     x, n = _split(counts)
     ni = int(n)
     f1 = int(np.sum(x == 1))
@@ -495,7 +495,7 @@ def _chao_wang_jost(counts, n_outcomes):
 
 @register("shrinkage", code=_k.SHRINKAGE, description="James-Stein shrinkage to uniform (Hausser & Strimmer 2009)")
 def _shrinkage(counts, n_outcomes):
-    # Hausser & Strimmer 2009 (JMLR 10, 1469), eqs. 5-8, target t_k = 1/K over all K bins
+    # Hausser & Strimmer 2009 (JMLR 10, 1469), target t_k = 1/K over all K bins
     x, n = _split(counts)
     K = n_outcomes
     u = np.zeros(K)
@@ -513,10 +513,10 @@ def _shrinkage(counts, n_outcomes):
 
 @register("zhang", code=_k.ZHANG, description="Zhang 2012 (Turing's perspective), bias decays exponentially")
 def _zhang(counts, n_outcomes):
-    # Zhang 2012 (Neural Comput. 24, 1368), eq. 9: sum_{v=1}^{N-1} Z_v / v with
+    # Zhang 2012 (Neural Comput. 24, 1368): sum_{v=1}^{N-1} Z_v / v with
     # Z_v = N^(v+1) (N-v-1)!/N! sum_k p_k prod_{j<v} (1 - p_k - j/N); the sum over v has
-    # the closed form sum_i n_i/N (psi(N) - psi(n_i)) (Chao, Wang & Jost 2013, eq. 7,
-    # first term), O(m) instead of O(N m).
+    # the closed form sum_i n_i/N (psi(N) - psi(n_i)) (first term of Chao, Wang & Jost
+    # 2013; Schuermann 2015, Neural Comput. 27, 2097), O(m) instead of O(N m).
     x, n = _split(counts)
     y = x[x < n]
     return float(np.sum(y * (sp.digamma(n) - sp.digamma(y)))) / n + 0.0, None, None
@@ -524,7 +524,7 @@ def _zhang(counts, n_outcomes):
 
 @register("bonachela", code=_k.BONACHELA, description="Bonachela, Hinrichsen & Munoz 2008 (small data sets)")
 def _bonachela(counts, n_outcomes):
-    # Bonachela et al. 2008 (J. Phys. A 41, 202001), eq. 13, summed over observed bins
+    # Bonachela et al. 2008 (J. Phys. A 41, 202001), summed over observed bins
     # (as in infomeasure; summing over all K bins would add K-dependent terms for
     # unobserved bins): 1/(N+2) sum (n_i + 1) (psi(N+3) - psi(n_i+2)).
     x, n = _split(counts)
@@ -533,8 +533,9 @@ def _bonachela(counts, n_outcomes):
 
 @register("ansb", code=_k.ANSB, description="asymptotic NSB for N << K (Nemenman 2011); NaN without coincidences")
 def _ansb(counts, n_outcomes):
-    # Nemenman 2011 (Entropy 13, 2013), eqs. 29-30:
-    # H = (gamma - log 2) + 2 log N - psi(Delta), var = psi'(Delta), Delta = N - m.
+    # Nemenman 2011 (Entropy 13, 2013); Nemenman, Bialek & de Ruyter van Steveninck
+    # 2004 (Phys. Rev. E 69, 056111): H = (gamma - log 2) + 2 log N - psi(Delta),
+    # posterior variance psi'(Delta), Delta = N - m coincidences.
     x, n = _split(counts)
     delta = n - x.size
     if delta <= 0:
@@ -603,7 +604,7 @@ def entropy_from_counts(
     - ``miller_madow``: plug-in + (m - 1)/(2N) [Miller 1955].
     - ``pseudocount``: plug-in of ``(n_i + a)/(N + K a)`` [Hausser & Strimmer 2009].
     - ``wolpert_wolf``: exact posterior mean and std of H under Dirichlet(a) [Wolpert
-      & Wolf 1995, eqs. 28, 31]; interval by moments (the scaled Beta law on
+      & Wolf 1995]; interval by moments (the scaled Beta law on
       [0, log K] with the exact mean and variance).
     - ``nsb``: posterior mean and std of H under the NSB mixture of Dirichlet priors,
       flat in the prior expected entropy [Nemenman, Shafee & Bialek 2002]; the
@@ -611,11 +612,11 @@ def entropy_from_counts(
       fixed-beta posteriors (each a scaled Beta with its exact moments). The
       unobserved bins (K - m) matter.
     - ``chao_shen``: coverage-adjusted Horvitz-Thompson [Chao & Shen 2003].
-    - ``grassberger``: ``log N - sum n_i G(n_i)/N`` [Grassberger 2003, eq. 35].
-    - ``chao_wang_jost``: [Chao, Wang & Jost 2013, eq. 7].
+    - ``grassberger``: ``log N - sum n_i G(n_i)/N`` [Grassberger 2003].
+    - ``chao_wang_jost``: [Chao, Wang & Jost 2013].
     - ``shrinkage``: plug-in of James-Stein shrinkage towards 1/K [Hausser & Strimmer
       2009].
-    - ``zhang``: [Zhang 2012, eq. 9].
+    - ``zhang``: [Zhang 2012].
     - ``bonachela``: [Bonachela, Hinrichsen & Munoz 2008], over observed bins.
     - ``ansb``: asymptotic NSB ``(gamma - log 2) + 2 log N - psi(Delta)`` with std
       ``sqrt(psi'(Delta))``, Delta = N - m coincidences [Nemenman 2011]. Valid in the

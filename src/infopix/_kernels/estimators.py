@@ -156,7 +156,7 @@ def lgamma_diff(x, c):
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
 def nsb_dxi(b, K):
     """d xi / d beta with xi(beta) = psi(K beta + 1) - psi(beta + 1), the prior
-    expected entropy of Dirichlet(beta) (Nemenman, Shafee & Bialek 2002, eq. 9).
+    expected entropy of Dirichlet(beta) (Nemenman, Shafee & Bialek 2002).
     For beta >= 20 the asymptotic series of the difference avoids cancellation."""
     if b >= 20.0:
         ik = 1.0 / K
@@ -229,7 +229,7 @@ def _xlogx(p):
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
 def _pseudocount(nk, N, K, a):
     # Plug-in entropy of the posterior-mean distribution p_i = (n_i + a) / (N + K a)
-    # (Dirichlet/Laplace add-a smoothing; Hausser & Strimmer 2009, eq. 4).
+    # (Dirichlet/Laplace add-a smoothing; Hausser & Strimmer 2009).
     occ = _occupied(nk, N)
     den = N + K * a
     s = 0.0
@@ -242,7 +242,7 @@ def _pseudocount(nk, N, K, a):
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
 def _shrinkage(nk, N, K):
-    # James-Stein shrinkage towards t = 1/K (Hausser & Strimmer 2009, eqs. 5-8):
+    # James-Stein shrinkage towards t = 1/K (Hausser & Strimmer 2009):
     # lambda = (1 - sum u^2) / ((N - 1) sum (t - u)^2), clipped to [0, 1], u = n/N.
     occ = _occupied(nk, N)
     t = 1.0 / K
@@ -270,7 +270,7 @@ def _shrinkage(nk, N, K):
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
 def _chao_shen(nk, N):
-    # Coverage-adjusted Horvitz-Thompson estimator (Chao & Shen 2003, eqs. 2.1-2.3):
+    # Coverage-adjusted Horvitz-Thompson estimator (Chao & Shen 2003):
     # C = 1 - f1/N (f1 := N - 1 if all singletons), pa = C n/N,
     # H = -sum pa log pa / (1 - (1 - pa)^N).
     f1 = nk[1] if N >= 1 else 0
@@ -288,7 +288,7 @@ def _chao_shen(nk, N):
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
 def grassberger_g(n):
-    """Grassberger (2003) eq. 31 (as (35) with its G(n)):
+    """Grassberger (2003), arXiv:physics/0307138:
     G(n) = psi(n) + (-1)^n / 2 * (psi((n + 1)/2) - psi(n/2))."""
     sign = 1.0 if n % 2 == 0 else -1.0
     return digamma(n) + 0.5 * sign * (digamma((n + 1) * 0.5) - digamma(n * 0.5))
@@ -296,7 +296,7 @@ def grassberger_g(n):
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
 def _grassberger(nk, N):
-    # H = log N - (1/N) sum_i n_i G(n_i)  (Grassberger 2003, arXiv:physics/0307138, eq. 35)
+    # H = log N - (1/N) sum_i n_i G(n_i)  (Grassberger 2003, arXiv:physics/0307138)
     s = 0.0
     for c in range(1, N + 1):
         if nk[c]:
@@ -326,7 +326,7 @@ def cwj_tail(A, N):
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
 def _chao_wang_jost(nk, N):
-    # Chao, Wang & Jost 2013 (Methods Ecol. Evol. 4, 1091), eq. 7:
+    # Chao, Wang & Jost 2013 (Methods Ecol. Evol. 4, 1091):
     # H = sum_{1<=n_i<=N-1} n_i/N (psi(N) - psi(n_i)) + f1/N (1-A)^(1-N) (-log A - sum_r (1-A)^r/r)
     f1 = nk[1] if N >= 1 else 0
     f2 = nk[2] if N >= 2 else 0
@@ -349,9 +349,10 @@ def _chao_wang_jost(nk, N):
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
 def _zhang(nk, N):
-    # Zhang 2012 (Neural Comput. 24, 1368), eq. 9: H = sum_{v=1}^{N-1} Z_v / v, which
-    # sums in closed form to sum_i n_i/N (psi(N) - psi(n_i)) (Chao, Wang & Jost 2013,
-    # eq. 7, first term; the tests check it against the Z_v form in exact fractions).
+    # Zhang 2012 (Neural Comput. 24, 1368): H = sum_{v=1}^{N-1} Z_v / v, which
+    # sums in closed form to sum_i n_i/N (psi(N) - psi(n_i)) (the first term of Chao,
+    # Wang & Jost 2013; identity proved by Schuermann 2015, Neural Comput. 27, 2097;
+    # the tests check it against the Z_v form in exact fractions).
     psiN = digamma(N)
     s = 0.0
     for c in range(1, N):
@@ -362,7 +363,7 @@ def _zhang(nk, N):
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
 def _bonachela(nk, N):
-    # Bonachela, Hinrichsen & Munoz 2008 (J. Phys. A 41, 202001), eq. 13, over observed
+    # Bonachela, Hinrichsen & Munoz 2008 (J. Phys. A 41, 202001), over observed
     # bins: H = 1/(N+2) sum_i (n_i + 1) sum_{j=n_i+2}^{N+2} 1/j, the inner sum being
     # psi(N + 3) - psi(n_i + 2).
     psiN = digamma(N + 3.0)
@@ -375,8 +376,9 @@ def _bonachela(nk, N):
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
 def ansb_moments(nk, N):
-    """(value, std) of the asymptotic NSB estimator (Nemenman 2011, Entropy 13, 2013,
-    eqs. 29-30): H = (gamma - log 2) + 2 log N - psi(Delta), var = psi'(Delta), with
+    """(value, std) of the asymptotic NSB estimator (Nemenman 2011, Entropy 13, 2013;
+    Nemenman, Bialek & de Ruyter van Steveninck 2004, Phys. Rev. E 69, 056111):
+    H = (gamma - log 2) + 2 log N - psi(Delta), posterior var = psi'(Delta), with
     Delta = N - (number of occupied bins) the number of coincidences. NaN without
     coincidences (Delta = 0: the estimator diverges)."""
     delta = N - _occupied(nk, N)
@@ -392,8 +394,8 @@ def ansb_moments(nk, N):
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
 def ww_mean(nk, N, K, a):
-    """Posterior mean of H under Dirichlet(a), nats (Wolpert & Wolf 1995, eq. 28 with
-    Hutter 2002 eq. 10): E[H] = psi(A + 1) - sum_i alpha_i/A psi(alpha_i + 1),
+    """Posterior mean of H under Dirichlet(a), nats (Wolpert & Wolf 1995 with
+    Hutter 2002): E[H] = psi(A + 1) - sum_i alpha_i/A psi(alpha_i + 1),
     alpha_i = n_i + a, A = N + K a."""
     occ = _occupied(nk, N)
     A = N + K * a
@@ -408,7 +410,7 @@ def ww_mean(nk, N, K, a):
 def ww_moments(nk, N, K, a):
     """(E[H], E[H^2]) under the posterior Dirichlet(n + a), nats.
 
-    E[H^2] from Wolpert & Wolf 1995 eq. 31 / Hutter 2002 eq. 11, regrouped so that the
+    E[H^2] from Wolpert & Wolf 1995 / Hutter 2002, regrouped so that the
     double sum over i != k is O(number of distinct counts):
     E[H^2] = [S1^2 - S2 + sum_i alpha_i (alpha_i + 1) (J_i^2 + psi'(alpha_i + 2))]
              / (A (A + 1)) - psi'(A + 2),
@@ -471,7 +473,7 @@ def _distinct(nk, N):
 def nsb_log_prior(t, N, K):
     """log of beta * dxi/dbeta * Gamma(K beta) / Gamma(N + K beta): the part of the NSB
     log posterior in t = log beta that does not depend on the counts (Nemenman,
-    Shafee & Bialek 2002, eqs. 9-10; the Jacobian beta turns d beta into d t)."""
+    Shafee & Bialek 2002; the Jacobian beta turns d beta into d t)."""
     b = math.exp(t)
     return t + math.log(nsb_dxi(b, K)) - lgamma_diff(K * b, N)
 
@@ -593,7 +595,7 @@ def nsb_components(nk, N, K, second):
     """NSB posterior as a mixture over beta nodes: (w, mean, m2), with normalised
     weights ``w`` and the Wolpert-Wolf posterior moments E[H | n, beta_j] and
     E[H^2 | n, beta_j] (``m2`` only if ``second``, else zeros). Nemenman, Shafee &
-    Bialek 2002, eqs. 10-11 (posterior moments = mixture of the fixed-beta moments)."""
+    Bialek 2002 (posterior moments = mixture of the fixed-beta moments)."""
     ts, lw = nsb_nodes(nk, N, K)
     n = ts.size
     mx = -math.inf
