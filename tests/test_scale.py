@@ -362,6 +362,20 @@ def test_curve_units_and_sigma_zero():
     assert calls == [(1, 3), (2, 3), (3, 3)]
 
 
+def test_curve_integer_dtypes():
+    x = (np.random.default_rng(RNG_SEED).random((64, 64)) * 4000).astype(np.uint16)
+    c = infopix.entropy_vs_scale(x, [0, 1.5])
+    assert c.bins == 65536 and c.entropies[0] == pytest.approx(infopix.intensity_entropy(x), abs=1e-12)
+    w = np.array([[0, 5], [-3, 10**9]], dtype=np.int64)
+    with pytest.raises(ValueError, match=r"spans 1000000004 integer levels.*pass `bins`"):
+        infopix.entropy_vs_scale(w, [0, 1])
+    c = infopix.entropy_vs_scale(w, [0, 1], bins=8)
+    # 8 bins over [-3, 1e9]: -3, 0 and 5 share the first bin, 1e9 is alone in the last
+    assert c.bins == 8 and c.entropies[0] == pytest.approx(-(0.75 * math.log2(0.75) + 0.25 * math.log2(0.25)))
+    b = infopix.entropy_vs_scale(np.eye(8, dtype=bool), [0, 1], quantize=True)
+    assert b.bins == 2 and b.entropies[0] == pytest.approx(infopix.intensity_entropy(np.eye(8, dtype=bool)))
+
+
 def test_curve_honours_the_estimator_registry():
     img = infopix.sample_image()[::4, ::4]
     c = infopix.entropy_vs_scale(img, [0, 3], estimator="miller_madow")

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _validation as v
+from ._config import DEFAULT_FLOAT_BINS, MAX_INTEGER_LEVELS
 from ._kernels.scale import _histogram_fixed
 from .estimators import entropy_from_counts, resolve_estimator
 
@@ -428,10 +429,16 @@ def _fixed_bins(arr: np.ndarray, bins, range_, mode: str, cval: float):
         else:
             lo_level, nlev = int(arr.min()), int(arr.max()) - int(arr.min()) + 1
             if mode == "constant":
+                hi_level = max(lo_level + nlev, math.ceil(cval) + 1)
                 lo_level = min(lo_level, math.floor(cval))
-                nlev = max(lo_level + nlev, math.ceil(cval) + 1) - lo_level
+                nlev = hi_level - lo_level
+            if nlev > MAX_INTEGER_LEVELS:
+                raise ValueError(
+                    f"`image` of dtype {arr.dtype} spans {nlev} integer levels (more than "
+                    f"{MAX_INTEGER_LEVELS}); pass `bins` (and `range`) to bin its values."
+                )
         return nlev, (lo_level - 0.5, lo_level + nlev - 0.5)
-    nbins = v.check_positive_int(256 if bins is None else bins, name="bins")
+    nbins = v.check_positive_int(DEFAULT_FLOAT_BINS if bins is None else bins, name="bins")
     if range_ is None:
         lo, hi = float(arr.min()), float(arr.max())
         if mode == "constant":
