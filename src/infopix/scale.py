@@ -63,7 +63,7 @@ MODES = ("reflect", "mirror", "wrap", "nearest", "constant")
 #: mode. Measured by ``benchmarks/bench_scale.py`` on a 1024x1024 image (see
 #: ``benchmarks/scale.md``): the direct filter's cost grows linearly with the radius;
 #: the periodic modes' DCT/DFT cost is flat (crossing near radius 16-24), the
-#: 'nearest'/'constant' FFT, padded to n + 2r (at most 3n), crosses near radius 32-48.
+#: 'nearest'/'constant' FFT, on a period n + r (at most 2n), crosses near radius 32-48.
 FFT_MIN_RADIUS = {"reflect": 24, "mirror": 24, "wrap": 24, "nearest": 48, "constant": 48}
 
 #: In :func:`entropy_vs_scale` with a periodic mode the image is transformed once and
