@@ -382,8 +382,9 @@ def box_counting_dimension(image, *, threshold=None, sizes=None, fit_range=None)
         Binary image: bool, or numbers that are all 0 or 1. Any other image needs
         ``threshold``.
     threshold : float, optional
-        Foreground is ``image > threshold`` (the notebook's sky and dots used
-        ``image >= 160`` and ``image >= 192``, i.e. ``threshold=159`` and ``191``).
+        Foreground is ``image > threshold``. The notebook's "sky", "nosky" and "dots"
+        kept the pixels ``>= 160``, ``>= 192`` and ``>= 208`` of an 8-bit image:
+        ``threshold=159``, ``191`` and ``207``.
     sizes : sequence of int, optional
         Box sizes in pixels, at least 3, each between 1 and the shorter side. Default:
         powers of two 1, 2, 4, ... up to the shorter side. Boxes sticking out of the far
@@ -413,9 +414,13 @@ def box_counting_dimension(image, *, threshold=None, sizes=None, fit_range=None)
     -----
     The grid is registered at the image origin and each power-of-two level is the 2x2
     OR-reduction of the previous one (kernel :func:`infopix._kernels.fractal.block_reduce`);
-    all sizes of a 4096 x 4096 image take a few tens of milliseconds. The notebook fitted
-    ``log N`` against ``log s`` (slope ``-D``) on a linear grid of 50 sizes; here the
-    abscissa is ``log(1/s)`` so the slope is ``+D``.
+    all sizes of a 4096 x 4096 image take well under a second (figures in
+    ``benchmarks/fractal.md``). The notebook's ``boxdim`` split the image into
+    ``eps x eps`` blocks with ``np.array_split`` (``eps`` = blocks per side, so blocks of
+    unequal sizes), for 50 linearly spaced ``eps`` from 2 to the side, and fitted
+    ``log N`` against ``log eps``; ``eps`` is an inverse size, so its slope was ``+D``,
+    but the linear grid puts most points at the finest scales and no uncertainty was
+    reported. Here sizes are geometric, blocks equal, and the abscissa ``log(1/s)``.
 
     Examples
     --------
