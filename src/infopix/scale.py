@@ -355,8 +355,8 @@ def gaussian_blur(image, sigma, *, mode="reflect", truncate=4.0, output="float",
     The blur is the discrete sum ``y[i] = sum_d w[d] x[i - d]`` over both axes with the
     sampled Gaussian ``w`` of :func:`gaussian_kernel1d` (no box approximation, unlike
     PIL's ``GaussianBlur``, which runs three box blurs in uint8 with rounding after each
-    pass). It calls :func:`scipy.ndimage.gaussian_filter` (direct) or the private
-    ``_blur_axis_fft`` (FFT).
+    pass). It calls :func:`scipy.ndimage.gaussian_filter` (direct), or the private
+    ``_SpectralBlur`` (periodic modes) and ``_blur_axis_fft`` (nearest, constant).
 
     Examples
     --------
