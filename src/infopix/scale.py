@@ -955,7 +955,7 @@ def difference_of_gaussians(image, sigma1, sigma2=None, *, mode="reflect", trunc
 
     Examples
     --------
-    The DoG of a constant image is zero; of a linear ramp on a torus-free interior too:
+    The DoG of a constant image is zero:
 
     >>> import numpy as np, infopix
     >>> d = infopix.difference_of_gaussians(np.full((20, 20), 3.0), 1.0, 2.0)
