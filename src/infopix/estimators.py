@@ -154,8 +154,9 @@ class EntropyEstimate:
             ax.set_ylabel("posterior density")
         else:
             xerr = None if self.std is None else [[self.std], [self.std]]
+            extra = "" if self.std is None else " +- 1 std"
             ax.errorbar([self.value], [0.0], xerr=xerr, fmt="o", color="C1",
-                        label=f"{self.estimator} (no posterior)")
+                        label=f"{self.estimator}{extra} (no posterior density)")
             ax.set_yticks([])
         ax.set_xlabel(f"entropy ({unit})")
         ax.legend(loc="best")
