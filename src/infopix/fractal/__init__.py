@@ -708,8 +708,10 @@ def generalized_dimensions(image, qs=None, *, sizes=None, fit_range=None, min_de
     Kernel :func:`~infopix._kernels.fractal.renyi_sums` (log-sum-exp, one pass per q,
     prange over q); the sum pyramid comes from
     :func:`~infopix._kernels.fractal.block_reduce`. For every size
-    ``H_0 >= H_1 >= H_2``; the slopes keep this order when every box is occupied (the
-    gap ``H_0 - H_1`` can only grow under refinement), which the tests check.
+    ``H_0 >= H_1 >= H_2``. For the slopes, ``D_0 >= D_1`` follows when every box is
+    occupied and the sizes are powers of two (the gap ``H_0 - H_1`` can only grow under
+    refinement, and the least-squares slope of a non-decreasing sequence is >= 0);
+    ``D_0 >= D_1 >= D_2`` in general is checked by property tests on random images.
 
     Examples
     --------
