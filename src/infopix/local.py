@@ -222,6 +222,11 @@ def _codes(arr: np.ndarray, bins, range_) -> tuple[np.ndarray, int]:
     if bins is None and range_ is None and arr.dtype.kind in "biu":
         offset, nbins = _int_span(arr)
         src = arr.view(np.uint8) if arr.dtype == bool else arr
+        if src.dtype.itemsize <= 2:  # values and offset fit int32
+            codes = src.astype(np.int32)
+            if offset:
+                codes -= np.int32(offset)
+            return codes, int(nbins)
         return (src.astype(np.int64) - offset).astype(np.int32), int(nbins)
     nbins, (lo, hi) = _resolve_bins(arr, bins, range_)
     vals = arr.astype(np.float64, copy=False)

@@ -111,7 +111,7 @@ def _slide(rem, add, hist, nk, T, n, S, occ, Q, cmax, profile):
     return n, S, occ, Q, cmax
 
 
-@nb.njit(cache=NUMBA_CACHE, nogil=True)
+@nb.njit(cache=NUMBA_CACHE, nogil=True, inline="always")
 def _value(measure, code, a, K, n, S, occ, Q, cmax, nk, inv_scale, table, offsets):
     """The value (nats for entropies) of the window with state ``(n, S, occ, Q, cmax, nk)``."""
     if n <= 0:

@@ -1,0 +1,137 @@
+"""Benchmark of infopix's local entropy maps (issue 5).
+
+Run: .venv/bin/python benchmarks/bench_local.py [--quick]
+
+Times, in one run and on the same images:
+- infopix.local_entropy (plug-in Shannon, square window, edge='clip') with all threads
+  and with one thread,
+- skimage.filters.rank.entropy with the same square footprint (single-threaded C),
+- the notebook's approach (its `mapbox` + `intensity_entropy` verbatim, a Python call
+  per pixel), timed on a small crop and scaled per pixel,
+on a 1024x1024 uint8 natural image (the sample camera image tiled 2x2), for
+r = 1, 2, 5, 10, 20; then uint16 and float images against the uint8 figure, and a
+5000x6000 uint16 image. Prints megapixels per second and ratios.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import numba
+import numpy as np
+
+import infopix
+
+RADII = (1, 2, 5, 10, 20)
+
+
+# ---- the notebook's code, verbatim (§3 and §6) ---------------------------------------
+def nb_shannon_entropy(h):
+    """The Shannon entropy in bits"""
+    return -sum(p * np.log2(p) if p > 0 else 0 for p in h)
+
+
+def nb_intensity_distribution(data):
+    """The intensity distribution of 8-bit `data`."""
+    hist, _ = np.histogram(data, bins=range(256 + 1), density=True)
+    return hist
+
+
+def nb_intensity_entropy(data):
+    """The intensity-level entropy of 8-bit image data"""
+    return nb_shannon_entropy(nb_intensity_distribution(data))
+
+
+def nb_box(x, y, r):
+    return np.s_[max(0, x - r) : x + r + 1, max(0, y - r) : y + r + 1]
+
+
+def nb_mapbox(r, f, a):
+    return np.reshape([f(a[nb_box(*i, r)]) for i in np.ndindex(np.shape(a))], np.shape(a))
+
+
+# ---------------------------------------------------------------------------------------
+def best_of(func, repeats=3):
+    best = np.inf
+    for _ in range(repeats):
+        t = time.perf_counter()
+        func()
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def with_threads(n, func):
+    before = numba.get_num_threads()
+    numba.set_num_threads(n)
+    try:
+        return func()
+    finally:
+        numba.set_num_threads(before)
+
+
+def main(quick: bool = False) -> None:
+    from skimage.filters.rank import entropy as sk_entropy
+
+    nthreads = numba.config.NUMBA_NUM_THREADS
+    img8 = np.tile(infopix.sample_image(), (2, 2))  # 1024 x 1024 uint8
+    mpx = img8.size / 1e6
+    crop = img8[200:216, 200:216]
+    rng = np.random.default_rng(20261125)
+    # uint16: 65536 levels, sparse per window; float: continuous values, 256 bins
+    img16 = (img8.astype(np.uint16) * 257 + rng.integers(0, 257, img8.shape)).astype(np.uint16)
+    imgf = img8 / 255.0 + rng.normal(0, 1e-3, img8.shape)
+
+    # warm up (compile / load cache)
+    infopix.local_entropy(img8[:64, :64], 1)
+    infopix.local_entropy(img16[:64, :64], 1)
+    infopix.local_entropy(imgf[:64, :64], 1)
+
+    print(f"local entropy, 1024x1024 uint8 (camera tiled 2x2), square window, {nthreads} threads available")
+    print(f"{'r':>3} {'ours Mpx/s':>11} {'1 thread':>9} {'skimage':>8} {'notebook':>9} "
+          f"{'x skimage':>9} {'x sk (1 thr)':>12} {'x notebook':>10} {'ns/px/(2r+1)':>13}")
+    rows = []
+    for r in RADII:
+        fp = np.ones((2 * r + 1, 2 * r + 1), dtype=bool)
+        ours = best_of(lambda: infopix.local_entropy(img8, r))
+        ours1 = with_threads(1, lambda: best_of(lambda: infopix.local_entropy(img8, r)))
+        sk = best_of(lambda: sk_entropy(img8, footprint=fp), 1 if quick else 2)
+        t_nb = best_of(lambda: nb_mapbox(r, nb_intensity_entropy, crop), 1)
+        nb_per_px = t_nb / crop.size
+        # same numbers (interior and edges: skimage counts only in-image pixels = clip)
+        H = infopix.local_entropy(img8, r)
+        diff = float(np.abs(H - sk_entropy(img8, footprint=fp)).max())
+        nbdiff = float(np.abs(infopix.local_entropy(crop, r) - nb_mapbox(r, nb_intensity_entropy, crop)).max())
+        rows.append((r, ours, ours1, sk, nb_per_px, diff, nbdiff))
+        print(f"{r:>3} {mpx / ours:>11.1f} {mpx / ours1:>9.1f} {mpx / sk:>8.2f} {1e-6 / nb_per_px:>9.5f} "
+              f"{sk / ours:>9.1f} {sk / ours1:>12.1f} {nb_per_px * img8.size / ours:>10.0f} "
+              f"{ours1 / img8.size / (2 * r + 1) * 1e9:>13.2f}")
+    print("max |ours - skimage| over all pixels:", max(x[5] for x in rows), "bits;",
+          "max |ours - notebook| on the crop:", max(x[6] for x in rows), "bits")
+
+    print("\nother dtypes, 1024x1024 (time relative to uint8 at the same r)")
+    print(f"{'r':>3} {'uint16 Mpx/s':>13} {'x uint8 time':>12} {'float Mpx/s':>12} {'x uint8 time':>12}")
+    for r, ours, *_ in rows:
+        if quick and r not in (2, 10):
+            continue
+        t16 = best_of(lambda: infopix.local_entropy(img16, r))
+        tf = best_of(lambda: infopix.local_entropy(imgf, r, bins=256))
+        print(f"{r:>3} {mpx / t16:>13.1f} {t16 / ours:>12.2f} {mpx / tf:>12.1f} {tf / ours:>12.2f}")
+
+    print("\nlocal mean/std, 1024x1024 uint8 (double-double sliding sums, O(1) per pixel)")
+    for r in (2, 20):
+        t = best_of(lambda: infopix.local_std(img8, r))
+        tref = best_of(lambda: infopix.mapbox(crop, r, np.std), 1) / crop.size * img8.size
+        print(f"  r={r:>2}: local_std {mpx / t:.1f} Mpx/s; mapbox(np.std) (scaled from crop) {mpx / tref:.4f} Mpx/s")
+
+    big_shape = (5000, 6000)
+    big = np.tile(img16, (5, 6))[: big_shape[0], : big_shape[1]]
+    big = big ^ rng.integers(0, 64, big.shape, dtype=np.uint16)  # vary the tiles
+    print(f"\n5000x6000 uint16 local entropy ({big.size / 1e6:.0f} Mpx)")
+    for r in ((5,) if quick else (5, 20)):
+        t = best_of(lambda: infopix.local_entropy(big, r), 1)
+        print(f"  r={r:>2}: {t:.2f} s ({big.size / 1e6 / t:.1f} Mpx/s)")
+
+
+if __name__ == "__main__":
+    main(quick="--quick" in sys.argv)
