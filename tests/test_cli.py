@@ -77,6 +77,10 @@ def _write_bad_inputs(d: Path) -> dict:
     return files
 
 
+# The installed console script, as a user runs it (fallback: the package's __main__).
+_SCRIPT = Path(sys.executable).with_name("infopix")
+INFOPIX = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "infopix.cli"]
+
 BAD_IMAGES = ["empty", "one_pixel", "4d", "complex", "nan", "unreadable", "text_png", "missing"]
 BAD_OPTIONS = [("radius", "-1"), ("radius", "1.5"), ("alpha", "-0.5")]
 
@@ -171,7 +175,7 @@ def test_bad_input_one_line_subprocess(inputs, tmp_path, scheduler):
         out = tmp_path / f"c{i}"
         out.mkdir()
         argv = _argv(cmd, inputs[bad], opt, out, scheduler)
-        p = subprocess.run([sys.executable, "-m", "infopix", *argv], capture_output=True, text=True,
+        p = subprocess.run([*INFOPIX, *argv], capture_output=True, text=True,
                            stdin=subprocess.DEVNULL, env=env, timeout=120)
         return argv, p, out
 
@@ -220,7 +224,7 @@ def test_version_and_completion():
 @pytest.fixture(scope="module")
 def small_png(tmp_path_factory):
     d = tmp_path_factory.mktemp("img")
-    img = infopix.sample_image()[::4, ::4]  # 128 x 128
+    img = infopix.sample_image()[::8, ::8]  # 64 x 64: the CLI is under test, not the numbers
     p = d / "cam.png"
     infopix.write_image(p, img)
     return p
@@ -262,7 +266,7 @@ def test_analyze_writes_report_and_honours_force(small_png, tmp_path):
 
 def test_analyze_several_images(small_png, tmp_path):
     other = tmp_path / "other.npy"
-    np.save(other, infopix.sample_image()[::8, ::8].astype(np.float32))
+    np.save(other, infopix.sample_image()[::16, ::16].astype(np.float32))
     out = tmp_path / "many"
     r = CliRunner().invoke(app, ["analyze", str(small_png), str(other), "-o", str(out), "--quick",
                                  "--config", str(_fast_config(tmp_path)), "-q"])

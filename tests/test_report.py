@@ -375,7 +375,7 @@ def test_ising_section_equals_simulate(sample):
     from infopix import ising
 
     img = sample[::4, ::4]  # 128 x 128; the section subsamples to `size`
-    r = infopix.analyze(img, sections=["ising"], quick=True)
+    r = infopix.analyze(img, sections=["ising"], quick=True, ising={"size": 32, "sweeps": 6})
     assert [s.key for s in r.sections] == ["ising"]
     p = r.params["ising"]
     res = r["ising"].results
