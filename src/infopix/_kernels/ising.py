@@ -323,51 +323,97 @@ def wolff_updates(spins, M, N, J, betas, nclusters, rngstate, stack):
     return flipped, clusters
 
 
-@nb.njit(cache=NUMBA_CACHE, parallel=True)
-def checkerboard_sweeps_pm(spins, bonded, c, h, bw_r, bw_d, heatbath, betas, sweep0, seed, sr, sc):
-    """Fast path of :func:`checkerboard_sweeps` for kinds 0 (``bonded=False``) and 1.
+@nb.njit(inline="always", cache=NUMBA_CACHE)
+def _hash32(key, k):
+    """32-bit random number of site counter ``k`` in the stream ``key`` (a Weyl step
+    through the "lowbias32" integer hash of C. Wellons)."""
+    x = np.uint32(key + np.uint32(k) * np.uint32(0x9E3779B9))
+    x = np.uint32(x ^ (x >> np.uint32(16)))
+    x = np.uint32(x * np.uint32(0x7FEB352D))
+    x = np.uint32(x ^ (x >> np.uint32(15)))
+    x = np.uint32(x * np.uint32(0x846CA68B))
+    return np.uint32(x ^ (x >> np.uint32(16)))
 
-    Branch-free inner loop: one draw per site, accepted when its top 53 bits fall below
-    the tabulated threshold (``FULL`` = always). The result is a pure function of
-    (seed, sweep, colour, row), whatever the number of threads.
+
+@nb.njit(cache=NUMBA_CACHE, parallel=True)
+def checkerboard_sweeps_pm(spins, bonded, c, h, bw_r, bw_d, heatbath, betas, sweep0, seed):
+    """Fast path of :func:`checkerboard_sweeps` for kinds 0 (``bonded=False``) and 1 on
+    lattices with even sides (two sublattices).
+
+    The sublattices are copied into separate contiguous arrays (``sub[0]``: i + j even,
+    ``sub[1]``: odd; M x N/2 each), so a row update reads and writes contiguous memory:
+    site k of row i of one sublattice has the neighbours k of rows i - 1, i, i + 1 of
+    the other and k + shift of row i (shift = -1 or +1 by colour and row parity). The
+    inner loop is branch-free: one 32-bit random number per site (``_hash32`` of the
+    site counter in the stream of (seed, sweep, colour, row)), accepted when it falls
+    below the tabulated threshold (in units of 2**-32; 2**32 = always). The result is
+    independent of the number of threads. Returns the accepted flips per sweep.
     """
     M, N = spins.shape
+    H = N // 2
+    sub = np.empty((2, M, H), dtype=np.int8)
+    # bond weights to (up, down, cur[k], cur[k + shift]) for each sublattice site
+    nw = 4 if bonded else 1
+    w = np.zeros((2, nw, M if bonded else 1, H if bonded else 1), dtype=np.int8)
+    for i in nb.prange(M):
+        p = i & 1
+        for colour in range(2):
+            off = p if colour == 0 else 1 - p
+            offb = 1 - off
+            shift = -1 if off == 0 else 1
+            for k in range(H):
+                j = 2 * k + off
+                sub[colour, i, k] = spins[i, j]
+                if bonded:
+                    jm = j - 1 if j > 0 else N - 1
+                    w[colour, 0, i, k] = bw_d[i - 1 if i > 0 else M - 1, j]
+                    w[colour, 1, i, k] = bw_d[i, j]
+                    for q in range(2):
+                        kk = k if q == 0 else (k + shift) % H
+                        jn = 2 * kk + offb
+                        w[colour, 2 + q, i, k] = bw_r[i, j] if jn == (j + 1) % N else bw_r[i, jm]
     nsweeps = betas.size
     accepted = np.zeros(nsweeps, dtype=np.int64)
     thr = np.empty(TABLE_SIZE, dtype=np.uint64)
     for t in range(nsweeps):
         build_table(1 if bonded else 0, betas[t], c, h, heatbath, thr)
+        for q in range(TABLE_SIZE):
+            thr[q] = thr[q] >> np.uint64(21)  # 53-bit -> 32-bit thresholds (FULL -> 2**32)
         total = 0
-        for colour in range(sr * sc):
-            a = colour // sc
-            b = colour % sc
-            nrows = (M - a + sr - 1) // sr
-            for q in nb.prange(nrows):
-                i = a + q * sr
-                im = i - 1 if i > 0 else M - 1
-                ip = i + 1 if i < M - 1 else 0
-                row = spins[i]
-                up = spins[im]
-                dn = spins[ip]
-                state = _stream_key(seed, sweep0 + t, colour, i)
+        for colour in range(2):
+            for i in nb.prange(M):
+                off = (i & 1) if colour == 0 else 1 - (i & 1)
+                shift = -1 if off == 0 else 1
+                a = sub[colour, i]
+                up = sub[1 - colour, i - 1 if i > 0 else M - 1]
+                dn = sub[1 - colour, i + 1 if i < M - 1 else 0]
+                cur = sub[1 - colour, i]
+                key = np.uint32(_stream_key(seed, sweep0 + t, colour, i) >> _S32)
                 acc = 0
-                for j in range(b, N, sc):
-                    jm = j - 1 if j > 0 else N - 1
-                    jp = j + 1 if j < N - 1 else 0
-                    s = np.int64(row[j])
+                for k in range(H):
+                    kk = k + shift
+                    if kk < 0:
+                        kk = H - 1
+                    elif kk >= H:
+                        kk = 0
+                    s = np.int64(a[k])
                     if bonded:
-                        m = (np.int64(bw_d[im, j]) * up[j] + np.int64(bw_d[i, j]) * dn[j]
-                             + np.int64(bw_r[i, jm]) * row[jm] + np.int64(bw_r[i, j]) * row[jp])
+                        m = (np.int64(w[colour, 0, i, k]) * up[k] + np.int64(w[colour, 1, i, k]) * dn[k]
+                             + np.int64(w[colour, 2, i, k]) * cur[k]
+                             + np.int64(w[colour, 3, i, k]) * cur[kk])
                     else:
-                        m = np.int64(up[j]) + dn[j] + row[jm] + row[jp]
+                        m = np.int64(up[k]) + dn[k] + cur[k] + cur[kk]
                     tt = thr[((s + 1) >> 1) * 17 + m + 8]
-                    state = state + _GOLDEN
-                    r = _mix(state) >> _S11
-                    flip = np.int64(r < tt)
-                    row[j] = np.int8(s - 2 * s * flip)
+                    flip = np.int64(np.uint64(_hash32(key, k)) < tt)
+                    a[k] = np.int8(s - 2 * s * flip)
                     acc += flip
                 total += acc
         accepted[t] = total
+    for i in nb.prange(M):
+        p = i & 1
+        for k in range(H):
+            spins[i, 2 * k + p] = sub[0, i, k]
+            spins[i, 2 * k + 1 - p] = sub[1, i, k]
     return accepted
 
 

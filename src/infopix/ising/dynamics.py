@@ -291,7 +291,7 @@ def simulate(
     Notes
     -----
     Kernels: ``infopix._kernels.ising.checkerboard_sweeps_pm`` (standard and edge
-    models), ``checkerboard_sweeps`` (grey, metric), ``metropolis_steps`` and
+    models on even sides), ``checkerboard_sweeps`` (the others), ``metropolis_steps`` and
     ``wolff_updates``. Acceptance is ``min(1, exp(-beta dH))`` with the exact energy
     change of the model's total energy; energies are in units of J, k_B = 1.
 
@@ -404,9 +404,9 @@ def simulate(
                     else:
                         betas = np.ascontiguousarray(sched(np.arange(s0, s1), n_sched), dtype=np.float64)
                     beta = float(betas[-1])
-                    if method == "checkerboard" and kind in (0, 1):
+                    if method == "checkerboard" and kind in (0, 1) and sr == sc == 2:
                         acc = K.checkerboard_sweeps_pm(
-                            sigma, kind == 1, c, h, bw_r, bw_d, heatbath, betas, s0, seed64, sr, sc,
+                            sigma, kind == 1, c, h, bw_r, bw_d, heatbath, betas, s0, seed64,
                         )
                         accepted += int(acc.sum())
                         attempted += betas.size * nsites
