@@ -50,11 +50,11 @@ def one_numba_thread():
 def client():
     from distributed import Client, LocalCluster
 
-    cluster = LocalCluster(
-        n_workers=2, processes=True, threads_per_worker=1, host="127.0.0.1",
-        dashboard_address=None,
-    )
+    cluster = batch.local_cluster(2, dashboard=False)
+    assert isinstance(cluster, LocalCluster) and len(cluster.workers) == 2
     c = Client(cluster)
+    info = c.scheduler_info()["workers"].values()
+    assert all(w["nthreads"] == 1 for w in info) and cluster.scheduler_address.startswith("tcp://127.0.0.1:")
     yield c
     c.close()
     cluster.close()

@@ -45,6 +45,7 @@ __all__ = [
     "available_measures",
     "expand_inputs",
     "file_checksum",
+    "local_cluster",
     "process_image",
     "read_results",
     "run",
@@ -502,6 +503,47 @@ def _prepare_out(out, ms: list[Measure], *, resume: bool, force: bool) -> Path:
 # --------------------------------------------------------------------------------------
 # The batch
 # --------------------------------------------------------------------------------------
+
+
+def local_cluster(n_workers: int | None = None, *, dashboard: bool = True):
+    """A ``distributed.LocalCluster`` for batches: worker processes on 127.0.0.1.
+
+    One single-threaded worker process per core by default (the parallelism is across
+    images). Unlike Dask's default, the workers keep glibc's default ``malloc`` tuning:
+    Dask sets ``MALLOC_TRIM_THRESHOLD_=65536`` in worker environments, which also turns
+    off glibc's adaptive mmap threshold, so every large NumPy temporary becomes a fresh
+    ``mmap`` and is page-faulted in again; on the local maps' temporaries this made each
+    image 2-3x slower in a worker than in the parent process (measured, see
+    ``benchmarks/batch.md``). ``OMP_NUM_THREADS`` etc. stay 1.
+
+    Parameters
+    ----------
+    n_workers : int, optional
+        Worker processes (default ``os.cpu_count()``).
+    dashboard : bool, optional
+        Serve the dashboard on 127.0.0.1:8787 (or a free port) when Bokeh is installed.
+
+    Returns
+    -------
+    cluster : distributed.LocalCluster
+        Use it with ``distributed.Client(cluster)``; close both when done.
+    """
+    import importlib.util
+
+    import dask
+    from distributed import LocalCluster
+
+    n = (os.cpu_count() or 1) if n_workers is None else n_workers
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"`n_workers` expects an integer >= 1, got {n_workers!r}.")
+    environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}) or {})
+    environ.pop("MALLOC_TRIM_THRESHOLD_", None)
+    dash = "127.0.0.1:8787" if dashboard and importlib.util.find_spec("bokeh") else None
+    with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
+        return LocalCluster(
+            n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
+            dashboard_address=dash,
+        )
 
 
 def _n_workers(client) -> int:

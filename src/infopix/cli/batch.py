@@ -62,7 +62,7 @@ def _dashboard(client) -> str | None:
 @contextlib.contextmanager
 def open_client(scheduler: str | None, workers: int | None):
     """A ``distributed.Client``: to ``scheduler``, or to a new local cluster (127.0.0.1)."""
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
     if scheduler is not None:
         if workers is not None:
@@ -79,16 +79,11 @@ def open_client(scheduler: str | None, workers: int | None):
         finally:
             client.close()
         return
-    n = workers if workers is not None else (os.cpu_count() or 1)
-    if n < 1:
-        raise ValueError(f"`--workers` expects an integer >= 1, got {n}.")
-    import importlib.util
+    from ..batch import local_cluster
 
-    dash = "127.0.0.1:8787" if importlib.util.find_spec("bokeh") else None
-    cluster = LocalCluster(
-        n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
-        dashboard_address=dash,
-    )
+    if workers is not None and workers < 1:
+        raise ValueError(f"`--workers` expects an integer >= 1, got {workers}.")
+    cluster = local_cluster(workers)
     client = Client(cluster)
     try:
         yield client
