@@ -51,7 +51,6 @@ Kernels: :mod:`infopix._kernels.fractal` (``block_reduce``, ``renyi_sums``,
 from __future__ import annotations
 
 import numbers
-import operator
 import warnings
 from dataclasses import dataclass, field
 
@@ -908,7 +907,9 @@ def information_dimension(distribution, *, bins=None, fit_range=None) -> Fractal
     return FractalFit(d, se, r2, a, eps, np.exp(ent), rng_, "information")
 
 
-def information_dimension_of_sample(x, *, bins=None, range=None, estimator="plugin", fit_range=None) -> FractalFit:
+def information_dimension_of_sample(
+    x, *, bins=None, range=None, estimator="plugin", fit_range=None
+) -> FractalFit:
     """Information dimension of a random variable from a sample of it.
 
     The sample is histogrammed into ``n`` equal bins over ``range`` for each ``n`` in
