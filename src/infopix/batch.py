@@ -115,26 +115,29 @@ def _localmap_measure(image, *, radius=3, edge="clip", estimator="plugin", base=
     }
 
 
-def _fractal_measure(image):
+def _fractal_measure(image, *, variant="relative"):
     import infopix
 
-    dbc = infopix.dbc_dimension(image)
-    binary = image > np.mean(image) if image.dtype != bool else image
+    dbc = infopix.dbc_dimension(image, variant=variant)
     out = {"dbc_dimension": float(dbc.dimension), "dbc_dimension_stderr": float(dbc.stderr)}
     try:
-        box = infopix.box_counting_dimension(binary)
+        if image.dtype == bool:
+            box = infopix.box_counting_dimension(image)
+        else:
+            box = infopix.box_counting_dimension(image, threshold=float(np.mean(image)))
         out.update(box_dimension=float(box.dimension), box_dimension_stderr=float(box.stderr))
     except ValueError:  # no foreground above the mean (a constant image)
         out.update(box_dimension=math.nan, box_dimension_stderr=math.nan)
     return out
 
 
-def _spatial_measure(image):
+def _spatial_measure(image, *, levels=None, estimator="plugin"):
     import infopix
 
+    mi = infopix.mutual_information(image, (0, 1), levels=levels, estimator=estimator)
     return {
-        "mutual_information_1": float(_as_value(infopix.mutual_information(image, (0, 1)))),
-        "entropy_density": float(_as_value(infopix.entropy_density(image))),
+        "mutual_information_1": float(_as_value(mi)),
+        "entropy_density": float(_as_value(infopix.entropy_density(image, levels=levels))),
     }
 
 
@@ -174,7 +177,7 @@ MEASURES: dict[str, Measure] = {
             ("mutual_information_1", "entropy_density"),
             _spatial_measure,
             ("mutual_information", "entropy_density"),
-            "mutual information of horizontal neighbours and block-entropy density, bits",
+            "mutual information of horizontal neighbours (plug-in) and entropy density, bits",
         ),
     )
 }
