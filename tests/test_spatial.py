@@ -506,3 +506,13 @@ def test_cli(tmp_path):
     res = runner.invoke(app, ["spatial", str(fpath)])
     assert res.exit_code == 1 and "`levels` is required" in res.output
     assert runner.invoke(app, ["spatial", str(fpath), "--levels", "4"]).exit_code == 0
+
+
+@pytest.mark.parametrize("base", [2.0, math.e])
+def test_plugin_fast_path_equals_registry(base):
+    counts = _rng(50).integers(0, 40, 300)
+    counts[:50] = 0
+    expected = infopix.entropy_from_counts(counts, estimator="plugin", base=base).value
+    assert sp._entropy(counts, 300, "plugin", base) == pytest.approx(expected, abs=1e-12)
+    mm = infopix.entropy_from_counts(counts, estimator="miller_madow", base=base, n_outcomes=300).value
+    assert sp._entropy(counts, 300, "miller_madow", base) == pytest.approx(mm, abs=1e-12)

@@ -6,6 +6,8 @@ integers; nothing is validated here (the wrappers in ``infopix.spatial`` do that
 
 from __future__ import annotations
 
+import math
+
 import numba as nb
 import numpy as np
 
@@ -16,7 +18,7 @@ from .._config import NUMBA_CACHE
 def _pair_histograms(sym, L, dys, dxs):
     """Joint histograms of ``(sym[y, x], sym[y + dy, x + dx])``, one row per offset.
 
-    Returns an ``(len(dys), L * L)`` int64 array; bin ``a * L + b`` counts the pairs
+    Returns an ``(len(dys), L * L)`` int32 array (images below 2**31 pixels); bin ``a * L + b`` counts the pairs
     with first symbol ``a`` (at the anchor) and second ``b`` (at anchor + offset),
     over every anchor for which both pixels lie inside the image. Offsets are
     processed in parallel (one private histogram each), so the result does not depend
@@ -24,7 +26,7 @@ def _pair_histograms(sym, L, dys, dxs):
     """
     M, N = sym.shape
     n_off = dys.size
-    out = np.zeros((n_off, L * L), dtype=np.int64)
+    out = np.zeros((n_off, L * L), dtype=np.int32)  # < 2**31 pairs; half the cache
     for k in nb.prange(n_off):
         dy = dys[k]
         dx = dxs[k]
@@ -35,7 +37,51 @@ def _pair_histograms(sym, L, dys, dxs):
         h = out[k]
         for y in range(y0, y1):
             for x in range(x0, x1):
-                h[sym[y, x] * L + sym[y + dy, x + dx]] += 1
+                h[np.int64(sym[y, x]) * L + sym[y + dy, x + dx]] += 1
+    return out
+
+
+@nb.njit(cache=NUMBA_CACHE, parallel=True, nogil=True)
+def _plugin_pair_terms(hist, L):
+    """Plug-in sums of every joint table in ``hist`` (one (L*L,) table per row).
+
+    Returns ``(k, 6)`` float64: N, sum c log c over the joint bins, over the row sums
+    (first pixel), over the column sums (second pixel), and the numbers of occupied
+    rows and columns. H = log N - S / N in nats for each of the three.
+    """
+    k = hist.shape[0]
+    out = np.zeros((k, 6), dtype=np.float64)
+    for i in nb.prange(k):
+        row = np.zeros(L, dtype=np.int64)
+        col = np.zeros(L, dtype=np.int64)
+        sj = 0.0
+        n = 0
+        for a in range(L):
+            base = a * L
+            for b in range(L):
+                c = hist[i, base + b]
+                if c > 0:
+                    sj += c * math.log(c)
+                    row[a] += c
+                    col[b] += c
+                    n += c
+        sr = 0.0
+        sc = 0.0
+        occ_r = 0
+        occ_c = 0
+        for a in range(L):
+            if row[a] > 0:
+                sr += row[a] * math.log(row[a])
+                occ_r += 1
+            if col[a] > 0:
+                sc += col[a] * math.log(col[a])
+                occ_c += 1
+        out[i, 0] = n
+        out[i, 1] = sj
+        out[i, 2] = sr
+        out[i, 3] = sc
+        out[i, 4] = occ_r
+        out[i, 5] = occ_c
     return out
 
 
