@@ -146,45 +146,42 @@ def _delta(spins, i, j, kind, c, h, bw_r, bw_d, mag, init, blocks, symmetric):
         return de, -1
     else:
         d = -1 if spins[i, j] == init[i, j] else 1
-        m = 0
         if symmetric:
-            for di in range(-1, 2):
-                r = i + di
-                if r < 0:
-                    r += M
-                elif r >= M:
-                    r -= M
-                for dj in range(-1, 2):
-                    q = j + dj
-                    if q < 0:
-                        q += N
-                    elif q >= N:
-                        q -= N
-                    a = np.int64(blocks[r, q])
-                    m += abs(2 * a - 9) - abs(2 * (a + d) - 9)
+            m = (_sym_term(blocks[im, jm], d) + _sym_term(blocks[im, j], d)
+                 + _sym_term(blocks[im, jp], d) + _sym_term(blocks[i, jm], d)
+                 + _sym_term(blocks[i, j], d) + _sym_term(blocks[i, jp], d)
+                 + _sym_term(blocks[ip, jm], d) + _sym_term(blocks[ip, j], d)
+                 + _sym_term(blocks[ip, jp], d))
         else:
             m = -9 * d
         return m / 9.0, m + 18
 
 
 @nb.njit(inline="always", cache=NUMBA_CACHE)
+def _sym_term(a, d):
+    """9 x the change of the block energy -|2A - 9| when A -> A + d."""
+    a = np.int64(a)
+    return abs(2 * a - 9) - abs(2 * (a + d) - 9)
+
+
+@nb.njit(inline="always", cache=NUMBA_CACHE)
 def _flip(spins, i, j, kind, init, blocks):
     if kind == 3:
         M, N = spins.shape
-        d = -1 if spins[i, j] == init[i, j] else 1
-        for di in range(-1, 2):
-            r = i + di
-            if r < 0:
-                r += M
-            elif r >= M:
-                r -= M
-            for dj in range(-1, 2):
-                q = j + dj
-                if q < 0:
-                    q += N
-                elif q >= N:
-                    q -= N
-                blocks[r, q] += d
+        im = i - 1 if i > 0 else M - 1
+        ip = i + 1 if i < M - 1 else 0
+        jm = j - 1 if j > 0 else N - 1
+        jp = j + 1 if j < N - 1 else 0
+        d = np.int8(-1 if spins[i, j] == init[i, j] else 1)
+        blocks[im, jm] += d
+        blocks[im, j] += d
+        blocks[im, jp] += d
+        blocks[i, jm] += d
+        blocks[i, j] += d
+        blocks[i, jp] += d
+        blocks[ip, jm] += d
+        blocks[ip, j] += d
+        blocks[ip, jp] += d
     spins[i, j] = -spins[i, j]
 
 

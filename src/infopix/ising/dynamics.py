@@ -128,20 +128,26 @@ def _progress(enabled: bool, description: str, total: int):
         yield lambda k: bar.advance(task, k)
 
 
-def _strides(shape, reach: int, method: str):
-    """Colour strides (sr, sc): the smallest divisors of the sides larger than ``reach``."""
-    out = []
-    for side in shape:
-        s = next((d for d in range(reach + 1, 17) if side % d == 0), None)
-        if s is None:
-            raise ValueError(
-                f"method='checkerboard' needs each lattice side divisible by an integer in "
-                f"[{reach + 1}, 16] (sites of one sublattice must not interact across the "
-                f"periodic boundary), got shape {tuple(shape)}; crop the image or use "
-                "method='metropolis'."
-            )
-        out.append(s)
-    return out[0], out[1]
+def _strides(shape, kind: int, reach: int):
+    """Sublattice strides (sr, sc) of the checkerboard update.
+
+    Standard and edge models on lattices with even sides: the two checkerboard
+    sublattices (2, 2). Otherwise rows are split into ``sr`` classes ``i % sr`` (``sr``
+    the smallest divisor of the number of rows larger than the interaction reach, so
+    rows of one class never interact, also across the periodic boundary); the rows of a
+    class are updated in parallel, each row site by site (sc = 1).
+    """
+    M, N = shape
+    if kind in (0, 1) and M % 2 == 0 and N % 2 == 0:
+        return 2, 2
+    sr = next((d for d in range(reach + 1, 17) if M % d == 0), None)
+    if sr is None:
+        raise ValueError(
+            f"method='checkerboard' needs the number of rows divisible by an integer in "
+            f"[{reach + 1}, 16] (rows updated together must not interact across the periodic "
+            f"boundary), got shape {tuple(shape)}; crop the image or use method='metropolis'."
+        )
+    return sr, 1
 
 
 def _wolff_clusters_per_sweep(K, nsites):
@@ -345,7 +351,7 @@ def simulate(
         if model.J <= 0:
             raise ValueError(f"method='wolff' needs a ferromagnetic coupling J > 0, got J={model.J}.")
     if method == "checkerboard":
-        sr, sc = _strides(sigma.shape, model.interaction_range, method)
+        sr, sc = _strides(sigma.shape, model.kind, model.interaction_range)
     extra = _resolve_observables(observables)
 
     rng = np.random.default_rng(rng)
