@@ -54,7 +54,6 @@ import lzma
 import math
 import operator
 import zlib
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -899,7 +898,7 @@ class EntropyDensity:
         return ax
 
 
-def _auto_limit(L: int, n: int, per_pixel: int = 1) -> int:
+def _auto_limit(L: int, n: int) -> int:
     """Largest k with L**(k + 1) <= n / 64 (64 samples per joint pattern on average)."""
     k = 0
     while L ** (k + 2) * 64 <= n and k < 62:
