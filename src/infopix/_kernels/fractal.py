@@ -138,24 +138,40 @@ def _renyi_extremes(logp, weight, cut):
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
 def _renyi_chunk(logp, weight, qs, cut, lmax, lmin, visit, fresh, npos, lo, hi, acc):
-    """Add the terms of boxes ``lo:hi`` to ``acc[k] = (sum w t, sum w t log p)``."""
+    """Add the terms of boxes ``lo:hi`` to ``acc[k] = (sum w t, sum w t log p)``.
+
+    The visits ``0:npos`` are the orders q >= 0 (shift by the largest log p), the rest
+    q < 0 (shift by the smallest kept one; skipped for near-empty boxes).
+    """
     nq = qs.size
     for i in range(lo, hi):
         w = weight[i]
         if w <= 0:
             continue
         lp = logp[i]
-        low = lp < cut
+        x = lp - lmax
         term = 0.0
         ratio = 0.0
-        for t in range(nq):
+        for t in range(npos):
             k = visit[t]
-            q = qs[k]
-            if q < 0.0 and low:
-                continue
-            x = lp - lmax if q >= 0.0 else lp - lmin
             if fresh[t] == 1:
-                if t > 0 and t != npos:
+                q = qs[k]
+                if t > 0:
+                    ratio = np.exp((q - qs[visit[t - 1]]) * x)
+                term = np.exp(q * x)
+            else:
+                term *= ratio
+            e = w * term
+            acc[k, 0] += e
+            acc[k, 1] += e * lp
+        if lp < cut:
+            continue
+        x = lp - lmin
+        for t in range(npos, nq):
+            k = visit[t]
+            if fresh[t] == 1:
+                q = qs[k]
+                if t > npos:
                     ratio = np.exp((q - qs[visit[t - 1]]) * x)
                 term = np.exp(q * x)
             else:
