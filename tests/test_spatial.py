@@ -450,6 +450,8 @@ def test_block_larger_than_image():
         (lambda: sp.pair_entropy(IMG, levels=1), ValueError, "`levels` expects an integer >= 2"),
         (lambda: sp.pair_entropy(IMG, estimator="magic"), ValueError, "`estimator` expects"),
         (lambda: sp.pair_entropy(IMG, base=1), ValueError, "`base`"),
+        (lambda: sp.block_entropy(_rng().integers(0, 4, (16, 16)), 5, estimator="shrinkage"), ValueError,
+         "'shrinkage' .* K = 1.13e\\+15"),
         (lambda: sp.block_entropy(np.zeros((4, 4, 3)), 1), ValueError, "`image` expects a 2-D"),
         (lambda: sp.block_entropy(np.array([[1]]), 1), ValueError, "at least 2"),
         (lambda: sp.block_entropy(np.array([[np.nan, 1.0]]), 1, levels=2), ValueError, "NaN"),
@@ -516,3 +518,12 @@ def test_plugin_fast_path_equals_registry(base):
     assert sp._entropy(counts, 300, "plugin", base) == pytest.approx(expected, abs=1e-12)
     mm = infopix.entropy_from_counts(counts, estimator="miller_madow", base=base, n_outcomes=300).value
     assert sp._entropy(counts, 300, "miller_madow", base) == pytest.approx(mm, abs=1e-12)
+
+
+@pytest.mark.parametrize("estimator", sorted(infopix.estimators.ESTIMATORS))
+def test_every_estimator_goes_through_the_registry_with_k(estimator):
+    img = _rng(51).integers(0, 3, (20, 20))
+    counts = np.array(sorted(naive.pattern_counter(img.tolist(), [(0, 0), (0, 1), (1, 0), (1, 1)]).values()))
+    expected = infopix.entropy_from_counts(counts, estimator=estimator, n_outcomes=3**4).value
+    got = sp.block_entropy(img, 2, estimator=estimator)
+    assert got == pytest.approx(expected, abs=1e-9) or (np.isnan(got) and np.isnan(expected))

@@ -204,6 +204,12 @@ def _entropy(counts, n_outcomes: int, estimator, base) -> float:
         n = c.sum()
         return float((math.log(n) - float(np.dot(c, np.log(c))) / n) / math.log(base)) + 0.0
     k = max(1, min(int(n_outcomes), _K_CAP))
+    if estimator == "shrinkage" and k > _BINCOUNT_MAX:
+        raise ValueError(
+            f"`estimator` 'shrinkage' shrinks towards the uniform distribution over all K "
+            f"possible patterns and needs an array of K values; here K = {int(n_outcomes):.3g}. "
+            f"Use fewer `levels`, smaller patterns, or another estimator (e.g. 'nsb')."
+        )
     return entropy_from_counts(counts, estimator=estimator, base=base, n_outcomes=k).value
 
 
