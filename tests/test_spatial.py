@@ -429,7 +429,7 @@ def test_block_larger_than_image():
         sp.block_entropy(IMG, (2, 11))
     with pytest.raises(ValueError, match="`max_block`.*larger than the image"):
         sp.entropy_density(IMG, method="block", max_block=9)
-    with pytest.raises(ValueError, match="`neighbours`.*larger than the image"):
+    with pytest.raises(ValueError, match="`max_neighbours` \\(40\\).*larger than the image"):
         sp.entropy_density(IMG, max_neighbours=40)
 
 

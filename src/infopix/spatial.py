@@ -1006,10 +1006,16 @@ def entropy_density(
     M, N = sym.shape
     if meth == "conditional":
         if max_neighbours is None:
-            kmax = max(1, min(_auto_limit(L, M * N), 2 * (N - 1)))
+            kmax = max(1, min(_auto_limit(L, M * N), N))  # k staircase pixels span k columns
         else:
             kmax = v.check_positive_int(max_neighbours, name="max_neighbours")
-        _parse_neighbours(staircase_neighbours(kmax), sym.shape)  # fits in the image?
+        try:
+            _parse_neighbours(staircase_neighbours(kmax), sym.shape)  # fits in the image?
+        except ValueError:
+            raise ValueError(
+                f"`max_neighbours` ({kmax}) gives a staircase neighbourhood larger than the image "
+                f"({M} x {N}); the staircase of k pixels spans k columns, so use at most {N}."
+            ) from None
         sizes, hs = _density_conditional(sym, L, kmax, estimator, b)
         offs = staircase_neighbours(kmax)
         extent = (2, max(1, max(-o[1] for o in offs)) + max(o[1] for o in offs) + 1)
