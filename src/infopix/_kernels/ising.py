@@ -414,6 +414,65 @@ def checkerboard_sweeps_pm(spins, bonded, c, h, bw_r, bw_d, heatbath, betas, swe
     return accepted
 
 
+@nb.njit(cache=NUMBA_CACHE, parallel=True)
+def checkerboard_sweeps_metric(spins, init, blocks, symmetric, heatbath, betas, sweep0, seed, sr):
+    """Fast path of :func:`checkerboard_sweeps` for the metric model (kind 3).
+
+    Row classes ``i % sr`` (``sr >= 3``), rows of a class in parallel, each row site by
+    site; one 32-bit random number per site (``_hash32``), thresholds in units of
+    2**-32 as in :func:`checkerboard_sweeps_pm`. ``blocks`` (the 3x3 agreement counts)
+    is updated in place. Returns the accepted flips per sweep.
+    """
+    M, N = spins.shape
+    nsweeps = betas.size
+    accepted = np.zeros(nsweeps, dtype=np.int64)
+    thr = np.empty(TABLE_SIZE, dtype=np.uint64)
+    for t in range(nsweeps):
+        build_table(3, betas[t], 0.0, 0.0, heatbath, thr)
+        for q in range(TABLE_SIZE):
+            thr[q] = thr[q] >> np.uint64(21)
+        total = 0
+        for colour in range(sr):
+            nrows = (M - colour + sr - 1) // sr
+            for qq in nb.prange(nrows):
+                i = colour + qq * sr
+                im = i - 1 if i > 0 else M - 1
+                ip = i + 1 if i < M - 1 else 0
+                bm = blocks[im]
+                b0 = blocks[i]
+                bp = blocks[ip]
+                row = spins[i]
+                irow = init[i]
+                key = np.uint32(_stream_key(seed, sweep0 + t, colour, i) >> _S32)
+                acc = 0
+                for j in range(N):
+                    jm = j - 1 if j > 0 else N - 1
+                    jp = j + 1 if j < N - 1 else 0
+                    d = 1 - 2 * np.int64(row[j] == irow[j])
+                    if symmetric:
+                        m = (_sym_term(bm[jm], d) + _sym_term(bm[j], d) + _sym_term(bm[jp], d)
+                             + _sym_term(b0[jm], d) + _sym_term(b0[j], d) + _sym_term(b0[jp], d)
+                             + _sym_term(bp[jm], d) + _sym_term(bp[j], d) + _sym_term(bp[jp], d))
+                    else:
+                        m = -9 * d
+                    if np.uint64(_hash32(key, j)) < thr[m + 18]:
+                        dd = np.int8(d)
+                        bm[jm] += dd
+                        bm[j] += dd
+                        bm[jp] += dd
+                        b0[jm] += dd
+                        b0[j] += dd
+                        b0[jp] += dd
+                        bp[jm] += dd
+                        bp[j] += dd
+                        bp[jp] += dd
+                        row[j] = -row[j]
+                        acc += 1
+                total += acc
+        accepted[t] = total
+    return accepted
+
+
 @nb.njit(cache=NUMBA_CACHE)
 def energy_and_sum(spins, kind, c, h, bw_r, bw_d, mag, init, symmetric):
     """(total energy, sum of the spins s = sigma * mag) of a configuration, from scratch."""

@@ -416,6 +416,12 @@ def simulate(
                         )
                         accepted += int(acc.sum())
                         attempted += betas.size * nsites
+                    elif method == "checkerboard" and kind == 3:
+                        acc = K.checkerboard_sweeps_metric(
+                            sigma, init, blocks, symmetric, heatbath, betas, s0, seed64, sr,
+                        )
+                        accepted += int(acc.sum())
+                        attempted += betas.size * nsites
                     elif method == "checkerboard":
                         acc = K.checkerboard_sweeps(
                             sigma, kind, c, h, bw_r, bw_d, mag_, init, blocks, symmetric,
