@@ -113,11 +113,12 @@ def spatial_section(image: np.ndarray, params: dict) -> Section:
         )
 
     fig, axes = new_figure(10.0, 3.6, ncols=2)
-    if prof is not None:
+    if prof is not None and np.any(prof.mi > 0) and np.any(prof.noise_floor > 0):
         prof.plot(ax=axes[0])
     else:
         axes[0].set_axis_off()
-        axes[0].text(0.5, 0.5, "mutual information not defined for this image", ha="center", va="center",
+        why = "not defined for this image" if prof is None else "0 at every distance"
+        axes[0].text(0.5, 0.5, f"mutual information {why}", ha="center", va="center",
                      transform=axes[0].transAxes)
     if cond is not None:
         axes[1].plot(ks, cond, "o-", color="#2a5d8f")
