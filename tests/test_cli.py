@@ -308,3 +308,14 @@ def test_analyze_interrupted_leaves_nothing(small_png, tmp_path, monkeypatch):
     r = CliRunner().invoke(app, ["analyze", str(small_png), "-o", str(tmp_path / "o"), "--quick"])
     assert r.exit_code == 130 and r.stderr.strip() == "infopix: interrupted"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_analyze_help_lists_every_config_key():
+    """The --config keys are documented from the registry itself, so docs cannot drift."""
+    import infopix.report as rp
+
+    text = " ".join(CliRunner().invoke(app, ["analyze", "--help"], env={"COLUMNS": "250"}).stdout.split())
+    for key, builder in rp.SECTIONS.items():
+        assert f"[{key}]" in text
+        for name in builder.defaults:
+            assert f"{name} = " in text, (key, name)

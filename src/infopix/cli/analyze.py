@@ -15,21 +15,29 @@ Writes OUT/report.html (one self-contained page: figures embedded, no network, p
 
 Several images: one folder per image, OUT/<image stem>/, and OUT/index.html linking them. OUT is written at once (assembled beside it, then renamed): an interrupted run leaves nothing half written, and an existing OUT is replaced only with --force.
 
---config FILE (TOML or JSON) sets parameters by section; the keys are:
+--config FILE (TOML or JSON) sets parameters by section, e.g. a TOML file with the two lines "\\[local]" and "radii = [2, 5]". The sections, their keys and defaults:
 
-\b
-  \\[intensity] estimators ("all" or a list of names), bins, level
-  \\[scale]     sigmas (pixels), estimator, bins
-  \\[local]     radii (pixels), estimator
-  \\[fractal]   threshold, q (Rényi orders), min_size
-  \\[spatial]   max_distance, block_sizes, estimator
-  \\[ising]     beta, sweeps, seed, size
+{config_keys}
 
 Example: infopix analyze photo.tif -o report --force --config params.toml
 """
 
 
-@app.command("analyze", help=_HELP)
+def _config_keys() -> str:
+    """One line per report section: its configuration keys with their defaults."""
+    import json
+
+    from ..report import SECTIONS, _load_sections
+
+    _load_sections()
+    lines = ["\b"]
+    for key, builder in SECTIONS.items():
+        items = ", ".join(f"{k} = {json.dumps(v)}" for k, v in builder.defaults.items())
+        lines.append(f"  \\[{key}] {items or '(no parameters)'}" + ("  (with --ising)" if builder.optional else ""))
+    return "\n".join(lines)
+
+
+@app.command("analyze", help=_HELP.replace("{config_keys}", _config_keys()))
 @one_line_errors
 def analyze_command(
     images: list[Path] = typer.Argument(
