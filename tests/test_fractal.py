@@ -429,6 +429,9 @@ def test_dbc_bad_input():
         infopix.dbc_dimension(np.zeros((6, 6)))
     with pytest.raises(ValueError, match="no larger than"):
         infopix.dbc_dimension(np.zeros((32, 32)), sizes=[2, 4, 64])
+    with pytest.raises(ValueError, match="no larger than 31"):
+        infopix.dbc_dimension(np.zeros((32, 32)), sizes=[2, 4, 32])
+    assert infopix.dbc_dimension(np.zeros((32, 32)), sizes=[2, 4, 32], variant="original").dimension == 2.0
     with pytest.raises(ValueError, match="`variant`"):
         infopix.dbc_dimension(np.zeros((32, 32)), variant="shifted")
     with pytest.raises(ValueError, match="NaN"):

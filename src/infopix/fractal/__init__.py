@@ -562,6 +562,11 @@ def dbc_dimension(image, *, sizes=None, fit_range=None, variant="relative", grey
         sz = sz.astype(np.int64)
     else:
         sz = _check_sizes(sizes, z.shape, smallest=1 if variant == "relative" else 2)
+        if variant == "relative" and sz[-1] > L - 1:
+            raise ValueError(
+                f"`sizes` expects block sizes no larger than {L - 1} for variant 'relative' "
+                f"(a block of s cells spans s + 1 pixels; shorter side {L}), got {sz[-1]}."
+            )
     rng_, m = _check_fit_range(fit_range, sz)
     if variant == "relative":
         # cell (i, j) of size 1 spans the samples [i, i+1] x [j, j+1]; a block of s cells
