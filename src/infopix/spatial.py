@@ -986,6 +986,18 @@ def entropy_density(
     ValueError
         A block or neighbourhood larger than the image, unknown method.
 
+    Notes
+    -----
+    Validation (tests/test_spatial.py): on equilibrium Ising configurations the
+    conditional method meets Onsager's entropy per spin; the staircase sequence is
+    within 0.002 nats of it for k = 4 .. 9 (means of 6 configurations, L = 256,
+    T = 1.8, 2.27, 3.0, 5.0). The per-configuration spread is 0.002 to 0.005 nats
+    (L = 256) except near the critical point, where the configuration's own entropy
+    fluctuates (critical energy fluctuations): 0.02 nats at L = 128, T = 2.27, more
+    than the quadrant-based ``error`` reports. The block method converges more slowly
+    (its useful n is 2 or 3 for binary images of 10^4 to 10^6 pixels) and its error is
+    dominated by the last step.
+
     References
     ----------
     .. [1] D. P. Feldman and J. P. Crutchfield, "Structural information in
