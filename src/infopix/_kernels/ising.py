@@ -13,10 +13,11 @@ kind 3  metric     9 dE = sum over the 9 blocks containing the site of
                    f(a) = -a (plain) or -|2a - 9| (symmetric); ``blocks`` holds A and is
                    updated in place.
 
-Randomness is a counter-based SplitMix64: checkerboard sweeps give each (sweep, colour,
-row) its own stream keyed by the seed, so the result does not depend on the number of
-threads or on how sweeps are chunked; the sequential kernels carry one stream whose
-state lives in a 1-element uint64 array. Acceptance uses integer thresholds
+Randomness is counter-based: sublattice sweeps give each (sweep, colour, row) its own
+stream keyed by the seed (SplitMix64 of the key; the fast paths then hash the site
+counter with a 32-bit integer hash), so the result depends neither on the number of
+threads nor on how sweeps are chunked; the sequential kernels carry one SplitMix64
+stream whose state lives in a 1-element uint64 array. Acceptance uses integer thresholds
 ``floor(p * 2**53)`` compared with the top 53 bits of a draw; ``FULL`` (2**53) means
 "always". The sublattice sweeps accept a move with dE = 0 with probability 1/2 (still
 detailed balance): with probability 1 a deterministic sweep would flip every free spin
@@ -414,6 +415,13 @@ def checkerboard_sweeps_pm(spins, bonded, c, h, bw_r, bw_d, heatbath, betas, swe
     return accepted
 
 
+@nb.njit(inline="always", cache=NUMBA_CACHE)
+def _sg(a, c9):
+    """sign(2a - c9)."""
+    x = 2 * np.int64(a) - c9
+    return np.int64(x > 0) - np.int64(x < 0)
+
+
 @nb.njit(cache=NUMBA_CACHE, parallel=True)
 def checkerboard_sweeps_metric(spins, init, blocks, symmetric, heatbath, betas, sweep0, seed, sr):
     """Fast path of :func:`checkerboard_sweeps` for the metric model (kind 3).
@@ -450,9 +458,12 @@ def checkerboard_sweeps_metric(spins, init, blocks, symmetric, heatbath, betas, 
                     jp = j + 1 if j < N - 1 else 0
                     d = 1 - 2 * np.int64(row[j] == irow[j])
                     if symmetric:
-                        m = (_sym_term(bm[jm], d) + _sym_term(bm[j], d) + _sym_term(bm[jp], d)
-                             + _sym_term(b0[jm], d) + _sym_term(b0[j], d) + _sym_term(b0[jp], d)
-                             + _sym_term(bp[jm], d) + _sym_term(bp[j], d) + _sym_term(bp[jp], d))
+                        # _sym_term(a, d) = -2 d sign(2a - 9 + d) (2a - 9 is odd)
+                        c9 = 9 - d
+                        z = (_sg(bm[jm], c9) + _sg(bm[j], c9) + _sg(bm[jp], c9)
+                             + _sg(b0[jm], c9) + _sg(b0[j], c9) + _sg(b0[jp], c9)
+                             + _sg(bp[jm], c9) + _sg(bp[j], c9) + _sg(bp[jp], c9))
+                        m = -2 * d * z
                     else:
                         m = -9 * d
                     if np.uint64(_hash32(key, j)) < thr[m + 18]:
