@@ -39,8 +39,15 @@ def make_images(folder: Path, n: int) -> None:
         infopix.write_image(folder / f"img_{i:04d}.png", img)
 
 
+def _cpu(proc) -> float:
+    """User + system CPU seconds of a process (its threads included)."""
+    t = proc.cpu_times()
+    return t.user + t.system
+
+
 def bench_batch(n_images: int, workers: int) -> dict:
     import numba
+    import psutil
     from distributed import Client
 
     import infopix.batch as batch
@@ -50,26 +57,33 @@ def bench_batch(n_images: int, workers: int) -> dict:
         make_images(tmp, n_images)
         measures = ["entropy", "localmap"]
         batch.run(sorted(tmp.iterdir())[:2], measures)  # warm-up: JIT cache, imports
+        me = psutil.Process()
         t = time.perf_counter()
         serial = batch.run(tmp, measures)
         t_serial = time.perf_counter() - t
         old = numba.get_num_threads()
         numba.set_num_threads(1)
+        c0 = _cpu(me)
         t = time.perf_counter()
         batch.run(tmp, measures)
         t_serial1 = time.perf_counter() - t
+        cpu_serial1 = _cpu(me) - c0
         numba.set_num_threads(old)
 
         t = time.perf_counter()
         with batch.local_cluster(workers, dashboard=False) as cluster, Client(cluster) as client:
             t_start = time.perf_counter() - t
             batch.run(sorted(tmp.iterdir())[:2 * workers], measures, client=client)  # warm workers
+            procs = [psutil.Process(pid) for pid in client.run(os.getpid).values()]
+            c0 = sum(_cpu(p) for p in procs)
             t = time.perf_counter()
             dist = batch.run(tmp, measures, client=client, out=tmp / "out.parquet")
             t_dist = time.perf_counter() - t
+            cpu_dist = sum(_cpu(p) for p in procs) - c0
         assert dist.equals(serial), "cluster results differ from serial results"
         return {"n": n_images, "serial_s": t_serial, "serial1_s": t_serial1, "cluster_s": t_dist,
-                "cluster_start_s": t_start, "workers": workers}
+                "cluster_start_s": t_start, "workers": workers, "cpu_serial1": cpu_serial1,
+                "cpu_cluster": cpu_dist}
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -211,6 +225,11 @@ def main() -> None:
           f"(cluster start {b['cluster_start_s']:.1f} s, not included)")
     print(f"  ratio cluster / best serial:   {best_serial / b['cluster_s']:7.2f}x "
           f"(target >= 1.7x on 2 cores)")
+    print(f"  CPU s per image: serial (1 thread) {b['cpu_serial1'] / n:.3f}, cluster workers "
+          f"{b['cpu_cluster'] / n:.3f}; CPU-bound ratio {b['workers']} x "
+          f"{b['cpu_serial1'] / b['cpu_cluster']:.2f} = "
+          f"{b['workers'] * b['cpu_serial1'] / b['cpu_cluster']:.2f}x if each worker had a core")
+    print(f"  load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
     f = bench_fits(args.fits, args.radius, args.chunks)
     mpx = f["size"] ** 2 / 1e6

@@ -213,6 +213,29 @@ def test_resume_recomputes_a_changed_file(tmp_path, one_numba_thread):
     assert batch.read_results(out)["entropy"].tolist() == [0.0, 0.0, 1.0]  # latest row kept
 
 
+def test_registry_measures_call_the_public_api(images, one_numba_thread):
+    """Every registered measure is available and returns the public functions' values."""
+    assert batch.available_measures() == list(batch.MEASURES)
+    path = images[0]
+    img = infopix.read_image(path)
+    row = batch.process_image(str(path), list(batch.MEASURES),
+                              {"localmap": {"radius": 2}, "spatial": {"levels": 4}})
+    assert row["status"] == "ok", row["error"]
+    assert row["renyi2"] == infopix.intensity_entropy(img, alpha=2)
+    assert row["local_entropy_median"] == np.median(infopix.local_entropy(img, 2))
+    assert row["dbc_dimension"] == infopix.dbc_dimension(img).dimension
+    box = infopix.box_counting_dimension(img, threshold=float(img.mean()))
+    assert row["box_dimension"] == box.dimension
+    assert row["mutual_information_1"] == infopix.mutual_information(img, (0, 1), levels=4)
+    assert row["entropy_density"] == infopix.entropy_density(img, levels=4).value
+    # a failing measure leaves NaN in its columns only and names itself in `error`
+    flat = images[0].parent / "const_0.png"
+    row = batch.process_image(str(flat), ["entropy", "fractal"])
+    assert row["entropy"] == 0.0
+    if row["status"] == "error":
+        assert row["error"].startswith("measure fractal:") and np.isnan(row["dbc_dimension"])
+
+
 # ---------------------------------------------------------------- chunked local maps
 LOCAL_FUNCS = [
     ("entropy", infopix.local_entropy, {}),
