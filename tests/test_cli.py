@@ -319,3 +319,23 @@ def test_analyze_help_lists_every_config_key():
         assert f"[{key}]" in text
         for name in builder.defaults:
             assert f"{name} = " in text, (key, name)
+
+
+def test_analyze_sigint_in_a_real_process_leaves_nothing(small_png, tmp_path):
+    """Ctrl-C (SIGINT) at any moment of a real run: no report folder, no temporary."""
+    import signal
+    import time
+
+    out = tmp_path / "rep"
+    p = subprocess.Popen([*INFOPIX, "analyze", "-o", str(out)],  # the 512 x 512 sample: seconds of work
+                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.5)  # mid-run: after start-up, before the analysis ends
+    p.send_signal(signal.SIGINT)
+    stdout, stderr = p.communicate(timeout=120)
+    if p.returncode == 0:  # the run beat the signal: then the report must be complete
+        assert (out / "report.html").is_file() and (out / "results.json").is_file()
+    else:
+        assert not out.exists()
+        if "infopix: interrupted" in stderr:  # (a signal during start-up is Python's own)
+            assert p.returncode == 130 and stderr.strip() == "infopix: interrupted"
+    assert [q.name for q in tmp_path.iterdir() if q.name.startswith(".")] == []

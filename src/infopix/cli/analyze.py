@@ -88,7 +88,7 @@ def analyze_command(
     progress = Progress(
         SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
         TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
-        console=err_console, transient=True, disable=quiet,
+        console=err_console, transient=True, disable=quiet or not err_console.is_terminal,
     )
     with progress:
         task = progress.add_task("analysing", total=len(loaded) * len(keys))
