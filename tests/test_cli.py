@@ -196,19 +196,39 @@ def test_help_has_an_example(cmd):
     assert f"Example: infopix {cmd}" in result.stdout
 
 
+def _options(cmd) -> dict:
+    """long option -> set of its short spellings."""
+    out = {}
+    for param in cmd.params:
+        opts = list(param.opts) + list(param.secondary_opts)
+        longs = [o for o in opts if o.startswith("--")]
+        for lo in longs:
+            out[lo] = {o for o in opts if not o.startswith("--")}
+    return out
+
+
 def test_option_names_are_consistent():
-    """Shared ideas have one spelling: --out/-o, --force/-f, --json, --quiet/-q, --seed."""
-    canonical = {"--out": "-o", "--force": "-f", "--quiet": "-q", "--json": None, "--seed": None,
-                 "--estimator": "-e", "--radius": "-r", "--alpha": "-a"}
-    wrong_spellings = {"--output", "--overwrite", "--silent", "--as-json", "--random-seed", "--radii"}
-    for name, cmd in _registered().items():
-        for param in cmd.params:
-            opts = set(param.opts) | set(param.secondary_opts)
-            assert not (opts & wrong_spellings), (name, opts)
-            for long, short in canonical.items():
-                if long in opts and short is not None:
-                    shorts = {o for o in opts if not o.startswith("--")}
-                    assert shorts <= {short}, (name, long, shorts)
+    """Shared ideas have one spelling everywhere: --out/-o, --force/-f, --json, --quiet/-q,
+    --seed, --estimator/-e, --radius/-r, --alpha/-a, --channel; writing commands take
+    --force; every command can print --json."""
+    canonical = {"--out": "-o", "--force": "-f", "--quiet": "-q", "--estimator": "-e",
+                 "--radius": "-r", "--alpha": "-a", "--seed": None, "--json": None, "--channel": None}
+    wrong_spellings = {"--output", "--overwrite", "--silent", "--as-json", "--random-seed", "--radii",
+                       "--outdir", "--estimators", "--r", "--verbose-json"}
+    problems = []
+    for name, cmd in sorted(_registered().items()):
+        opts = _options(cmd)
+        problems += [f"{name}: {o}" for o in sorted(set(opts) & wrong_spellings)]
+        for long, short in canonical.items():
+            if long in opts:
+                want = set() if short is None else {short}
+                if opts[long] != want:
+                    problems.append(f"{name}: {long} spelled with {sorted(opts[long])}, expected {sorted(want)}")
+        if "--out" in opts and "--force" not in opts:
+            problems.append(f"{name}: writes --out but has no --force")
+        if "--json" not in opts:
+            problems.append(f"{name}: no --json")
+    assert problems == [], "\n".join(problems)
 
 
 def test_version_and_completion():
