@@ -98,9 +98,20 @@ def quantity(value, unit: str, explain: str, **extra) -> dict:
     ``x_unit`` (abscissa of a series), and any parameter that defines the number.
     ``None`` extras are dropped.
     """
-    q = {"value": value, "unit": unit, "explain": explain}
-    q.update({k: v for k, v in extra.items() if v is not None})
+    q = {"value": _plain(value), "unit": unit, "explain": explain}
+    q.update({k: _plain(v) for k, v in extra.items() if v is not None})
     return q
+
+
+def _plain(v):
+    """NumPy scalars and arrays as Python numbers and lists (JSON-able, readable reprs)."""
+    if isinstance(v, np.ndarray):
+        return v.tolist()
+    if isinstance(v, np.generic):
+        return v.item()
+    if isinstance(v, (list, tuple)):
+        return [_plain(u) for u in v]
+    return v
 
 
 #: Ordered registry of section builders: key -> callable(image, params) -> Section.
