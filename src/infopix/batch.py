@@ -665,13 +665,14 @@ def run(
     spec = [m.name if MEASURES.get(m.name) is m else m for m in ms]
 
     def record(rows):
+        before = len(new_rows)
         for row in rows:
             new_rows[row["path"]] = row
         if writer is not None:
             writer.add(rows)
         if progress is not None:
-            for row in rows:
-                progress(len(new_rows), total, row)
+            for i, row in enumerate(rows):
+                progress(before + i + 1, total, row)
 
     try:
         if client is None:
