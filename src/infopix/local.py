@@ -30,7 +30,6 @@ image's global range (not each window's own range).
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -258,10 +257,13 @@ def _run_histogram_map(codes, rs, edge, K, measure, code=-1, a=1.0, table_f=None
         else:
             table, offsets = _no_table()
         profile = measure in (_k.RENYI, _k.ESTIMATOR, _k.TABLE)
+        # NSB's table is built for one window size: the full (2r+1)^2 (edges with
+        # clip fall back to the estimator's adaptive path, same value to ~1e-13)
+        etable = _estimator_table(measure, code, wmax, K)
         out = np.empty(codes.shape, dtype=np.float64)
         _k._histogram_map(
-            padded, np.ascontiguousarray(padded.T), r, K, measure, code, float(a), T, 1.0 / scale, table, offsets, profile,
-            _nstrips(codes.shape[0]), out,
+            padded, np.ascontiguousarray(padded.T), r, K, measure, code, float(a), T, 1.0 / scale, table, offsets,
+            etable, _k.profile_entropy_c, profile, _nstrips(codes.shape[0]), out,
         )
         if scale_out != 1.0:
             out /= scale_out
@@ -323,31 +325,19 @@ def _entropy_measure(alpha, estimator, options) -> tuple[int, int, float]:
             f"local map; use infopix.mapbox(image, r, lambda w: infopix.entropy_from_counts("
             f"infopix.intensity_counts(w).counts, estimator={est.name!r}).value)."
         )
-    unknown = set(options) - set(est.options)
-    if unknown:
-        raise TypeError(
-            f"estimator {est.name!r} takes no option(s) {sorted(unknown)}; it accepts "
-            f"{list(est.options) or 'none'}."
-        )
-    if len(options) > 1:
-        raise ValueError(
-            f"local maps pass one scalar option to the compiled estimator, got {sorted(options)}."
-        )
-    param = float(next(iter(options.values()))) if options else _default_option(est)
-    return _k.ESTIMATOR, int(est.code), param
+    return _k.ESTIMATOR, int(est.code), est.profile_a(**options)
 
 
-def _default_option(est) -> float:
-    """The estimator's default scalar parameter (from its function signature), or 0."""
-    import inspect
+def _estimator_table(measure: int, code: int, n: int, K: int) -> np.ndarray:
+    """The precomputed table of ``profile_entropy_table`` for windows of n pixels."""
+    if measure != _k.ESTIMATOR:
+        return _DUMMY_ETABLE
+    from .estimators import profile_table
 
-    if not est.options:
-        return 0.0
-    sig = inspect.signature(est.func)
-    p = sig.parameters.get(est.options[0])
-    if p is not None and isinstance(p.default, numbers.Real):
-        return float(p.default)
-    return 0.0
+    return np.ascontiguousarray(profile_table(int(code), int(n), int(K)))
+
+
+_DUMMY_ETABLE = np.zeros((1, 1))
 
 
 # ------------------------------------------------------------------- fast maps
@@ -382,8 +372,8 @@ def local_entropy(
     range : (float, float), optional
         Binning range, default the whole image's [min, max] (for float images).
     **options
-        One scalar estimator option (e.g. a pseudocount concentration), passed to the
-        compiled estimator as its parameter ``a``.
+        Estimator options (e.g. ``a=`` for ``'pseudocount'``/``'wolpert_wolf'``),
+        turned into the compiled estimator's scalar by ``Estimator.profile_a``.
 
     Returns
     -------
@@ -406,7 +396,8 @@ def local_entropy(
     any number of threads). Plug-in Shannon per window is ``log n - (sum c log c) / n``:
     the cost per pixel is O(r) and independent of K, so sparse uint16 windows are as
     cheap as uint8 ones. Rényi orders 0, 2, inf are O(1) per window; other orders and
-    the estimators call :func:`infopix._kernels.estimators.profile_entropy` (O(n)).
+    the estimators call :func:`infopix._kernels.estimators.profile_entropy_table`
+    (O(n); NSB with its table for n = (2r+1)^2, built once per call).
     A constant window has entropy exactly 0.
 
     Examples
@@ -622,9 +613,10 @@ def block_entropy_map(
     table, offsets = _no_table()
     out = np.empty((hh, ww))
     profile = measure in (_k.RENYI, _k.ESTIMATOR)
+    etable = _estimator_table(measure, code, wmax, K)  # for the largest blocks
     _k._block_map(
         np.ascontiguousarray(codes), rows, cols, K, wmax, measure, code, float(a), T, 1.0 / scale,
-        table, offsets, profile, out,
+        table, offsets, etable, _k.profile_entropy_c, profile, out,
     )
     return out / float(np.log(b)) + 0.0
 

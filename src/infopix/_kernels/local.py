@@ -35,12 +35,12 @@ import numba as nb
 import numpy as np
 
 from .._config import NUMBA_CACHE
-from .estimators import profile_entropy
+from .estimators import profile_entropy_table
 
 # What a window's value is (``measure``):
 SHANNON = 0  # plug-in Shannon, nats (running fixed-point sum of c log c)
 RENYI = 1  # plug-in Rényi of order a (0, 2, inf exact; others via profile_entropy code 0)
-ESTIMATOR = 2  # profile_entropy(code, nk, n, K, a)
+ESTIMATOR = 2  # profile_entropy_table(code, nk, n, K, a, etable)
 LAURENT = 3  # notebook's Laurent expectation: occupied - 1
 TAYLOR = 4  # notebook's Taylor expectation: -(1 + sum p^2)
 TABLE = 5  # sum_c nk[c] * table[offsets[n] + c]  (a tabulated (c/n) f(c/n))
@@ -67,17 +67,16 @@ def fixed_point_clogc(wmax):
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, boundscheck=False, inline="always")
-def _slide(rem, add, hist, nk, T, n, S, occ, Q, cmax, profile):
-    """Remove the codes of the 1-D view ``rem``, then add those of ``add``.
+def _slide(A, rrow, arow, k0, k1, hist, nk, T, n, S, occ, Q, cmax, profile):
+    """Remove the codes ``A[rrow, k0:k1]``, then add the codes ``A[arow, k0:k1]``.
 
-    ``T`` holds the fixed-point *increments* ``T[c] = t(c + 1) - t(c)`` of
-    ``t(c) = c log c`` (see :func:`fixed_point_clogc`).
-
-    Negative codes (padding) are skipped. The scalar state ``(n, S, occ, Q, cmax)``
-    is passed and returned by value, so it stays in registers.
+    A negative ``rrow`` (``arow``) removes (adds) nothing; negative codes (padding)
+    are skipped. ``T`` holds the fixed-point *increments* ``T[c] = t(c + 1) - t(c)``
+    of ``t(c) = c log c`` (see :func:`fixed_point_clogc`). The scalar state
+    ``(n, S, occ, Q, cmax)`` is passed and returned by value, so it stays in registers.
     """
-    for k in range(rem.shape[0]):
-        v = rem[k]
+    for k in range(k0 if rrow >= 0 else k1, k1):
+        v = A[rrow, k]
         if v < 0:
             continue
         c = hist[v]
@@ -92,8 +91,8 @@ def _slide(rem, add, hist, nk, T, n, S, occ, Q, cmax, profile):
             nk[c - 1] += 1
             if c == cmax and nk[c] == 0:
                 cmax = c - 1
-    for k in range(add.shape[0]):
-        v = add[k]
+    for k in range(k0 if arow >= 0 else k1, k1):
+        v = A[arow, k]
         if v < 0:
             continue
         c = hist[v]
@@ -111,33 +110,35 @@ def _slide(rem, add, hist, nk, T, n, S, occ, Q, cmax, profile):
     return n, S, occ, Q, cmax
 
 
-@nb.njit(cache=NUMBA_CACHE, nogil=True, inline="always")
-def _value(measure, code, a, K, n, S, occ, Q, cmax, nk, inv_scale, table, offsets):
-    """The value (nats for entropies) of the window with state ``(n, S, occ, Q, cmax, nk)``."""
-    if n <= 0:
-        return math.nan
-    if measure == SHANNON:
-        if occ == 1:
-            return 0.0
-        return math.log(n) - (S * inv_scale) / n
-    if measure == RENYI:
-        if occ == 1:
-            return 0.0
-        if a == 0.0:
-            return math.log(occ)
-        if a == 2.0:
-            return -math.log(Q / (float(n) * float(n)))
-        if math.isinf(a):
-            return -math.log(cmax / float(n))
+@nb.cfunc(
+    nb.types.float64(
+        nb.types.int64, nb.types.voidptr, nb.types.int64, nb.types.int64, nb.types.int64, nb.types.float64,
+        nb.types.voidptr, nb.types.int64, nb.types.int64,
+    ),
+    cache=NUMBA_CACHE,
+)
+def profile_entropy_c(code, nk_ptr, nk_len, n, K, a, table_ptr, t0, t1):
+    """C-callable ``profile_entropy_table(code, nk, n, K, a, table)`` (nats).
+
+    The walk calls the estimators through this pointer (a first-class function
+    argument) instead of linking their kernels into every driver: the estimators are
+    compiled once here, and the drivers stay quick to compile and cacheable.
+    """
+    nk = nb.carray(nk_ptr, (nk_len,), dtype=np.int64)
+    table = nb.carray(table_ptr, (t0, t1), dtype=np.float64)
+    return profile_entropy_table(code, nk, n, K, a, table)
+
+
+@nb.njit(cache=NUMBA_CACHE, nogil=True)
+def _value_profile(measure, code, a, K, n, occ, cmax, nk, table, offsets, etable, efunc):
+    """Values that need the whole count profile (O(n) or O(cmax) per window).
+
+    Not inlined into the walk. ``efunc`` is :data:`profile_entropy_c`.
+    """
+    if measure == RENYI or measure == ESTIMATOR:
         nk[0] = K - occ
-        return profile_entropy(0, nk, n, K, a)
-    if measure == ESTIMATOR:
-        nk[0] = K - occ
-        return profile_entropy(code, nk, n, K, a)
-    if measure == LAURENT:
-        return float(occ - 1)
-    if measure == TAYLOR:
-        return -(1.0 + Q / (float(n) * float(n)))
+        ecode = 0 if measure == RENYI else code
+        return efunc(ecode, nk.ctypes, nk.shape[0], n, K, a, etable.ctypes, etable.shape[0], etable.shape[1])
     if measure == TABLE:
         base = offsets[n]
         s = 0.0
@@ -149,12 +150,39 @@ def _value(measure, code, a, K, n, S, occ, Q, cmax, nk, inv_scale, table, offset
     return math.nan
 
 
+@nb.njit(cache=NUMBA_CACHE, nogil=True, inline="always")
+def _value(measure, code, a, K, n, S, occ, Q, cmax, nk, inv_scale, table, offsets, etable, efunc):
+    """The value (nats for entropies) of the window with state ``(n, S, occ, Q, cmax, nk)``."""
+    if n <= 0:
+        return math.nan
+    if measure == SHANNON:
+        if occ == 1:
+            return 0.0
+        return math.log(n) - (S * inv_scale) / n
+    if measure == LAURENT:
+        return float(occ - 1)
+    if measure == TAYLOR:
+        return -(1.0 + Q / (float(n) * float(n)))
+    if measure == RENYI:
+        if occ == 1:
+            return 0.0
+        if a == 0.0:
+            return math.log(occ)
+        if a == 2.0:
+            return -math.log(Q / (float(n) * float(n)))
+        if math.isinf(a):
+            return -math.log(cmax / float(n))
+    return _value_profile(measure, code, a, K, n, occ, cmax, nk, table, offsets, etable, efunc)
+
+
 @nb.njit(cache=NUMBA_CACHE, nogil=True, boundscheck=False)
-def _strip(padded, padded_t, i0, i1, ncols, r, K, measure, code, a, T, inv_scale, table, offsets, profile, out):
+def _strip(padded, padded_t, i0, i1, ncols, r, K, measure, code, a, T, inv_scale, table, offsets, etable, efunc, profile, out):
     """Fill output rows ``i0 <= i < i1``: one histogram, serpentine walk.
 
-    Column slides read the transposed copy ``padded_t`` (contiguous columns); row steps
-    read ``padded``.
+    Vertical steps (the first w of which fill the initial window) read rows of
+    ``padded``; horizontal steps read the transposed copy ``padded_t``, whose rows are
+    the columns of ``padded``, so both read contiguous memory. (Two update sites and
+    two evaluation sites only: the inlined code stays small and compiles fast.)
     """
     w = 2 * r + 1
     hist = np.zeros(K, dtype=np.int32)
@@ -164,38 +192,30 @@ def _strip(padded, padded_t, i0, i1, ncols, r, K, measure, code, a, T, inv_scale
     occ = 0
     Q = 0
     cmax = 0
-    empty = padded[0, 0:0]
-    for di in range(w):
-        n, S, occ, Q, cmax = _slide(empty, padded[i0 + di, 0:w], hist, nk, T, n, S, occ, Q, cmax, profile)
     j = 0
     forward = True
-    for i in range(i0, i1):
-        if i > i0:  # step down one row at column j
-            n, S, occ, Q, cmax = _slide(
-                padded[i - 1, j : j + w], padded[i - 1 + w, j : j + w], hist, nk, T, n, S, occ, Q, cmax, profile
-            )
-        out[i, j] = _value(measure, code, a, K, n, S, occ, Q, cmax, nk, inv_scale, table, offsets)
-        if forward:
-            for jj in range(1, ncols):
-                n, S, occ, Q, cmax = _slide(
-                    padded_t[jj - 1, i : i + w], padded_t[jj - 1 + w, i : i + w],
-                    hist, nk, T, n, S, occ, Q, cmax, profile,
-                )
-                out[i, jj] = _value(measure, code, a, K, n, S, occ, Q, cmax, nk, inv_scale, table, offsets)
-            j = ncols - 1
-        else:
-            for jj in range(ncols - 2, -1, -1):
-                n, S, occ, Q, cmax = _slide(
-                    padded_t[jj + w, i : i + w], padded_t[jj, i : i + w],
-                    hist, nk, T, n, S, occ, Q, cmax, profile,
-                )
-                out[i, jj] = _value(measure, code, a, K, n, S, occ, Q, cmax, nk, inv_scale, table, offsets)
-            j = 0
+    for top in range(i0 - w + 1, i1):  # the window covers padded rows top .. top + w - 1
+        rrow = top - 1 if top - 1 >= i0 else -1
+        n, S, occ, Q, cmax = _slide(padded, rrow, top + w - 1, j, j + w, hist, nk, T, n, S, occ, Q, cmax, profile)
+        if top < i0:
+            continue
+        out[top, j] = _value(measure, code, a, K, n, S, occ, Q, cmax, nk, inv_scale, table, offsets, etable, efunc)
+        for step in range(ncols - 1):
+            if forward:
+                j = step + 1
+                rem = j - 1
+                add = j - 1 + w
+            else:
+                j = ncols - 2 - step
+                rem = j + w
+                add = j
+            n, S, occ, Q, cmax = _slide(padded_t, rem, add, top, top + w, hist, nk, T, n, S, occ, Q, cmax, profile)
+            out[top, j] = _value(measure, code, a, K, n, S, occ, Q, cmax, nk, inv_scale, table, offsets, etable, efunc)
         forward = not forward
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, parallel=True)
-def _histogram_map(padded, padded_t, r, K, measure, code, a, T, inv_scale, table, offsets, profile, nstrips, out):
+def _histogram_map(padded, padded_t, r, K, measure, code, a, T, inv_scale, table, offsets, etable, efunc, profile, nstrips, out):
     """Local map over ``out`` (M, N) from ``padded`` codes (M + 2r, N + 2r).
 
     ``padded_t`` is ``padded.T`` made contiguous.
@@ -207,11 +227,11 @@ def _histogram_map(padded, padded_t, r, K, measure, code, a, T, inv_scale, table
         i0 = (s * M) // nstrips
         i1 = ((s + 1) * M) // nstrips
         if i1 > i0:
-            _strip(padded, padded_t, i0, i1, ncols, r, K, measure, code, a, T, inv_scale, table, offsets, profile, out)
+            _strip(padded, padded_t, i0, i1, ncols, r, K, measure, code, a, T, inv_scale, table, offsets, etable, efunc, profile, out)
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, parallel=True)
-def _block_map(codes, row_edges, col_edges, K, wmax, measure, code, a, T, inv_scale, table, offsets, profile, out):
+def _block_map(codes, row_edges, col_edges, K, wmax, measure, code, a, T, inv_scale, table, offsets, etable, efunc, profile, out):
     """Value of every block ``codes[row_edges[i]:row_edges[i+1], col_edges[j]:...]``.
 
     ``prange`` over block rows, each with its own histogram (restored to zero after
@@ -222,7 +242,6 @@ def _block_map(codes, row_edges, col_edges, K, wmax, measure, code, a, T, inv_sc
     for bi in nb.prange(h):
         hist = np.zeros(K, dtype=np.int32)
         nk = np.zeros(wmax + 2, dtype=np.int64)
-        empty = codes[0, 0:0]
         for bj in range(w):
             n = 0
             S = 0
@@ -232,10 +251,10 @@ def _block_map(codes, row_edges, col_edges, K, wmax, measure, code, a, T, inv_sc
             c0 = col_edges[bj]
             c1 = col_edges[bj + 1]
             for i in range(row_edges[bi], row_edges[bi + 1]):
-                n, S, occ, Q, cmax = _slide(empty, codes[i, c0:c1], hist, nk, T, n, S, occ, Q, cmax, profile)
-            out[bi, bj] = _value(measure, code, a, K, n, S, occ, Q, cmax, nk, inv_scale, table, offsets)
+                n, S, occ, Q, cmax = _slide(codes, -1, i, c0, c1, hist, nk, T, n, S, occ, Q, cmax, profile)
+            out[bi, bj] = _value(measure, code, a, K, n, S, occ, Q, cmax, nk, inv_scale, table, offsets, etable, efunc)
             for i in range(row_edges[bi], row_edges[bi + 1]):
-                n, S, occ, Q, cmax = _slide(codes[i, c0:c1], empty, hist, nk, T, n, S, occ, Q, cmax, profile)
+                n, S, occ, Q, cmax = _slide(codes, i, -1, c0, c1, hist, nk, T, n, S, occ, Q, cmax, profile)
 
 
 # ----------------------------------------------------------------- moments (mean, std)
