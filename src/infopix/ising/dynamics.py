@@ -84,7 +84,9 @@ class IsingRun:
 
         Spins s in [-1, 1] become grey levels ``round(255 (s + 1) / 2)`` (the notebook's
         ``frame``). The file is written atomically and not overwritten unless ``force``.
-        GIF writers merge identical consecutive frames (summing their durations).
+        GIF writers merge identical consecutive frames (summing their durations); MP4
+        frames with an odd side get the last row/column repeated (H.264 needs even
+        sides).
         """
         import imageio.v2 as imageio
 
@@ -101,9 +103,12 @@ class IsingRun:
                 writer = imageio.get_writer(tmp, mode="I", duration=1000.0 / fps, loop=0)
             else:
                 writer = imageio.get_writer(tmp, mode="I", fps=fps, macro_block_size=1)
+            # H.264 (yuv420p) needs even sides: repeat the last row/column if odd
+            pad = ((0, 0), (0, 0)) if suffix == "gif" else (
+                (0, self.frames.shape[1] % 2), (0, self.frames.shape[2] % 2))
             with writer, _progress(progress, "writing movie", self.frames.shape[0]) as advance:
                 for frame in self.frames:
-                    writer.append_data(_to_uint8(frame))
+                    writer.append_data(np.pad(_to_uint8(frame), pad, mode="edge"))
                     advance(1)
 
 
