@@ -87,7 +87,8 @@ def localmap_command(
     elif not quiet:
         console.print(
             f"{label}: local {measure} r={radius} ({edge}) -> {out}  "
-            f"[min {summary['min']:.4g}, mean {summary['mean']:.4g}, max {summary['max']:.4g} {unit}]"
+            f"(min {summary['min']:.4g}, mean {summary['mean']:.4g}, max {summary['max']:.4g} {unit})",
+            markup=False,
         )
 
 
