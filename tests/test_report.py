@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import math
-import os
 import re
 from pathlib import Path
 
