@@ -173,7 +173,6 @@ def _tifffile_has_selection() -> bool:
 
 
 def bench_fits(size: int, radius: int, chunks: int) -> dict:
-    import dask
     import dask.array as da
     import tifffile
 
@@ -200,7 +199,6 @@ def bench_fits(size: int, radius: int, chunks: int) -> dict:
         t_file = time.perf_counter() - t
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    del dask
     return {"size": size, "memory_s": t_mem, "dask_s": t_dask, "file_to_zarr_s": t_file}
 
 
