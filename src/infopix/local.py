@@ -19,6 +19,12 @@ used by every function here):
     ``'periodic'`` (index ``i -> i mod M``), for any r. Every window holds (2r+1)^2
     pixels; a pixel may appear several times when 2r+1 exceeds the image's size.
 
+Chunked (Dask) evaluation: with ``dask.array.map_overlap(depth=r)`` and the map
+computed with ``edge='clip'`` on every overlapped block, ``boundary='none'`` gives
+``'clip'``, ``'reflect'`` gives ``'reflect'`` and ``'periodic'`` gives ``'wrap'``
+(:data:`DASK_BOUNDARY`), as long as r does not exceed the chunk size (and, for
+``'reflect'``, the image size: numpy repeats the reflection beyond it).
+
 Entropy-like maps bin pixel values exactly as :func:`infopix.intensity_counts` does for
 the whole image (one bin per level of integer dtypes: K = 256 for uint8, 65536 for
 uint16, 2 for bool; float images, or any image with ``bins``/``range``: ``bins`` (256)
@@ -54,7 +60,7 @@ EDGES = ("clip", "reflect", "wrap")
 
 #: numpy.pad mode (and dask.array.map_overlap boundary) equal to each padded policy.
 NUMPY_PAD_MODE = {"reflect": "symmetric", "wrap": "wrap"}
-DASK_BOUNDARY = {"reflect": "reflect", "wrap": "periodic"}
+DASK_BOUNDARY = {"clip": "none", "reflect": "reflect", "wrap": "periodic"}
 
 
 # --------------------------------------------------------------------------- helpers
