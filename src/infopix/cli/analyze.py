@@ -57,7 +57,9 @@ def analyze_command(
 ):
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from ..report import analyze, default_sections, load_config, resolve_params, write_reports
+    import dataclasses
+
+    from ..report import _sha256_file, analyze, default_sections, load_config, resolve_params, write_reports
 
     if channel == "joint":
         raise ValueError("`--channel` expects 'luminance' or a channel index for a report, got 'joint'.")
@@ -80,9 +82,8 @@ def analyze_command(
     for p in paths:  # read and check every input first: a bad one fails before any work
         img, label = load_image(p, channel=channel)
         v.check_finite_or_masked(v.check_image(img), None)
-        # a file analysed as read (luminance of colour) is passed as a path, so that
-        # the report records the file's SHA-256 too
-        loaded.append((p if p is not None and channel == "luminance" else img, label))
+        # keep the first image; read the others again in turn (memory: one image at a time)
+        loaded.append((img if not loaded else None, label, p))
 
     reports = []
     progress = Progress(
@@ -92,7 +93,9 @@ def analyze_command(
     )
     with progress:
         task = progress.add_task("analysing", total=len(loaded) * len(keys))
-        for item, label in loaded:
+        for img, label, path in loaded:
+            if img is None:
+                img, _ = load_image(path, channel=channel)
             name = label if len(loaded) == 1 else Path(label).name
             state = {"started": False}
 
@@ -102,9 +105,10 @@ def analyze_command(
                 _state["started"] = True
                 progress.update(task, description=f"{_name}: {title}")
 
-            reports.append(
-                analyze(item, source=label, sections=keys, quick=quick, config=cfg, progress=step)
-            )
+            report = analyze(img, source=label, sections=keys, quick=quick, config=cfg, progress=step)
+            if path is not None:  # the input file's checksum too, whatever channel was taken
+                report = dataclasses.replace(report, file_sha256=_sha256_file(path))
+            reports.append(report)
             progress.advance(task)
         progress.update(task, description="writing report")
         written = write_reports(reports, out, force=force)
