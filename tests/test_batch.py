@@ -421,7 +421,8 @@ def test_cli_batch_through_scheduler_address(scheduler_address, images, serial, 
     runner = CliRunner()
     res = runner.invoke(app, ["batch", *inputs, "-o", str(out), "--measures", "entropy,localmap",
                               "--scheduler", scheduler_address, "--json"])
-    assert res.exit_code == 0, res.output
+    # the batch went on past text.png, recorded it, and says so with exit status 1
+    assert res.exit_code == 1 and "1 of 11 image(s) failed" in res.stderr, res.output
     import json
 
     summary = json.loads(res.stdout[res.stdout.index("{"):])
@@ -434,7 +435,7 @@ def test_cli_batch_through_scheduler_address(scheduler_address, images, serial, 
     assert res.exit_code == 1 and "--resume" in res.output
     res = runner.invoke(app, ["batch", *inputs, "-o", str(out), "--scheduler", scheduler_address,
                               "--resume", "--json"])
-    assert res.exit_code == 0, res.output
+    assert res.exit_code == 1, res.output  # the recorded failure is still there
     assert json.loads(res.stdout[res.stdout.index("{"):])["computed"] == 0
     # bad option combinations and addresses fail in one line
     res = runner.invoke(app, ["batch", *inputs, "-o", str(tmp_path / "o2"), "--scheduler",

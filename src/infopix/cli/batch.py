@@ -10,13 +10,13 @@ from pathlib import Path
 import typer
 
 from . import app
-from ._common import console, err_console, one_line_errors, print_json
+from ._common import console, err_console, fail, one_line_errors, print_json
 
 _HELP = """Apply measures to many images on Dask and write one row per image to OUT.
 
 INPUTS are image files, folders (their image files) or glob patterns (quote them; ** matches sub-folders). Without --scheduler a local Dask cluster is started (--workers processes, default one per core); with --scheduler ADDRESS the batch runs on that cluster (its workers need infopix installed).
 
-OUT is a Parquet dataset (a folder of part files, read it with pandas.read_parquet): columns path, checksum (SHA-256), shape, dtype, status, error and one per measure value. Parts are written as images complete, so --resume after an interruption computes only the images not yet recorded (same path and checksum). An image that fails is recorded with its error; the batch goes on.
+OUT is a Parquet dataset (a folder of part files, read it with pandas.read_parquet): columns path, checksum (SHA-256), shape, dtype, status, error and one per measure value. Parts are written as images complete, so --resume after an interruption computes only the images not yet recorded (same path and checksum). An image that fails is recorded with its error and the batch goes on; the exit status is then 1 (0 when every image succeeded).
 
 Example: infopix batch 'photos/*.png' scans/ -o results.parquet --measures entropy,localmap
 """
@@ -180,6 +180,8 @@ def batch_command(
             console.print(f"  [red]error[/red] {p}: {e}", highlight=False, soft_wrap=True)
         if n_err > 5:
             console.print(f"  ... and {n_err - 5} more (column `error` in {out})")
+    if n_err:  # the batch went on; the exit status still says that images failed
+        fail(f"{n_err} of {len(df)} image(s) failed; their errors are in column `error` of {out}")
 
 
 # --------------------------------------------------------------------------------------
