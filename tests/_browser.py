@@ -137,9 +137,16 @@ def load_page(url: str, check_js: str, *, width: int = 1100, timeout: float = 60
         raise FileNotFoundError("chromium is not installed")
     profile = tempfile.mkdtemp(prefix="infopix-chromium-")
     proc = subprocess.Popen(
-        [exe, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--window-size={width},900",
-         "about:blank"],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            exe,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            f"--window-size={width},900",
+            "about:blank",
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     ws = None
     try:
@@ -176,13 +183,17 @@ def load_page(url: str, check_js: str, *, width: int = 1100, timeout: float = 60
             if m == "Network.requestWillBeSent":
                 result.requests.append(p["request"]["url"])
             elif m == "Runtime.consoleAPICalled":
-                text = " ".join(str(a.get("value", a.get("description", ""))) for a in p.get("args", []))
+                text = " ".join(
+                    str(a.get("value", a.get("description", ""))) for a in p.get("args", [])
+                )
                 result.console.append((p.get("type"), text))
             elif m == "Runtime.exceptionThrown":
                 result.exceptions.append(p.get("exceptionDetails", {}).get("text", "exception"))
             elif m == "Log.entryAdded":
                 e = p.get("entry", {})
-                result.log_entries.append((e.get("level"), e.get("source"), e.get("text"), e.get("url")))
+                result.log_entries.append(
+                    (e.get("level"), e.get("source"), e.get("text"), e.get("url"))
+                )
             elif m == "Page.loadEventFired":
                 pending["loaded"] = True
 
@@ -194,7 +205,9 @@ def load_page(url: str, check_js: str, *, width: int = 1100, timeout: float = 60
                 raise TimeoutError(f"{url} did not finish loading")
             handle(json.loads(ws.recv()))
         # let late events (decode errors, console output) arrive
-        call("Runtime.evaluate", expression="new Promise(r => setTimeout(r, 300))", awaitPromise=True)
+        call(
+            "Runtime.evaluate", expression="new Promise(r => setTimeout(r, 300))", awaitPromise=True
+        )
         value = call("Runtime.evaluate", expression=check_js, returnByValue=True, awaitPromise=True)
         result.check = value.get("result", {}).get("value")
         shot = call("Page.captureScreenshot", format="png", captureBeyondViewport=True)

@@ -24,7 +24,16 @@ from typer.testing import CliRunner
 import infopix
 from infopix.cli import app
 
-EXPECTED_COMMANDS = {"entropy", "localmap", "scale", "fractal", "ising", "spatial", "batch", "analyze"}
+EXPECTED_COMMANDS = {
+    "entropy",
+    "localmap",
+    "scale",
+    "fractal",
+    "ising",
+    "spatial",
+    "batch",
+    "analyze",
+}
 
 
 def _registered() -> dict:
@@ -38,16 +47,35 @@ def _registered() -> dict:
 # and the spelling of its radius / alpha options (None: the command has none).
 COMMANDS = {
     "entropy": dict(args=["{img}", "--json"], radius=None, alpha="--alpha"),
-    "localmap": dict(args=["{img}", "-o", "{out}/m.npy", "--quiet"], radius="--radius", alpha="--alpha"),
+    "localmap": dict(
+        args=["{img}", "-o", "{out}/m.npy", "--quiet"], radius="--radius", alpha="--alpha"
+    ),
     "scale": dict(args=["{img}", "-o", "{out}/s", "--quiet"], radius=None, alpha=None),
     "fractal": dict(args=["{img}", "-t", "100", "-o", "{out}/f.json"], radius=None, alpha=None),
-    "ising": dict(args=["{img}", "-o", "{out}/i.png", "--sweeps", "2", "--seed", "1", "--quiet"],
-                  radius=None, alpha=None),
+    "ising": dict(
+        args=["{img}", "-o", "{out}/i.png", "--sweeps", "2", "--seed", "1", "--quiet"],
+        radius=None,
+        alpha=None,
+    ),
     "spatial": dict(args=["{img}", "-l", "16", "-o", "{out}/p.json"], radius=None, alpha=None),
     # batch runs on one shared in-process Dask cluster (module fixture), not a new one each time
-    "batch": dict(args=["{img}", "-o", "{out}/b.parquet", "-m", "entropy,localmap", "--scheduler", "{scheduler}",
-                        "--quiet"], radius="--radius", alpha=None),
-    "analyze": dict(args=["{img}", "-o", "{out}/a", "--quick", "--quiet"], radius="--radius", alpha=None),
+    "batch": dict(
+        args=[
+            "{img}",
+            "-o",
+            "{out}/b.parquet",
+            "-m",
+            "entropy,localmap",
+            "--scheduler",
+            "{scheduler}",
+            "--quiet",
+        ],
+        radius="--radius",
+        alpha=None,
+    ),
+    "analyze": dict(
+        args=["{img}", "-o", "{out}/a", "--quick", "--quiet"], radius="--radius", alpha=None
+    ),
 }
 
 
@@ -90,8 +118,14 @@ def scheduler():
     """One small Dask cluster for every `infopix batch` call of this module."""
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, protocol="tcp://",
-                      host="127.0.0.1", dashboard_address=":0") as cluster:
+    with LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=False,
+        protocol="tcp://",
+        host="127.0.0.1",
+        dashboard_address=":0",
+    ) as cluster:
         yield cluster.scheduler_address
 
 
@@ -111,7 +145,9 @@ def _cases():
             yield pytest.param(cmd, bad, None, id=f"{cmd}-{bad}")
         for opt, value in BAD_OPTIONS:
             if COMMANDS[cmd][opt] is not None:
-                yield pytest.param(cmd, "good", (COMMANDS[cmd][opt], value), id=f"{cmd}-{opt}={value}")
+                yield pytest.param(
+                    cmd, "good", (COMMANDS[cmd][opt], value), id=f"{cmd}-{opt}={value}"
+                )
 
 
 def _argv(cmd, image_path, opt, out, scheduler=""):
@@ -175,8 +211,14 @@ def test_bad_input_one_line_subprocess(inputs, tmp_path, scheduler):
         out = tmp_path / f"c{i}"
         out.mkdir()
         argv = _argv(cmd, inputs[bad], opt, out, scheduler)
-        p = subprocess.run([*INFOPIX, *argv], capture_output=True, text=True,
-                           stdin=subprocess.DEVNULL, env=env, timeout=120)
+        p = subprocess.run(
+            [*INFOPIX, *argv],
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            timeout=120,
+        )
         return argv, p, out
 
     with ThreadPoolExecutor(max_workers=3) as pool:
@@ -211,10 +253,29 @@ def test_option_names_are_consistent():
     """Shared ideas have one spelling everywhere: --out/-o, --force/-f, --json, --quiet/-q,
     --seed, --estimator/-e, --radius/-r, --alpha/-a, --channel; writing commands take
     --force; every command can print --json."""
-    canonical = {"--out": "-o", "--force": "-f", "--quiet": "-q", "--estimator": "-e",
-                 "--radius": "-r", "--alpha": "-a", "--seed": None, "--json": None, "--channel": None}
-    wrong_spellings = {"--output", "--overwrite", "--silent", "--as-json", "--random-seed", "--radii",
-                       "--outdir", "--estimators", "--r", "--verbose-json"}
+    canonical = {
+        "--out": "-o",
+        "--force": "-f",
+        "--quiet": "-q",
+        "--estimator": "-e",
+        "--radius": "-r",
+        "--alpha": "-a",
+        "--seed": None,
+        "--json": None,
+        "--channel": None,
+    }
+    wrong_spellings = {
+        "--output",
+        "--overwrite",
+        "--silent",
+        "--as-json",
+        "--random-seed",
+        "--radii",
+        "--outdir",
+        "--estimators",
+        "--r",
+        "--verbose-json",
+    }
     problems = []
     for name, cmd in sorted(_registered().items()):
         opts = _options(cmd)
@@ -223,7 +284,9 @@ def test_option_names_are_consistent():
             if long in opts:
                 want = set() if short is None else {short}
                 if opts[long] != want:
-                    problems.append(f"{name}: {long} spelled with {sorted(opts[long])}, expected {sorted(want)}")
+                    problems.append(
+                        f"{name}: {long} spelled with {sorted(opts[long])}, expected {sorted(want)}"
+                    )
         if "--out" in opts and "--force" not in opts:
             problems.append(f"{name}: writes --out but has no --force")
         if "--json" not in opts:
@@ -250,8 +313,13 @@ def small_png(tmp_path_factory):
     return p
 
 
-ONLY_FAST = {"local": {"radii": [1]}, "scale": {"sigmas": [0, 2]}, "fractal": {"q": [0, 1, 2]},
-             "spatial": {}, "intensity": {"estimators": ["plugin", "miller_madow"]}}
+ONLY_FAST = {
+    "local": {"radii": [1]},
+    "scale": {"sigmas": [0, 2]},
+    "fractal": {"q": [0, 1, 2]},
+    "spatial": {},
+    "intensity": {"estimators": ["plugin", "miller_madow"]},
+}
 
 
 def _fast_config(tmp_path):
@@ -267,7 +335,17 @@ def _fast_config(tmp_path):
 def test_analyze_writes_report_and_honours_force(small_png, tmp_path):
     out = tmp_path / "rep"
     cfg = _fast_config(tmp_path)
-    argv = ["analyze", str(small_png), "-o", str(out), "--quick", "--config", str(cfg), "--quiet", "--json"]
+    argv = [
+        "analyze",
+        str(small_png),
+        "-o",
+        str(out),
+        "--quick",
+        "--config",
+        str(cfg),
+        "--quiet",
+        "--json",
+    ]
     r = CliRunner().invoke(app, argv)
     assert r.exit_code == 0, r.stderr
     assert r.stderr == ""  # --quiet: no progress, no summary
@@ -288,8 +366,20 @@ def test_analyze_several_images(small_png, tmp_path):
     other = tmp_path / "other.npy"
     np.save(other, infopix.sample_image()[::16, ::16].astype(np.float32))
     out = tmp_path / "many"
-    r = CliRunner().invoke(app, ["analyze", str(small_png), str(other), "-o", str(out), "--quick",
-                                 "--config", str(_fast_config(tmp_path)), "-q"])
+    r = CliRunner().invoke(
+        app,
+        [
+            "analyze",
+            str(small_png),
+            str(other),
+            "-o",
+            str(out),
+            "--quick",
+            "--config",
+            str(_fast_config(tmp_path)),
+            "-q",
+        ],
+    )
     assert r.exit_code == 0, r.stderr
     assert (out / "index.html").is_file()
     for stem in ("cam", "other"):
@@ -334,7 +424,9 @@ def test_analyze_help_lists_every_config_key():
     """The --config keys are documented from the registry itself, so docs cannot drift."""
     import infopix.report as rp
 
-    text = " ".join(CliRunner().invoke(app, ["analyze", "--help"], env={"COLUMNS": "250"}).stdout.split())
+    text = " ".join(
+        CliRunner().invoke(app, ["analyze", "--help"], env={"COLUMNS": "250"}).stdout.split()
+    )
     for key, builder in rp.SECTIONS.items():
         assert f"[{key}]" in text
         for name in builder.defaults:
@@ -347,8 +439,13 @@ def test_analyze_sigint_in_a_real_process_leaves_nothing(small_png, tmp_path):
     import time
 
     out = tmp_path / "rep"
-    p = subprocess.Popen([*INFOPIX, "analyze", "-o", str(out)],  # the 512 x 512 sample: seconds of work
-                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    p = subprocess.Popen(
+        [*INFOPIX, "analyze", "-o", str(out)],  # the 512 x 512 sample: seconds of work
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     time.sleep(2.5)  # mid-run: after start-up, before the analysis ends
     p.send_signal(signal.SIGINT)
     stdout, stderr = p.communicate(timeout=120)

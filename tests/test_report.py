@@ -43,8 +43,14 @@ def written(quick_report, tmp_path_factory):
 def test_every_present_family_has_its_section():
     """A family module in the tree gets its section; absence is the only reason to skip."""
     rp._load_sections()
-    expected = {"scale": "scale", "local": "local", "fractal": "fractal", "spatial": "spatial",
-                "ising": "ising", "intensity": "estimators"}
+    expected = {
+        "scale": "scale",
+        "local": "local",
+        "fractal": "fractal",
+        "spatial": "spatial",
+        "ising": "ising",
+        "intensity": "estimators",
+    }
     for key, module in expected.items():
         present = importlib.util.find_spec(f"infopix.{module}") is not None
         assert (key in rp.SECTIONS) == present, (key, rp.UNAVAILABLE.get(key))
@@ -69,7 +75,9 @@ def test_sections_and_params_are_checked(sample):
         infopix.analyze(sample, sections=["nope"])
     with pytest.raises(ValueError, match=r"`config` has unknown section\(s\) \['nope'\]"):
         infopix.analyze(sample, config={"nope": {}})
-    with pytest.raises(ValueError, match=r"section 'intensity' has unknown parameter\(s\) \['radii'\]"):
+    with pytest.raises(
+        ValueError, match=r"section 'intensity' has unknown parameter\(s\) \['radii'\]"
+    ):
         infopix.analyze(sample, sections=["intensity"], intensity={"radii": [1]})
     with pytest.raises(ValueError, match="`image` is empty"):
         infopix.analyze(np.zeros((0, 3), np.uint8))
@@ -82,7 +90,11 @@ def test_load_config_toml_and_json(tmp_path):
     t.write_text('[intensity]\nestimators = ["plugin"]\nlevel = 0.9\n')
     j = tmp_path / "p.json"
     j.write_text(json.dumps({"intensity": {"estimators": ["plugin"], "level": 0.9}}))
-    assert rp.load_config(t) == rp.load_config(j) == {"intensity": {"estimators": ["plugin"], "level": 0.9}}
+    assert (
+        rp.load_config(t)
+        == rp.load_config(j)
+        == {"intensity": {"estimators": ["plugin"], "level": 0.9}}
+    )
     bad = tmp_path / "bad.toml"
     bad.write_text("[intensity\n")
     with pytest.raises(ValueError, match="is not valid toml"):
@@ -128,7 +140,10 @@ def test_checksum_is_of_the_pixels(sample, written):
     import hashlib
 
     data = json.loads((written / "results.json").read_text())
-    assert data["input"]["sha256"] == hashlib.sha256(np.ascontiguousarray(sample).tobytes()).hexdigest()
+    assert (
+        data["input"]["sha256"]
+        == hashlib.sha256(np.ascontiguousarray(sample).tobytes()).hexdigest()
+    )
 
 
 def test_file_checksum_recorded(tmp_path):
@@ -228,8 +243,10 @@ def test_repr_html_and_json(quick_report, tmp_path):
 
 
 def _small_report():
-    img = (np.arange(256, dtype=np.uint8).reshape(16, 16))
-    return infopix.analyze(img, sections=["image", "intensity"], intensity={"estimators": ["plugin"]})
+    img = np.arange(256, dtype=np.uint8).reshape(16, 16)
+    return infopix.analyze(
+        img, sections=["image", "intensity"], intensity={"estimators": ["plugin"]}
+    )
 
 
 def _leftovers(folder):
@@ -244,7 +261,9 @@ def test_existing_report_not_replaced_without_force(tmp_path):
     with pytest.raises(FileExistsError, match="exists; pass --force"):
         r.write(out)
     assert (out / "results.json").read_bytes() == before
-    r2 = infopix.analyze(np.eye(8, dtype=np.uint8), sections=["intensity"], intensity={"estimators": ["plugin"]})
+    r2 = infopix.analyze(
+        np.eye(8, dtype=np.uint8), sections=["intensity"], intensity={"estimators": ["plugin"]}
+    )
     r2.write(out, force=True)
     assert (out / "results.json").read_bytes() != before
     assert not (out / "figures" / "image_image.png").exists()  # replaced, not merged
@@ -339,7 +358,9 @@ def test_local_numbers_equal_library(sample, written):
 def test_scale_numbers_equal_library(sample, written):
     res = _json_numbers(written)["scale"]["results"]
     p = _section_params("scale")
-    curve = infopix.entropy_vs_scale(sample, p["sigmas"], bins=p["bins"], estimator=p["estimator"], mode=p["mode"])
+    curve = infopix.entropy_vs_scale(
+        sample, p["sigmas"], bins=p["bins"], estimator=p["estimator"], mode=p["mode"]
+    )
     _close(res["sigma"]["value"], p["sigmas"])
     _close(res["entropy"]["value"], curve.entropies)
     _close(res["std"]["value"], curve.stds)
@@ -381,8 +402,15 @@ def test_ising_section_equals_simulate(sample):
     stride = int(np.ceil(max(img.shape) / p["size"]))
     sub = img[::stride, ::stride]
     spins = ising.spins_from_image(sub > float(np.mean(sub, dtype=np.float64)))
-    run = ising.simulate(ising.StandardIsing(), spins, schedule=p["beta"], sweeps=p["sweeps"],
-                         rng=p["seed"], record_every=max(1, p["sweeps"] // 20), progress=False)
+    run = ising.simulate(
+        ising.StandardIsing(),
+        spins,
+        schedule=p["beta"],
+        sweeps=p["sweeps"],
+        rng=p["seed"],
+        record_every=max(1, p["sweeps"] // 20),
+        progress=False,
+    )
     assert res["final_energy"]["value"] == float(run.observables["energy"][-1])
     assert res["initial_energy"]["value"] == float(run.observables["energy"][0])
     assert res["onsager_energy"]["value"] == ising.onsager.energy_per_spin(1 / p["beta"])
@@ -400,19 +428,30 @@ def test_spatial_numbers_equal_library(sample, written):
     p = _section_params("spatial")
     L = 16  # 'auto' on uint8 with more than 16 grey levels
     assert res["symbols"]["value"] == L
-    prof = infopix.mutual_information_profile(sample, p["distances"], levels=L, estimator=p["estimator"])
+    prof = infopix.mutual_information_profile(
+        sample, p["distances"], levels=L, estimator=p["estimator"]
+    )
     _close(res["mutual_information"]["value"], prof.mi)
     _close(res["mi_noise_floor"]["value"], prof.noise_floor)
     assert res["correlation_length"]["value"] == prof.correlation_length
-    cond = [conditional_entropy(sample, neighbours=f"causal-{k}", levels=L, estimator=p["estimator"])
-            for k in p["neighbours"]]
+    cond = [
+        conditional_entropy(sample, neighbours=f"causal-{k}", levels=L, estimator=p["estimator"])
+        for k in p["neighbours"]
+    ]
     _close(res["conditional_entropy"]["value"], cond)
     dens = infopix.entropy_density(sample, levels=L, estimator=p["density_estimator"])
-    assert res["entropy_density"]["value"] == dens.value and res["entropy_density"]["std"] == dens.error
-    cid = infopix.computable_information_density(sample, scan=p["scan"], compressor=p["compressor"],
-                                                 levels=L, rng=p["seed"])
+    assert (
+        res["entropy_density"]["value"] == dens.value
+        and res["entropy_density"]["std"] == dens.error
+    )
+    cid = infopix.computable_information_density(
+        sample, scan=p["scan"], compressor=p["compressor"], levels=L, rng=p["seed"]
+    )
     assert (res["cid"]["value"], res["cid_ratio"]["value"], res["cid_density"]["value"]) == (
-        cid.cid, cid.ratio, cid.density)
+        cid.cid,
+        cid.ratio,
+        cid.density,
+    )
     # k = 0 (no context) is the entropy of the 16-level image: H(X) >= H(X | neighbours)
     assert np.all(np.diff(res["conditional_entropy"]["value"]) <= 1e-12)
 
@@ -424,6 +463,16 @@ def test_flat_image_numbers_undefined_not_hidden(tmp_path):
     data = r.to_dict()
     jsonschema.Draft202012Validator(rp.results_schema()).validate(data)
     box = data["sections"]["fractal"]["results"]["box_counting_dimension"]
-    assert box["value"] is None and "Not defined for this image: `image` has no foreground" in box["explain"]
+    assert (
+        box["value"] is None
+        and "Not defined for this image: `image` has no foreground" in box["explain"]
+    )
     assert data["sections"]["intensity"]["results"]["shannon"]["value"] == 0.0
     r.write(tmp_path / "flat")
+
+
+def test_sections_in_report_order():
+    from infopix.report_sections import ORDER
+
+    assert list(rp.SECTIONS) == [k for k in ORDER if k in rp.SECTIONS]
+    assert rp.default_sections()[:2] == ["image", "intensity"]

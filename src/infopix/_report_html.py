@@ -81,16 +81,20 @@ def _value_cell(q: dict) -> str:
         if flat and len(v) <= 8:
             if isinstance(std, list) and len(std) == len(v):
                 text = ", ".join(
-                    fmt_number(u) + ("" if s is None else f" ± {fmt_number(s)}") for u, s in zip(v, std)
+                    fmt_number(u) + ("" if s is None else f" ± {fmt_number(s)}")
+                    for u, s in zip(v, std)
                 )
             else:
                 text = ", ".join(fmt_number(u) for u in v)
             if q.get("x") is not None and q.get("x") != v and len(q["x"]) == len(v):
                 xu = q.get("x_unit", "")
                 xn = q.get("x_name", "")
-                text += (f"<br><span class='sub'>at {escape(xn) + ' = ' if xn else ''}"
-                         + ", ".join(fmt_number(u) for u in q["x"])
-                         + (f" {escape(xu)}" if xu and xu != xn else "") + "</span>")
+                text += (
+                    f"<br><span class='sub'>at {escape(xn) + ' = ' if xn else ''}"
+                    + ", ".join(fmt_number(u) for u in q["x"])
+                    + (f" {escape(xu)}" if xu and xu != xn else "")
+                    + "</span>"
+                )
         else:
             text = f"{len(v)} values (see the figure; all in results.json)"
         return text
@@ -164,10 +168,10 @@ def _body(report, *, hlevel: int = 2) -> str:
     parts = [_meta_html(report), f"<nav><ol>{toc}</ol></nav>"]
     parts += [_section_html(s, hlevel) for s in report.sections]
     if report.unavailable:
-        items = "".join(
-            f"<li>{escape(k)}: {escape(v)}</li>" for k, v in report.unavailable.items()
+        items = "".join(f"<li>{escape(k)}: {escape(v)}</li>" for k, v in report.unavailable.items())
+        parts.append(
+            f"<p class='note'>Sections not in this installation:</p><ul class='note'>{items}</ul>"
         )
-        parts.append(f"<p class='note'>Sections not in this installation:</p><ul class='note'>{items}</ul>")
     return "\n".join(parts)
 
 

@@ -177,18 +177,14 @@ def resolve_params(config=None, *, quick: bool = False, sections=None) -> dict:
     known = set(SECTIONS) | set(UNAVAILABLE)
     bad = sorted(set(config) - known)
     if bad:
-        raise ValueError(
-            f"`config` has unknown section(s) {bad}; accepted: {sorted(known)}."
-        )
+        raise ValueError(f"`config` has unknown section(s) {bad}; accepted: {sorted(known)}.")
     keys = list(SECTIONS) if sections is None else list(sections)
     out = {}
     for key in keys:
         builder = SECTIONS[key]
         user = config.get(key) or {}
         if not isinstance(user, dict):
-            raise TypeError(
-                f"`config` entry {key!r} expects a table of parameters, got {user!r}."
-            )
+            raise TypeError(f"`config` entry {key!r} expects a table of parameters, got {user!r}.")
         unknown = sorted(set(user) - set(builder.defaults))
         if unknown:
             raise ValueError(
@@ -560,7 +556,9 @@ def analyze(
     built = []
     for key in keys:
         if progress is not None:
-            progress(key, SECTIONS[key].__doc__.strip().splitlines()[0] if SECTIONS[key].__doc__ else key)
+            progress(
+                key, SECTIONS[key].__doc__.strip().splitlines()[0] if SECTIONS[key].__doc__ else key
+            )
         sec = SECTIONS[key](arr, eff[key])
         if not isinstance(sec, Section) or sec.key != key:
             raise TypeError(f"section builder {key!r} must return Section(key={key!r}, ...).")

@@ -33,7 +33,10 @@ def _config_keys() -> str:
     lines = ["\b"]
     for key, builder in SECTIONS.items():
         items = ", ".join(f"{k} = {json.dumps(v)}" for k, v in builder.defaults.items())
-        lines.append(f"  \\[{key}] {items or '(no parameters)'}" + ("  (with --ising)" if builder.optional else ""))
+        lines.append(
+            f"  \\[{key}] {items or '(no parameters)'}"
+            + ("  (with --ising)" if builder.optional else "")
+        )
     return "\n".join(lines)
 
 
@@ -41,28 +44,53 @@ def _config_keys() -> str:
 @one_line_errors
 def analyze_command(
     images: list[Path] = typer.Argument(
-        None, help="Image files (PNG, JPEG, TIFF, .npy); the bundled sample image if omitted.",
+        None,
+        help="Image files (PNG, JPEG, TIFF, .npy); the bundled sample image if omitted.",
         show_default=False,
     ),
     out: Path = typer.Option(Path("infopix-report"), "--out", "-o", help="Output folder."),
     force: bool = typer.Option(False, "--force", "-f", help="Replace an existing output folder."),
-    quick: bool = typer.Option(False, "--quick", help="Fewer radii, scales and sweeps: seconds, not tens of seconds."),
-    config: Path = typer.Option(None, "--config", "-c", help="TOML or JSON file of parameters by section (see above)."),
-    radius: list[int] = typer.Option(None, "--radius", "-r", help="Local-map radius in pixels (repeat for several); overrides local.radii in --config."),
-    ising: bool = typer.Option(False, "--ising", help="Add a short Ising-model demonstration seeded by the image."),
+    quick: bool = typer.Option(
+        False, "--quick", help="Fewer radii, scales and sweeps: seconds, not tens of seconds."
+    ),
+    config: Path = typer.Option(
+        None, "--config", "-c", help="TOML or JSON file of parameters by section (see above)."
+    ),
+    radius: list[int] = typer.Option(
+        None,
+        "--radius",
+        "-r",
+        help="Local-map radius in pixels (repeat for several); overrides local.radii in --config.",
+    ),
+    ising: bool = typer.Option(
+        False, "--ising", help="Add a short Ising-model demonstration seeded by the image."
+    ),
     seed: int = typer.Option(None, "--seed", help="Random seed of the stochastic parts (Ising)."),
-    channel: str = typer.Option("luminance", "--channel", help="Colour images: luminance or a channel index."),
+    channel: str = typer.Option(
+        "luminance", "--channel", help="Colour images: luminance or a channel index."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Also print results.json to stdout."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display and no summary; errors only."),
+    quiet: bool = typer.Option(
+        False, "--quiet", "-q", help="No progress display and no summary; errors only."
+    ),
 ):
-    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
     import dataclasses
 
-    from ..report import _sha256_file, analyze, default_sections, load_config, resolve_params, write_reports
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from ..report import (
+        _sha256_file,
+        analyze,
+        default_sections,
+        load_config,
+        resolve_params,
+        write_reports,
+    )
 
     if channel == "joint":
-        raise ValueError("`--channel` expects 'luminance' or a channel index for a report, got 'joint'.")
+        raise ValueError(
+            "`--channel` expects 'luminance' or a channel index for a report, got 'joint'."
+        )
     cfg = load_config(config) if config is not None else {}
     if radius:
         from .. import _validation as _v
@@ -87,9 +115,14 @@ def analyze_command(
 
     reports = []
     progress = Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-        TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
-        console=err_console, transient=True, disable=quiet or not err_console.is_terminal,
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=quiet or not err_console.is_terminal,
     )
     with progress:
         task = progress.add_task("analysing", total=len(loaded) * len(keys))
@@ -105,7 +138,9 @@ def analyze_command(
                 _state["started"] = True
                 progress.update(task, description=f"{_name}: {title}")
 
-            report = analyze(img, source=label, sections=keys, quick=quick, config=cfg, progress=step)
+            report = analyze(
+                img, source=label, sections=keys, quick=quick, config=cfg, progress=step
+            )
             if path is not None:  # the input file's checksum too, whatever channel was taken
                 report = dataclasses.replace(report, file_sha256=_sha256_file(path))
             reports.append(report)
@@ -119,7 +154,8 @@ def analyze_command(
         main = written[0]
         n = len(reports)
         err_console.print(
-            f"report: {main} ({n} image{'s' if n > 1 else ''}, {len(keys)} sections)", highlight=False
+            f"report: {main} ({n} image{'s' if n > 1 else ''}, {len(keys)} sections)",
+            highlight=False,
         )
         if not as_json:
             console.print(str(main))

@@ -11,8 +11,13 @@ from ..report import Section, figure_png, new_figure, quantity, register_section
 
 def _fit_q(fit, what: str, explain: str) -> dict:
     return quantity(
-        float(fit.dimension), "1", explain, std=float(fit.stderr), r2=float(fit.r2),
-        fit_range=[float(fit.fit_range[0]), float(fit.fit_range[1])], method=fit.method,
+        float(fit.dimension),
+        "1",
+        explain,
+        std=float(fit.stderr),
+        r2=float(fit.r2),
+        fit_range=[float(fit.fit_range[0]), float(fit.fit_range[1])],
+        method=fit.method,
         estimator=f"least-squares slope ({what})",
     )
 
@@ -67,69 +72,118 @@ def fractal_section(image: np.ndarray, params: dict) -> Section:
     box_explain = "Box-counting dimension of the foreground set: 2 for a filled region, 1 for a curve, in between for ragged sets."
     dbc_explain = "Grey-level (differential box counting) dimension of the image as a surface: 2 for a smooth image, towards 3 for a rough one."
     res = {
-        "threshold": quantity(thr, "intensity", "Pixels brighter than this are the foreground set whose box-counting dimension is measured (default: the mean grey level)."),
-        "foreground_fraction": quantity(float(np.mean(image > thr)), "1", "Fraction of pixels in the foreground set."),
-        "box_counting_dimension": _fit_q(box, "log N vs log 1/size", box_explain) if box else na("box", "1", box_explain),
-        "dbc_dimension": _fit_q(dbc, "differential box counting", dbc_explain) if dbc else na("dbc", "1", dbc_explain),
+        "threshold": quantity(
+            thr,
+            "intensity",
+            "Pixels brighter than this are the foreground set whose box-counting dimension is measured (default: the mean grey level).",
+        ),
+        "foreground_fraction": quantity(
+            float(np.mean(image > thr)), "1", "Fraction of pixels in the foreground set."
+        ),
+        "box_counting_dimension": _fit_q(box, "log N vs log 1/size", box_explain)
+        if box
+        else na("box", "1", box_explain),
+        "dbc_dimension": _fit_q(dbc, "differential box counting", dbc_explain)
+        if dbc
+        else na("dbc", "1", dbc_explain),
     }
-    shifted = "" if lo >= 0 else f" (measured from the image minimum {lo:g}, as a measure must be >= 0)"
+    shifted = (
+        "" if lo >= 0 else f" (measured from the image minimum {lo:g}, as a measure must be >= 0)"
+    )
     if gd is None:
-        res["generalized_dimensions"] = na("dq", "1", "Generalised (Rényi) dimensions D_q of the brightness measure.")
+        res["generalized_dimensions"] = na(
+            "dq", "1", "Generalised (Rényi) dimensions D_q of the brightness measure."
+        )
     else:
         for q, D, s, r2 in zip(gd.qs, gd.dimensions, gd.stderr, gd.r2):
             if float(q) in (0.0, 1.0, 2.0):
                 name = {0.0: "D0_capacity", 1.0: "D1_information", 2.0: "D2_correlation"}[float(q)]
                 what = {0.0: "support (capacity)", 1.0: "information", 2.0: "correlation"}[float(q)]
                 res[name] = quantity(
-                    float(D), "1", f"Generalised dimension D_q at q = {q:g}, the {what} dimension of the image taken as a measure of brightness{shifted}.",
-                    std=float(s), r2=float(r2), q=float(q), estimator="least-squares slope (Rényi entropy vs log 1/size)",
+                    float(D),
+                    "1",
+                    f"Generalised dimension D_q at q = {q:g}, the {what} dimension of the image taken as a measure of brightness{shifted}.",
+                    std=float(s),
+                    r2=float(r2),
+                    q=float(q),
+                    estimator="least-squares slope (Rényi entropy vs log 1/size)",
                 )
         res["generalized_dimensions"] = quantity(
-            gd.dimensions.tolist(), "1",
+            gd.dimensions.tolist(),
+            "1",
             f"Generalised (Rényi) dimensions D_q of the brightness measure{shifted}, one per order q; flat means a monofractal.",
-            std=gd.stderr.tolist(), x=gd.qs.tolist(), x_name="q", x_unit="q",
+            std=gd.stderr.tolist(),
+            x=gd.qs.tolist(),
+            x_name="q",
+            x_unit="q",
             fit_range=[float(gd.fit_range[0]), float(gd.fit_range[1])],
         )
     if mf is None:
         res["spectrum_width"] = na("spectrum", "1", "Width of the multifractal spectrum f(alpha).")
     else:
         res["alpha"] = quantity(
-            mf.alpha.tolist(), "1", "Hölder exponents alpha(q) of the multifractal spectrum (Chhabra–Jensen), one per q.",
-            std=mf.alpha_stderr.tolist(), x=mf.qs.tolist(), x_name="q", x_unit="q",
+            mf.alpha.tolist(),
+            "1",
+            "Hölder exponents alpha(q) of the multifractal spectrum (Chhabra–Jensen), one per q.",
+            std=mf.alpha_stderr.tolist(),
+            x=mf.qs.tolist(),
+            x_name="q",
+            x_unit="q",
         )
         res["f_alpha"] = quantity(
-            mf.f.tolist(), "1", "Spectrum f(alpha(q)): the dimension of the set of points with exponent alpha, one per q.",
-            std=mf.f_stderr.tolist(), x=mf.qs.tolist(), x_name="q", x_unit="q",
+            mf.f.tolist(),
+            "1",
+            "Spectrum f(alpha(q)): the dimension of the set of points with exponent alpha, one per q.",
+            std=mf.f_stderr.tolist(),
+            x=mf.qs.tolist(),
+            x_name="q",
+            x_unit="q",
         )
         res["spectrum_width"] = quantity(
-            float(np.max(mf.alpha) - np.min(mf.alpha)), "1",
+            float(np.max(mf.alpha) - np.min(mf.alpha)),
+            "1",
             "Width of the multifractal spectrum, max alpha - min alpha over the q computed: 0 for a monofractal, larger for more heterogeneous brightness.",
         )
 
     figures, captions = {}, {}
     if box is not None or dbc is not None:
         fig, axes = new_figure(10.0, 3.6, ncols=2)
-        for ax, fit, title in ((axes[0], box, f"box counting, image > {thr:.4g}"),
-                               (axes[1], dbc, "differential box counting (grey surface)")):
+        for ax, fit, title in (
+            (axes[0], box, f"box counting, image > {thr:.4g}"),
+            (axes[1], dbc, "differential box counting (grey surface)"),
+        ):
             if fit is None:
                 ax.set_axis_off()
-                ax.text(0.5, 0.5, "not defined for this image", ha="center", va="center", transform=ax.transAxes)
+                ax.text(
+                    0.5,
+                    0.5,
+                    "not defined for this image",
+                    ha="center",
+                    va="center",
+                    transform=ax.transAxes,
+                )
             else:
                 fit.plot(ax=ax)
                 ax.set_title(title)
         figures["fits"] = figure_png(fig)
-        captions["fits"] = ("Regressions of log N against log(1/box size): box counting of the thresholded image (left) "
-                            "and differential box counting of the grey levels (right); hollow points are outside the fit range.")
+        captions["fits"] = (
+            "Regressions of log N against log(1/box size): box counting of the thresholded image (left) "
+            "and differential box counting of the grey levels (right); hollow points are outside the fit range."
+        )
     if gd is not None and mf is not None:
         fig, axes = new_figure(10.0, 3.6, ncols=2)
         gd.plot(ax=axes[0])
         mf.plot(ax=axes[1])
         figures["multifractal"] = figure_png(fig)
-        captions["multifractal"] = ("Generalised dimensions D_q (left) and the multifractal spectrum f(alpha) (right) "
-                                    "of the image taken as a measure.")
-    intro = ("How the image fills space across scales: dimensions are slopes of log-log "
-             "regressions over box sizes, shown with their fits; ± is the slope's "
-             "regression standard error.")
+        captions["multifractal"] = (
+            "Generalised dimensions D_q (left) and the multifractal spectrum f(alpha) (right) "
+            "of the image taken as a measure."
+        )
+    intro = (
+        "How the image fills space across scales: dimensions are slopes of log-log "
+        "regressions over box sizes, shown with their fits; ± is the slope's "
+        "regression standard error."
+    )
     if notes:
         intro += " Note: " + " ".join(notes)
     return Section(

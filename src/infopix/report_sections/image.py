@@ -19,7 +19,8 @@ def image_section(image: np.ndarray, params: dict) -> Section:
         "width": quantity(int(image.shape[1]), "pixels", "Number of columns."),
         "n_pixels": quantity(int(c.total), "pixels", "Pixels counted in every histogram below."),
         "n_outcomes": quantity(
-            int(c.n_outcomes), "levels",
+            int(c.n_outcomes),
+            "levels",
             "Possible grey levels K (one per value of the image's type, or the bins of a float image).",
         ),
         "occupied_levels": quantity(
@@ -28,7 +29,9 @@ def image_section(image: np.ndarray, params: dict) -> Section:
         "min": quantity(float(a.min()), "intensity", "Darkest pixel value."),
         "max": quantity(float(a.max()), "intensity", "Brightest pixel value."),
         "mean": quantity(float(a.mean()), "intensity", "Average pixel value."),
-        "std": quantity(float(a.std()), "intensity", "Standard deviation of pixel values (contrast)."),
+        "std": quantity(
+            float(a.std()), "intensity", "Standard deviation of pixel values (contrast)."
+        ),
     }
     fig, ax = new_figure(5.0, 5.0 * image.shape[0] / max(image.shape[1], 1) + 0.3)
     ax.imshow(image, cmap="gray", interpolation="nearest")
@@ -37,7 +40,11 @@ def image_section(image: np.ndarray, params: dict) -> Section:
 
     p = c.counts / c.total
     fig, ax = new_figure(6.0, 3.0)
-    x = np.arange(c.n_outcomes) + c.offset if c.edges is None else 0.5 * (c.edges[1:] + c.edges[:-1])
+    x = (
+        np.arange(c.n_outcomes) + c.offset
+        if c.edges is None
+        else 0.5 * (c.edges[1:] + c.edges[:-1])
+    )
     ax.fill_between(x, p, step="mid", alpha=0.7, color="#2a5d8f", linewidth=0)
     ax.set_xlabel("intensity")
     ax.set_ylabel("fraction of pixels")

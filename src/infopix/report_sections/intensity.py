@@ -9,19 +9,40 @@ import numpy as np
 from ..report import Section, figure_png, new_figure, quantity, register_section
 
 _RENYI = (
-    ("shannon", 1.0, "Shannon entropy: average bits needed to name one pixel's grey level "
-     "when levels are coded by their frequency (plug-in, from the histogram)."),
+    (
+        "shannon",
+        1.0,
+        "Shannon entropy: average bits needed to name one pixel's grey level "
+        "when levels are coded by their frequency (plug-in, from the histogram).",
+    ),
     ("hartley", 0.0, "Hartley entropy (Rényi order 0): log2 of the number of grey levels in use."),
-    ("collision", 2.0, "Collision entropy (Rényi order 2): minus log2 of the chance that two "
-     "random pixels share a grey level."),
-    ("min_entropy", math.inf, "Min-entropy (Rényi order ∞): minus log2 of the frequency of the "
-     "commonest grey level; the hardest-to-guess bound."),
+    (
+        "collision",
+        2.0,
+        "Collision entropy (Rényi order 2): minus log2 of the chance that two "
+        "random pixels share a grey level.",
+    ),
+    (
+        "min_entropy",
+        math.inf,
+        "Min-entropy (Rényi order ∞): minus log2 of the frequency of the "
+        "commonest grey level; the hardest-to-guess bound.",
+    ),
 )
 
 _EXPECTED = {
-    "surprisal": ("bits", "Expected surprisal -log2 p over grey levels (equals the Shannon entropy)."),
-    "laurent": ("1", "Expected -1 + 1/p over all K levels (notebook's 'laurent'; empty levels count 0)."),
-    "taylor": ("1", "Expected -(1 + p) over all K levels (notebook's 'taylor'; empty levels count 0)."),
+    "surprisal": (
+        "bits",
+        "Expected surprisal -log2 p over grey levels (equals the Shannon entropy).",
+    ),
+    "laurent": (
+        "1",
+        "Expected -1 + 1/p over all K levels (notebook's 'laurent'; empty levels count 0).",
+    ),
+    "taylor": (
+        "1",
+        "Expected -(1 + p) over all K levels (notebook's 'taylor'; empty levels count 0).",
+    ),
 }
 
 
@@ -40,28 +61,40 @@ def intensity_section(image: np.ndarray, params: dict) -> Section:
     p = c.counts / c.total
     res = {}
     for name, alpha, explain in _RENYI:
-        res[name] = quantity(renyi_entropy(p, alpha), "bits", explain, alpha=alpha, estimator="plugin")
+        res[name] = quantity(
+            renyi_entropy(p, alpha), "bits", explain, alpha=alpha, estimator="plugin"
+        )
     for f, (unit, explain) in _EXPECTED.items():
-        res[f"expected_{f}"] = quantity(intensity_expected(f, image, bins=bins) if bins else
-                                        intensity_expected(f, image), unit, explain)
+        res[f"expected_{f}"] = quantity(
+            intensity_expected(f, image, bins=bins) if bins else intensity_expected(f, image),
+            unit,
+            explain,
+        )
 
     hmax = float(np.log2(c.n_outcomes))
     names = list(ESTIMATORS) if params["estimators"] == "all" else list(params["estimators"])
     estimates = {}
     for name in names:
-        e = entropy_from_counts(c.counts, estimator=name, n_outcomes=c.n_outcomes, level=params["level"])
+        e = entropy_from_counts(
+            c.counts, estimator=name, n_outcomes=c.n_outcomes, level=params["level"]
+        )
         estimates[name] = e
         desc = ESTIMATORS[name].description or name
         kind = "posterior mean" if ESTIMATORS[name].bayesian else "estimate"
         explain = f"Shannon entropy of the source, {kind} by {desc}; N = {c.total} pixels, K = {c.n_outcomes} levels."
         if not np.isfinite(e.value) or e.value > hmax + 1e-9 or e.value < -1e-9:
-            explain += (f" Outside the possible range [0, log2 K = {hmax:.4g}] bits: this estimator's "
-                        "assumptions do not hold for this image; do not use this value.")
+            explain += (
+                f" Outside the possible range [0, log2 K = {hmax:.4g}] bits: this estimator's "
+                "assumptions do not hold for this image; do not use this value."
+            )
         res[f"H_{name}"] = quantity(
-            e.value, "bits",
+            e.value,
+            "bits",
             explain,
-            estimator=e.estimator, std=e.std,
-            interval=None if e.interval is None else list(e.interval), level=e.level,
+            estimator=e.estimator,
+            std=e.std,
+            interval=None if e.interval is None else list(e.interval),
+            level=e.level,
         )
 
     fig, ax = new_figure(6.0, 0.4 * len(names) + 1.2)
@@ -83,8 +116,15 @@ def intensity_section(image: np.ndarray, params: dict) -> Section:
         e = estimates[name]
         if not (np.isfinite(e.value) and lo - pad <= e.value <= hi + pad):
             outside.append(name)
-            ax.annotate(f"{e.value:.4g} (off scale)", (hi + pad, y), ha="right", va="center", fontsize=8, color="C3",
-                        annotation_clip=False)
+            ax.annotate(
+                f"{e.value:.4g} (off scale)",
+                (hi + pad, y),
+                ha="right",
+                va="center",
+                fontsize=8,
+                color="C3",
+                annotation_clip=False,
+            )
             continue
         ax.plot([e.value], [y], "o", color="#2a5d8f")
         if e.interval is not None:

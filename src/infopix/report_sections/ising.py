@@ -32,8 +32,13 @@ def ising_section(image: np.ndarray, params: dict) -> Section:
     beta = float(params["beta"])
     sweeps = int(params["sweeps"])
     run = simulate(
-        StandardIsing(), spins, schedule=beta, sweeps=sweeps, rng=int(params["seed"]),
-        record_every=max(1, sweeps // 20), progress=False,
+        StandardIsing(),
+        spins,
+        schedule=beta,
+        sweeps=sweeps,
+        rng=int(params["seed"]),
+        record_every=max(1, sweeps // 20),
+        progress=False,
     )
     obs = run.observables
     T = 1.0 / beta
@@ -41,16 +46,51 @@ def ising_section(image: np.ndarray, params: dict) -> Section:
     e_exact = float(onsager.energy_per_spin(T))
     m_exact = float(onsager.spontaneous_magnetization(T))
     res = {
-        "lattice": quantity(list(spins.shape), "sites", f"Spins: the image subsampled every {stride} pixel(s), +1 where brighter than {thr:.4g}, periodic boundaries."),
+        "lattice": quantity(
+            list(spins.shape),
+            "sites",
+            f"Spins: the image subsampled every {stride} pixel(s), +1 where brighter than {thr:.4g}, periodic boundaries.",
+        ),
         "beta": quantity(beta, "1/J", "Inverse temperature of the run (k_B = 1, coupling J = 1)."),
-        "temperature": quantity(T, "J", f"Temperature 1/beta; the critical temperature is {tc:.4f} (below it the lattice orders)."),
-        "sweeps": quantity(sweeps, "sweeps", "Checkerboard Metropolis sweeps (each site offered one flip per sweep).", seed=int(run.seed)),
-        "initial_energy": quantity(float(obs["energy"][0]), "J per site", "Energy per spin of the image's own configuration (-2: all aligned, 0: random)."),
-        "final_energy": quantity(float(obs["energy"][-1]), "J per site", "Energy per spin at the end of the run."),
-        "onsager_energy": quantity(e_exact, "J per site", "Onsager's exact equilibrium energy per spin at this temperature (infinite lattice), the value a long run approaches."),
-        "final_abs_magnetisation": quantity(abs(float(obs["magnetisation"][-1])), "1", "Absolute mean spin at the end of the run (0: balanced, 1: uniform)."),
-        "onsager_magnetisation": quantity(m_exact, "1", "Onsager–Yang exact spontaneous magnetisation at this temperature (0 above the critical temperature)."),
-        "final_acceptance": quantity(float(obs["acceptance"][-1]), "1", "Fraction of proposed flips accepted over the last recorded stretch."),
+        "temperature": quantity(
+            T,
+            "J",
+            f"Temperature 1/beta; the critical temperature is {tc:.4f} (below it the lattice orders).",
+        ),
+        "sweeps": quantity(
+            sweeps,
+            "sweeps",
+            "Checkerboard Metropolis sweeps (each site offered one flip per sweep).",
+            seed=int(run.seed),
+        ),
+        "initial_energy": quantity(
+            float(obs["energy"][0]),
+            "J per site",
+            "Energy per spin of the image's own configuration (-2: all aligned, 0: random).",
+        ),
+        "final_energy": quantity(
+            float(obs["energy"][-1]), "J per site", "Energy per spin at the end of the run."
+        ),
+        "onsager_energy": quantity(
+            e_exact,
+            "J per site",
+            "Onsager's exact equilibrium energy per spin at this temperature (infinite lattice), the value a long run approaches.",
+        ),
+        "final_abs_magnetisation": quantity(
+            abs(float(obs["magnetisation"][-1])),
+            "1",
+            "Absolute mean spin at the end of the run (0: balanced, 1: uniform).",
+        ),
+        "onsager_magnetisation": quantity(
+            m_exact,
+            "1",
+            "Onsager–Yang exact spontaneous magnetisation at this temperature (0 above the critical temperature).",
+        ),
+        "final_acceptance": quantity(
+            float(obs["acceptance"][-1]),
+            "1",
+            "Fraction of proposed flips accepted over the last recorded stretch.",
+        ),
     }
     frames = run.frames
     pick = [0, len(frames) // 2, len(frames) - 1]

@@ -15,8 +15,13 @@ def _std_or_none(a):
 @register_section(
     "scale",
     requires=("scale",),
-    defaults={"sigmas": [0, 0.5, 1, 2, 4, 8, 16, 32], "estimator": "plugin", "bins": None,
-              "mode": "reflect", "requantized": False},
+    defaults={
+        "sigmas": [0, 0.5, 1, 2, 4, 8, 16, 32],
+        "estimator": "plugin",
+        "bins": None,
+        "mode": "reflect",
+        "requantized": False,
+    },
     quick={"sigmas": [0, 1, 4, 16]},
 )
 def scale_section(image: np.ndarray, params: dict) -> Section:
@@ -27,28 +32,44 @@ def scale_section(image: np.ndarray, params: dict) -> Section:
     kw = dict(bins=params["bins"], estimator=params["estimator"], mode=params["mode"])
     curve = entropy_vs_scale(image, sig, **kw)
     res = {
-        "sigma": quantity(sig, "pixels", "Standard deviations of the Gaussian blurs (0: the image itself).", x=sig),
+        "sigma": quantity(
+            sig, "pixels", "Standard deviations of the Gaussian blurs (0: the image itself).", x=sig
+        ),
         "entropy": quantity(
-            curve.entropies.tolist(), "bits",
+            curve.entropies.tolist(),
+            "bits",
             "Intensity entropy of the blurred image, histogram bins fixed from the original so "
             "that smoothing shows as lost information; one value per sigma.",
-            estimator=curve.estimator, std=_std_or_none(curve.entropy_std), x=sig, x_name="sigma", x_unit="pixels",
-            bins=curve.bins, mode=curve.mode,
+            estimator=curve.estimator,
+            std=_std_or_none(curve.entropy_std),
+            x=sig,
+            x_name="sigma",
+            x_unit="pixels",
+            bins=curve.bins,
+            mode=curve.mode,
         ),
         "std": quantity(
-            curve.stds.tolist(), "intensity",
+            curve.stds.tolist(),
+            "intensity",
             "Standard deviation of the blurred pixel values (contrast left after smoothing), one value per sigma.",
-            x=sig, x_name="sigma", x_unit="pixels",
+            x=sig,
+            x_name="sigma",
+            x_unit="pixels",
         ),
     }
     requant = None
     if params["requantized"] and image.dtype.kind in "biu":
         requant = entropy_vs_scale(image, sig, quantize=True, **kw)
         res["entropy_requantized"] = quantity(
-            requant.entropies.tolist(), "bits",
+            requant.entropies.tolist(),
+            "bits",
             "The same, with blurred values rounded back to the image's integer type first "
             "(what the notebook's PIL blur measured); one value per sigma.",
-            estimator=requant.estimator, std=_std_or_none(requant.entropy_std), x=sig, x_name="sigma", x_unit="pixels",
+            estimator=requant.estimator,
+            std=_std_or_none(requant.entropy_std),
+            x=sig,
+            x_name="sigma",
+            x_unit="pixels",
         )
 
     fig, ax = new_figure(6.0, 3.4)
@@ -56,7 +77,10 @@ def scale_section(image: np.ndarray, params: dict) -> Section:
     if requant is not None:
         requant.plot(ax=ax, label="re-quantised to the input type")
     if sig[0] == 0:
-        ax.set_xscale("symlog", linthresh=max(min(s for s in sig if s > 0), 1e-3) if any(s > 0 for s in sig) else 1)
+        ax.set_xscale(
+            "symlog",
+            linthresh=max(min(s for s in sig if s > 0), 1e-3) if any(s > 0 for s in sig) else 1,
+        )
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     curve_png = figure_png(fig)

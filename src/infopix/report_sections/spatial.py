@@ -19,8 +19,16 @@ def _levels(image: np.ndarray, levels):
 @register_section(
     "spatial",
     requires=("spatial",),
-    defaults={"levels": "auto", "distances": None, "estimator": "plugin", "neighbours": [0, 1, 2, 3, 4],
-              "density_estimator": "miller_madow", "compressor": "lzma", "scan": "hilbert", "seed": 0},
+    defaults={
+        "levels": "auto",
+        "distances": None,
+        "estimator": "plugin",
+        "neighbours": [0, 1, 2, 3, 4],
+        "density_estimator": "miller_madow",
+        "compressor": "lzma",
+        "scan": "hilbert",
+        "seed": 0,
+    },
     quick={"distances": [1, 2, 3, 4, 6, 8], "neighbours": [0, 1, 2, 3]},
 )
 def spatial_section(image: np.ndarray, params: dict) -> Section:
@@ -53,16 +61,31 @@ def spatial_section(image: np.ndarray, params: dict) -> Section:
         dist = [d for d in dist if d < min(image.shape)] or [1]
     prof = attempt("mi", mutual_information_profile, image, dist, levels=L, estimator=est)
     ks = [int(k) for k in params["neighbours"]]
-    cond = [attempt("cond", conditional_entropy, image, neighbours=f"causal-{k}", levels=L, estimator=est) for k in ks]
+    cond = [
+        attempt(
+            "cond", conditional_entropy, image, neighbours=f"causal-{k}", levels=L, estimator=est
+        )
+        for k in ks
+    ]
     if "cond" in undefined:
         cond = None
-    dens = attempt("density", entropy_density, image, levels=L, estimator=params["density_estimator"])
-    cid = attempt("cid", computable_information_density, image, scan=params["scan"],
-                  compressor=params["compressor"], levels=L, rng=int(params["seed"]))
+    dens = attempt(
+        "density", entropy_density, image, levels=L, estimator=params["density_estimator"]
+    )
+    cid = attempt(
+        "cid",
+        computable_information_density,
+        image,
+        scan=params["scan"],
+        compressor=params["compressor"],
+        levels=L,
+        rng=int(params["seed"]),
+    )
     sym = "observed grey levels" if L is None else f"{L} equal-width grey-level bins"
     res = {
         "symbols": quantity(
-            0 if L is None else int(L), "levels",
+            0 if L is None else int(L),
+            "levels",
             f"Alphabet of the pattern counts: {sym} (coarser symbols keep pair statistics well sampled; 0 means the observed levels).",
         ),
     }
@@ -71,44 +94,80 @@ def spatial_section(image: np.ndarray, params: dict) -> Section:
         res["mutual_information"] = na("mi", "bits", mi_explain)
     else:
         d = prof.distances.tolist()
-        res["mutual_information"] = quantity(prof.mi.tolist(), "bits", mi_explain, estimator=est, x=d, x_name="d", x_unit="pixels")
+        res["mutual_information"] = quantity(
+            prof.mi.tolist(), "bits", mi_explain, estimator=est, x=d, x_name="d", x_unit="pixels"
+        )
         res["mi_noise_floor"] = quantity(
-            prof.noise_floor.tolist(), "bits",
+            prof.noise_floor.tolist(),
+            "bits",
             "Mutual information that unrelated pixels would show from sampling alone (bias + 3 standard deviations), per distance.",
-            x=d, x_name="d", x_unit="pixels",
+            x=d,
+            x_name="d",
+            x_unit="pixels",
         )
         res["correlation_length"] = quantity(
-            prof.correlation_length, "pixels",
+            prof.correlation_length,
+            "pixels",
             "Decay length of the mutual information, from an exponential fit (null when the decay is not exponential).",
-            r2=prof.r2, fit_range=None if prof.fit_distances is None else list(prof.fit_distances),
+            r2=prof.r2,
+            fit_range=None if prof.fit_distances is None else list(prof.fit_distances),
         )
-    cond_explain = ("Entropy of a pixel given its k nearest previously scanned neighbours (k = 0: no context, the "
-                    "intensity entropy); it falls towards the entropy density as k grows.")
-    res["conditional_entropy"] = (
-        na("cond", "bits per pixel", cond_explain) if cond is None else
-        quantity(cond, "bits per pixel", cond_explain, estimator=est, x=ks, x_name="k", x_unit="neighbours")
+    cond_explain = (
+        "Entropy of a pixel given its k nearest previously scanned neighbours (k = 0: no context, the "
+        "intensity entropy); it falls towards the entropy density as k grows."
     )
-    dens_explain = ("Entropy density: the new information each pixel adds once everything before it is known (the "
-                    "limit of the conditional entropies); ± combines the spread over image quadrants and the last convergence step.")
-    res["entropy_density"] = na("density", "bits per pixel", dens_explain) if dens is None else quantity(
-        float(dens.value), "bits per pixel", dens_explain, std=float(dens.error), estimator=dens.estimator,
-        method=dens.method, sizes=dens.sizes.tolist(), estimates=dens.estimates.tolist(),
+    res["conditional_entropy"] = (
+        na("cond", "bits per pixel", cond_explain)
+        if cond is None
+        else quantity(
+            cond,
+            "bits per pixel",
+            cond_explain,
+            estimator=est,
+            x=ks,
+            x_name="k",
+            x_unit="neighbours",
+        )
+    )
+    dens_explain = (
+        "Entropy density: the new information each pixel adds once everything before it is known (the "
+        "limit of the conditional entropies); ± combines the spread over image quadrants and the last convergence step."
+    )
+    res["entropy_density"] = (
+        na("density", "bits per pixel", dens_explain)
+        if dens is None
+        else quantity(
+            float(dens.value),
+            "bits per pixel",
+            dens_explain,
+            std=float(dens.error),
+            estimator=dens.estimator,
+            method=dens.method,
+            sizes=dens.sizes.tolist(),
+            estimates=dens.estimates.tolist(),
+        )
     )
     if cid is None:
-        res["cid"] = na("cid", "bits per pixel", "Computable information density (compressed length per pixel).")
+        res["cid"] = na(
+            "cid", "bits per pixel", "Computable information density (compressed length per pixel)."
+        )
     else:
         res["cid"] = quantity(
-            float(cid.cid), "bits per pixel",
+            float(cid.cid),
+            "bits per pixel",
             f"Computable information density: {cid.compressor}-compressed length of the image read along a {cid.scan} scan, per pixel.",
-            estimator=f"{cid.compressor} compression", scan=cid.scan,
+            estimator=f"{cid.compressor} compression",
+            scan=cid.scan,
         )
         res["cid_ratio"] = quantity(
-            float(cid.ratio), "1",
+            float(cid.ratio),
+            "1",
             "CID over the CID of the same pixels shuffled: 1 for no spatial order, smaller for more order.",
             n_shuffles=int(cid.n_shuffles),
         )
         res["cid_density"] = quantity(
-            float(cid.density), "bits per pixel",
+            float(cid.density),
+            "bits per pixel",
             "CID calibrated against incompressible random symbols: a compression estimate of the entropy density (an upper bound).",
         )
 
@@ -118,15 +177,29 @@ def spatial_section(image: np.ndarray, params: dict) -> Section:
     else:
         axes[0].set_axis_off()
         why = "not defined for this image" if prof is None else "0 at every distance"
-        axes[0].text(0.5, 0.5, f"mutual information {why}", ha="center", va="center",
-                     transform=axes[0].transAxes)
+        axes[0].text(
+            0.5,
+            0.5,
+            f"mutual information {why}",
+            ha="center",
+            va="center",
+            transform=axes[0].transAxes,
+        )
     if cond is not None:
         axes[1].plot(ks, cond, "o-", color="#2a5d8f")
         axes[1].set_xticks(ks)
     if dens is not None:
-        axes[1].axhline(dens.value, color="C3", lw=1, ls="--", label=f"entropy density {dens.value:.3g} ± {dens.error:.2g}")
+        axes[1].axhline(
+            dens.value,
+            color="C3",
+            lw=1,
+            ls="--",
+            label=f"entropy density {dens.value:.3g} ± {dens.error:.2g}",
+        )
     if cid is not None:
-        axes[1].axhline(cid.density, color="C2", lw=1, ls=":", label=f"CID density {cid.density:.3g}")
+        axes[1].axhline(
+            cid.density, color="C2", lw=1, ls=":", label=f"CID density {cid.density:.3g}"
+        )
     if dens is not None or cid is not None:
         axes[1].legend(fontsize=8)
     axes[1].set_xlabel("causal neighbours k")
@@ -143,7 +216,9 @@ def spatial_section(image: np.ndarray, params: dict) -> Section:
         "These measures count patterns: how much neighbouring pixels tell about each other, "
         "and how much is left to say about a pixel once its neighbours are known (the entropy "
         "density), also estimated by compression.",
-        captions={"profile": "Left: mutual information between pixels against their distance, with the "
-                  "noise floor of unrelated pixels. Right: entropy of a pixel given its k causal neighbours, "
-                  "with the entropy density and its compression estimate."},
+        captions={
+            "profile": "Left: mutual information between pixels against their distance, with the "
+            "noise floor of unrelated pixels. Right: entropy of a pixel given its k causal neighbours, "
+            "with the entropy density and its compression estimate."
+        },
     )
