@@ -240,11 +240,15 @@ def _codes(arr: np.ndarray, bins, range_) -> tuple[np.ndarray, int]:
         raise ValueError(
             f"`range` ({lo:g}, {hi:g}) excludes {outside} pixel value(s); widen `range`."
         )
-    # np.histogram's bins: edges[i] <= x < edges[i+1], the last bin closed
+    # np.histogram's uniform-bin rule (numpy/lib/_histograms_impl.py): the scaled index,
+    # then corrected against the edges, so that edges[i] <= x < edges[i+1] exactly (the
+    # last bin closed), as the window references that call np.histogram see it
     edges = np.linspace(lo, hi, nbins + 1)
-    codes = np.searchsorted(edges, vals, side="right") - 1
-    np.minimum(codes, nbins - 1, out=codes)
-    return codes.astype(np.int32), int(nbins)
+    idx = ((vals - lo) / (hi - lo) * nbins).astype(np.intp)
+    idx[idx == nbins] -= 1
+    idx[vals < edges[idx]] -= 1
+    idx[(vals >= edges[idx + 1]) & (idx != nbins - 1)] += 1
+    return idx.astype(np.int32), int(nbins)
 
 
 def _no_table():
