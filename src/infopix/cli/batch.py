@@ -128,6 +128,12 @@ def batch_command(
     t0 = time.perf_counter()
     with _quiet_dask_logs(), open_client(scheduler, workers) as client:
         nworkers = len(client.scheduler_info().get("workers", {}))
+        if nworkers == 0:  # a scheduler without workers would wait forever
+            try:
+                client.wait_for_workers(1, timeout=60)
+            except TimeoutError:
+                raise OSError(f"the Dask scheduler at {scheduler!r} has no workers (waited 60 s).") from None
+            nworkers = len(client.scheduler_info().get("workers", {}))
         if not quiet:
             where = scheduler if scheduler is not None else f"local cluster at {client.scheduler.address}"
             err_console.print(f"Dask: {nworkers} worker(s), {where}")
