@@ -139,6 +139,11 @@ def test_large_parallel_histogram_matches_bincount():
     img = rng.integers(0, 256, size=(1100, 1000), dtype=np.uint8)  # > 2**20 px: 16 chunks
     c = intensity_counts(img)
     np.testing.assert_array_equal(c.counts, np.bincount(img.ravel(), minlength=256))
+    from infopix._kernels.histogram import _histogram_int_parallel, _histogram_int_serial
+
+    flat = img.ravel()
+    np.testing.assert_array_equal(_histogram_int_serial(flat, 0, 256), c.counts)
+    np.testing.assert_array_equal(_histogram_int_parallel(flat[:999], 0, 256), np.bincount(flat[:999], minlength=256))
 
 
 def test_mask_selects_pixels():

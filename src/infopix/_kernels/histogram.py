@@ -7,16 +7,29 @@ import numpy as np
 
 from .._config import NUMBA_CACHE
 
+#: Below this many pixels a parallel region costs more than it saves (measured: 4096
+#: pixels took 0.016 ms serial and 0.03-6.8 ms with two threads on a loaded machine).
+PARALLEL_MIN_PIXELS = 1 << 20
+
+
+@nb.njit(cache=NUMBA_CACHE, nogil=True)
+def _histogram_int_serial(flat, offset, nbins):
+    """Counts of ``flat - offset`` in ``[0, nbins)``; every value must lie in range."""
+    out = np.zeros(nbins, dtype=np.int64)
+    for i in range(flat.size):
+        out[np.int64(flat[i]) - offset] += 1
+    return out
+
 
 @nb.njit(cache=NUMBA_CACHE, parallel=True, nogil=True)
-def _histogram_int(flat, offset, nbins):
-    """Counts of ``flat - offset`` in ``[0, nbins)``; every value must lie in range.
+def _histogram_int_parallel(flat, offset, nbins):
+    """As :func:`_histogram_int_serial`, over 16 chunks on all threads.
 
-    One private histogram per chunk (prange over chunks), summed at the end: no
-    atomics, and the result is independent of the number of threads.
+    One private histogram per chunk, summed at the end: no atomics, and the result is
+    independent of the number of threads.
     """
     n = flat.size
-    nchunks = 16 if n >= 1 << 20 else 1
+    nchunks = 16
     step = (n + nchunks - 1) // nchunks
     partial = np.zeros((nchunks, nbins), dtype=np.int64)
     for c in nb.prange(nchunks):
@@ -30,6 +43,13 @@ def _histogram_int(flat, offset, nbins):
         for b in range(nbins):
             out[b] += partial[c, b]
     return out
+
+
+def _histogram_int(flat, offset, nbins):
+    """Counts of integer values: parallel for large inputs, serial for small ones."""
+    if flat.size >= PARALLEL_MIN_PIXELS:
+        return _histogram_int_parallel(flat, offset, nbins)
+    return _histogram_int_serial(flat, offset, nbins)
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
