@@ -39,7 +39,7 @@ def fractal_command(
     nq: int = typer.Option(41, "--nq", help="dq/spectrum: number of orders from qmin to qmax."),
     channel: str = typer.Option("luminance", "--channel", help="Colour images: luminance or a channel index."),
     out: Path = typer.Option(None, "--out", "-o", help="Write the result: .json for numbers, .png/.pdf/.svg for the regression plot."),
-    force: bool = typer.Option(False, "--force", help="Overwrite OUT if it exists."),
+    force: bool = typer.Option(False, "--force", "-f", help="Overwrite OUT if it exists."),
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
 ):
     """Fractal dimension of IMAGE with the regression shown (slope, standard error, R², fit range).

@@ -60,7 +60,7 @@ def spatial_command(
     channel: str = typer.Option("luminance", "--channel", help="Colour images: luminance or a channel index."),
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
     out: Path = typer.Option(None, "--out", "-o", help="Write the result: .json (numbers) or .png/.pdf/.svg (plot, mi and density)."),
-    force: bool = typer.Option(False, "--force", help="Overwrite an existing output."),
+    force: bool = typer.Option(False, "--force", "-f", help="Overwrite an existing output."),
 ):
     """Spatial information of IMAGE: what the intensity entropy ignores.
 
