@@ -355,6 +355,18 @@ def test_sparse_uint16_and_wide_integers():
     np.testing.assert_allclose(infopix.local_entropy(big, 1), infopix.mapbox(big, 1, _ref_renyi(1.0)), **TOL)
 
 
+def test_huge_radius_clip_is_the_whole_image_and_wrap_is_bounded():
+    """With clip, r >= max(M, N) - 1 gives the whole image at every pixel (r is capped
+    internally, so r = 10**6 costs nothing); reflect/wrap windows grow with r and are
+    bounded."""
+    img = _make_image("uint8", (9, 14), 6, SEED)
+    np.testing.assert_allclose(infopix.local_entropy(img, 10**6), infopix.intensity_entropy(img), **TOL)
+    np.testing.assert_allclose(infopix.local_std(img, 10**6), np.std(img), **TOL)
+    np.testing.assert_array_equal(infopix.local_entropy(img, 10**6), infopix.local_entropy(img, 13))
+    with pytest.raises(ValueError, match="at most 10000000 are supported"):
+        infopix.local_entropy(img, 5000, edge="wrap")
+
+
 def test_std_is_accurate_for_large_offsets():
     """n^2 var in double-double: no cancellation for data far from zero."""
     rng = np.random.default_rng(SEED)

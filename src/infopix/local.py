@@ -255,9 +255,32 @@ def _no_table():
     return np.zeros(1), np.zeros(1, dtype=np.int64)
 
 
+#: Largest window (pixels, with repeats) for 'reflect'/'wrap': tables and counts grow with it.
+_MAX_WINDOW = 10_000_000
+
+
+def _effective_radius(r: int, shape, edge: str) -> int:
+    """A radius giving the same windows with less padding.
+
+    With 'clip', any r >= max(M, N) - 1 gives the whole image at every pixel, so r is
+    capped there (identical results, bounded memory). 'reflect' and 'wrap' windows keep
+    growing with r (pixels repeat), up to :data:`_MAX_WINDOW` pixels.
+    """
+    if edge == "clip":
+        return min(r, max(shape) - 1)
+    if (2 * r + 1) ** 2 > _MAX_WINDOW:
+        raise ValueError(
+            f"`radius` {r} gives windows of {(2 * r + 1) ** 2} pixels with edge={edge!r} (pixels "
+            f"repeat beyond the image); at most {_MAX_WINDOW} are supported. Use edge='clip' "
+            f"(any radius) or a smaller radius."
+        )
+    return r
+
+
 def _run_histogram_map(codes, rs, edge, K, measure, code=-1, a=1.0, table_f=None, scale_out=1.0):
     maps = []
     for r in rs:
+        r = _effective_radius(r, codes.shape, edge)
         w = 2 * r + 1
         wmax = w * w
         T, scale = _k.fixed_point_clogc(wmax)
@@ -500,6 +523,7 @@ def _moments(image, radius, edge):
     vals0 = arr.astype(np.float64)
     means, stds = [], []
     for r in rs:
+        r = _effective_radius(r, arr.shape, edge)
         vals = np.ascontiguousarray(_pad(vals0, r, edge, 0.0))
         wts = np.ascontiguousarray(_pad(np.ones(arr.shape, dtype=np.int64), r, edge, 0))
         mean = np.empty(arr.shape)

@@ -186,7 +186,7 @@ def _strip(padded, padded_t, i0, i1, ncols, r, K, measure, code, a, T, inv_scale
     """
     w = 2 * r + 1
     hist = np.zeros(K, dtype=np.int32)
-    nk = np.zeros(w * w + 2, dtype=np.int64)
+    nk = np.zeros(w * w + 2 if profile else 1, dtype=np.int64)
     n = 0
     S = 0
     occ = 0
@@ -241,7 +241,7 @@ def _block_map(codes, row_edges, col_edges, K, wmax, measure, code, a, T, inv_sc
     w = col_edges.shape[0] - 1
     for bi in nb.prange(h):
         hist = np.zeros(K, dtype=np.int32)
-        nk = np.zeros(wmax + 2, dtype=np.int64)
+        nk = np.zeros(wmax + 2 if profile else 1, dtype=np.int64)
         for bj in range(w):
             n = 0
             S = 0
