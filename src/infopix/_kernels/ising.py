@@ -13,9 +13,9 @@ kind 3  metric     9 dE = sum over the 9 blocks containing the site of
                    f(a) = -a (plain) or -|2a - 9| (symmetric); ``blocks`` holds A and is
                    updated in place.
 
-Randomness is counter-based: sublattice sweeps give each (sweep, colour, row) its own
-stream keyed by the seed (SplitMix64 of the key; the fast paths then hash the site
-counter with a 32-bit integer hash), so the result depends neither on the number of
+Randomness is counter-based SplitMix64: sublattice sweeps give each (sweep, colour,
+row) its own stream keyed by the seed (the fast paths draw the site counter's output
+directly, keeping its top 32 bits), so the result depends neither on the number of
 threads nor on how sweeps are chunked; the sequential kernels carry one SplitMix64
 stream whose state lives in a 1-element uint64 array. Acceptance uses integer thresholds
 ``floor(p * 2**53)`` compared with the top 53 bits of a draw; ``FULL`` (2**53) means
@@ -322,15 +322,11 @@ def wolff_updates(spins, M, N, J, betas, nclusters, rngstate, stack):
 
 
 @nb.njit(inline="always", cache=NUMBA_CACHE)
-def _hash32(key, k):
-    """32-bit random number of site counter ``k`` in the stream ``key`` (a Weyl step
-    through the "lowbias32" integer hash of C. Wellons)."""
-    x = np.uint32(key + np.uint32(k) * np.uint32(0x9E3779B9))
-    x = np.uint32(x ^ (x >> np.uint32(16)))
-    x = np.uint32(x * np.uint32(0x7FEB352D))
-    x = np.uint32(x ^ (x >> np.uint32(15)))
-    x = np.uint32(x * np.uint32(0x846CA68B))
-    return np.uint32(x ^ (x >> np.uint32(16)))
+def _site_random32(key, k):
+    """32-bit random number of site counter ``k`` in the stream that starts at ``key``:
+    the top half of the (k + 1)-th output of SplitMix64 seeded with ``key`` (counter-based,
+    so any site can be drawn without the ones before it)."""
+    return _mix(key + np.uint64(k + 1) * _GOLDEN) >> _S32
 
 
 @nb.njit(cache=NUMBA_CACHE, parallel=True)
@@ -342,8 +338,8 @@ def checkerboard_sweeps_pm(spins, bonded, c, h, bw_r, bw_d, heatbath, betas, swe
     ``sub[1]``: odd; M x N/2 each), so a row update reads and writes contiguous memory:
     site k of row i of one sublattice has the neighbours k of rows i - 1, i, i + 1 of
     the other and k + shift of row i (shift = -1 or +1 by colour and row parity). The
-    inner loop is branch-free: one 32-bit random number per site (``_hash32`` of the
-    site counter in the stream of (seed, sweep, colour, row)), accepted when it falls
+    inner loop is branch-free: one 32-bit random number per site (``_site_random32``:
+    SplitMix64 output for the site counter in the stream of (seed, sweep, colour, row)), accepted when it falls
     below the tabulated threshold (in units of 2**-32; 2**32 = always). The result is
     independent of the number of threads. Returns the accepted flips per sweep.
     """
@@ -386,7 +382,7 @@ def checkerboard_sweeps_pm(spins, bonded, c, h, bw_r, bw_d, heatbath, betas, swe
                 up = sub[1 - colour, i - 1 if i > 0 else M - 1]
                 dn = sub[1 - colour, i + 1 if i < M - 1 else 0]
                 cur = sub[1 - colour, i]
-                key = np.uint32(_stream_key(seed, sweep0 + t, colour, i) >> _S32)
+                key = _stream_key(seed, sweep0 + t, colour, i)
                 acc = 0
                 for k in range(H):
                     kk = k + shift
@@ -402,7 +398,7 @@ def checkerboard_sweeps_pm(spins, bonded, c, h, bw_r, bw_d, heatbath, betas, swe
                     else:
                         m = np.int64(up[k]) + dn[k] + cur[k] + cur[kk]
                     tt = thr[((s + 1) >> 1) * 17 + m + 8]
-                    flip = np.int64(np.uint64(_hash32(key, k)) < tt)
+                    flip = np.int64(_site_random32(key, k) < tt)
                     a[k] = np.int8(s - 2 * s * flip)
                     acc += flip
                 total += acc
@@ -427,7 +423,7 @@ def checkerboard_sweeps_metric(spins, init, blocks, symmetric, heatbath, betas, 
     """Fast path of :func:`checkerboard_sweeps` for the metric model (kind 3).
 
     Row classes ``i % sr`` (``sr >= 3``), rows of a class in parallel, each row site by
-    site; one 32-bit random number per site (``_hash32``), thresholds in units of
+    site; one 32-bit random number per site (``_site_random32``), thresholds in units of
     2**-32 as in :func:`checkerboard_sweeps_pm`. ``blocks`` (the 3x3 agreement counts)
     is updated in place. Returns the accepted flips per sweep.
     """
@@ -451,7 +447,7 @@ def checkerboard_sweeps_metric(spins, init, blocks, symmetric, heatbath, betas, 
                 bp = blocks[ip]
                 row = spins[i]
                 irow = init[i]
-                key = np.uint32(_stream_key(seed, sweep0 + t, colour, i) >> _S32)
+                key = _stream_key(seed, sweep0 + t, colour, i)
                 acc = 0
                 for j in range(N):
                     jm = j - 1 if j > 0 else N - 1
@@ -466,7 +462,7 @@ def checkerboard_sweeps_metric(spins, init, blocks, symmetric, heatbath, betas, 
                         m = -2 * d * z
                     else:
                         m = -9 * d
-                    if np.uint64(_hash32(key, j)) < thr[m + 18]:
+                    if _site_random32(key, j) < thr[m + 18]:
                         dd = np.int8(d)
                         bm[jm] += dd
                         bm[j] += dd
