@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 import infopix
 from infopix.entropy import EXPECTED_FUNCTIONS
 from infopix.estimators import ESTIMATORS, Estimator
-
 from naive_local import (
     counts_of,
     naive_map,
@@ -31,7 +30,7 @@ EDGES = ("clip", "reflect", "wrap")
 SEED = 20261125
 # Fast maps and references compute the same sums in a different order: a few ulp of
 # values <= log2(65536) = 16 (entropies) or of the data's magnitude (mean, std).
-TOL = dict(rtol=1e-12, atol=1e-12)
+TOL = {"rtol": 1e-12, "atol": 1e-12}
 
 
 # ------------------------------------------------------------ reference functions
@@ -115,16 +114,16 @@ def test_mapbox_many_radii_stack():
 def _cases(draw):
     m = draw(st.integers(1, 40))
     n = draw(st.integers(2 if m == 1 else 1, 40))
-    return dict(
-        shape=(m, n),
-        r=draw(st.integers(0, 25)),
-        edge=draw(st.sampled_from(EDGES)),
-        kind=draw(st.sampled_from(["uint8", "uint16", "bool", "float"])),
-        levels=draw(st.sampled_from([2, 5, 256])),
-        alpha=draw(st.sampled_from([0.0, 0.5, 2.0, 3.0, np.inf])),
-        bins=draw(st.sampled_from([None, 7])),
-        seed=draw(st.integers(0, 2**32 - 1)),
-    )
+    return {
+        "shape": (m, n),
+        "r": draw(st.integers(0, 25)),
+        "edge": draw(st.sampled_from(EDGES)),
+        "kind": draw(st.sampled_from(["uint8", "uint16", "bool", "float"])),
+        "levels": draw(st.sampled_from([2, 5, 256])),
+        "alpha": draw(st.sampled_from([0.0, 0.5, 2.0, 3.0, np.inf])),
+        "bins": draw(st.sampled_from([None, 7])),
+        "seed": draw(st.integers(0, 2**32 - 1)),
+    }
 
 
 @settings(max_examples=30, deadline=None)
@@ -137,7 +136,7 @@ def test_fast_maps_equal_mapbox(case):
         bins = case["bins"] or 256
         lo, hi = float(img.min()), float(img.max())
         lohi = (lo, hi) if lo < hi else (lo - 0.5, hi + 0.5)
-        kw = dict(bins=bins)
+        kw = {"bins": bins}
     else:
         bins, lohi, kw = None, None, {}
 
@@ -177,8 +176,8 @@ def test_surprisal_and_callable_expectations():
             infopix.local_entropy(img, 2, edge=edge),
             **TOL,
         )
-        f = lambda p: np.sqrt(p) - p**2  # noqa: E731 - vectorised callable
-        g = lambda p: (1 - p) ** 3 if p > 0.1 else 0.5  # noqa: E731 - scalar-only callable
+        f = lambda p: np.sqrt(p) - p**2
+        g = lambda p: (1 - p) ** 3 if p > 0.1 else 0.5
         for func in (f, g):
             def ref(w, func=func):
                 c = _window_counts(w)
@@ -294,7 +293,7 @@ def test_exact_moments_against_monte_carlo():
 @pytest.mark.parametrize("shape,h,w", [((10, 7), 3, 2), ((11, 13), 4, 5), ((5, 5), 5, 1), ((9, 8), 1, 8)])
 def test_mapblocks_is_the_notebook_definition(shape, h, w):
     img = _make_image("uint8", shape, 5, SEED)
-    f = lambda b: float(np.sum(b * np.arange(b.size).reshape(b.shape))) + b.size / 7  # noqa: E731
+    f = lambda b: float(np.sum(b * np.arange(b.size).reshape(b.shape))) + b.size / 7
     np.testing.assert_array_equal(infopix.mapblocks(img, h, w, f), notebook_mapblocks(h, w, f, img))
     ref = infopix.mapblocks(img, h, w, _ref_renyi(1.0))
     np.testing.assert_allclose(infopix.block_entropy_map(img, h, w), ref, **TOL)

@@ -45,13 +45,13 @@ from ._kernels import local as _k
 
 __all__ = [
     "EDGES",
-    "mapbox",
-    "mapblocks",
+    "block_entropy_map",
     "local_entropy",
     "local_expected",
     "local_mean",
     "local_std",
-    "block_entropy_map",
+    "mapblocks",
+    "mapbox",
     "plot_map",
 ]
 

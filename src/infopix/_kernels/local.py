@@ -58,7 +58,7 @@ def fixed_point_clogc(wmax):
     clogc = np.zeros(wmax + 1)
     clogc[2:] = c[2:] * np.log(c[2:])
     top = max(float(clogc[-1]), 1.0)
-    shift = min(60, 61 - int(math.ceil(math.log2(top + 1.0))))
+    shift = min(60, 61 - math.ceil(math.log2(top + 1.0)))
     scale = float(2.0**shift)
     t = np.round(clogc * scale).astype(np.int64)
     d = np.zeros(wmax + 1, dtype=np.int64)
@@ -105,8 +105,7 @@ def _slide(A, rrow, arow, k0, k1, hist, nk, T, n, S, occ, Q, cmax, profile):
         if profile:
             nk[c] -= 1
             nk[c + 1] += 1
-            if c + 1 > cmax:
-                cmax = c + 1
+            cmax = max(cmax, c + 1)
     return n, S, occ, Q, cmax
 
 
