@@ -289,7 +289,7 @@ def _run_histogram_map(codes, rs, edge, K, measure, code=-1, a=1.0, table_f=None
             table, offsets = _expectation_table(table_f, _window_sizes(codes.shape, r, edge))
         else:
             table, offsets = _no_table()
-        profile = measure in (_k.RENYI, _k.ESTIMATOR, _k.TABLE)
+        profile = measure in (_k.RENYI, _k.ESTIMATOR, _k.TABLE, _k.TAYLOR)  # Q, cmax, nk needed
         # NSB's table is built for one window size: the full (2r+1)^2 (edges with
         # clip fall back to the estimator's adaptive path, same value to ~1e-13)
         etable = _estimator_table(measure, code, wmax, K)
@@ -646,7 +646,7 @@ def block_entropy_map(
     T, scale = _k.fixed_point_clogc(wmax)
     table, offsets = _no_table()
     out = np.empty((hh, ww))
-    profile = measure in (_k.RENYI, _k.ESTIMATOR)
+    profile = measure in (_k.RENYI, _k.ESTIMATOR, _k.TAYLOR)
     etable = _estimator_table(measure, code, wmax, K)  # for the largest blocks
     _k._block_map(
         np.ascontiguousarray(codes), rows, cols, K, wmax, measure, code, float(a), T, 1.0 / scale,

@@ -10,8 +10,8 @@ a row. Per update the state changes in O(1):
 - scalars ``(n, S, occ, Q, cmax)``: n the number of pixels, S the sum over codes of
   ``t(count)`` where ``t(c) = round(c log c * 2**shift)`` (an *integer* fixed-point
   table, so the running sum is exact and carries no drift), occ the number of
-  occupied codes, Q the sum of squared counts, cmax the largest count (kept with
-  the profile).
+  occupied codes, Q the sum of squared counts and cmax the largest count (Q and
+  cmax kept, like the profile, only for the measures that need them).
 
 Every per-window value is a pure function of this state, which is the same whatever
 path reached the window: results do not depend on the strip decomposition or on the
@@ -73,7 +73,9 @@ def _slide(A, rrow, arow, k0, k1, hist, nk, T, n, S, occ, Q, cmax, profile):
     A negative ``rrow`` (``arow``) removes (adds) nothing; negative codes (padding)
     are skipped. ``T`` holds the fixed-point *increments* ``T[c] = t(c + 1) - t(c)``
     of ``t(c) = c log c`` (see :func:`fixed_point_clogc`). The scalar state
-    ``(n, S, occ, Q, cmax)`` is passed and returned by value, so it stays in registers.
+    ``(n, S, occ, Q, cmax)`` is passed and returned by value, so it stays in registers;
+    Q, cmax and ``nk`` are kept only when ``profile`` is true (the plug-in Shannon walk
+    does the least work per update).
     """
     for k in range(k0 if rrow >= 0 else k1, k1):
         v = A[rrow, k]
@@ -82,11 +84,10 @@ def _slide(A, rrow, arow, k0, k1, hist, nk, T, n, S, occ, Q, cmax, profile):
         c = hist[v]
         hist[v] = c - 1
         S -= T[c - 1]
-        Q -= 2 * c - 1
         n -= 1
-        if c == 1:
-            occ -= 1
+        occ -= c == 1
         if profile:
+            Q -= 2 * c - 1
             nk[c] -= 1
             nk[c - 1] += 1
             if c == cmax and nk[c] == 0:
@@ -98,11 +99,10 @@ def _slide(A, rrow, arow, k0, k1, hist, nk, T, n, S, occ, Q, cmax, profile):
         c = hist[v]
         hist[v] = c + 1
         S += T[c]
-        Q += 2 * c + 1
         n += 1
-        if c == 0:
-            occ += 1
+        occ += c == 0
         if profile:
+            Q += 2 * c + 1
             nk[c] -= 1
             nk[c + 1] += 1
             cmax = max(cmax, c + 1)
