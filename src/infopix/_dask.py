@@ -295,14 +295,9 @@ def write_zarr(darr, path, *, force: bool = False) -> None:
     import shutil
     import tempfile
 
-    dest = Path(os.fspath(path))
-    if dest.exists() and not force:
-        raise FileExistsError(
-            f"output {str(dest)!r} exists; pass force=True (CLI: --force) to overwrite it."
-        )
-    parent = dest.parent if str(dest.parent) else Path(".")
-    if not parent.is_dir():
-        raise FileNotFoundError(f"output folder {str(parent)!r} does not exist.")
+    from .io import check_output_path
+
+    dest, parent = check_output_path(path, force=force)
     regular = all(
         all(c == cs[0] for c in cs[:-1]) and cs[-1] <= cs[0] for cs in darr.chunks
     )

@@ -242,3 +242,14 @@ def check_counts(counts, *, name: str = "counts") -> np.ndarray:
     if out.sum() == 0:
         raise ValueError(f"`{name}` are all zero; at least one observation is needed.")
     return out
+
+
+def check_range(range_, *, name: str = "range") -> tuple[float, float]:
+    """A binning interval: a pair of finite numbers ``low < high``."""
+    try:
+        lo, hi = (float(x) for x in range_)
+    except (TypeError, ValueError):
+        raise TypeError(f"`{name}` expects a pair (low, high) of numbers, got {range_!r}.") from None
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+        raise ValueError(f"`{name}` expects finite low < high, got {range_!r}.")
+    return lo, hi

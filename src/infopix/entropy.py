@@ -110,13 +110,7 @@ def _resolve_bins(values: np.ndarray, bins, range_) -> tuple[int, tuple[float, f
             if range_[0] == range_[1]:
                 range_ = (range_[0] - 0.5, range_[1] + 0.5)
     else:
-        try:
-            lo, hi = (float(x) for x in range_)
-        except (TypeError, ValueError):
-            raise TypeError(f"`range` expects a pair (low, high) of numbers, got {range_!r}.") from None
-        if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
-            raise ValueError(f"`range` expects finite low < high, got {range_!r}.")
-        range_ = (lo, hi)
+        range_ = v.check_range(range_)
     return nbins, range_
 
 

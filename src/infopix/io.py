@@ -175,13 +175,8 @@ def sample_image() -> np.ndarray:
         return np.asarray(iio.imread(f))
 
 
-@contextlib.contextmanager
-def atomic_path(path, *, force: bool = False):
-    """Yield a temporary path beside ``path``; on success rename it onto ``path``.
-
-    An interrupted write leaves no half-written file at ``path``. Refuses to overwrite
-    an existing file unless ``force``.
-    """
+def check_output_path(path, *, force: bool = False) -> tuple[Path, Path]:
+    """Refuse an existing output (unless ``force``) or a missing folder; (path, folder)."""
     dest = Path(os.fspath(path))
     if dest.exists() and not force:
         raise FileExistsError(
@@ -190,6 +185,17 @@ def atomic_path(path, *, force: bool = False):
     parent = dest.parent if str(dest.parent) else Path(".")
     if not parent.is_dir():
         raise FileNotFoundError(f"output folder {str(parent)!r} does not exist.")
+    return dest, parent
+
+
+@contextlib.contextmanager
+def atomic_path(path, *, force: bool = False):
+    """Yield a temporary path beside ``path``; on success rename it onto ``path``.
+
+    An interrupted write leaves no half-written file at ``path``. Refuses to overwrite
+    an existing file unless ``force``.
+    """
+    dest, parent = check_output_path(path, force=force)
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part" + dest.suffix, dir=parent)
     os.close(fd)
     try:

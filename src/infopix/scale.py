@@ -412,12 +412,7 @@ def _check_scales(scales, unit: str) -> np.ndarray:
 def _fixed_bins(arr: np.ndarray, bins, range_, mode: str, cval: float):
     """(nbins, (lo, hi)) fixed once for all scales from the original image."""
     if range_ is not None:
-        try:
-            lo, hi = (float(x) for x in range_)
-        except (TypeError, ValueError):
-            raise TypeError(f"`range` expects a pair (low, high) of numbers, got {range_!r}.") from None
-        if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
-            raise ValueError(f"`range` expects finite low < high, got {range_!r}.")
+        lo, hi = v.check_range(range_)
     if arr.dtype.kind in "biu" and bins is None and range_ is None:
         # one bin per level, edges at half-integers: rounding == binning, and the
         # sigma = 0 entropy equals infopix.intensity_entropy(image)

@@ -50,6 +50,15 @@ def one_line_errors(func):
     return wrapper
 
 
+def refuse_existing(*paths, force: bool) -> None:
+    """Fail before any work if an output exists and ``--force`` was not given."""
+    if force:
+        return
+    for p in paths:
+        if p is not None and Path(p).exists():
+            raise FileExistsError(f"output {str(p)!r} exists; pass --force to overwrite it.")
+
+
 def load_image(path: Path | None, *, channel: str = "luminance"):
     """Read ``path`` (or the bundled sample when None) and return (image, label)."""
     import infopix

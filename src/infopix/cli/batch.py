@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 
 from . import app
-from ._common import console, err_console, fail, one_line_errors, print_json
+from ._common import console, err_console, fail, one_line_errors, print_json, refuse_existing
 
 _HELP = """Apply measures to many images on Dask and write one row per image to OUT.
 
@@ -105,7 +105,13 @@ def batch_command(
     as_json: bool = typer.Option(False, "--json", help="Print a JSON summary to stdout."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary; errors only."),
 ):
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     from .. import _validation as v
     from ..batch import _resolve_measures, expand_inputs, run
@@ -198,7 +204,13 @@ def batch_command(
 def _rich_dask_progress(description: str, *, disable: bool):
     """A Dask local-scheduler callback that drives a Rich progress bar on stderr."""
     from dask.callbacks import Callback
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     progress = Progress(
         TextColumn(description), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
@@ -232,8 +244,7 @@ def localmap_chunked(image, out: Path, *, chunks, radius, measure, estimator, al
         raise ValueError("`--chunks` / a .zarr output needs an IMAGE file (the sample image fits in memory).")
     if out.suffix.lower() != ".zarr":
         raise ValueError(f"`--chunks` writes a chunked Zarr array: `--out` expects a .zarr path, got {str(out)!r}.")
-    if out.exists() and not force:
-        raise FileExistsError(f"output {str(out)!r} exists; pass --force to overwrite it.")
+    refuse_existing(out, force=force)
     kw = {"edge": edge}
     if measure == "entropy":
         kw.update(alpha=np.inf if alpha == float("inf") else alpha, base=base, estimator=estimator)

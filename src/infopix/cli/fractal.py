@@ -8,7 +8,15 @@ from pathlib import Path
 import typer
 
 from . import app
-from ._common import console, err_console, load_image, one_line_errors, print_json, write_json
+from ._common import (
+    console,
+    err_console,
+    load_image,
+    one_line_errors,
+    print_json,
+    refuse_existing,
+    write_json,
+)
 
 _METHODS = ("box", "dbc", "dq", "spectrum")
 _FIGURES = (".png", ".pdf", ".svg")
@@ -57,8 +65,7 @@ def fractal_command(
         raise ValueError("`--channel` expects 'luminance' or a channel index for fractal dimensions, got 'joint'.")
     if out is not None and out.suffix.lower() not in (".json",) + _FIGURES:
         raise ValueError(f"`--out` expects a .json, .png, .pdf or .svg path, got {str(out)!r}.")
-    if out is not None and out.exists() and not force:
-        raise FileExistsError(f"output {str(out)!r} exists; pass --force to overwrite it.")
+    refuse_existing(out, force=force)
     img, label = load_image(image, channel=channel)
     fit_range = None
     if fit_min is not None or fit_max is not None:

@@ -7,7 +7,15 @@ from pathlib import Path
 import typer
 
 from . import app
-from ._common import console, err_console, load_image, one_line_errors, print_json, write_json
+from ._common import (
+    console,
+    err_console,
+    load_image,
+    one_line_errors,
+    print_json,
+    refuse_existing,
+    write_json,
+)
 
 SCHEDULE_HELP = (
     "Inverse temperature per sweep: a number (constant), constant:B, linear:B0:B1, "
@@ -78,9 +86,7 @@ def ising_command(
 
     from ..io import write_image
 
-    for p in (movie, out, json_out):
-        if p is not None and p.exists() and not force:
-            raise FileExistsError(f"output {str(p)!r} exists; pass --force to overwrite it.")
+    refuse_existing(movie, out, json_out, force=force)
     if movie is not None and movie.suffix.lower() not in (".gif", ".mp4"):
         raise ValueError(f"`--movie` expects a .gif or .mp4 file name, got {str(movie)!r}.")
     img, label = load_image(image)

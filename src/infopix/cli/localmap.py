@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from . import app
-from ._common import console, load_image, one_line_errors, print_json
+from ._common import console, load_image, one_line_errors, print_json, refuse_existing
 
 MEASURES = ("entropy", "std", "mean", "laurent", "taylor", "surprisal")
 _UNITS = {"std": "intensity", "mean": "intensity", "laurent": "levels - 1", "taylor": "-(1 + sum p^2)"}
@@ -26,7 +26,7 @@ def localmap_command(
     bins: int = typer.Option(None, "--bins", help="Bins for float images (default 256 over the data range)."),
     channel: str = typer.Option("luminance", "--channel", help="Colour images: luminance or a channel index."),
     out: Path = typer.Option(..., "--out", "-o", help="Output: .npy / .tif(f) (the float64 map) or .png (figure)."),
-    force: bool = typer.Option(False, "--force", help="Overwrite an existing output."),
+    force: bool = typer.Option(False, "--force", "-f", help="Overwrite an existing output."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON summary (min, mean, max) of the map."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing on success."),
     chunks: int = typer.Option(None, "--chunks", help="Images larger than memory: read lazily, compute chunk by chunk (this many pixels a side) on Dask, write --out .zarr."),
@@ -51,8 +51,7 @@ def localmap_command(
     ext = out.suffix.lower()
     if ext not in (".npy", ".tif", ".tiff", ".png"):
         raise ValueError(f"`--out` expects a .npy, .tif, .tiff or .png file, got {str(out)!r}.")
-    if out.exists() and not force:
-        raise FileExistsError(f"output {str(out)!r} exists; pass --force to overwrite it.")
+    refuse_existing(out, force=force)
     img, label = load_image(image, channel=channel)
     alpha_v = np.inf if alpha == float("inf") else alpha
     kw = {} if bins is None else {"bins": bins}

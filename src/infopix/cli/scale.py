@@ -9,7 +9,15 @@ from pathlib import Path
 import typer
 
 from . import app
-from ._common import console, err_console, load_image, one_line_errors, print_json, write_json
+from ._common import (
+    console,
+    err_console,
+    load_image,
+    one_line_errors,
+    print_json,
+    refuse_existing,
+    write_json,
+)
 
 SCALES_HELP = (
     "Scales as START:STOP:COUNT (COUNT evenly spaced values from START to STOP, both "
@@ -89,10 +97,7 @@ def scale_command(
     from ..io import atomic_path
 
     png, csv_path, json_path = _outputs(out)
-    if not force:
-        for p in (png, csv_path, json_path):
-            if p.exists():
-                raise FileExistsError(f"output {str(p)!r} exists; pass --force to overwrite it.")
+    refuse_existing(png, csv_path, json_path, force=force)
     img, label = load_image(image)
     values = parse_scales(scales)
     kwargs = dict(unit=unit, bins=bins, quantize=quantize, estimator=estimator, mode=mode, truncate=truncate)

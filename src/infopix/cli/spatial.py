@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from . import app
-from ._common import console, load_image, one_line_errors, print_json, write_json
+from ._common import console, load_image, one_line_errors, print_json, refuse_existing, write_json
 
 MEASURES = ("mi", "block", "conditional", "density", "cid")
 
@@ -74,8 +74,7 @@ def spatial_command(
         raise ValueError(f"`--measure` expects one of {', '.join(MEASURES)}, got {measure!r}.")
     if out is not None and out.suffix.lower() not in (".json", ".png", ".pdf", ".svg"):
         raise ValueError(f"`--out` expects a .json, .png, .pdf or .svg file, got {str(out)!r}.")
-    if out is not None and out.exists() and not force:
-        raise FileExistsError(f"output {str(out)!r} exists; pass --force to overwrite it.")
+    refuse_existing(out, force=force)
     img, label = load_image(image, channel=channel)
     unit = {2.0: "bits", float(np.e): "nats", 10.0: "dits"}.get(float(base), f"log base {base:g}")
     est = estimator or ("miller_madow" if measure == "density" else "plugin")
