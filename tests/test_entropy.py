@@ -254,3 +254,13 @@ def test_miller_madow_correction():
     plug = infopix.entropy_from_counts(counts).value
     mm = infopix.entropy_from_counts(counts, estimator="miller_madow").value
     assert mm - plug == pytest.approx((2 - 1) / (2 * 4) / np.log(2), abs=1e-14)
+
+
+def test_number_of_outcomes_alias_K():
+    counts = [3, 1, 0, 0]
+    a = infopix.entropy_from_counts(counts, estimator="nsb", n_outcomes=256)
+    b = infopix.entropy_from_counts(counts, estimator="nsb", K=256)
+    assert a.value == b.value and a.interval == b.interval
+    assert a.value != infopix.entropy_from_counts(counts, estimator="nsb").value  # K matters
+    with pytest.raises(TypeError, match="`n_outcomes` or its alias `K`"):
+        infopix.entropy_from_counts(counts, estimator="nsb", K=256, n_outcomes=256)

@@ -574,7 +574,7 @@ def entropy_from_counts(
         Logarithm base of the result (2: bits, ``np.e``: nats).
     n_outcomes : int, optional
         K, the number of possible outcomes (observed or not); defaults to
-        ``len(counts)``. It matters for ``'pseudocount'``, ``'wolpert_wolf'``,
+        ``len(counts)``; ``K=`` is accepted as an alias. It matters for ``'pseudocount'``, ``'wolpert_wolf'``,
         ``'nsb'`` and ``'shrinkage'``; for an image, the dtype's number of levels.
     level : float, optional
         Credible level of the interval for Bayesian methods (default 0.95).
@@ -656,6 +656,10 @@ def entropy_from_counts(
     c = v.check_counts(counts)
     b = v.check_base(base)
     est = resolve_estimator(estimator)
+    if "K" in options:  # the literature's name for the number of outcomes
+        if n_outcomes is not None:
+            raise TypeError("give the number of outcomes once: `n_outcomes` or its alias `K`.")
+        n_outcomes = options.pop("K")
     k = c.size if n_outcomes is None else v.check_positive_int(n_outcomes, name="n_outcomes")
     if k < np.count_nonzero(c):
         raise ValueError(
