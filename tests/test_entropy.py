@@ -264,3 +264,17 @@ def test_number_of_outcomes_alias_K():
     assert a.value != infopix.entropy_from_counts(counts, estimator="nsb").value  # K matters
     with pytest.raises(TypeError, match="`n_outcomes` or its alias `K`"):
         infopix.entropy_from_counts(counts, estimator="nsb", K=256, n_outcomes=256)
+
+
+def test_scalar_results_are_python_floats():
+    p = np.full(4, 0.25)
+    img = np.arange(16, dtype=np.uint8).reshape(4, 4)
+    for value in (
+        infopix.shannon_entropy(p),
+        infopix.renyi_entropy(p, 2),
+        infopix.tsallis_entropy(p, 2),
+        infopix.intensity_entropy(img),
+        infopix.intensity_entropy(img, estimator="miller_madow"),
+        infopix.intensity_expected("taylor", img),
+    ):
+        assert type(value) is float

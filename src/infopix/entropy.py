@@ -10,6 +10,8 @@ Three choices are kept apart everywhere in infopix:
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -212,7 +214,7 @@ def intensity_distribution(image, *, bins=None, range=None, mask=None, channel="
     >>> import numpy as np, infopix
     >>> img = np.array([[0, 0], [0, 255]], dtype=np.uint8)
     >>> p = infopix.intensity_distribution(img)
-    >>> p.shape, p[0], p[255]
+    >>> p.shape, float(p[0]), float(p[255])
     ((256,), 0.75, 0.25)
     """
     c = intensity_counts(image, bins=bins, range=range, mask=mask, channel=channel)
@@ -249,7 +251,7 @@ def shannon_entropy(p, *, base=2) -> float:
     """
     q = _nonzero(v.check_probabilities(p))
     b = v.check_base(base)
-    h = -float(np.sum(q * np.log(q))) / np.log(b)
+    h = -float(np.sum(q * np.log(q))) / math.log(b)
     return h + 0.0 if h != 0 else 0.0
 
 
@@ -292,7 +294,7 @@ def renyi_entropy(p, alpha, *, base=2) -> float:
     q = _nonzero(v.check_probabilities(p))
     a = v.check_alpha(alpha)
     b = v.check_base(base)
-    return _renyi_nonzero(q, a) / np.log(b) + 0.0
+    return _renyi_nonzero(q, a) / math.log(b) + 0.0
 
 
 def _renyi_nonzero(q: np.ndarray, a: float) -> float:
@@ -400,7 +402,7 @@ def intensity_entropy(
     c = intensity_counts(image, bins=bins, range=range, mask=mask, channel=channel)
     if estimator == "plugin" and not options:
         q = c.counts[c.counts > 0] / c.total
-        return _renyi_nonzero(q, a) / np.log(b) + 0.0
+        return _renyi_nonzero(q, a) / math.log(b) + 0.0
     if a != 1:
         raise ValueError(
             f"`alpha` other than 1 is only available with estimator='plugin', got "
