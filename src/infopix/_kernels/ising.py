@@ -329,6 +329,60 @@ def _site_random32(key, k):
     return _mix(key + np.uint64(k + 1) * _GOLDEN) >> _S32
 
 
+@nb.njit(inline="always", cache=NUMBA_CACHE)
+def _pm_site(a, k, m, r, t):
+    """Update site k of sublattice row ``a`` given its neighbour sum ``m`` (even, in
+    [-4, 4]) and the random number ``r`` (32 bits, as int64); ``t`` holds the thresholds
+    ``thr[si * 17 + m + 8]`` for si = 0, 1 and m = -4, -2, 0, 2, 4 (``t[si * 5 + m / 2 + 2]``)
+    as int64. The threshold is chosen by selects instead of a table load, and the
+    flip is applied arithmetically; returns 1 if flipped, else 0."""
+    s = np.int64(a[k])
+    pos = s > 0
+    tt = t[9] if pos else t[4]
+    if m == 2:
+        tt = t[8] if pos else t[3]
+    if m == 0:
+        tt = t[7] if pos else t[2]
+    if m == -2:
+        tt = t[6] if pos else t[1]
+    if m == -4:
+        tt = t[5] if pos else t[0]
+    flip = np.int64(r < tt)
+    a[k] = np.int8(s - 2 * s * flip)
+    return flip
+
+
+@nb.njit(cache=NUMBA_CACHE)
+def _row_pm_standard(a, up, dn, cur, shift, key, thr, H):
+    """One sublattice row of the standard model (kind 0) for
+    :func:`checkerboard_sweeps_pm`: the same draws and decisions as the generic row
+    loop (bit-identical), written as a draw pass (SplitMix64 of every site counter, a
+    loop the compiler vectorises) and an update pass whose inner loop has no
+    wrap-around branch (the row's first or last site, whose neighbour wraps, is done
+    apart) and no table load."""
+    t = (np.int64(thr[4]), np.int64(thr[6]), np.int64(thr[8]), np.int64(thr[10]),
+         np.int64(thr[12]), np.int64(thr[21]), np.int64(thr[23]), np.int64(thr[25]),
+         np.int64(thr[27]), np.int64(thr[29]))
+    rbuf = np.empty(H, dtype=np.int64)
+    for k in range(H):
+        rbuf[k] = np.int64(_site_random32(key, k))
+    acc = 0
+    if shift == 1:
+        for k in range(H - 1):
+            m = np.int64(up[k]) + dn[k] + cur[k] + cur[k + 1]
+            acc += _pm_site(a, k, m, rbuf[k], t)
+        k = H - 1
+        m = np.int64(up[k]) + dn[k] + cur[k] + cur[0]
+        acc += _pm_site(a, k, m, rbuf[k], t)
+    else:
+        m = np.int64(up[0]) + dn[0] + cur[0] + cur[H - 1]
+        acc += _pm_site(a, 0, m, rbuf[0], t)
+        for k in range(1, H):
+            m = np.int64(up[k]) + dn[k] + cur[k] + cur[k - 1]
+            acc += _pm_site(a, k, m, rbuf[k], t)
+    return acc
+
+
 @nb.njit(cache=NUMBA_CACHE, parallel=True)
 def checkerboard_sweeps_pm(spins, bonded, c, h, bw_r, bw_d, heatbath, betas, sweep0, seed):
     """Fast path of :func:`checkerboard_sweeps` for kinds 0 (``bonded=False``) and 1 on
@@ -383,6 +437,9 @@ def checkerboard_sweeps_pm(spins, bonded, c, h, bw_r, bw_d, heatbath, betas, swe
                 dn = sub[1 - colour, i + 1 if i < M - 1 else 0]
                 cur = sub[1 - colour, i]
                 key = _stream_key(seed, sweep0 + t, colour, i)
+                if not bonded:
+                    total += _row_pm_standard(a, up, dn, cur, shift, key, thr, H)
+                    continue
                 acc = 0
                 for k in range(H):
                     kk = k + shift
