@@ -352,21 +352,108 @@ def _pm_site(a, k, m, r, t):
     return flip
 
 
+@nb.njit(inline="always", cache=NUMBA_CACHE)
+def _pm_site32(a, k, m, r, t):
+    """:func:`_pm_site` in 32-bit lanes: ``r`` is the draw minus 2**31, as int32, and
+    ``t[j]`` the threshold minus 1 minus 2**31 (:func:`_to_i32`), so the signed
+    compare ``r <= t[j]`` equals ``draw < threshold`` (valid when no threshold is 0)."""
+    s = np.int32(a[k])
+    pos = s > 0
+    tt = t[9] if pos else t[4]
+    if m == 2:
+        tt = t[8] if pos else t[3]
+    if m == 0:
+        tt = t[7] if pos else t[2]
+    if m == -2:
+        tt = t[6] if pos else t[1]
+    if m == -4:
+        tt = t[5] if pos else t[0]
+    flip = np.int32(r <= tt)
+    a[k] = np.int8(s - 2 * s * flip)
+    return flip
+
+
+@nb.njit(inline="always", cache=NUMBA_CACHE)
+def _pm_site32_sym(a, k, m, r, t):
+    """:func:`_pm_site32` when the thresholds depend on ``s * m`` only (``t[5 + j] ==
+    t[4 - j]``, e.g. h = 0): half the selects."""
+    s = np.int32(a[k])
+    x = s * m
+    tt = t[9]
+    if x == 2:
+        tt = t[8]
+    if x == 0:
+        tt = t[7]
+    if x == -2:
+        tt = t[6]
+    if x == -4:
+        tt = t[5]
+    flip = np.int32(r <= tt)
+    a[k] = np.int8(s - 2 * s * flip)
+    return flip
+
+
+
 @nb.njit(cache=NUMBA_CACHE)
-def _row_pm_standard(a, up, dn, cur, shift, key, thr, H):
+def _row_pm_standard(a, up, dn, cur, shift, key, thr, H, rb, rbuf):
     """One sublattice row of the standard model (kind 0) for
     :func:`checkerboard_sweeps_pm`: the same draws and decisions as the generic row
     loop (bit-identical), written as a draw pass (SplitMix64 of every site counter, a
     loop the compiler vectorises) and an update pass whose inner loop has no
     wrap-around branch (the row's first or last site, whose neighbour wraps, is done
-    apart) and no table load."""
+    apart) and no table load (thresholds chosen by selects). When no threshold is 0
+    the update pass runs in 32-bit lanes (:func:`_pm_site32`)."""
     t = (np.int64(thr[4]), np.int64(thr[6]), np.int64(thr[8]), np.int64(thr[10]),
          np.int64(thr[12]), np.int64(thr[21]), np.int64(thr[23]), np.int64(thr[25]),
          np.int64(thr[27]), np.int64(thr[29]))
-    rbuf = np.empty(H, dtype=np.int64)
-    for k in range(H):
-        rbuf[k] = np.int64(_site_random32(key, k))
+    nonzero = True
+    for q in range(10):
+        if t[q] == 0:
+            nonzero = False
     acc = 0
+    if nonzero:
+        u = (_to_i32(t[0]), _to_i32(t[1]), _to_i32(t[2]), _to_i32(t[3]), _to_i32(t[4]),
+             _to_i32(t[5]), _to_i32(t[6]), _to_i32(t[7]), _to_i32(t[8]), _to_i32(t[9]))
+        z = key
+        for k in range(H):
+            # z = key + (k + 1) * golden: _site_random32(key, k) without the multiply
+            z += _GOLDEN
+            rb[k] = _biased32(_mix(z) >> _S32)
+        sym = True
+        for q in range(5):
+            if u[5 + q] != u[4 - q]:
+                sym = False
+        if sym and shift == 1:
+            for k in range(H - 1):
+                m = np.int32(up[k] + dn[k] + cur[k] + cur[k + 1])
+                acc += _pm_site32_sym(a, k, m, rb[k], u)
+            k = H - 1
+            m = np.int32(up[k] + dn[k] + cur[k] + cur[0])
+            acc += _pm_site32_sym(a, k, m, rb[k], u)
+        elif sym:
+            m = np.int32(up[0] + dn[0] + cur[0] + cur[H - 1])
+            acc += _pm_site32_sym(a, 0, m, rb[0], u)
+            for k in range(1, H):
+                m = np.int32(up[k] + dn[k] + cur[k] + cur[k - 1])
+                acc += _pm_site32_sym(a, k, m, rb[k], u)
+        elif shift == 1:
+            for k in range(H - 1):
+                m = np.int32(up[k] + dn[k] + cur[k] + cur[k + 1])
+                acc += _pm_site32(a, k, m, rb[k], u)
+            k = H - 1
+            m = np.int32(up[k] + dn[k] + cur[k] + cur[0])
+            acc += _pm_site32(a, k, m, rb[k], u)
+        else:
+            m = np.int32(up[0] + dn[0] + cur[0] + cur[H - 1])
+            acc += _pm_site32(a, 0, m, rb[0], u)
+            for k in range(1, H):
+                m = np.int32(up[k] + dn[k] + cur[k] + cur[k - 1])
+                acc += _pm_site32(a, k, m, rb[k], u)
+        return acc
+    z = key
+    for k in range(H):
+        z += _GOLDEN  # key + (k + 1) * golden, as in _site_random32(key, k)
+        rbuf[k] = np.int64(_mix(z) >> _S32)
     if shift == 1:
         for k in range(H - 1):
             m = np.int64(up[k]) + dn[k] + cur[k] + cur[k + 1]
@@ -381,6 +468,19 @@ def _row_pm_standard(a, up, dn, cur, shift, key, thr, H):
             m = np.int64(up[k]) + dn[k] + cur[k] + cur[k - 1]
             acc += _pm_site(a, k, m, rbuf[k], t)
     return acc
+
+
+@nb.njit(inline="always", cache=NUMBA_CACHE)
+def _biased32(x):
+    """32-bit value ``x`` (in [0, 2**32), as uint64) minus 2**31, as int32: the signed
+    order of the results is the unsigned order of the inputs."""
+    return np.int32(np.int64(x) - 0x80000000)
+
+
+@nb.njit(inline="always", cache=NUMBA_CACHE)
+def _to_i32(tt):
+    """Threshold ``tt`` in [1, 2**32] as the int32 bound of :func:`_pm_site32`."""
+    return _biased32(np.uint64(tt - 1))
 
 
 @nb.njit(cache=NUMBA_CACHE, parallel=True)
@@ -423,6 +523,9 @@ def checkerboard_sweeps_pm(spins, bonded, c, h, bw_r, bw_d, heatbath, betas, swe
     nsweeps = betas.size
     accepted = np.zeros(nsweeps, dtype=np.int64)
     thr = np.empty(TABLE_SIZE, dtype=np.uint64)
+    # per-row draw buffers of the standard-model row update (one row per prange task)
+    scratch32 = np.empty((1 if bonded else M, H), dtype=np.int32)
+    scratch64 = np.empty((1 if bonded else M, H), dtype=np.int64)
     for t in range(nsweeps):
         build_table(1 if bonded else 0, betas[t], c, h, heatbath, thr)
         for q in range(TABLE_SIZE):
@@ -438,7 +541,7 @@ def checkerboard_sweeps_pm(spins, bonded, c, h, bw_r, bw_d, heatbath, betas, swe
                 cur = sub[1 - colour, i]
                 key = _stream_key(seed, sweep0 + t, colour, i)
                 if not bonded:
-                    total += _row_pm_standard(a, up, dn, cur, shift, key, thr, H)
+                    total += _row_pm_standard(a, up, dn, cur, shift, key, thr, H, scratch32[i], scratch64[i])
                     continue
                 acc = 0
                 for k in range(H):
