@@ -378,7 +378,7 @@ def _pm_site32_sym(a, k, m, r, t):
     """:func:`_pm_site32` when the thresholds depend on ``s * m`` only (``t[5 + j] ==
     t[4 - j]``, e.g. h = 0): half the selects."""
     s = np.int32(a[k])
-    x = s * m
+    x = np.int32(s * m)  # Numba widens int32 products to int64; keep 32-bit lanes
     tt = t[9]
     if x == 2:
         tt = t[8]
@@ -412,6 +412,7 @@ def _row_pm_standard(a, up, dn, cur, shift, key, thr, H, rb, rbuf):
             nonzero = False
     acc = 0
     if nonzero:
+        acc32 = np.int32(0)  # 32-bit count: keeps the update loop in 32-bit lanes
         u = (_to_i32(t[0]), _to_i32(t[1]), _to_i32(t[2]), _to_i32(t[3]), _to_i32(t[4]),
              _to_i32(t[5]), _to_i32(t[6]), _to_i32(t[7]), _to_i32(t[8]), _to_i32(t[9]))
         z = key
@@ -426,30 +427,30 @@ def _row_pm_standard(a, up, dn, cur, shift, key, thr, H, rb, rbuf):
         if sym and shift == 1:
             for k in range(H - 1):
                 m = np.int32(up[k] + dn[k] + cur[k] + cur[k + 1])
-                acc += _pm_site32_sym(a, k, m, rb[k], u)
+                acc32 = np.int32(acc32 + _pm_site32_sym(a, k, m, rb[k], u))
             k = H - 1
             m = np.int32(up[k] + dn[k] + cur[k] + cur[0])
-            acc += _pm_site32_sym(a, k, m, rb[k], u)
+            acc32 = np.int32(acc32 + _pm_site32_sym(a, k, m, rb[k], u))
         elif sym:
             m = np.int32(up[0] + dn[0] + cur[0] + cur[H - 1])
-            acc += _pm_site32_sym(a, 0, m, rb[0], u)
+            acc32 = np.int32(acc32 + _pm_site32_sym(a, 0, m, rb[0], u))
             for k in range(1, H):
                 m = np.int32(up[k] + dn[k] + cur[k] + cur[k - 1])
-                acc += _pm_site32_sym(a, k, m, rb[k], u)
+                acc32 = np.int32(acc32 + _pm_site32_sym(a, k, m, rb[k], u))
         elif shift == 1:
             for k in range(H - 1):
                 m = np.int32(up[k] + dn[k] + cur[k] + cur[k + 1])
-                acc += _pm_site32(a, k, m, rb[k], u)
+                acc32 = np.int32(acc32 + _pm_site32(a, k, m, rb[k], u))
             k = H - 1
             m = np.int32(up[k] + dn[k] + cur[k] + cur[0])
-            acc += _pm_site32(a, k, m, rb[k], u)
+            acc32 = np.int32(acc32 + _pm_site32(a, k, m, rb[k], u))
         else:
             m = np.int32(up[0] + dn[0] + cur[0] + cur[H - 1])
-            acc += _pm_site32(a, 0, m, rb[0], u)
+            acc32 = np.int32(acc32 + _pm_site32(a, 0, m, rb[0], u))
             for k in range(1, H):
                 m = np.int32(up[k] + dn[k] + cur[k] + cur[k - 1])
-                acc += _pm_site32(a, k, m, rb[k], u)
-        return acc
+                acc32 = np.int32(acc32 + _pm_site32(a, k, m, rb[k], u))
+        return np.int64(acc32)
     z = key
     for k in range(H):
         z += _GOLDEN  # key + (k + 1) * golden, as in _site_random32(key, k)
