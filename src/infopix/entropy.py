@@ -116,15 +116,20 @@ def _resolve_bins(values: np.ndarray, bins, range_) -> tuple[int, tuple[float, f
     return nbins, range_
 
 
-def _count_binned(values: np.ndarray, bins, range_) -> tuple[np.ndarray, np.ndarray]:
-    nbins, (lo, hi) = _resolve_bins(values, bins, range_)
-    vals = values.astype(np.float64, copy=False).ravel()
+def _check_within(vals: np.ndarray, lo: float, hi: float) -> None:
+    """Values outside the binning range are an error, never dropped silently."""
     outside = int(np.count_nonzero((vals < lo) | (vals > hi)))
     if outside:
         raise ValueError(
             f"`range` ({lo:g}, {hi:g}) excludes {outside} pixel value(s); widen `range` "
             f"or exclude those pixels with `mask`."
         )
+
+
+def _count_binned(values: np.ndarray, bins, range_) -> tuple[np.ndarray, np.ndarray]:
+    nbins, (lo, hi) = _resolve_bins(values, bins, range_)
+    vals = values.astype(np.float64, copy=False).ravel()
+    _check_within(vals, lo, hi)
     counts, edges = np.histogram(vals, bins=nbins, range=(lo, hi))
     return counts.astype(np.int64), edges
 
@@ -186,8 +191,7 @@ def _count_joint(arr, bins, range_, mask) -> IntensityCounts:
     else:
         levels, (lo, hi) = _resolve_bins(pix, bins, range_)
         vals = pix.astype(np.float64)
-        if np.any((vals < lo) | (vals > hi)):
-            raise ValueError(f"`range` ({lo:g}, {hi:g}) excludes some pixel values; widen it.")
+        _check_within(vals, lo, hi)
         idx = np.minimum(((vals - lo) / (hi - lo) * levels).astype(np.int64), levels - 1)
     codes = np.zeros(len(idx), dtype=np.int64)
     for c in range(nch):

@@ -222,7 +222,7 @@ def mapblocks(image, h, w, f: Callable) -> np.ndarray:
 # ------------------------------------------------------------------- bin codes
 def _codes(arr: np.ndarray, bins, range_) -> tuple[np.ndarray, int]:
     """Integer bin codes (int32, in [0, K)) and K, binning as ``intensity_counts``."""
-    from .entropy import _int_span, _resolve_bins
+    from .entropy import _check_within, _int_span, _resolve_bins
 
     if bins is None and range_ is None and arr.dtype.kind in "biu":
         offset, nbins = _int_span(arr)
@@ -235,11 +235,7 @@ def _codes(arr: np.ndarray, bins, range_) -> tuple[np.ndarray, int]:
         return (src.astype(np.int64) - offset).astype(np.int32), int(nbins)
     nbins, (lo, hi) = _resolve_bins(arr, bins, range_)
     vals = arr.astype(np.float64, copy=False)
-    outside = int(np.count_nonzero((vals < lo) | (vals > hi)))
-    if outside:
-        raise ValueError(
-            f"`range` ({lo:g}, {hi:g}) excludes {outside} pixel value(s); widen `range`."
-        )
+    _check_within(vals, lo, hi)
     # np.histogram's uniform-bin rule (numpy/lib/_histograms_impl.py): the scaled index,
     # then corrected against the edges, so that edges[i] <= x < edges[i+1] exactly (the
     # last bin closed), as the window references that call np.histogram see it
