@@ -221,18 +221,20 @@ def mapblocks(image, h, w, f: Callable) -> np.ndarray:
 
 # ------------------------------------------------------------------- bin codes
 def _codes(arr: np.ndarray, bins, range_) -> tuple[np.ndarray, int]:
-    """Integer bin codes (int32, in [0, K)) and K, binning as ``intensity_counts``."""
+    """Integer bin codes in [0, K) and K, binning as ``intensity_counts``.
+
+    uint8, uint16 and bool images are their own codes (no copy); other images get
+    C-contiguous codes of the smallest unsigned type that holds K - 1 (uint8 for 256
+    bins), so the walk reads as few bytes as possible.
+    """
     from .entropy import _check_within, _int_span, _resolve_bins
 
     if bins is None and range_ is None and arr.dtype.kind in "biu":
         offset, nbins = _int_span(arr)
         src = arr.view(np.uint8) if arr.dtype == bool else arr
-        if src.dtype.itemsize <= 2:  # values and offset fit int32
-            codes = src.astype(np.int32)
-            if offset:
-                codes -= np.int32(offset)
-            return codes, int(nbins)
-        return (src.astype(np.int64) - offset).astype(np.int32), int(nbins)
+        if offset == 0 and src.dtype in (np.uint8, np.uint16):
+            return np.ascontiguousarray(src), int(nbins)
+        return _narrow(src.astype(np.int64) - offset, nbins), int(nbins)
     nbins, (lo, hi) = _resolve_bins(arr, bins, range_)
     vals = arr.astype(np.float64, copy=False)
     _check_within(vals, lo, hi)
@@ -244,7 +246,13 @@ def _codes(arr: np.ndarray, bins, range_) -> tuple[np.ndarray, int]:
     idx[idx == nbins] -= 1
     idx[vals < edges[idx]] -= 1
     idx[(vals >= edges[idx + 1]) & (idx != nbins - 1)] += 1
-    return idx.astype(np.int32), int(nbins)
+    return _narrow(idx, nbins), int(nbins)
+
+
+def _narrow(codes: np.ndarray, K: int) -> np.ndarray:
+    """``codes`` (values in [0, K)) as uint8, uint16 or int32, C-contiguous."""
+    dtype = np.uint8 if K <= 256 else np.uint16 if K <= 65536 else np.int32
+    return np.ascontiguousarray(codes, dtype=dtype)
 
 
 def _no_table():
@@ -279,24 +287,25 @@ def _run_histogram_map(codes, rs, edge, K, measure, code=-1, a=1.0, table_f=None
         r = _effective_radius(r, codes.shape, edge)
         w = 2 * r + 1
         wmax = w * w
-        T, scale = _k.fixed_point_clogc(wmax)
-        padded = np.ascontiguousarray(_pad(codes, r, edge, np.int32(-1)))
+        T, t, scale = _k.fixed_point_clogc(wmax)
+        if edge == "clip":  # the kernel cuts windows at the image edges itself
+            A, pad = codes, 0
+        else:
+            A, pad = np.pad(codes, r, mode=NUMPY_PAD_MODE[edge]), r
         if table_f is not None:
             table, offsets = _expectation_table(table_f, _window_sizes(codes.shape, r, edge))
         else:
             table, offsets = _no_table()
-        profile = measure in (_k.RENYI, _k.ESTIMATOR, _k.TABLE, _k.TAYLOR)  # Q, cmax, nk needed
+        profile = measure != _k.SHANNON  # occ, Q, cmax and the count profile needed
         # NSB's table is built for one window size: the full (2r+1)^2 (edges with
         # clip fall back to the estimator's adaptive path, same value to ~1e-13)
         etable = _estimator_table(measure, code, wmax, K)
         out = np.empty(codes.shape, dtype=np.float64)
         _k._histogram_map(
-            padded, np.ascontiguousarray(padded.T), r, K, measure, code, float(a), T, 1.0 / scale, table, offsets,
+            A, pad, r, K, measure, code, float(a), T, t, 1.0 / scale, 1.0 / scale_out, table, offsets,
             etable, _k.profile_entropy_c, profile, _nstrips(codes.shape[0]), out,
         )
-        if scale_out != 1.0:
-            out /= scale_out
-        maps.append(out + 0.0)
+        maps.append(out)
     return maps
 
 
@@ -419,9 +428,10 @@ def local_entropy(
     Notes
     -----
     Kernel: :func:`infopix._kernels.local._histogram_map` (one moving histogram per
-    row strip, ``prange`` over strips, serpentine walk). Each step updates 2(2r+1)
-    counts, the count profile ``nk`` and a running sum ``sum_c c log c`` kept in exact
-    integer fixed point (so no rounding drift along the walk and results identical for
+    row strip, ``prange`` over strips, serpentine walk). Each step updates at most
+    2(2r+1) counts (a removed and an added pixel of equal value cancel), the count
+    profile ``nk`` when the measure needs it, and a running sum ``sum_c c log c`` kept
+    in exact integer fixed point (so no rounding drift along the walk and results identical for
     any number of threads). Plug-in Shannon per window is ``log n - (sum c log c) / n``:
     the cost per pixel is O(r) and independent of K, so sparse uint16 windows are as
     cheap as uint8 ones. Rényi orders 0, 2, inf are O(1) per window; other orders and
@@ -639,16 +649,16 @@ def block_entropy_map(
     rows = _split_edges(arr.shape[0], hh)
     cols = _split_edges(arr.shape[1], ww)
     wmax = int((rows[1] - rows[0]) * (cols[1] - cols[0]))
-    T, scale = _k.fixed_point_clogc(wmax)
+    T, t, scale = _k.fixed_point_clogc(wmax)
     table, offsets = _no_table()
     out = np.empty((hh, ww))
-    profile = measure in (_k.RENYI, _k.ESTIMATOR, _k.TAYLOR)
+    profile = measure != _k.SHANNON
     etable = _estimator_table(measure, code, wmax, K)  # for the largest blocks
     _k._block_map(
-        np.ascontiguousarray(codes), rows, cols, K, wmax, measure, code, float(a), T, 1.0 / scale,
+        codes, rows, cols, K, measure, code, float(a), T, t, 1.0 / scale, 1.0 / float(np.log(b)),
         table, offsets, etable, _k.profile_entropy_c, profile, out,
     )
-    return out / float(np.log(b)) + 0.0
+    return out
 
 
 # ------------------------------------------------------------------------ figures

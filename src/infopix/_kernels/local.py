@@ -1,27 +1,31 @@
 """Sliding-window (moving histogram) kernels for local and block information maps.
 
-One driver, :func:`_histogram_map`, walks a window of (2r+1)^2 pixels over a padded
-array of integer codes in a serpentine (boustrophedon) path: moving by one column
-removes one column of 2r+1 codes and adds another, moving by one row does the same with
-a row. Per update the state changes in O(1):
+One driver, :func:`_histogram_map`, walks a window of (2r+1)^2 pixels over an array of
+integer codes (uint8, uint16 or int32; the image itself when it is uint8/uint16) in a
+serpentine (boustrophedon) path: moving by one column removes one column of 2r+1 codes
+and adds another, moving by one row does the same with a row. A removed and an added
+pixel with the same code cancel and are skipped (frequent in flat regions). Per update
+the state changes in O(1):
 
 - ``hist[v]``  count of code ``v`` in the window (int32, length K),
 - ``nk[c]``    the count profile: number of codes seen exactly c times (when needed),
-- scalars ``(n, S, occ, Q, cmax)``: n the number of pixels, S the sum over codes of
-  ``t(count)`` where ``t(c) = round(c log c * 2**shift)`` (an *integer* fixed-point
-  table, so the running sum is exact and carries no drift), occ the number of
-  occupied codes, Q the sum of squared counts and cmax the largest count (Q and
-  cmax kept, like the profile, only for the measures that need them).
+- scalars ``(S, occ, Q, cmax)``: S the sum over codes of ``t(count)`` where
+  ``t(c) = round(c log c * 2**shift)`` (an *integer* fixed-point table, so the running
+  sum is exact and carries no drift), occ the number of occupied codes, Q the sum of
+  squared counts and cmax the largest count (occ, Q and cmax kept, like the profile,
+  only for the measures other than plug-in Shannon). The number of pixels n follows
+  from the window's geometry.
 
 Every per-window value is a pure function of this state, which is the same whatever
 path reached the window: results do not depend on the strip decomposition or on the
 number of threads (``prange`` over row strips, each strip with its own histogram).
 
-Codes < 0 are padding outside the image (``edge='clip'``): they are skipped, so the
-window is cut at the image edges. The per-window cost is O(r) (2(2r+1) updates)
-plus the measure's evaluation: O(1) for plug-in Shannon, Rényi 0/2/inf, Laurent,
-Taylor; O(N) for ``profile_entropy`` estimators and general Rényi orders; O(cmax)
-for tabulated functions.
+Edges: with ``pad = 0`` the codes are the image and windows are cut at its edges
+('clip'); with ``pad = r`` they are the image padded by r (reflect, wrap). The
+per-window cost is O(r) (at most 2(2r+1) updates) plus the measure's evaluation: O(1)
+for plug-in Shannon, Rényi 0/2/inf, Laurent, Taylor; O(N) for ``profile_entropy``
+estimators and general Rényi orders; O(cmax) for tabulated functions. Plug-in Shannon,
+the common case, has its own hand-written walk (:func:`_strip_shannon`).
 
 Kernels take typed contiguous arrays; validation is the caller's
 (:mod:`infopix.local`).
@@ -47,12 +51,14 @@ TABLE = 5  # sum_c nk[c] * table[offsets[n] + c]  (a tabulated (c/n) f(c/n))
 
 
 def fixed_point_clogc(wmax):
-    """(D, scale): increments ``D[c] = t(c + 1) - t(c)`` (int64, c = 0..wmax) of the
-    fixed-point table ``t(c) = round(c log c * scale)``.
+    """(D, t, scale): the fixed-point table ``t(c) = round(c log c * scale)`` (int64,
+    c = 0..wmax) and its increments ``D[c] = t(c + 1) - t(c)``.
 
     A window's ``S = sum over codes of t(count)`` is kept as the exact integer sum of
     these increments. ``scale`` is a power of two chosen so that S (at most
-    ``t(wmax)``, as sum c log c <= n log n) stays below 2**61.
+    ``t(wmax)``, as sum c log c <= n log n) stays below 2**61. A window of n pixels is
+    constant exactly when ``S == t(n)`` (c log c is strictly superadditive: splitting
+    n into two or more counts lowers the sum by at least ``2 log 2 * scale``).
     """
     c = np.arange(wmax + 1, dtype=np.float64)
     clogc = np.zeros(wmax + 1)
@@ -63,50 +69,73 @@ def fixed_point_clogc(wmax):
     t = np.round(clogc * scale).astype(np.int64)
     d = np.zeros(wmax + 1, dtype=np.int64)
     d[:-1] = np.diff(t)
-    return d, scale
+    return d, t, scale
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, boundscheck=False, inline="always")
-def _slide(A, rrow, arow, k0, k1, hist, nk, T, n, S, occ, Q, cmax, profile):
-    """Remove the codes ``A[rrow, k0:k1]``, then add the codes ``A[arow, k0:k1]``.
-
-    A negative ``rrow`` (``arow``) removes (adds) nothing; negative codes (padding)
-    are skipped. ``T`` holds the fixed-point *increments* ``T[c] = t(c + 1) - t(c)``
-    of ``t(c) = c log c`` (see :func:`fixed_point_clogc`). The scalar state
-    ``(n, S, occ, Q, cmax)`` is passed and returned by value, so it stays in registers;
-    Q, cmax and ``nk`` are kept only when ``profile`` is true (the plug-in Shannon walk
-    does the least work per update).
-    """
-    for k in range(k0 if rrow >= 0 else k1, k1):
-        v = A[rrow, k]
-        if v < 0:
-            continue
-        c = hist[v]
-        hist[v] = c - 1
-        S -= T[c - 1]
-        n -= 1
+def _remove(v, hist, nk, T, S, occ, Q, cmax, profile):
+    """Take one pixel of code ``v`` out of the window state."""
+    c = hist[v]
+    hist[v] = c - 1
+    S -= T[c - 1]
+    if profile:
         occ -= c == 1
-        if profile:
-            Q -= 2 * c - 1
-            nk[c] -= 1
-            nk[c - 1] += 1
-            if c == cmax and nk[c] == 0:
-                cmax = c - 1
-    for k in range(k0 if arow >= 0 else k1, k1):
-        v = A[arow, k]
-        if v < 0:
-            continue
-        c = hist[v]
-        hist[v] = c + 1
-        S += T[c]
-        n += 1
+        Q -= 2 * c - 1
+        nk[c] -= 1
+        nk[c - 1] += 1
+        if c == cmax and nk[c] == 0:
+            cmax = c - 1
+    return S, occ, Q, cmax
+
+
+@nb.njit(cache=NUMBA_CACHE, nogil=True, boundscheck=False, inline="always")
+def _insert(v, hist, nk, T, S, occ, Q, cmax, profile):
+    """Put one pixel of code ``v`` into the window state."""
+    c = hist[v]
+    hist[v] = c + 1
+    S += T[c]
+    if profile:
         occ += c == 0
-        if profile:
-            Q += 2 * c + 1
-            nk[c] -= 1
-            nk[c + 1] += 1
-            cmax = max(cmax, c + 1)
-    return n, S, occ, Q, cmax
+        Q += 2 * c + 1
+        nk[c] -= 1
+        nk[c + 1] += 1
+        cmax = max(cmax, c + 1)
+    return S, occ, Q, cmax
+
+
+@nb.njit(cache=NUMBA_CACHE, nogil=True, boundscheck=False, inline="always")
+def _slide(A, rem, add, k0, k1, by_column, hist, nk, T, S, occ, Q, cmax, profile):
+    """Remove line ``rem`` and add line ``add`` of ``A``, over positions ``k0 <= k < k1``.
+
+    Lines are rows (``A[rem, k]``) or, with ``by_column``, columns (``A[k, rem]``; the
+    2r+1 rows of a column stay in L1 along a row walk, so strided reads cost no more
+    than a transposed copy would). A negative ``rem`` (``add``) removes (adds) nothing.
+    When both lines are present they are updated pixel pair by pixel pair, and a pair
+    of equal codes (common in flat regions of natural images) is skipped: the state is
+    a function of the window's multiset of codes only. The scalar state is passed and
+    returned by value, so it stays in registers; Q, cmax, occ and ``nk`` are kept only
+    when ``profile`` is true (plug-in Shannon does the least work per update).
+    """
+    if rem >= 0 and add >= 0:
+        for k in range(k0, k1):
+            if by_column:
+                vo = A[k, rem]
+                vi = A[k, add]
+            else:
+                vo = A[rem, k]
+                vi = A[add, k]
+            if vo != vi:
+                S, occ, Q, cmax = _remove(vo, hist, nk, T, S, occ, Q, cmax, profile)
+                S, occ, Q, cmax = _insert(vi, hist, nk, T, S, occ, Q, cmax, profile)
+    elif rem >= 0:
+        for k in range(k0, k1):
+            v = A[k, rem] if by_column else A[rem, k]
+            S, occ, Q, cmax = _remove(v, hist, nk, T, S, occ, Q, cmax, profile)
+    elif add >= 0:
+        for k in range(k0, k1):
+            v = A[k, add] if by_column else A[add, k]
+            S, occ, Q, cmax = _insert(v, hist, nk, T, S, occ, Q, cmax, profile)
+    return S, occ, Q, cmax
 
 
 @nb.cfunc(
@@ -150,88 +179,226 @@ def _value_profile(measure, code, a, K, n, occ, cmax, nk, table, offsets, etable
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, inline="always")
-def _value(measure, code, a, K, n, S, occ, Q, cmax, nk, inv_scale, table, offsets, etable, efunc):
-    """The value (nats for entropies) of the window with state ``(n, S, occ, Q, cmax, nk)``."""
-    if n <= 0:
-        return math.nan
+def _value(measure, code, a, K, n, S, occ, Q, cmax, nk, logn, invn, tn, inv_scale, table, offsets, etable, efunc):
+    """The value (nats for entropies) of a window of ``n`` pixels with state
+    ``(S, occ, Q, cmax, nk)``; ``logn = log n``, ``invn = 1 / n`` and ``tn = t(n)``
+    are cached by the caller (n changes only near the edges)."""
     if measure == SHANNON:
-        if occ == 1:
+        if S == tn:  # one code only (see fixed_point_clogc): exactly 0
             return 0.0
-        return math.log(n) - (S * inv_scale) / n
+        return logn - (S * inv_scale) * invn
     if measure == LAURENT:
         return float(occ - 1)
     if measure == TAYLOR:
-        return -(1.0 + Q / (float(n) * float(n)))
+        return -(1.0 + Q * (invn * invn))
     if measure == RENYI:
         if occ == 1:
             return 0.0
         if a == 0.0:
             return math.log(occ)
         if a == 2.0:
-            return -math.log(Q / (float(n) * float(n)))
+            return -math.log(Q * (invn * invn))
         if math.isinf(a):
-            return -math.log(cmax / float(n))
+            return -math.log(cmax * invn)
     return _value_profile(measure, code, a, K, n, occ, cmax, nk, table, offsets, etable, efunc)
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, boundscheck=False)
-def _strip(padded, padded_t, i0, i1, ncols, r, K, measure, code, a, T, inv_scale, table, offsets, etable, efunc, profile, out):
+def _strip(A, pad, i0, i1, ncols, r, K, measure, code, a, T, t, inv_scale, out_scale, table, offsets, etable, efunc, profile, out):
     """Fill output rows ``i0 <= i < i1``: one histogram, serpentine walk.
 
-    Vertical steps (the first w of which fill the initial window) read rows of
-    ``padded``; horizontal steps read the transposed copy ``padded_t``, whose rows are
-    the columns of ``padded``, so both read contiguous memory. (Two update sites and
-    two evaluation sites only: the inlined code stays small and compiles fast.)
+    The window of output pixel (i, j) is rows ``i - r + pad .. i + r + pad`` and
+    columns ``j - r + pad .. j + r + pad`` of ``A``, cut to ``A``'s extent: ``A`` is
+    the image itself with ``pad = 0`` (edge 'clip': the window is cut at the image
+    edges) or the image padded by r with ``pad = r`` (reflect, wrap). Vertical steps
+    slide a row, horizontal steps a column (two update sites and one evaluation site:
+    the inlined code stays small and compiles fast).
     """
-    w = 2 * r + 1
+    M = A.shape[0]
+    N = A.shape[1]
     hist = np.zeros(K, dtype=np.int32)
-    nk = np.zeros(w * w + 2 if profile else 1, dtype=np.int64)
-    n = 0
+    nk = np.zeros(T.shape[0] + 1 if profile else 1, dtype=np.int64)
     S = 0
     occ = 0
     Q = 0
     cmax = 0
+    if profile:
+        nk[0] = K
+    lastn = -1
+    logn = 0.0
+    invn = 0.0
+    tn = 0
     j = 0
+    ca = max(0, pad - r)
+    cb = min(N, pad + r + 1)
     forward = True
-    for top in range(i0 - w + 1, i1):  # the window covers padded rows top .. top + w - 1
-        rrow = top - 1 if top - 1 >= i0 else -1
-        n, S, occ, Q, cmax = _slide(padded, rrow, top + w - 1, j, j + w, hist, nk, T, n, S, occ, Q, cmax, profile)
-        if top < i0:
-            continue
-        out[top, j] = _value(measure, code, a, K, n, S, occ, Q, cmax, nk, inv_scale, table, offsets, etable, efunc)
-        for step in range(ncols - 1):
-            if forward:
-                j = step + 1
-                rem = j - 1
-                add = j - 1 + w
-            else:
-                j = ncols - 2 - step
-                rem = j + w
-                add = j
-            n, S, occ, Q, cmax = _slide(padded_t, rem, add, top, top + w, hist, nk, T, n, S, occ, Q, cmax, profile)
-            out[top, j] = _value(measure, code, a, K, n, S, occ, Q, cmax, nk, inv_scale, table, offsets, etable, efunc)
+    for row in range(max(0, i0 - r + pad), min(M, i0 + r + 1 + pad)):  # the first window
+        S, occ, Q, cmax = _slide(A, -1, row, ca, cb, False, hist, nk, T, S, occ, Q, cmax, profile)
+    for i in range(i0, i1):
+        top = i - r + pad  # the window's rows: top .. top + 2r, cut to 0 .. M - 1
+        if i > i0:
+            rem = top - 1 if 0 <= top - 1 < M else -1
+            add = top + 2 * r if 0 <= top + 2 * r < M else -1
+            S, occ, Q, cmax = _slide(A, rem, add, ca, cb, False, hist, nk, T, S, occ, Q, cmax, profile)
+        ra = max(0, top)
+        rb = min(M, top + 2 * r + 1)
+        nrows = rb - ra
+        for step in range(ncols):
+            if step > 0:
+                if forward:
+                    j = step
+                    rem = j - 1 - r + pad
+                    add = j + r + pad
+                else:
+                    j = ncols - 1 - step
+                    rem = j + 1 + r + pad
+                    add = j - r + pad
+                rem = rem if 0 <= rem < N else -1
+                add = add if 0 <= add < N else -1
+                S, occ, Q, cmax = _slide(A, rem, add, ra, rb, True, hist, nk, T, S, occ, Q, cmax, profile)
+            n = nrows * (min(N, j + r + 1 + pad) - max(0, j - r + pad))
+            if n != lastn:
+                lastn = n
+                logn = math.log(n)
+                invn = 1.0 / n
+                tn = t[n] if n < t.shape[0] else -1
+            val = _value(measure, code, a, K, n, S, occ, Q, cmax, nk, logn, invn, tn, inv_scale, table, offsets, etable, efunc)
+            out[i, j] = val * out_scale + 0.0
         forward = not forward
+        ca = max(0, j - r + pad)
+        cb = min(N, j + r + 1 + pad)
+
+
+@nb.njit(cache=NUMBA_CACHE, nogil=True, boundscheck=False)
+def _strip_shannon(A, pad, i0, i1, ncols, r, K, T, t, inv_scale, out_scale, out):
+    """:func:`_strip` for plug-in Shannon only, with the updates written out by hand.
+
+    The same walk and the same exact integer state S, so the same values to the last
+    bit; only S is kept. Written out because Numba's IR inlining of :func:`_slide`
+    costs here: on a constant 1024² image (every pair skipped) the generic walk takes
+    19 ns per pixel and this loop 5 ns (r = 1, one thread, measured 2026-11-25).
+    """
+    M = A.shape[0]
+    N = A.shape[1]
+    hist = np.zeros(K, dtype=np.int32)
+    S = 0
+    lastn = -1
+    logn = 0.0
+    invn = 0.0
+    tn = 0
+    j = 0
+    ca = max(0, pad - r)
+    cb = min(N, pad + r + 1)
+    forward = True
+    for row in range(max(0, i0 - r + pad), min(M, i0 + r + 1 + pad)):  # the first window
+        for k in range(ca, cb):
+            v = A[row, k]
+            c = hist[v]
+            hist[v] = c + 1
+            S += T[c]
+    for i in range(i0, i1):
+        top = i - r + pad
+        if i > i0:  # slide down: remove row top - 1, add row top + 2r (if inside A)
+            rem = top - 1
+            add = top + 2 * r
+            if rem >= 0 and add < M:
+                for k in range(ca, cb):
+                    vo = A[rem, k]
+                    vi = A[add, k]
+                    if vo != vi:
+                        c = hist[vo]
+                        hist[vo] = c - 1
+                        S -= T[c - 1]
+                        c = hist[vi]
+                        hist[vi] = c + 1
+                        S += T[c]
+            elif rem >= 0:
+                for k in range(ca, cb):
+                    v = A[rem, k]
+                    c = hist[v]
+                    hist[v] = c - 1
+                    S -= T[c - 1]
+            elif add < M:
+                for k in range(ca, cb):
+                    v = A[add, k]
+                    c = hist[v]
+                    hist[v] = c + 1
+                    S += T[c]
+        ra = max(0, top)
+        rb = min(M, top + 2 * r + 1)
+        nrows = rb - ra
+        for step in range(ncols):
+            if step > 0:  # slide across: remove column rem, add column add
+                if forward:
+                    j = step
+                    rem = j - 1 - r + pad
+                    add = j + r + pad
+                else:
+                    j = ncols - 1 - step
+                    rem = j + 1 + r + pad
+                    add = j - r + pad
+                rem_in = 0 <= rem < N
+                add_in = 0 <= add < N
+                if rem_in and add_in:
+                    for k in range(ra, rb):
+                        vo = A[k, rem]
+                        vi = A[k, add]
+                        if vo != vi:
+                            c = hist[vo]
+                            hist[vo] = c - 1
+                            S -= T[c - 1]
+                            c = hist[vi]
+                            hist[vi] = c + 1
+                            S += T[c]
+                elif rem_in:
+                    for k in range(ra, rb):
+                        v = A[k, rem]
+                        c = hist[v]
+                        hist[v] = c - 1
+                        S -= T[c - 1]
+                elif add_in:
+                    for k in range(ra, rb):
+                        v = A[k, add]
+                        c = hist[v]
+                        hist[v] = c + 1
+                        S += T[c]
+            n = nrows * (min(N, j + r + 1 + pad) - max(0, j - r + pad))
+            if n != lastn:
+                lastn = n
+                logn = math.log(n)
+                invn = 1.0 / n
+                tn = t[n] if n < t.shape[0] else -1
+            val = 0.0 if S == tn else logn - (S * inv_scale) * invn
+            out[i, j] = val * out_scale + 0.0
+        forward = not forward
+        ca = max(0, j - r + pad)
+        cb = min(N, j + r + 1 + pad)
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, parallel=True)
-def _histogram_map(padded, padded_t, r, K, measure, code, a, T, inv_scale, table, offsets, etable, efunc, profile, nstrips, out):
-    """Local map over ``out`` (M, N) from ``padded`` codes (M + 2r, N + 2r).
+def _histogram_map(A, pad, r, K, measure, code, a, T, t, inv_scale, out_scale, table, offsets, etable, efunc, profile, nstrips, out):
+    """Local map over ``out`` (M, N) from the integer codes ``A`` (see :func:`_strip`).
 
-    ``padded_t`` is ``padded.T`` made contiguous.
-    ``prange`` over ``nstrips`` row strips; values are independent of ``nstrips``.
+    ``A`` is (M, N) with ``pad = 0`` or (M + 2r, N + 2r) with ``pad = r``. Values are
+    multiplied by ``out_scale`` (1 / log(base) for entropies). ``prange`` over
+    ``nstrips`` row strips; values are independent of ``nstrips``.
     """
     M = out.shape[0]
     ncols = out.shape[1]
     for s in nb.prange(nstrips):
         i0 = (s * M) // nstrips
         i1 = ((s + 1) * M) // nstrips
-        if i1 > i0:
-            _strip(padded, padded_t, i0, i1, ncols, r, K, measure, code, a, T, inv_scale, table, offsets, etable, efunc, profile, out)
+        if i1 <= i0:
+            continue
+        if measure == SHANNON:
+            _strip_shannon(A, pad, i0, i1, ncols, r, K, T, t, inv_scale, out_scale, out)
+        else:
+            _strip(A, pad, i0, i1, ncols, r, K, measure, code, a, T, t, inv_scale, out_scale, table, offsets, etable, efunc, profile, out)
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, parallel=True)
-def _block_map(codes, row_edges, col_edges, K, wmax, measure, code, a, T, inv_scale, table, offsets, etable, efunc, profile, out):
-    """Value of every block ``codes[row_edges[i]:row_edges[i+1], col_edges[j]:...]``.
+def _block_map(A, row_edges, col_edges, K, measure, code, a, T, t, inv_scale, out_scale, table, offsets, etable, efunc, profile, out):
+    """Value of every block ``A[row_edges[i]:row_edges[i+1], col_edges[j]:...]``.
 
     ``prange`` over block rows, each with its own histogram (restored to zero after
     each block by removing the block's codes again).
@@ -240,20 +407,26 @@ def _block_map(codes, row_edges, col_edges, K, wmax, measure, code, a, T, inv_sc
     w = col_edges.shape[0] - 1
     for bi in nb.prange(h):
         hist = np.zeros(K, dtype=np.int32)
-        nk = np.zeros(wmax + 2 if profile else 1, dtype=np.int64)
+        nk = np.zeros(T.shape[0] + 1 if profile else 1, dtype=np.int64)
+        if profile:
+            nk[0] = K
         for bj in range(w):
-            n = 0
             S = 0
             occ = 0
             Q = 0
             cmax = 0
             c0 = col_edges[bj]
             c1 = col_edges[bj + 1]
-            for i in range(row_edges[bi], row_edges[bi + 1]):
-                n, S, occ, Q, cmax = _slide(codes, -1, i, c0, c1, hist, nk, T, n, S, occ, Q, cmax, profile)
-            out[bi, bj] = _value(measure, code, a, K, n, S, occ, Q, cmax, nk, inv_scale, table, offsets, etable, efunc)
-            for i in range(row_edges[bi], row_edges[bi + 1]):
-                n, S, occ, Q, cmax = _slide(codes, i, -1, c0, c1, hist, nk, T, n, S, occ, Q, cmax, profile)
+            r0 = row_edges[bi]
+            r1 = row_edges[bi + 1]
+            for i in range(r0, r1):
+                S, occ, Q, cmax = _slide(A, -1, i, c0, c1, False, hist, nk, T, S, occ, Q, cmax, profile)
+            n = (r1 - r0) * (c1 - c0)
+            tn = t[n] if n < t.shape[0] else -1
+            val = _value(measure, code, a, K, n, S, occ, Q, cmax, nk, math.log(n), 1.0 / n, tn, inv_scale, table, offsets, etable, efunc)
+            out[bi, bj] = val * out_scale + 0.0
+            for i in range(r0, r1):
+                S, occ, Q, cmax = _slide(A, i, -1, c0, c1, False, hist, nk, T, S, occ, Q, cmax, profile)
 
 
 # ----------------------------------------------------------------- moments (mean, std)
