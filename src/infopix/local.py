@@ -296,7 +296,7 @@ def _run_histogram_map(codes, rs, edge, K, measure, code=-1, a=1.0, table_f=None
             table, offsets = _expectation_table(table_f, _window_sizes(codes.shape, r, edge))
         else:
             table, offsets = _no_table()
-        profile = measure != _k.SHANNON  # occ, Q, cmax and the count profile needed
+        profile = measure not in (_k.SHANNON, _k.LAURENT)  # Q, cmax and the count profile needed
         # NSB's table is built for one window size: the full (2r+1)^2 (edges with
         # clip fall back to the estimator's adaptive path, same value to ~1e-13)
         etable = _estimator_table(measure, code, wmax, K)
@@ -652,7 +652,7 @@ def block_entropy_map(
     T, t, scale = _k.fixed_point_clogc(wmax)
     table, offsets = _no_table()
     out = np.empty((hh, ww))
-    profile = measure != _k.SHANNON
+    profile = measure not in (_k.SHANNON, _k.LAURENT)
     etable = _estimator_table(measure, code, wmax, K)  # for the largest blocks
     _k._block_map(
         codes, rows, cols, K, measure, code, float(a), T, t, 1.0 / scale, 1.0 / float(np.log(b)),

@@ -12,9 +12,9 @@ the state changes in O(1):
 - scalars ``(S, occ, Q, cmax)``: S the sum over codes of ``t(count)`` where
   ``t(c) = round(c log c * 2**shift)`` (an *integer* fixed-point table, so the running
   sum is exact and carries no drift), occ the number of occupied codes, Q the sum of
-  squared counts and cmax the largest count (occ, Q and cmax kept, like the profile,
-  only for the measures other than plug-in Shannon). The number of pixels n follows
-  from the window's geometry.
+  squared counts and cmax the largest count (Q and cmax kept, like the profile, only
+  for the measures that need them; the plug-in Shannon walk keeps S only). The
+  number of pixels n follows from the window's geometry.
 
 Every per-window value is a pure function of this state, which is the same whatever
 path reached the window: results do not depend on the strip decomposition or on the
@@ -73,37 +73,6 @@ def fixed_point_clogc(wmax):
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, boundscheck=False, inline="always")
-def _remove(v, hist, nk, T, S, occ, Q, cmax, profile):
-    """Take one pixel of code ``v`` out of the window state."""
-    c = hist[v]
-    hist[v] = c - 1
-    S -= T[c - 1]
-    if profile:
-        occ -= c == 1
-        Q -= 2 * c - 1
-        nk[c] -= 1
-        nk[c - 1] += 1
-        if c == cmax and nk[c] == 0:
-            cmax = c - 1
-    return S, occ, Q, cmax
-
-
-@nb.njit(cache=NUMBA_CACHE, nogil=True, boundscheck=False, inline="always")
-def _insert(v, hist, nk, T, S, occ, Q, cmax, profile):
-    """Put one pixel of code ``v`` into the window state."""
-    c = hist[v]
-    hist[v] = c + 1
-    S += T[c]
-    if profile:
-        occ += c == 0
-        Q += 2 * c + 1
-        nk[c] -= 1
-        nk[c + 1] += 1
-        cmax = max(cmax, c + 1)
-    return S, occ, Q, cmax
-
-
-@nb.njit(cache=NUMBA_CACHE, nogil=True, boundscheck=False, inline="always")
 def _slide(A, rem, add, k0, k1, by_column, hist, nk, T, S, occ, Q, cmax, profile):
     """Remove line ``rem`` and add line ``add`` of ``A``, over positions ``k0 <= k < k1``.
 
@@ -113,8 +82,9 @@ def _slide(A, rem, add, k0, k1, by_column, hist, nk, T, S, occ, Q, cmax, profile
     When both lines are present they are updated pixel pair by pixel pair, and a pair
     of equal codes (common in flat regions of natural images) is skipped: the state is
     a function of the window's multiset of codes only. The scalar state is passed and
-    returned by value, so it stays in registers; Q, cmax, occ and ``nk`` are kept only
-    when ``profile`` is true (plug-in Shannon does the least work per update).
+    returned by value, so it stays in registers; Q, cmax and ``nk`` are kept only when
+    ``profile`` is true. (The update bodies are written out, not factored into
+    inlined helpers: measured 2x faster.)
     """
     if rem >= 0 and add >= 0:
         for k in range(k0, k1):
@@ -124,17 +94,51 @@ def _slide(A, rem, add, k0, k1, by_column, hist, nk, T, S, occ, Q, cmax, profile
             else:
                 vo = A[rem, k]
                 vi = A[add, k]
-            if vo != vi:
-                S, occ, Q, cmax = _remove(vo, hist, nk, T, S, occ, Q, cmax, profile)
-                S, occ, Q, cmax = _insert(vi, hist, nk, T, S, occ, Q, cmax, profile)
-    elif rem >= 0:
-        for k in range(k0, k1):
-            v = A[k, rem] if by_column else A[rem, k]
-            S, occ, Q, cmax = _remove(v, hist, nk, T, S, occ, Q, cmax, profile)
-    elif add >= 0:
-        for k in range(k0, k1):
-            v = A[k, add] if by_column else A[add, k]
-            S, occ, Q, cmax = _insert(v, hist, nk, T, S, occ, Q, cmax, profile)
+            if vo == vi:
+                continue
+            c = hist[vo]
+            hist[vo] = c - 1
+            S -= T[c - 1]
+            occ -= c == 1
+            if profile:
+                Q -= 2 * c - 1
+                nk[c] -= 1
+                nk[c - 1] += 1
+                if c == cmax and nk[c] == 0:
+                    cmax = c - 1
+            c = hist[vi]
+            hist[vi] = c + 1
+            S += T[c]
+            occ += c == 0
+            if profile:
+                Q += 2 * c + 1
+                nk[c] -= 1
+                nk[c + 1] += 1
+                cmax = max(cmax, c + 1)
+        return S, occ, Q, cmax
+    for k in range(k0 if rem >= 0 else k1, k1):
+        v = A[k, rem] if by_column else A[rem, k]
+        c = hist[v]
+        hist[v] = c - 1
+        S -= T[c - 1]
+        occ -= c == 1
+        if profile:
+            Q -= 2 * c - 1
+            nk[c] -= 1
+            nk[c - 1] += 1
+            if c == cmax and nk[c] == 0:
+                cmax = c - 1
+    for k in range(k0 if add >= 0 else k1, k1):
+        v = A[k, add] if by_column else A[add, k]
+        c = hist[v]
+        hist[v] = c + 1
+        S += T[c]
+        occ += c == 0
+        if profile:
+            Q += 2 * c + 1
+            nk[c] -= 1
+            nk[c + 1] += 1
+            cmax = max(cmax, c + 1)
     return S, occ, Q, cmax
 
 
