@@ -479,3 +479,28 @@ def test_cli_localmap(tmp_path):
     assert res.exit_code == 0 and png.stat().st_size > 1000, res.output
     res = runner.invoke(app, ["localmap", str(src), "-r", "-2", "-o", str(tmp_path / "x.npy")])
     assert res.exit_code == 1 and "`radius`" in res.output and "Traceback" not in res.output
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.floats(-1e6, 1e6, allow_nan=False, width=64), min_size=1, max_size=200),
+    st.integers(1, 300),
+)
+def test_bin_codes_follow_numpy_histogram(values, nbins):
+    """The compiled float binning puts every value in the bin numpy.histogram does,
+    edges included (values equal to an edge, the closed last bin)."""
+    from infopix._kernels.histogram import bin_codes
+
+    vals = np.array(values, dtype=np.float64)
+    lo, hi = float(vals.min()), float(vals.max())
+    if lo == hi:
+        lo, hi = lo - 0.5, hi + 0.5
+    edges = np.linspace(lo, hi, nbins + 1)
+    vals = np.concatenate([vals, edges])  # every edge itself
+    codes = np.empty(vals.size, dtype=np.int32)
+    assert bin_codes(vals, edges, codes) == 0
+    for x, k in zip(vals, codes):
+        counts, _ = np.histogram([x], bins=nbins, range=(lo, hi))
+        assert counts[k] == 1
+    outside = np.array([lo - 1.0, hi + 1.0, np.nan])
+    assert bin_codes(outside, edges, np.empty(3, dtype=np.int32)) == 3

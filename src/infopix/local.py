@@ -237,22 +237,23 @@ def _codes(arr: np.ndarray, bins, range_) -> tuple[np.ndarray, int]:
         return _narrow(src.astype(np.int64) - offset, nbins), int(nbins)
     nbins, (lo, hi) = _resolve_bins(arr, bins, range_)
     vals = arr.astype(np.float64, copy=False)
-    _check_within(vals, lo, hi)
-    # np.histogram's uniform-bin rule (numpy/lib/_histograms_impl.py): the scaled index,
-    # then corrected against the edges, so that edges[i] <= x < edges[i+1] exactly (the
-    # last bin closed), as the window references that call np.histogram see it
-    edges = np.linspace(lo, hi, nbins + 1)
-    idx = ((vals - lo) / (hi - lo) * nbins).astype(np.intp)
-    idx[idx == nbins] -= 1
-    idx[vals < edges[idx]] -= 1
-    idx[(vals >= edges[idx + 1]) & (idx != nbins - 1)] += 1
-    return _narrow(idx, nbins), int(nbins)
+    # np.histogram's uniform-bin rule, compiled (the window references call np.histogram)
+    from ._kernels.histogram import bin_codes
+
+    flat = np.ascontiguousarray(vals).reshape(-1)
+    codes = np.empty(flat.size, dtype=_code_dtype(nbins))
+    if bin_codes(flat, np.linspace(lo, hi, nbins + 1), codes):
+        _check_within(vals, lo, hi)  # raises, naming how many values are outside
+    return codes.reshape(arr.shape), int(nbins)
+
+
+def _code_dtype(K: int):
+    return np.uint8 if K <= 256 else np.uint16 if K <= 65536 else np.int32
 
 
 def _narrow(codes: np.ndarray, K: int) -> np.ndarray:
     """``codes`` (values in [0, K)) as uint8, uint16 or int32, C-contiguous."""
-    dtype = np.uint8 if K <= 256 else np.uint16 if K <= 65536 else np.int32
-    return np.ascontiguousarray(codes, dtype=dtype)
+    return np.ascontiguousarray(codes, dtype=_code_dtype(K))
 
 
 def _no_table():

@@ -60,3 +60,39 @@ def _histogram_int_masked(flat, mask, offset, nbins):
         if mask[i]:
             out[np.int64(flat[i]) - offset] += 1
     return out
+
+
+# ------------------------------------------------------------- equal-width float bins
+@nb.njit(cache=NUMBA_CACHE, nogil=True)
+def bin_codes(vals, edges, out):
+    """``out[i] = bin_index(vals[i])`` for 1-D float64 ``vals``; returns how many
+    values lie outside ``[edges[0], edges[-1]]`` (NaN included; their code is 0).
+
+    ``out`` is any integer array of ``vals``' length (uint8 for up to 256 bins).
+    One pass (numpy's vectorised rule and the range check take eight): numpy.histogram's
+    rule (numpy/lib/_histograms_impl.py), the scaled index ``(v - lo) * norm`` corrected
+    against the edges so that ``edges[k] <= v < edges[k + 1]`` exactly, the last bin
+    closed. The same rule is written out in :func:`infopix._kernels.scale._histogram_fixed`
+    (which counts instead of coding); a shared helper, inlined by Numba, measured 2.5x
+    slower here (7.5 against 3.0 ms per megapixel).
+    """
+    nbins = edges.size - 1
+    lo = edges[0]
+    hi = edges[nbins]
+    norm = nbins / (hi - lo)
+    outside = 0
+    for i in range(vals.size):
+        v = vals[i]
+        if v >= lo and v <= hi:
+            k = np.int64((v - lo) * norm)  # (not int(): Python semantics, 3x slower)
+            if k >= nbins:
+                k = nbins - 1
+            if v < edges[k]:
+                k -= 1
+            elif k < nbins - 1 and v >= edges[k + 1]:
+                k += 1
+            out[i] = k
+        else:
+            out[i] = 0
+            outside += 1
+    return outside

@@ -32,7 +32,7 @@ def _histogram_fixed(flat, edges):
         if not (v >= lo and v <= hi):
             outside += 1
             continue
-        k = int((v - lo) * norm)
+        k = np.int64((v - lo) * norm)  # (not int(): Python semantics, 3x slower)
         if k >= nbins:
             k = nbins - 1
         if v < edges[k]:
