@@ -517,7 +517,9 @@ def local_cluster(n_workers: int | None = None, *, dashboard: bool = True):
     off glibc's adaptive mmap threshold, so every large NumPy temporary becomes a fresh
     ``mmap`` and is page-faulted in again; on the local maps' temporaries this made each
     image 2-3x slower in a worker than in the parent process (measured, see
-    ``benchmarks/batch.md``). ``OMP_NUM_THREADS`` etc. stay 1.
+    ``benchmarks/batch.md``). The workers' statistical profiler is off (the dashboard's
+    profile page stays empty): it cost a few percent of throughput on 2 cores.
+    ``OMP_NUM_THREADS`` etc. stay 1.
 
     Parameters
     ----------
@@ -542,7 +544,10 @@ def local_cluster(n_workers: int | None = None, *, dashboard: bool = True):
     environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}) or {})
     environ.pop("MALLOC_TRIM_THRESHOLD_", None)
     dash = "127.0.0.1:8787" if dashboard and importlib.util.find_spec("bokeh") else None
-    with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
+    # The workers' statistical profiler samples every thread's stack every 10 ms; on
+    # 2 cores it cost ~3-5% of the batch's throughput (benchmarks/batch.md).
+    with dask.config.set({"distributed.nanny.pre-spawn-environ": environ,
+                          "distributed.worker.profile.enabled": False}):
         return LocalCluster(
             n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
             dashboard_address=dash,
@@ -595,8 +600,9 @@ def run(
     options : mapping, optional
         Measure name -> keyword arguments, e.g. ``{"localmap": {"radius": 5}}``.
     group_size : int, optional
-        Images per Dask task. Default: about eight tasks per worker, at most 16 images
-        per task, so that scheduling overhead stays small and progress stays smooth.
+        Images per Dask task. Default: about four tasks per worker, at most 32 images
+        per task, so that scheduling overhead stays small and progress stays smooth
+        (rows are recorded, and ``resume`` can skip them, a group at a time).
     numba_threads : int, optional
         Threads each task's compiled kernels may use. Default: 1 on a cluster (the
         parallelism is across images, one task per worker thread) and Numba's default
@@ -696,7 +702,11 @@ def _run_distributed(client, todo, spec, options, group_size, numba_threads, rec
         return
     nworkers = _n_workers(client)
     if group_size is None:
-        group_size = max(1, min(16, math.ceil(len(todo) / (8 * nworkers))))
+        # ~4 tasks per worker, at most 32 images each: each task costs a few ms of
+        # scheduling on a busy 2-core machine (200 images, 2 workers: groups of 4 ran
+        # at 1.65-1.73x one-thread serial, groups of 13 at 1.77-1.81x, of 25 at
+        # 1.84-1.93x; benchmarks/batch.md), while progress and --resume advance by group.
+        group_size = max(1, min(32, math.ceil(len(todo) / (4 * nworkers))))
     else:
         group_size = int(group_size)
         if group_size < 1:
