@@ -4,7 +4,7 @@ One driver, :func:`_histogram_map`, walks a window of (2r+1)^2 pixels over an ar
 integer codes (uint8, uint16 or int32; the image itself when it is uint8/uint16) in a
 serpentine (boustrophedon) path: moving by one column removes one column of 2r+1 codes
 and adds another, moving by one row does the same with a row. A removed and an added
-pixel with the same code cancel and are skipped (frequent in flat regions). Per update
+pixel with the same code cancel and may be skipped (frequent in flat regions). Per update
 the state changes in O(1):
 
 - ``hist[v]``  count of code ``v`` in the window (int32, length K),
@@ -344,16 +344,23 @@ def _strip_shannon(A, pad, i0, i1, ncols, r, K, T, t, inv_scale, out_scale, out)
                 rem_in = 0 <= rem < N
                 add_in = 0 <= add < N
                 if rem_in and add_in:
-                    for k in range(ra, rb):
+                    # Skip the leading run of equal pairs (all of a column pair in flat
+                    # regions), then update every pair without testing: a per-pair test
+                    # mispredicts on textured images (camera r = 5: 44 against 38-40
+                    # ns/px), while updating equal pairs chains stores to one count
+                    # (constant image r = 5: 27 against 10-13 ns/px).
+                    k0 = ra
+                    while k0 < rb and A[k0, rem] == A[k0, add]:
+                        k0 += 1
+                    for k in range(k0, rb):
                         vo = A[k, rem]
                         vi = A[k, add]
-                        if vo != vi:
-                            c = hist[vo]
-                            hist[vo] = c - 1
-                            S -= T[c - 1]
-                            c = hist[vi]
-                            hist[vi] = c + 1
-                            S += T[c]
+                        c = hist[vo]
+                        hist[vo] = c - 1
+                        S -= T[c - 1]
+                        c = hist[vi]
+                        hist[vi] = c + 1
+                        S += T[c]
                 elif rem_in:
                     for k in range(ra, rb):
                         v = A[k, rem]
