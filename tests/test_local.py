@@ -354,6 +354,27 @@ def test_sparse_uint16_and_wide_integers():
     np.testing.assert_allclose(infopix.local_entropy(big, 1), infopix.mapbox(big, 1, _ref_renyi(1.0)), **TOL)
 
 
+@pytest.mark.parametrize(
+    "dtype, lo, hi",
+    [(np.int8, -128, 127), (np.int16, -3000, 3000), (np.int16, 100, 300), (np.int32, -(10**5), 10**5),
+     (np.int64, 7, 20), (np.uint32, 0, 70000), (np.uint8, 200, 210), (np.uint16, 0, 65535)],
+)
+@pytest.mark.parametrize("edge", ["clip", "reflect", "wrap"])
+def test_every_integer_dtype_and_layout(dtype, lo, hi, edge):
+    """Integer images of every width map to codes of the smallest type that holds their
+    levels (uint8/uint16 images are read in place); C, Fortran and strided inputs give
+    the reference's values, and the input is left unmodified."""
+    rng = np.random.default_rng(SEED)
+    img = rng.integers(lo, hi + 1, (13, 17)).astype(dtype)
+    before = img.copy()
+    ref = infopix.mapbox(img, 2, _ref_renyi(1.0), edge=edge)
+    for view in (img, np.asfortranarray(img), np.repeat(img, 2, axis=1)[:, ::2]):
+        np.testing.assert_allclose(infopix.local_entropy(view, 2, edge=edge), ref, **TOL)
+    ref2 = infopix.mapbox(img, 3, _ref_renyi(2.0), edge=edge)
+    np.testing.assert_allclose(infopix.local_entropy(img, 3, alpha=2, edge=edge), ref2, **TOL)
+    np.testing.assert_array_equal(img, before)
+
+
 def test_huge_radius_clip_is_the_whole_image_and_wrap_is_bounded():
     """With clip, r >= max(M, N) - 1 gives the whole image at every pixel (r is capped
     internally, so r = 10**6 costs nothing); reflect/wrap windows grow with r and are
