@@ -525,3 +525,39 @@ def test_bin_codes_follow_numpy_histogram(values, nbins):
         assert counts[k] == 1
     outside = np.array([lo - 1.0, hi + 1.0, np.nan])
     assert bin_codes(outside, edges, np.empty(3, dtype=np.int32)) == 3
+
+
+def test_float_ranges_at_the_limits_of_float64():
+    """Tiny spans (subnormal) bin as numpy does; a span that overflows is refused with a
+    clear error, as numpy.histogram refuses it, never binned into garbage."""
+    img = np.array([[0.0, 1e-310, 5e-311], [2e-311, 1e-310, 0.0]])
+    lohi = (float(img.min()), float(img.max()))
+    ref = infopix.mapbox(img, 1, lambda w: infopix.intensity_entropy(w, bins=256, range=lohi))
+    np.testing.assert_allclose(infopix.local_entropy(img, 1), ref, **TOL)
+    np.testing.assert_allclose(infopix.block_entropy_map(img, 1, 1)[0, 0], infopix.intensity_entropy(img), **TOL)
+    curve = infopix.entropy_vs_scale(img, [0.0], unit="px")  # the scale module's histogram
+    assert curve.entropies[0] == pytest.approx(infopix.intensity_entropy(img), abs=1e-12)
+    huge = np.array([[-1e308, 0.0, 1e308], [5e307, -5e307, 1.0]])
+    with pytest.raises(ValueError, match="cannot be split into 256 finite bins"):
+        infopix.local_entropy(huge, 1)
+    with pytest.raises(ValueError, match="cannot be split into 256 finite bins"):
+        infopix.entropy_vs_scale(huge, [0.0], unit="px")
+
+
+def test_bool_images_built_from_raw_bytes():
+    """A bool array viewed from bytes other than 0/1 (numpy treats them as True) must not
+    index past the 2-bin histogram: same values as the normalised array."""
+    raw = np.array([[0, 2, 1], [1, 0, 255]], np.uint8).view(bool)
+    clean = raw.astype(np.uint8).astype(bool)
+    for edge in ("clip", "wrap"):
+        np.testing.assert_array_equal(infopix.local_entropy(raw, 1, edge=edge), infopix.local_entropy(clean, 1, edge=edge))
+    np.testing.assert_array_equal(infopix.block_entropy_map(raw, 2, 1), infopix.block_entropy_map(clean, 2, 1))
+    assert infopix.intensity_entropy(raw) == infopix.intensity_entropy(clean)
+
+
+def test_uniform_window_gives_whole_bits():
+    """Entropies are divided by log(base), as intensity_entropy does: 8 equally frequent
+    levels give exactly 3 bits."""
+    img = np.arange(8, dtype=np.uint8)[None]
+    assert np.all(infopix.local_entropy(img, 7) == 3.0)
+    assert infopix.block_entropy_map(img, 1, 1)[0, 0] == 3.0

@@ -244,6 +244,22 @@ def check_counts(counts, *, name: str = "counts") -> np.ndarray:
     return out
 
 
+def equal_width_edges(lo: float, hi: float, nbins: int) -> np.ndarray:
+    """numpy.histogram's edges ``linspace(lo, hi, nbins + 1)``, checked usable.
+
+    Like numpy.histogram, refuse a range whose bins would not be finite and of positive
+    width (e.g. ``hi - lo`` overflowing for data near +-1e308).
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        edges = np.linspace(lo, hi, nbins + 1)
+    if not (np.isfinite(hi - lo) and np.all(np.isfinite(edges)) and np.all(np.diff(edges) > 0)):
+        raise ValueError(
+            f"`range` ({lo:g}, {hi:g}) cannot be split into {nbins} finite bins of positive "
+            f"width; rescale the image, or pass a narrower `range` or fewer `bins`."
+        )
+    return edges
+
+
 def check_range(range_, *, name: str = "range") -> tuple[float, float]:
     """A binning interval: a pair of finite numbers ``low < high``."""
     try:

@@ -88,8 +88,8 @@ def _int_span(arr: np.ndarray) -> tuple[int, int]:
 def _count_integer(values: np.ndarray, mask: np.ndarray | None) -> tuple[np.ndarray, int, int]:
     offset, nbins = _int_span(values if mask is None else values[mask])
     flat = np.ascontiguousarray(values).reshape(-1)
-    if flat.dtype == bool:
-        flat = flat.view(np.uint8)
+    if flat.dtype == bool:  # astype, not a view: raw bytes other than 0/1 count as 1
+        flat = flat.astype(np.uint8)
     if mask is None:
         counts = _histogram_int(flat, np.int64(offset), nbins)
     else:

@@ -231,7 +231,9 @@ def _codes(arr: np.ndarray, bins, range_) -> tuple[np.ndarray, int]:
 
     if bins is None and range_ is None and arr.dtype.kind in "biu":
         offset, nbins = _int_span(arr)
-        src = arr.view(np.uint8) if arr.dtype == bool else arr
+        # (astype, not a view: a bool array built from raw bytes may hold bytes other
+        # than 0 and 1, which would index past a 2-bin histogram)
+        src = arr.astype(np.uint8) if arr.dtype == bool else arr
         if offset == 0 and src.dtype in (np.uint8, np.uint16):
             return np.ascontiguousarray(src), int(nbins)
         return _narrow(src.astype(np.int64) - offset, nbins), int(nbins)
@@ -242,7 +244,7 @@ def _codes(arr: np.ndarray, bins, range_) -> tuple[np.ndarray, int]:
 
     flat = np.ascontiguousarray(vals).reshape(-1)
     codes = np.empty(flat.size, dtype=_code_dtype(nbins))
-    if bin_codes(flat, np.linspace(lo, hi, nbins + 1), codes):
+    if bin_codes(flat, v.equal_width_edges(lo, hi, nbins), codes):
         _check_within(vals, lo, hi)  # raises, naming how many values are outside
     return codes.reshape(arr.shape), int(nbins)
 
@@ -303,7 +305,7 @@ def _run_histogram_map(codes, rs, edge, K, measure, code=-1, a=1.0, table_f=None
         etable = _estimator_table(measure, code, wmax, K)
         out = np.empty(codes.shape, dtype=np.float64)
         _k._histogram_map(
-            A, pad, r, K, measure, code, float(a), T, t, 1.0 / scale, 1.0 / scale_out, table, offsets,
+            A, pad, r, K, measure, code, float(a), T, t, 1.0 / scale, float(scale_out), table, offsets,
             etable, _k.profile_entropy_c, profile, _nstrips(codes.shape[0]), out,
         )
         maps.append(out)
@@ -656,7 +658,7 @@ def block_entropy_map(
     profile = measure not in (_k.SHANNON, _k.LAURENT)
     etable = _estimator_table(measure, code, wmax, K)  # for the largest blocks
     _k._block_map(
-        codes, rows, cols, K, measure, code, float(a), T, t, 1.0 / scale, 1.0 / float(np.log(b)),
+        codes, rows, cols, K, measure, code, float(a), T, t, 1.0 / scale, float(np.log(b)),
         table, offsets, etable, _k.profile_entropy_c, profile, out,
     )
     return out

@@ -690,7 +690,7 @@ def entropy_vs_scale(
     if mode == "constant":
         clip_lo, clip_hi = min(clip_lo, cval), max(clip_hi, cval)
     x = arr.astype(np.float64)
-    edges = np.linspace(lo, hi, nbins + 1)  # numpy.histogram's edges
+    edges = v.equal_width_edges(lo, hi, nbins)  # numpy.histogram's edges
     ent = np.empty(px.size)
     ent_std = np.full(px.size, np.nan)
     stds = np.empty(px.size)

@@ -79,12 +79,15 @@ def bin_codes(vals, edges, out):
     nbins = edges.size - 1
     lo = edges[0]
     hi = edges[nbins]
-    norm = nbins / (hi - lo)
+    span = hi - lo
+    norm = nbins / span  # inf for spans below ~1e-306 * nbins: then divide, as numpy
+    tiny = not np.isfinite(norm)
     outside = 0
     for i in range(vals.size):
         v = vals[i]
         if v >= lo and v <= hi:
-            k = np.int64((v - lo) * norm)  # (not int(): Python semantics, 3x slower)
+            k = np.int64((v - lo) / span * nbins if tiny else (v - lo) * norm)
+            # (np.int64, not int(): Python semantics, 3x slower)
             if k >= nbins:
                 k = nbins - 1
             if v < edges[k]:

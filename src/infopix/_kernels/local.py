@@ -208,7 +208,7 @@ def _value(measure, code, a, K, n, S, occ, Q, cmax, nk, logn, invn, tn, inv_scal
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, boundscheck=False)
-def _strip(A, pad, i0, i1, ncols, r, K, measure, code, a, T, t, inv_scale, out_scale, table, offsets, etable, efunc, profile, out):
+def _strip(A, pad, i0, i1, ncols, r, K, measure, code, a, T, t, inv_scale, out_div, table, offsets, etable, efunc, profile, out):
     """Fill output rows ``i0 <= i < i1``: one histogram, serpentine walk.
 
     The window of output pixel (i, j) is rows ``i - r + pad .. i + r + pad`` and
@@ -267,14 +267,14 @@ def _strip(A, pad, i0, i1, ncols, r, K, measure, code, a, T, t, inv_scale, out_s
                 invn = 1.0 / n
                 tn = t[n] if n < t.shape[0] else -1
             val = _value(measure, code, a, K, n, S, occ, Q, cmax, nk, logn, invn, tn, inv_scale, table, offsets, etable, efunc)
-            out[i, j] = val * out_scale + 0.0
+            out[i, j] = val / out_div + 0.0
         forward = not forward
         ca = max(0, j - r + pad)
         cb = min(N, j + r + 1 + pad)
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, boundscheck=False)
-def _strip_shannon(A, pad, i0, i1, ncols, r, K, T, t, inv_scale, out_scale, out):
+def _strip_shannon(A, pad, i0, i1, ncols, r, K, T, t, inv_scale, out_div, out):
     """:func:`_strip` for plug-in Shannon only, with the updates written out by hand.
 
     The same walk and the same exact integer state S, so the same values to the last
@@ -380,18 +380,18 @@ def _strip_shannon(A, pad, i0, i1, ncols, r, K, T, t, inv_scale, out_scale, out)
                 invn = 1.0 / n
                 tn = t[n] if n < t.shape[0] else -1
             val = 0.0 if S == tn else logn - (S * inv_scale) * invn
-            out[i, j] = val * out_scale + 0.0
+            out[i, j] = val / out_div + 0.0
         forward = not forward
         ca = max(0, j - r + pad)
         cb = min(N, j + r + 1 + pad)
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, parallel=True)
-def _histogram_map(A, pad, r, K, measure, code, a, T, t, inv_scale, out_scale, table, offsets, etable, efunc, profile, nstrips, out):
+def _histogram_map(A, pad, r, K, measure, code, a, T, t, inv_scale, out_div, table, offsets, etable, efunc, profile, nstrips, out):
     """Local map over ``out`` (M, N) from the integer codes ``A`` (see :func:`_strip`).
 
     ``A`` is (M, N) with ``pad = 0`` or (M + 2r, N + 2r) with ``pad = r``. Values are
-    multiplied by ``out_scale`` (1 / log(base) for entropies). ``prange`` over
+    divided by ``out_div`` (log(base) for entropies, 1 otherwise). ``prange`` over
     ``nstrips`` row strips; values are independent of ``nstrips``.
     """
     M = out.shape[0]
@@ -402,13 +402,13 @@ def _histogram_map(A, pad, r, K, measure, code, a, T, t, inv_scale, out_scale, t
         if i1 <= i0:
             continue
         if measure == SHANNON:
-            _strip_shannon(A, pad, i0, i1, ncols, r, K, T, t, inv_scale, out_scale, out)
+            _strip_shannon(A, pad, i0, i1, ncols, r, K, T, t, inv_scale, out_div, out)
         else:
-            _strip(A, pad, i0, i1, ncols, r, K, measure, code, a, T, t, inv_scale, out_scale, table, offsets, etable, efunc, profile, out)
+            _strip(A, pad, i0, i1, ncols, r, K, measure, code, a, T, t, inv_scale, out_div, table, offsets, etable, efunc, profile, out)
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, parallel=True)
-def _block_map(A, row_edges, col_edges, K, measure, code, a, T, t, inv_scale, out_scale, table, offsets, etable, efunc, profile, out):
+def _block_map(A, row_edges, col_edges, K, measure, code, a, T, t, inv_scale, out_div, table, offsets, etable, efunc, profile, out):
     """Value of every block ``A[row_edges[i]:row_edges[i+1], col_edges[j]:...]``.
 
     ``prange`` over block rows, each with its own histogram (restored to zero after
@@ -435,7 +435,7 @@ def _block_map(A, row_edges, col_edges, K, measure, code, a, T, t, inv_scale, ou
             n = (r1 - r0) * (c1 - c0)
             tn = t[n] if n < t.shape[0] else -1
             val = _value(measure, code, a, K, n, S, occ, Q, cmax, nk, math.log(n), 1.0 / n, tn, inv_scale, table, offsets, etable, efunc)
-            out[bi, bj] = val * out_scale + 0.0
+            out[bi, bj] = val / out_div + 0.0
             for i in range(r0, r1):
                 S, occ, Q, cmax = _slide(A, i, -1, c0, c1, False, hist, nk, T, S, occ, Q, cmax, profile)
 

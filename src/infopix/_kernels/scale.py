@@ -24,7 +24,9 @@ def _histogram_fixed(flat, edges):
     nbins = edges.size - 1
     lo = edges[0]
     hi = edges[nbins]
-    norm = nbins / (hi - lo)
+    span = hi - lo
+    norm = nbins / span  # inf for spans below ~1e-306 * nbins: then divide, as numpy
+    tiny = not np.isfinite(norm)
     out = np.zeros(nbins, dtype=np.int64)
     outside = 0
     for i in range(n):
@@ -32,7 +34,8 @@ def _histogram_fixed(flat, edges):
         if not (v >= lo and v <= hi):
             outside += 1
             continue
-        k = np.int64((v - lo) * norm)  # (not int(): Python semantics, 3x slower)
+        k = np.int64((v - lo) / span * nbins if tiny else (v - lo) * norm)
+            # (np.int64, not int(): Python semantics, 3x slower)
         if k >= nbins:
             k = nbins - 1
         if v < edges[k]:
