@@ -356,7 +356,8 @@ def _binary(image, threshold):
         v.check_finite_or_masked(arr, None)
         return np.ascontiguousarray(arr > threshold, dtype=np.uint8)
     if arr.dtype == bool:
-        return np.ascontiguousarray(arr).view(np.uint8)  # no copy: bool is one byte
+        b = np.ascontiguousarray(arr).view(np.uint8)  # no copy: bool is one byte ...
+        return b if b.max() <= 1 else (b != 0).view(np.uint8)  # ... unless built from raw bytes
     if not np.all((arr == 0) | (arr == 1)):
         shown = np.unique(arr[: 64, : 64])[:4].tolist()
         raise ValueError(
