@@ -226,8 +226,6 @@ def _strip(A, pad, i0, i1, ncols, r, K, measure, code, a, T, t, inv_scale, out_d
     occ = 0
     Q = 0
     cmax = 0
-    if profile:
-        nk[0] = K
     lastn = -1
     logn = 0.0
     invn = 0.0
@@ -265,7 +263,7 @@ def _strip(A, pad, i0, i1, ncols, r, K, measure, code, a, T, t, inv_scale, out_d
                 lastn = n
                 logn = math.log(n)
                 invn = 1.0 / n
-                tn = t[n] if n < t.shape[0] else -1
+                tn = t[n]  # n <= the table's largest window
             val = _value(measure, code, a, K, n, S, occ, Q, cmax, nk, logn, invn, tn, inv_scale, table, offsets, etable, efunc)
             out[i, j] = val / out_div + 0.0
         forward = not forward
@@ -378,7 +376,7 @@ def _strip_shannon(A, pad, i0, i1, ncols, r, K, T, t, inv_scale, out_div, out):
                 lastn = n
                 logn = math.log(n)
                 invn = 1.0 / n
-                tn = t[n] if n < t.shape[0] else -1
+                tn = t[n]  # n <= the table's largest window
             val = 0.0 if S == tn else logn - (S * inv_scale) * invn
             out[i, j] = val / out_div + 0.0
         forward = not forward
@@ -419,8 +417,6 @@ def _block_map(A, row_edges, col_edges, K, measure, code, a, T, t, inv_scale, ou
     for bi in nb.prange(h):
         hist = np.zeros(K, dtype=np.int32)
         nk = np.zeros(T.shape[0] + 1 if profile else 1, dtype=np.int64)
-        if profile:
-            nk[0] = K
         for bj in range(w):
             S = 0
             occ = 0
@@ -433,7 +429,7 @@ def _block_map(A, row_edges, col_edges, K, measure, code, a, T, t, inv_scale, ou
             for i in range(r0, r1):
                 S, occ, Q, cmax = _slide(A, -1, i, c0, c1, False, hist, nk, T, S, occ, Q, cmax, profile)
             n = (r1 - r0) * (c1 - c0)
-            tn = t[n] if n < t.shape[0] else -1
+            tn = t[n]  # n <= the table's largest window
             val = _value(measure, code, a, K, n, S, occ, Q, cmax, nk, math.log(n), 1.0 / n, tn, inv_scale, table, offsets, etable, efunc)
             out[bi, bj] = val / out_div + 0.0
             for i in range(r0, r1):
