@@ -1,0 +1,259 @@
+"""Compiled kernels of :mod:`infopix.patterns`: ordinal-pattern codes, gliding-box
+masses (summed-area tables) and block coarse-graining.
+
+Inputs are contiguous arrays and plain integers; nothing is validated here (the
+wrappers in ``infopix.patterns`` do that).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba as nb
+import numpy as np
+
+from .._config import NUMBA_CACHE
+
+#: k! for k = 0 .. 20 (20! < 2**63: the largest pattern an int64 code holds)
+FACTORIALS = np.array([math.factorial(k) for k in range(21)], dtype=np.int64)
+
+
+# ---------------------------------------------------------------------------------------
+# ordinal patterns
+# ---------------------------------------------------------------------------------------
+
+
+@nb.njit(cache=NUMBA_CACHE, parallel=True, nogil=True)
+def ordinal_codes(img, dx, dy, taux, tauy, fact):
+    """Lexicographic rank (Lehmer code) of every window's stable argsort.
+
+    The window anchored at ``(y, x)`` holds ``img[y + a*tauy, x + b*taux]`` for
+    ``a < dy``, ``b < dx``, flattened row-major (element ``e = a*dx + b``). Its pattern
+    is the permutation ``pi = argsort(values, kind='stable')`` (``pi[0]`` = index of the
+    smallest value; of equal values the earlier element ranks lower), coded by its
+    rank among the ``n!`` permutations in lexicographic order:
+    ``code = sum_e c_e (n - 1 - r_e)!`` with ``r_e`` the rank of element ``e`` and
+    ``c_e = #{f < e : v_f > v_e}`` (= the Lehmer digit of ``pi`` at position ``r_e``).
+    One pass over the n(n-1)/2 pairs gives both: for ``f < e``, ``g = v_f > v_e`` adds
+    to ``c_e`` and to ``s_f = #{e > f : v_e < v_f}``, and ``r_e = e - c_e + s_e``.
+
+    Returns an int64 array of shape ``(M - (dy-1) tauy, N - (dx-1) taux)``.
+    """
+    M, N = img.shape
+    H = M - (dy - 1) * tauy
+    W = N - (dx - 1) * taux
+    n = dx * dy
+    out = np.empty((H, W), dtype=np.int64)
+    for y in nb.prange(H):
+        vals = np.empty(n, dtype=img.dtype)
+        c = np.empty(n, dtype=np.int64)
+        s = np.empty(n, dtype=np.int64)
+        for x in range(W):
+            k = 0
+            for a in range(dy):
+                row = y + a * tauy
+                for b in range(dx):
+                    vals[k] = img[row, x + b * taux]
+                    k += 1
+            for e in range(n):
+                c[e] = 0
+                s[e] = 0
+            for f in range(n):
+                vf = vals[f]
+                acc = 0
+                for e in range(f + 1, n):
+                    g = np.int64(vf > vals[e])
+                    c[e] += g
+                    acc += g
+                s[f] = acc
+            code = np.int64(0)
+            for e in range(n):
+                r = e - c[e] + s[e]
+                code += c[e] * fact[n - 1 - r]
+            out[y, x] = code
+    return out
+
+
+@nb.njit(cache=NUMBA_CACHE, nogil=True)
+def decode_lehmer(codes, n, fact):
+    """The permutations (argsort symbols) of lexicographic ranks ``codes``: (m, n) int64."""
+    m = codes.size
+    out = np.empty((m, n), dtype=np.int64)
+    used = np.empty(n, dtype=np.bool_)
+    for i in range(m):
+        rest = codes[i]
+        for j in range(n):
+            used[j] = False
+        for pos in range(n):
+            f = fact[n - 1 - pos]
+            d = rest // f
+            rest -= d * f
+            # the d-th unused element
+            cnt = -1
+            for j in range(n):
+                if not used[j]:
+                    cnt += 1
+                    if cnt == d:
+                        out[i, pos] = j
+                        used[j] = True
+                        break
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# lacunarity: gliding-box masses from a summed-area table
+# ---------------------------------------------------------------------------------------
+
+
+@nb.njit(cache=NUMBA_CACHE, parallel=True, nogil=True)
+def summed_area_u32(img):
+    """Summed-area table ``S[i, j] = sum img[:i, :j]`` modulo 2**32 (shape (M+1, N+1)).
+
+    Box sums ``S[i+r, j+r] - S[i, j+r] - S[i+r, j] + S[i, j]`` taken modulo 2**32 are
+    exact whenever the true box mass is below 2**32 (wrap-around cancels).
+    """
+    M, N = img.shape
+    S = np.zeros((M + 1, N + 1), dtype=np.uint32)
+    for i in nb.prange(M):  # row prefix sums
+        acc = np.uint32(0)
+        for j in range(N):
+            acc = np.uint32(acc + np.uint32(img[i, j]))
+            S[i + 1, j + 1] = acc
+    # column accumulation in strips of columns (parallel over strips, rows in order)
+    strip = 256
+    nstrip = (N + strip - 1) // strip
+    for t in nb.prange(nstrip):
+        j0 = 1 + t * strip
+        j1 = min(N + 1, j0 + strip)
+        for i in range(1, M + 1):
+            for j in range(j0, j1):
+                S[i, j] = np.uint32(S[i, j] + S[i - 1, j])
+    return S
+
+
+@nb.njit(cache=NUMBA_CACHE, parallel=True, nogil=True)
+def summed_area_f64(img):
+    """Summed-area table ``S[i, j] = sum img[:i, :j]`` in float64 (shape (M+1, N+1))."""
+    M, N = img.shape
+    S = np.zeros((M + 1, N + 1), dtype=np.float64)
+    for i in nb.prange(M):
+        acc = 0.0
+        for j in range(N):
+            acc += img[i, j]
+            S[i + 1, j + 1] = acc
+    strip = 256
+    nstrip = (N + strip - 1) // strip
+    for t in nb.prange(nstrip):
+        j0 = 1 + t * strip
+        j1 = min(N + 1, j0 + strip)
+        for i in range(1, M + 1):
+            for j in range(j0, j1):
+                S[i, j] = S[i, j] + S[i - 1, j]
+    return S
+
+
+@nb.njit(cache=NUMBA_CACHE, parallel=True, nogil=True)
+def box_moments_u32(S, r):
+    """Sum of the masses and of their squares of every r x r box (gliding, step 1).
+
+    ``S`` from :func:`summed_area_u32`; every box mass must be < 2**32. Row sums are
+    exact in uint64 (masses) and float64 (squares, each exact below 2**53); rows are
+    added in float64 in a fixed order (independent of the thread count).
+    """
+    M = S.shape[0] - 1
+    N = S.shape[1] - 1
+    H = M - r + 1
+    W = N - r + 1
+    s1 = np.zeros(H, dtype=np.float64)
+    s2 = np.zeros(H, dtype=np.float64)
+    for i in nb.prange(H):
+        top = S[i]
+        bot = S[i + r]
+        a1 = np.uint64(0)
+        a2 = 0.0
+        for j in range(W):
+            m = np.uint32(bot[j + r] - bot[j] - top[j + r] + top[j])
+            a1 += np.uint64(m)
+            fm = np.float64(m)
+            a2 += fm * fm
+        s1[i] = np.float64(a1)
+        s2[i] = a2
+    t1 = 0.0
+    t2 = 0.0
+    for i in range(H):
+        t1 += s1[i]
+        t2 += s2[i]
+    return t1, t2
+
+
+@nb.njit(cache=NUMBA_CACHE, parallel=True, nogil=True)
+def box_moments_f64(S, r):
+    """As :func:`box_moments_u32` for a float64 summed-area table."""
+    M = S.shape[0] - 1
+    N = S.shape[1] - 1
+    H = M - r + 1
+    W = N - r + 1
+    s1 = np.zeros(H, dtype=np.float64)
+    s2 = np.zeros(H, dtype=np.float64)
+    for i in nb.prange(H):
+        top = S[i]
+        bot = S[i + r]
+        a1 = 0.0
+        a2 = 0.0
+        for j in range(W):
+            m = (bot[j + r] - bot[j]) - (top[j + r] - top[j])
+            a1 += m
+            a2 += m * m
+        s1[i] = a1
+        s2[i] = a2
+    t1 = 0.0
+    t2 = 0.0
+    for i in range(H):
+        t1 += s1[i]
+        t2 += s2[i]
+    return t1, t2
+
+
+# ---------------------------------------------------------------------------------------
+# structural complexity: block coarse-graining and overlaps
+# ---------------------------------------------------------------------------------------
+
+
+@nb.njit(cache=NUMBA_CACHE, parallel=True, nogil=True)
+def coarse_grain(f, factor):
+    """Block means of ``f`` over ``factor x factor`` blocks (trailing partial blocks dropped).
+
+    Returns ``(g, o_fine, o_cross)``: the coarse image of shape
+    ``(M // factor, N // factor)``, and over the region the blocks cover, the sums
+    ``sum f**2`` and ``sum f * up(g)`` (``up`` repeats each coarse value over its block).
+    """
+    M, N = f.shape
+    h = M // factor
+    w = N // factor
+    g = np.empty((h, w), dtype=np.float64)
+    of = np.zeros(h, dtype=np.float64)
+    oc = np.zeros(h, dtype=np.float64)
+    inv = 1.0 / (factor * factor)
+    for i in nb.prange(h):
+        af = 0.0
+        ac = 0.0
+        for j in range(w):
+            s = 0.0
+            q = 0.0
+            for a in range(factor):
+                for b in range(factor):
+                    v = f[i * factor + a, j * factor + b]
+                    s += v
+                    q += v * v
+            m = s * inv
+            g[i, j] = m
+            af += q
+            ac += s * m
+        of[i] = af
+        oc[i] = ac
+    t1 = 0.0
+    t2 = 0.0
+    for i in range(h):
+        t1 += of[i]
+        t2 += oc[i]
+    return g, t1, t2
