@@ -24,7 +24,7 @@ FACTORIALS = np.array([math.factorial(k) for k in range(21)], dtype=np.int64)
 
 
 @nb.njit(cache=NUMBA_CACHE, parallel=True, nogil=True)
-def ordinal_codes(img, dx, dy, taux, tauy, fact):
+def ordinal_codes(img, dx, dy, taux, tauy, sy, sx, fact):
     """Lexicographic rank (Lehmer code) of every window's stable argsort.
 
     The window anchored at ``(y, x)`` holds ``img[y + a*tauy, x + b*taux]`` for
@@ -37,18 +37,22 @@ def ordinal_codes(img, dx, dy, taux, tauy, fact):
     One pass over the n(n-1)/2 pairs gives both: for ``f < e``, ``g = v_f > v_e`` adds
     to ``c_e`` and to ``s_f = #{e > f : v_e < v_f}``, and ``r_e = e - c_e + s_e``.
 
-    Returns an int64 array of shape ``(M - (dy-1) tauy, N - (dx-1) taux)``.
+    Anchors step by ``sy`` rows and ``sx`` columns (1: every window; the window's span:
+    non-overlapping windows). Returns an int64 array of shape
+    ``(ceil((M - (dy-1) tauy) / sy), ceil((N - (dx-1) taux) / sx))``.
     """
     M, N = img.shape
-    H = M - (dy - 1) * tauy
-    W = N - (dx - 1) * taux
+    H = (M - (dy - 1) * tauy + sy - 1) // sy
+    W = (N - (dx - 1) * taux + sx - 1) // sx
     n = dx * dy
     out = np.empty((H, W), dtype=np.int64)
-    for y in nb.prange(H):
+    for iy in nb.prange(H):
+        y = iy * sy
         vals = np.empty(n, dtype=img.dtype)
         c = np.empty(n, dtype=np.int64)
         s = np.empty(n, dtype=np.int64)
-        for x in range(W):
+        for ix in range(W):
+            x = ix * sx
             k = 0
             for a in range(dy):
                 row = y + a * tauy
@@ -70,7 +74,7 @@ def ordinal_codes(img, dx, dy, taux, tauy, fact):
             for e in range(n):
                 r = e - c[e] + s[e]
                 code += c[e] * fact[n - 1 - r]
-            out[y, x] = code
+            out[iy, ix] = code
     return out
 
 
@@ -153,12 +157,14 @@ def summed_area_f64(img):
 
 
 @nb.njit(cache=NUMBA_CACHE, parallel=True, nogil=True)
-def box_moments_u32(S, r):
+def box_moments_u32(S, r, int_squares):
     """Sum of the masses and of their squares of every r x r box (gliding, step 1).
 
-    ``S`` from :func:`summed_area_u32`; every box mass must be < 2**32. Row sums are
-    exact in uint64 (masses) and float64 (squares, each exact below 2**53); rows are
-    added in float64 in a fixed order (independent of the thread count).
+    ``S`` from :func:`summed_area_u32`; every box mass must be < 2**32 (the four-term
+    difference is taken in int64 and reduced modulo 2**32). Row sums are exact in
+    int64 (masses; and squares when ``int_squares``, which the caller sets only if a
+    row's sum of squares stays below 2**63), else float64; rows are added in float64
+    in a fixed order (independent of the thread count).
     """
     M = S.shape[0] - 1
     N = S.shape[1] - 1
@@ -166,18 +172,27 @@ def box_moments_u32(S, r):
     W = N - r + 1
     s1 = np.zeros(H, dtype=np.float64)
     s2 = np.zeros(H, dtype=np.float64)
+    mask = np.int64(0xFFFFFFFF)
     for i in nb.prange(H):
         top = S[i]
         bot = S[i + r]
-        a1 = np.uint64(0)
-        a2 = 0.0
-        for j in range(W):
-            m = np.uint32(bot[j + r] - bot[j] - top[j + r] + top[j])
-            a1 += np.uint64(m)
-            fm = np.float64(m)
-            a2 += fm * fm
+        a1 = np.int64(0)
+        if int_squares:
+            q = np.int64(0)
+            for j in range(W):
+                m = ((np.int64(bot[j + r]) - np.int64(bot[j])) - (np.int64(top[j + r]) - np.int64(top[j]))) & mask
+                a1 += m
+                q += m * m
+            s2[i] = np.float64(q)
+        else:
+            a2 = 0.0
+            for j in range(W):
+                m = ((np.int64(bot[j + r]) - np.int64(bot[j])) - (np.int64(top[j + r]) - np.int64(top[j]))) & mask
+                a1 += m
+                fm = np.float64(m)
+                a2 += fm * fm
+            s2[i] = a2
         s1[i] = np.float64(a1)
-        s2[i] = a2
     t1 = 0.0
     t2 = 0.0
     for i in range(H):

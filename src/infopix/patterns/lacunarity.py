@@ -186,7 +186,11 @@ def lacunarity(image, sizes=None, *, threshold=None) -> Lacunarity:
         total = int(arr.sum(dtype=np.uint64)) if arr.dtype.kind != "b" else int(np.count_nonzero(arr))
         if total < 2**32:
             S = _k.summed_area_u32(np.ascontiguousarray(arr.view(np.uint8) if binary else arr))
-            moments = _k.box_moments_u32
+            vmax = 1 if binary else int(arr.max())
+
+            def moments(S, r):  # integer squares when a row's sum of them fits in int64
+                big = min(total, r * r * vmax)
+                return _k.box_moments_u32(S, r, (N - r + 1) * big * big < 2**63)
         else:
             S = _k.summed_area_f64(np.ascontiguousarray(arr, dtype=np.float64))
             moments = _k.box_moments_f64

@@ -157,13 +157,15 @@ def _order_preserving(arr: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(arr, dtype=np.int64)
 
 
-def _as_distribution(image, dx, dy, taux, tauy, ties, rng) -> OrdinalDistribution:
+def _as_distribution(image, dx, dy, taux, tauy, ties, rng, overlapping=True) -> OrdinalDistribution:
     if isinstance(image, OrdinalDistribution):
         return image
-    return ordinal_distribution(image, dx=dx, dy=dy, taux=taux, tauy=tauy, ties=ties, rng=rng)
+    return ordinal_distribution(image, dx=dx, dy=dy, taux=taux, tauy=tauy, ties=ties, rng=rng, overlapping=overlapping)
 
 
-def ordinal_distribution(image, *, dx=2, dy=2, taux=1, tauy=1, ties="stable", rng=None) -> OrdinalDistribution:
+def ordinal_distribution(
+    image, *, dx=2, dy=2, taux=1, tauy=1, ties="stable", rng=None, overlapping=True
+) -> OrdinalDistribution:
     """Count the ordinal patterns of an image.
 
     Parameters
@@ -184,6 +186,10 @@ def ordinal_distribution(image, *, dx=2, dy=2, taux=1, tauy=1, ties="stable", rn
         all patterns instead of piling onto one.
     rng : {numpy.random.Generator, int}, optional
         Seed or generator for ``ties='noise'`` (ignored otherwise).
+    overlapping : bool, optional
+        True (default): a window at every pixel. False: windows tile the image
+        without sharing pixels (anchors step by the window's span, as ordpy's
+        ``overlapping=False``); their patterns are independent for i.i.d. pixels.
 
     Returns
     -------
@@ -203,7 +209,8 @@ def ordinal_distribution(image, *, dx=2, dy=2, taux=1, tauy=1, ties="stable", rn
     The pattern of a window is ``pi = argsort(w)`` of its values ``w`` flattened
     row-major, coded by its rank in the lexicographic order of the permutations:
     ``code = sum_i c_i (n - 1 - i)!`` with ``c_i = #{j > i : pi_j < pi_i}``. There are
-    ``(M - (dy-1) tauy) (N - (dx-1) taux)`` windows. Kernel:
+    ``(M - (dy-1) tauy) (N - (dx-1) taux)`` overlapping windows; overlapping windows
+    of i.i.d. pixels have correlated patterns (the counts are not multinomial). Kernel:
     :func:`infopix._kernels.patterns.ordinal_codes` (n(n-1)/2 comparisons per window).
 
     References
@@ -228,6 +235,8 @@ def ordinal_distribution(image, *, dx=2, dy=2, taux=1, tauy=1, ties="stable", rn
     v.check_finite_or_masked(arr, None)
     dx, dy, taux, tauy = _check_embedding(dx, dy, taux, tauy)
     v.check_choice(ties, TIES, name="ties")
+    if not isinstance(overlapping, (bool, np.bool_)):
+        raise TypeError(f"`overlapping` expects True or False, got {overlapping!r}.")
     M, N = arr.shape
     span_y, span_x = (dy - 1) * tauy + 1, (dx - 1) * taux + 1
     if span_y > M or span_x > N:
@@ -246,7 +255,8 @@ def ordinal_distribution(image, *, dx=2, dy=2, taux=1, tauy=1, ties="stable", rn
         work = ranks.reshape(arr.shape)
     else:
         work = _order_preserving(arr)
-    codes = _k.ordinal_codes(work, dx, dy, taux, tauy, _k.FACTORIALS).ravel()
+    sy, sx = (1, 1) if overlapping else (span_y, span_x)
+    codes = _k.ordinal_codes(work, dx, dy, taux, tauy, sy, sx, _k.FACTORIALS).ravel()
     if K <= _DENSE_MAX:
         full = np.bincount(codes, minlength=K)
         occ = np.flatnonzero(full)
@@ -323,6 +333,7 @@ def permutation_entropy(
     tauy=1,
     ties="stable",
     rng=None,
+    overlapping=True,
     estimator="plugin",
     normalized=True,
     base=2,
@@ -335,8 +346,8 @@ def permutation_entropy(
     ----------
     image : (M, N) ndarray or OrdinalDistribution
         The image, or its patterns from :func:`ordinal_distribution` (then ``dx``,
-        ``dy``, ``taux``, ``tauy``, ``ties`` and ``rng`` are ignored).
-    dx, dy, taux, tauy, ties, rng
+        ``dy``, ``taux``, ``tauy``, ``ties``, ``rng`` and ``overlapping`` are ignored).
+    dx, dy, taux, tauy, ties, rng, overlapping
         As in :func:`ordinal_distribution`.
     estimator : str, optional
         Any name in :data:`infopix.estimators.ESTIMATORS` (default ``'plugin'``). The
@@ -386,7 +397,7 @@ def permutation_entropy(
     """
     from ..estimators import entropy_from_counts
 
-    dist = _as_distribution(image, dx, dy, taux, tauy, ties, rng)
+    dist = _as_distribution(image, dx, dy, taux, tauy, ties, rng, overlapping)
     if not isinstance(normalized, (bool, np.bool_)):
         raise TypeError(f"`normalized` expects True or False, got {normalized!r}.")
     b = v.check_base(base)
@@ -441,14 +452,14 @@ def _plane_point(p: np.ndarray, K: int) -> tuple[float, float, float]:
     return h + 0.0, h * q + 0.0, q
 
 
-def statistical_complexity(image, *, dx=2, dy=2, taux=1, tauy=1, ties="stable", rng=None) -> float:
+def statistical_complexity(image, *, dx=2, dy=2, taux=1, tauy=1, ties="stable", rng=None, overlapping=True) -> float:
     """Statistical complexity C = H Q of the ordinal patterns (Rosso et al. 2007).
 
     Parameters
     ----------
     image : (M, N) ndarray or OrdinalDistribution
         The image, or its patterns (then the other parameters are ignored).
-    dx, dy, taux, tauy, ties, rng
+    dx, dy, taux, tauy, ties, rng, overlapping
         As in :func:`ordinal_distribution`.
 
     Returns
@@ -483,7 +494,9 @@ def statistical_complexity(image, *, dx=2, dy=2, taux=1, tauy=1, ties="stable", 
     >>> statistical_complexity(np.add.outer(np.arange(8), np.arange(8)))   # one pattern: H = 0
     0.0
     """
-    return complexity_entropy_plane(image, dx=dx, dy=dy, taux=taux, tauy=tauy, ties=ties, rng=rng).complexity
+    return complexity_entropy_plane(
+        image, dx=dx, dy=dy, taux=taux, tauy=tauy, ties=ties, rng=rng, overlapping=overlapping
+    ).complexity
 
 
 @dataclass(frozen=True, eq=False)
@@ -530,8 +543,8 @@ def _family(p, k, K):
         t1 = np.where(p > 0, p * np.log(2 * p / (p + u)), 0.0)
         t2 = np.where(q > 0, k * q * np.log(2 * q / (q + u)), 0.0)
     js = 0.5 * (t1 + t2 + u * (np.log(2 * u / (p + u)) + k * np.log(2 * u / (q + u)) + (Kf - 1 - k) * math.log(2.0)))
-    H = S / math.log(Kf)
-    return H, H * js / _js_max(Kf)
+    H = np.clip(S / math.log(Kf), 0.0, 1.0) + 0.0  # rounding: -0.0 and 1 + 1e-16
+    return H, np.maximum(H * js / _js_max(Kf), 0.0) + 0.0
 
 
 def complexity_curves(n_outcomes, *, n_points=200) -> ComplexityCurves:
@@ -581,6 +594,8 @@ def complexity_curves(n_outcomes, *, n_points=200) -> ComplexityCurves:
     # denser near the uniform end (H changes fastest with p there when K is large)
     pmin = 1.0 / K + (1.0 - 1.0 / K) * t**3
     Hmin, Cmin = _family(pmin, K - 1, K)
+    omin = np.argsort(Hmin, kind="stable")
+    Hmin, Cmin, pmin = Hmin[omin], Cmin[omin], pmin[omin]
     if K <= 5000:
         supports = np.arange(2, K + 1, dtype=np.float64)
     else:
@@ -653,14 +668,14 @@ class ComplexityEntropyPlane:
         return ax
 
 
-def complexity_entropy_plane(image, *, dx=2, dy=2, taux=1, tauy=1, ties="stable", rng=None) -> ComplexityEntropyPlane:
+def complexity_entropy_plane(image, *, dx=2, dy=2, taux=1, tauy=1, ties="stable", rng=None, overlapping=True) -> ComplexityEntropyPlane:
     """Normalised permutation entropy and statistical complexity of an image.
 
     Parameters
     ----------
     image : (M, N) ndarray or OrdinalDistribution
         The image, or its patterns (then the other parameters are ignored).
-    dx, dy, taux, tauy, ties, rng
+    dx, dy, taux, tauy, ties, rng, overlapping
         As in :func:`ordinal_distribution`.
 
     Returns
@@ -687,7 +702,7 @@ def complexity_entropy_plane(image, *, dx=2, dy=2, taux=1, tauy=1, ties="stable"
     >>> bool(pt.entropy > 0.999 and pt.complexity < 0.002)     # noise: H near 1, C near 0
     True
     """
-    dist = _as_distribution(image, dx, dy, taux, tauy, ties, rng)
+    dist = _as_distribution(image, dx, dy, taux, tauy, ties, rng, overlapping)
     h, c, q = _plane_point(dist.probabilities, dist.n_outcomes)
     return ComplexityEntropyPlane(
         h, c, q, dist.n_outcomes, dist.dx, dist.dy, dist.taux, dist.tauy, dist.n_windows, dist.n_observed
@@ -742,14 +757,14 @@ class FisherShannon:
         return ax
 
 
-def fisher_shannon(image, *, dx=2, dy=2, taux=1, tauy=1, ties="stable", rng=None) -> FisherShannon:
+def fisher_shannon(image, *, dx=2, dy=2, taux=1, tauy=1, ties="stable", rng=None, overlapping=True) -> FisherShannon:
     """Normalised permutation entropy and Fisher information of the ordinal patterns.
 
     Parameters
     ----------
     image : (M, N) ndarray or OrdinalDistribution
         The image, or its patterns (then the other parameters are ignored).
-    dx, dy, taux, tauy, ties, rng
+    dx, dy, taux, tauy, ties, rng, overlapping
         As in :func:`ordinal_distribution`.
 
     Returns
@@ -779,7 +794,7 @@ def fisher_shannon(image, *, dx=2, dy=2, taux=1, tauy=1, ties="stable", rng=None
     >>> fisher_shannon(np.add.outer(np.arange(6), np.arange(6))).fisher   # one pattern
     1.0
     """
-    dist = _as_distribution(image, dx, dy, taux, tauy, ties, rng)
+    dist = _as_distribution(image, dx, dy, taux, tauy, ties, rng, overlapping)
     p = dist.probabilities
     h = _plane_point(p, dist.n_outcomes)[0]
     if dist.n_observed == 1:
@@ -848,14 +863,14 @@ class MissingPatterns:
         return ax
 
 
-def missing_patterns(image, *, dx=2, dy=2, taux=1, tauy=1, ties="stable", rng=None) -> MissingPatterns:
+def missing_patterns(image, *, dx=2, dy=2, taux=1, tauy=1, ties="stable", rng=None, overlapping=True) -> MissingPatterns:
     """The ordinal patterns that never occur in an image.
 
     Parameters
     ----------
     image : (M, N) ndarray or OrdinalDistribution
         The image, or its patterns (then the other parameters are ignored).
-    dx, dy, taux, tauy, ties, rng
+    dx, dy, taux, tauy, ties, rng, overlapping
         As in :func:`ordinal_distribution`.
 
     Returns
@@ -876,7 +891,7 @@ def missing_patterns(image, *, dx=2, dy=2, taux=1, tauy=1, ties="stable", rng=No
     >>> m.n_missing, m.n_outcomes
     (23, 24)
     """
-    dist = _as_distribution(image, dx, dy, taux, tauy, ties, rng)
+    dist = _as_distribution(image, dx, dy, taux, tauy, ties, rng, overlapping)
     K = dist.n_outcomes
     n_missing = K - dist.n_observed
     codes = None
