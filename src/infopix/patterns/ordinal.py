@@ -583,7 +583,7 @@ def complexity_curves(n_outcomes, *, n_points=200) -> ComplexityCurves:
     --------
     >>> from infopix.patterns import complexity_curves
     >>> c = complexity_curves(24)
-    >>> c.minimum[0].tolist(), c.minimum[-1].tolist()       # delta, then uniform
+    >>> [c.minimum[0].tolist(), c.minimum[-1].tolist()]       # delta, then uniform
     [[0.0, 0.0], [1.0, 0.0]]
     >>> bool((c.maximum[:, 1] >= -1e-15).all() and c.maximum[:, 1].max() < 0.5)
     True
