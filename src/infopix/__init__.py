@@ -66,6 +66,16 @@ _LAZY = {
     "block_entropy": "spatial",
     "entropy_density": "spatial",
     "computable_information_density": "spatial",
+    # patterns and complexity
+    "ordinal_distribution": "patterns",
+    "permutation_entropy": "patterns",
+    "statistical_complexity": "patterns",
+    "complexity_entropy_plane": "patterns",
+    "complexity_curves": "patterns",
+    "fisher_shannon": "patterns",
+    "missing_patterns": "patterns",
+    "lacunarity": "patterns",
+    "structural_complexity": "patterns",
     # the report
     "analyze": "report",
     "Report": "report",
@@ -73,7 +83,7 @@ _LAZY = {
 
 _SUBMODULES = {
     "io", "entropy", "estimators", "local", "scale", "fractal", "ising", "spatial",
-    "report", "batch", "cli",
+    "patterns", "report", "batch", "cli",
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]
