@@ -471,3 +471,70 @@ def test_plots():
         assert r.plot(ax=ax) is ax
         plt.close(fig)
     assert isinstance(d, OrdinalDistribution)
+
+
+# ---------------------------------------------------------------------------------------
+# the command line
+# ---------------------------------------------------------------------------------------
+
+
+def _cli(args):
+    from typer.testing import CliRunner
+
+    from infopix.cli import app
+
+    return CliRunner().invoke(app, ["patterns", *args])
+
+
+def test_cli_measures_match_library(tmp_path):
+    import json
+
+    import infopix
+
+    img = (np.random.default_rng(SEED).random((48, 40)) * 255).astype(np.uint8)
+    path = tmp_path / "img.npy"
+    np.save(path, img)
+    r = _cli([str(path), "-m", "ordinal", "--dx", "3", "--dy", "2", "-e", "nsb", "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    pe = permutation_entropy(img, dx=3, dy=2, estimator="nsb")
+    pt = complexity_entropy_plane(img, dx=3, dy=2)
+    assert out["permutation_entropy"]["normalized"] == pytest.approx(pe.value, rel=1e-12)
+    assert out["permutation_entropy"]["std"] == pytest.approx(pe.std, rel=1e-12)
+    assert out["statistical_complexity"] == pytest.approx(pt.complexity, rel=1e-12)
+    assert out["fisher_information"] == pytest.approx(fisher_shannon(img, dx=3, dy=2).fisher, rel=1e-12)
+    r = _cli([str(path), "-m", "lacunarity", "-t", "100", "--sizes", "1,2,4", "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["lacunarity"] == pytest.approx(
+        lacunarity(img, [1, 2, 4], threshold=100).lacunarity.tolist(), rel=1e-12)
+    r = _cli([str(path), "-m", "structural", "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["total"] == pytest.approx(structural_complexity(img).total, rel=1e-12)
+    # figures and --force
+    fig = tmp_path / "plane.png"
+    for m in ("ordinal", "lacunarity", "structural"):
+        r = _cli([str(path), "-m", m, "-o", str(fig), "--force"])
+        assert r.exit_code == 0, r.output
+        assert fig.stat().st_size > 1000
+    r = _cli([str(path), "-o", str(fig)])
+    assert r.exit_code == 1 and "--force" in r.output
+    assert infopix.read_image(path).shape == img.shape
+
+
+@pytest.mark.parametrize("args,flag", [
+    (["--dx", "1", "--dy", "1"], "`--dx`"),
+    (["--ties", "random"], "`--ties`"),
+    (["-m", "nope"], "`--measure`"),
+    (["-m", "lacunarity", "--sizes", "0,2"], "`--sizes`"),
+    (["-m", "lacunarity", "--sizes", "a:b"], "`--sizes`"),
+    (["-m", "structural", "--factor", "1"], "`--factor`"),
+    (["-e", "nope"], "`--estimator`"),
+    (["-o", "x.txt"], "`--out`"),
+])
+def test_cli_errors_are_one_line(args, flag, tmp_path):
+    path = tmp_path / "img.npy"
+    np.save(path, np.random.default_rng(0).random((20, 20)))
+    r = _cli([str(path), *args])
+    assert r.exit_code == 1
+    lines = [ln for ln in r.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("infopix: error:") and flag in lines[0], r.output

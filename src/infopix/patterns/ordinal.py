@@ -822,10 +822,11 @@ class MissingPatterns:
     n_windows : int
         Windows counted.
     expected_fraction : float
-        The fraction expected for i.i.d. continuous noise with as many independent
-        windows, ``(1 - 1/K)^n_windows`` (an upper bound on what noise leaves missing,
-        since overlapping windows are not independent): missing patterns beyond it
-        point to structure (forbidden patterns), not to undersampling.
+        The fraction expected to be missing from as many *independent* windows of
+        i.i.d. continuous noise, ``(1 - 1/K)^n_windows`` (exact for
+        ``overlapping=False``; overlapping windows are correlated, so for them it is a
+        reference, not an exact expectation): missing patterns well beyond it point
+        to structure (forbidden patterns), not to undersampling.
     codes : (n_missing,) ndarray of int64 or None
         The missing patterns' codes (K <= 9! only; ``None`` for larger patterns).
     n_elements : int
@@ -856,7 +857,7 @@ class MissingPatterns:
         if ax is None:
             _, ax = plt.subplots(figsize=(4, 3))
         ax.bar(["observed", "missing"], [1 - self.fraction, self.fraction], color=["C0", "C3"])
-        ax.axhline(self.expected_fraction, color="0.3", ls="--", lw=1, label="missing in i.i.d. noise (bound)")
+        ax.axhline(self.expected_fraction, color="0.3", ls="--", lw=1, label="expected missing, independent noise windows")
         ax.set_ylim(0, 1)
         ax.set_ylabel(f"fraction of K = {self.n_outcomes:.4g} patterns")
         ax.legend(fontsize="small")
