@@ -157,76 +157,87 @@ def summed_area_f64(img):
 
 
 @nb.njit(cache=NUMBA_CACHE, parallel=True, nogil=True)
-def box_moments_u32(S, r, int_squares):
-    """Sum of the masses and of their squares of every r x r box (gliding, step 1).
+def box_moments_u32(S, sizes, int_squares):
+    """Sums of the masses and of their squares of every r x r box, for every r in ``sizes``.
 
     ``S`` from :func:`summed_area_u32`; every box mass must be < 2**32 (the four-term
-    difference is taken in int64 and reduced modulo 2**32). Row sums are exact in
-    int64 (masses; and squares when ``int_squares``, which the caller sets only if a
-    row's sum of squares stays below 2**63), else float64; rows are added in float64
-    in a fixed order (independent of the thread count).
+    difference is taken in int64 and reduced modulo 2**32). The boxes whose top edge is
+    on row i are summed for every size while row i of ``S`` is in cache (17 row reads
+    per row for 16 sizes instead of 32). Row sums are exact in int64 (masses; and
+    squares where ``int_squares[k]``, which the caller sets only if a row's sum of
+    squares stays below 2**63), else float64; rows are added in float64 in a fixed
+    order (independent of the thread count). Returns ``(s1, s2)``, one entry per size.
     """
     M = S.shape[0] - 1
     N = S.shape[1] - 1
-    H = M - r + 1
-    W = N - r + 1
-    s1 = np.zeros(H, dtype=np.float64)
-    s2 = np.zeros(H, dtype=np.float64)
+    ns = sizes.size
+    r1 = np.zeros((M, ns), dtype=np.float64)
+    r2 = np.zeros((M, ns), dtype=np.float64)
     mask = np.int64(0xFFFFFFFF)
-    for i in nb.prange(H):
+    for i in nb.prange(M):
         top = S[i]
-        bot = S[i + r]
-        a1 = np.int64(0)
-        if int_squares:
-            q = np.int64(0)
-            for j in range(W):
-                m = ((np.int64(bot[j + r]) - np.int64(bot[j])) - (np.int64(top[j + r]) - np.int64(top[j]))) & mask
-                a1 += m
-                q += m * m
-            s2[i] = np.float64(q)
-        else:
-            a2 = 0.0
-            for j in range(W):
-                m = ((np.int64(bot[j + r]) - np.int64(bot[j])) - (np.int64(top[j + r]) - np.int64(top[j]))) & mask
-                a1 += m
-                fm = np.float64(m)
-                a2 += fm * fm
-            s2[i] = a2
-        s1[i] = np.float64(a1)
-    t1 = 0.0
-    t2 = 0.0
-    for i in range(H):
-        t1 += s1[i]
-        t2 += s2[i]
-    return t1, t2
+        for k in range(ns):
+            r = sizes[k]
+            if i + r > M:
+                continue
+            bot = S[i + r]
+            W = N - r + 1
+            a1 = np.int64(0)
+            if int_squares[k]:
+                q = np.int64(0)
+                for j in range(W):
+                    m = ((np.int64(bot[j + r]) - np.int64(bot[j])) - (np.int64(top[j + r]) - np.int64(top[j]))) & mask
+                    a1 += m
+                    q += m * m
+                r2[i, k] = np.float64(q)
+            else:
+                a2 = 0.0
+                for j in range(W):
+                    m = ((np.int64(bot[j + r]) - np.int64(bot[j])) - (np.int64(top[j + r]) - np.int64(top[j]))) & mask
+                    a1 += m
+                    fm = np.float64(m)
+                    a2 += fm * fm
+                r2[i, k] = a2
+            r1[i, k] = np.float64(a1)
+    s1 = np.zeros(ns, dtype=np.float64)
+    s2 = np.zeros(ns, dtype=np.float64)
+    for i in range(M):
+        for k in range(ns):
+            s1[k] += r1[i, k]
+            s2[k] += r2[i, k]
+    return s1, s2
 
 
 @nb.njit(cache=NUMBA_CACHE, parallel=True, nogil=True)
-def box_moments_f64(S, r):
+def box_moments_f64(S, sizes):
     """As :func:`box_moments_u32` for a float64 summed-area table."""
     M = S.shape[0] - 1
     N = S.shape[1] - 1
-    H = M - r + 1
-    W = N - r + 1
-    s1 = np.zeros(H, dtype=np.float64)
-    s2 = np.zeros(H, dtype=np.float64)
-    for i in nb.prange(H):
+    ns = sizes.size
+    r1 = np.zeros((M, ns), dtype=np.float64)
+    r2 = np.zeros((M, ns), dtype=np.float64)
+    for i in nb.prange(M):
         top = S[i]
-        bot = S[i + r]
-        a1 = 0.0
-        a2 = 0.0
-        for j in range(W):
-            m = (bot[j + r] - bot[j]) - (top[j + r] - top[j])
-            a1 += m
-            a2 += m * m
-        s1[i] = a1
-        s2[i] = a2
-    t1 = 0.0
-    t2 = 0.0
-    for i in range(H):
-        t1 += s1[i]
-        t2 += s2[i]
-    return t1, t2
+        for k in range(ns):
+            r = sizes[k]
+            if i + r > M:
+                continue
+            bot = S[i + r]
+            a1 = 0.0
+            a2 = 0.0
+            for j in range(N - r + 1):
+                m = (bot[j + r] - bot[j]) - (top[j + r] - top[j])
+                a1 += m
+                a2 += m * m
+            r1[i, k] = a1
+            r2[i, k] = a2
+    s1 = np.zeros(ns, dtype=np.float64)
+    s2 = np.zeros(ns, dtype=np.float64)
+    for i in range(M):
+        for k in range(ns):
+            s1[k] += r1[i, k]
+            s2[k] += r2[i, k]
+    return s1, s2
 
 
 # ---------------------------------------------------------------------------------------

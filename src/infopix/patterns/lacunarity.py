@@ -187,30 +187,25 @@ def lacunarity(image, sizes=None, *, threshold=None) -> Lacunarity:
         if total < 2**32:
             S = _k.summed_area_u32(np.ascontiguousarray(arr.view(np.uint8) if binary else arr))
             vmax = 1 if binary else int(arr.max())
-
-            def moments(S, r):  # integer squares when a row's sum of them fits in int64
-                big = min(total, r * r * vmax)
-                return _k.box_moments_u32(S, r, (N - r + 1) * big * big < 2**63)
+            # integer squares where a row's sum of them fits in int64
+            big = [min(total, int(ri) ** 2 * vmax) for ri in r]
+            ints = np.array([(N - int(ri) + 1) * bg * bg < 2**63 for ri, bg in zip(r, big)])
+            s1, s2 = _k.box_moments_u32(S, r, ints)
         else:
-            S = _k.summed_area_f64(np.ascontiguousarray(arr, dtype=np.float64))
-            moments = _k.box_moments_f64
+            s1, s2 = _k.box_moments_f64(_k.summed_area_f64(np.ascontiguousarray(arr, dtype=np.float64)), r)
     else:
         a = np.ascontiguousarray(arr, dtype=np.float64)
         if a.min() < 0:
             raise ValueError(f"`image` values are masses and must be >= 0, got a minimum of {a.min():g}; "
                              f"pass `threshold` for a binary image, or shift the values.")
         total = float(a.sum())
-        S = _k.summed_area_f64(a)
-        moments = _k.box_moments_f64
+        if total > 0:
+            s1, s2 = _k.box_moments_f64(_k.summed_area_f64(a), r)
     if total == 0:
         raise ValueError("`image` has no mass (all pixels are 0 or below `threshold`); lacunarity is undefined.")
     nb = (M - r + 1) * (N - r + 1)
-    m1 = np.empty(r.size)
-    m2 = np.empty(r.size)
-    for i, ri in enumerate(r):
-        s1, s2 = moments(S, int(ri))
-        m1[i] = s1 / nb[i]
-        m2[i] = s2 / nb[i]
+    m1 = s1 / nb
+    m2 = s2 / nb
     lam = m2 / (m1 * m1)
     slope, se, icpt, r2 = _fit(np.log(r.astype(float)), np.log(lam))
     return Lacunarity(r, lam, m1, m2, nb.astype(np.int64), slope, se, icpt, r2, bool(binary))
