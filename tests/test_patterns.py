@@ -441,6 +441,29 @@ def test_structural_noise_sits_at_finest_scale():
     assert np.all(vals[:, 0] > 0.7 * vals.sum(axis=1))  # 3/4 of the total at k = 0
 
 
+@pytest.mark.slow
+def test_structural_complexity_locates_ising_transition():
+    """Equilibrium 2-D Ising configurations (L = 128, Wolff updates, 300 sweeps from
+    the ordered state, the last 10 of 15 recorded frames averaged): the structural
+    complexity rises from ~0 (ordered) to ~1/2 (disordered) and its derivative in T is
+    largest near Tc (Bagrov et al. 2020, Fig. 3); finite L shifts the pseudo-critical
+    point, so we ask for 0.15 of Onsager's Tc = 2.269 (the grid step is 0.05)."""
+    from infopix.ising import StandardIsing, simulate
+    from infopix.ising.onsager import critical_temperature
+
+    Ts = np.round(np.arange(1.95, 2.66, 0.05), 3)
+    rng = np.random.default_rng(SEED)
+    means = []
+    for T in Ts:
+        run = simulate(StandardIsing(), np.ones((128, 128), np.int8), schedule=1 / T, sweeps=300,
+                       method="wolff", rng=rng, record_every=20, progress=False)
+        means.append(np.mean([structural_complexity(f.astype(float)).total for f in run.frames[5:]]))
+    means = np.array(means)
+    assert means[0] < 0.15 and means[-1] > 0.45
+    slope = np.gradient(means, Ts)
+    assert abs(Ts[np.argmax(slope)] - critical_temperature()) < 0.15
+
+
 def test_structural_errors():
     img = np.random.default_rng(0).random((16, 16))
     with pytest.raises(ValueError, match="`factor`"):
