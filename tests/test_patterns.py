@@ -20,6 +20,7 @@ from infopix.patterns import (
     missing_patterns,
     ordinal_distribution,
     permutation_entropy,
+    sample_entropy_2d,
     statistical_complexity,
     structural_complexity,
 )
@@ -472,6 +473,76 @@ def test_structural_errors():
         structural_complexity(img, n_scales=5)
     with pytest.raises(ValueError, match="smaller than one"):
         structural_complexity(img[:1], factor=2)
+
+
+# ---------------------------------------------------------------------------------------
+# two-dimensional sample entropy
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shape,m,tau,r,kind", [
+    ((32, 32), 2, 1, 0.3, "float"),
+    ((40, 36), (2, 3), 1, 0.25, "float"),
+    ((48, 48), 2, 2, 0.35, "float"),
+    ((33, 45), 3, 1, 0.5, "float"),
+    ((64, 64), 2, 1, 1.5, "levels"),     # 8 grey levels: ties, integer distances
+    ((36, 36), 2, 1, None, "float"),     # the default r = 0.2 std
+])
+def test_sample_entropy_2d_matches_entropyhub(shape, m, tau, r, kind):
+    EH = pytest.importorskip("EntropyHub")  # a dev dependency (pyproject.toml [dev])
+    rng = np.random.default_rng(SEED + shape[0] + shape[1])
+    img = rng.random(shape) if kind == "float" else (rng.random(shape) * 8).astype(np.uint8)
+    s = sample_entropy_2d(img, m=m, tau=tau, r=r)
+    r_eh = 0.2 * np.std(img) if r is None else r
+    with np.errstate(divide="ignore"):
+        se, (phi1, phi2) = EH.SampEn2D(img, m=m, tau=tau, r=r_eh)
+    # exact counts: the same pairs match, so Phi1, Phi2 agree to the last bit
+    assert s.phi == (phi1, phi2)
+    assert s.value == pytest.approx(se, rel=1e-12, abs=0) if np.isfinite(se) else s.value == se
+
+
+@pytest.mark.parametrize("r", [0.05, 0.3, 2.0, 1e-9])
+def test_sample_entropy_2d_matches_all_pairs(r):
+    """Against every pair compared by loops: wide r (one grid cell: d = 0), tiny r
+    (too many cells: fewer grid dimensions), ties (uint8 with 3 levels)."""
+    rng = np.random.default_rng(SEED)
+    for img, m, tau in ((rng.random((13, 15)), 2, 1), (rng.integers(0, 3, (12, 14)).astype(np.uint8), (1, 2), 2)):
+        s = sample_entropy_2d(img, m=m, tau=tau, r=r)
+        mm = (m, m) if isinstance(m, int) else m
+        assert (s.matches_m1, s.matches_m) == naive.sample_entropy_2d_counts(img, *mm, tau, r)
+
+
+@pytest.mark.slow
+def test_sample_entropy_2d_noise_expectation():
+    """i.i.d. U(0,1) pixels: two pixels match with probability P(|X - Y| < r) = 2r - r²,
+    independently, so for non-overlapping template pairs A/B estimates
+    (2r - r²)^((m+1)² - m²) and SampEn2D -> -((m+1)² - m²) log(2r - r²). Pairs of
+    overlapping templates (~4e-4 of all pairs at 256²) and the ratio's O(1/A) bias are
+    far below the seeded standard error. 256² rather than the issue's 512²: the exact
+    count enumerates every matching pair (~1e7 here, ~2e8 at 512², too slow for CI)."""
+    rng = np.random.default_rng(SEED)
+    r, m = 0.15, 2
+    vals = np.array([sample_entropy_2d(rng.random((256, 256)), m=m, r=r).value for _ in range(6)])
+    expected = -((m + 1) ** 2 - m**2) * math.log(2 * r - r * r)
+    se = vals.std(ddof=1) / math.sqrt(vals.size)
+    assert abs(vals.mean() - expected) < 3 * se, (vals, expected, se)
+    assert se < 0.02  # the check has teeth: ~2e4 (m+1)-matches per image
+
+
+def test_sample_entropy_2d_errors():
+    img = np.random.default_rng(0).random((12, 12))
+    with pytest.raises(TypeError, match="`m`"):
+        sample_entropy_2d(img, m=2.5)
+    with pytest.raises(ValueError, match="`m`"):
+        sample_entropy_2d(img, m=0)
+    with pytest.raises(ValueError, match="smaller `m` or `tau`"):
+        sample_entropy_2d(img, m=6, tau=2)
+    with pytest.raises(ValueError, match="`r`"):
+        sample_entropy_2d(img, r=-1.0)
+    with pytest.raises(ValueError, match="constant image"):
+        sample_entropy_2d(np.ones((12, 12)))
+    with pytest.raises(TypeError, match="`tau`"):
+        sample_entropy_2d(img, tau=1.5)
 
 
 # ---------------------------------------------------------------------------------------

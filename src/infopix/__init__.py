@@ -76,6 +76,7 @@ _LAZY = {
     "missing_patterns": "patterns",
     "lacunarity": "patterns",
     "structural_complexity": "patterns",
+    "sample_entropy_2d": "patterns",
     # the report
     "analyze": "report",
     "Report": "report",

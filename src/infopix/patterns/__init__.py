@@ -5,6 +5,7 @@
   the complexity-entropy plane, the Fisher-Shannon plane, missing patterns.
 - :mod:`~infopix.patterns.lacunarity`: gliding-box lacunarity.
 - :mod:`~infopix.patterns.structural`: multiscale structural complexity.
+- :mod:`~infopix.patterns.sample`: two-dimensional sample entropy (exact match counts).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from .ordinal import (
     permutation_entropy,
     statistical_complexity,
 )
+from .sample import SampleEntropy2D, sample_entropy_2d
 from .structural import StructuralComplexity, structural_complexity
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "MissingPatterns",
     "OrdinalDistribution",
     "PermutationEntropy",
+    "SampleEntropy2D",
     "StructuralComplexity",
     "complexity_curves",
     "complexity_entropy_plane",
@@ -41,6 +44,7 @@ __all__ = [
     "missing_patterns",
     "ordinal_distribution",
     "permutation_entropy",
+    "sample_entropy_2d",
     "statistical_complexity",
     "structural_complexity",
 ]
