@@ -601,6 +601,12 @@ def test_cli_measures_match_library(tmp_path):
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["lacunarity"] == pytest.approx(
         lacunarity(img, [1, 2, 4], threshold=100).lacunarity.tolist(), rel=1e-12)
+    r = _cli([str(path), "-m", "sampen", "--template", "2", "--tolerance", "80", "--json"])
+    assert r.exit_code == 0, r.output
+    se = sample_entropy_2d(img, m=2, r=80.0)
+    assert np.isfinite(se.value)
+    out = json.loads(r.stdout)
+    assert out["sample_entropy"] == se.value and out["matches_m"] == se.matches_m
     r = _cli([str(path), "-m", "structural", "--json"])
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["total"] == pytest.approx(structural_complexity(img).total, rel=1e-12)
@@ -624,6 +630,9 @@ def test_cli_measures_match_library(tmp_path):
     (["-m", "structural", "--factor", "1"], "`--factor`"),
     (["-e", "nope"], "`--estimator`"),
     (["-o", "x.txt"], "`--out`"),
+    (["-m", "sampen", "--template", "2,x"], "`--template`"),
+    (["-m", "sampen", "--tolerance", "-1"], "`--tolerance`"),
+    (["-m", "sampen", "-o", "s.png"], "no plot"),
 ])
 def test_cli_errors_are_one_line(args, flag, tmp_path):
     path = tmp_path / "img.npy"

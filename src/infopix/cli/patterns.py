@@ -10,7 +10,7 @@ import typer
 from . import app
 from ._common import console, load_image, one_line_errors, print_json, refuse_existing, write_json
 
-MEASURES = ("ordinal", "lacunarity", "structural")
+MEASURES = ("ordinal", "lacunarity", "structural", "sampen")
 _OUTPUTS = (".json", ".png", ".pdf", ".svg")
 
 
@@ -58,7 +58,7 @@ def _unc(std, interval, level) -> str:
 @one_line_errors
 def patterns_command(
     image: Path = typer.Argument(None, help="Image file (PNG, JPEG, TIFF, .npy); the bundled sample if omitted."),
-    measure: str = typer.Option("ordinal", "--measure", "-m", help="ordinal | lacunarity | structural."),
+    measure: str = typer.Option("ordinal", "--measure", "-m", help="ordinal | lacunarity | structural | sampen."),
     dx: int = typer.Option(2, "--dx", help="ordinal: pattern width (pixels)."),
     dy: int = typer.Option(2, "--dy", help="ordinal: pattern height (pixels); dx*dy <= 20."),
     taux: int = typer.Option(1, "--taux", help="ordinal: horizontal delay."),
@@ -71,6 +71,9 @@ def patterns_command(
     threshold: float = typer.Option(None, "--threshold", "-t", help="lacunarity: foreground is image > T (default: grey masses, or the bool image)."),
     factor: int = typer.Option(2, "--factor", help="structural: coarse-graining factor."),
     scales: int = typer.Option(None, "--scales", help="structural: number of coarse-graining steps (default: all)."),
+    m: str = typer.Option("2", "--template", help="sampen: template side m, or HEIGHT,WIDTH (compared with m+1)."),
+    tau: int = typer.Option(1, "--tau", help="sampen: delay between template elements."),
+    tolerance: float = typer.Option(None, "--tolerance", help="sampen: match tolerance r (default 0.2 * std of the image)."),
     channel: str = typer.Option("luminance", "--channel", help="Colour images: luminance or a channel index."),
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
     out: Path = typer.Option(None, "--out", "-o", help="Write the result: .json (numbers) or .png/.pdf/.svg (plot)."),
@@ -146,6 +149,30 @@ def patterns_command(
             f"  log-log slope = [bold]{L.slope:.4g}{err}[/bold] (R² = {L.r2:.4f}); Λ counts every box "
             f"(no sampling uncertainty)",
         ]
+    elif measure == "sampen":
+        try:
+            mm = tuple(int(x) for x in m.split(","))
+            if len(mm) not in (1, 2):
+                raise ValueError
+        except ValueError:
+            raise ValueError(f"`--template` expects a template side or HEIGHT,WIDTH, got {m!r}.") from None
+        try:
+            se = P.sample_entropy_2d(img, m=mm[0] if len(mm) == 1 else mm, tau=tau, r=tolerance)
+        except (ValueError, TypeError) as exc:
+            msg = str(exc).replace("`m`", "`--template`").replace("`tau`", "`--tau`").replace("`r`", "`--tolerance`")
+            raise type(exc)(msg) from None
+        plottable = None
+        result.update(
+            m=list(se.m), tau=se.tau, r=se.r, sample_entropy=se.value, matches_m=se.matches_m,
+            matches_m1=se.matches_m1, n_templates=se.n_templates, n_pairs=se.n_pairs, unit="nats",
+            uncertainty="none attached: template pairs share templates (exact counts A and B given)",
+        )
+        lines = [
+            f"{label}: SampEn2D (m = {se.m[0]}x{se.m[1]}, tau = {se.tau}, r = {se.r:.4g}) = "
+            f"[bold]{se.value:.6g}[/bold] nats",
+            f"  {se.matches_m1} of {se.matches_m} matching {se.m[0]}x{se.m[1]} template pairs still match at "
+            f"{se.m[0] + 1}x{se.m[1] + 1} ({se.n_templates} templates; exact counts, no uncertainty attached)",
+        ]
     else:
         try:
             S = P.structural_complexity(img, factor=factor, n_scales=scales)
@@ -165,6 +192,8 @@ def patterns_command(
         if out.suffix.lower() == ".json":
             write_json(out, result, force=force)
         else:
+            if plottable is None:
+                raise ValueError(f"`--out` {str(out)!r}: --measure {measure} has no plot; use a .json file.")
             _save_plot(plottable, out, force=force)
     if as_json:
         print_json(result)
