@@ -132,7 +132,7 @@ def sample_entropy_2d(image, *, m=2, tau=1, r=None, base=math.e) -> SampleEntrop
     ``SampEn2D``, whose ``Phi1, Phi2`` are ``B / pairs, A / pairs``).
 
     Counting: templates are sorted into grid cells of side ``r (1 + 1e-7)`` on their
-    first (up to 4) elements, fewer when the grid would exceed ``max(2**22, 2P)``
+    first (up to 4) elements, fewer when the grid would exceed ``max(2**12, 4P)``
     cells; matching templates lie in the same or adjacent cells, so only those are
     compared, each pair once, in parallel with exact integer totals. The cost grows
     like the number of close pairs, not P²; a tolerance as wide as the image's range
@@ -194,7 +194,7 @@ def sample_entropy_2d(image, *, m=2, tau=1, r=None, base=math.e) -> SampleEntrop
     lo, hi = float(img.min()), float(img.max())
     ncell = int(math.floor((hi - lo) / side)) + 1
     d = min(_MAX_GRID_DIMS, dm)
-    budget = max(1 << 22, 2 * P)
+    budget = max(1 << 12, 4 * P)
     while d > 0 and ncell**d > budget:
         d -= 1
     if ncell == 1:
