@@ -1,4 +1,12 @@
-"""Pieces every ``infopix`` command shares: one-line errors, image loading, output."""
+"""Pieces every ``infopix`` command shares: one-line errors, the image argument and the
+options every command spells the same way (``--channel``, ``--force``, ``--json``,
+``--quiet``), image loading, JSON and figure output.
+
+Short option letters mean one thing across commands: ``-o`` out, ``-f`` force, ``-q``
+quiet, ``-e`` estimator, ``-r`` radius, ``-a`` alpha, ``-b`` base, ``-m`` measure(s),
+``-s`` scales, ``-n`` sweeps, ``-t`` threshold, ``-d`` distances, ``-l`` levels, ``-u``
+unit, ``-c`` config, ``-w`` workers. Other options have long names only.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +15,27 @@ import json
 import sys
 from pathlib import Path
 
-import numpy as np
 import typer
+import typer.core
 from rich.console import Console
+
+def _flag_without_metavar(display_type_rich):
+    """Typer's help shows ``<bool>`` beside on/off flags (``--force <bool>``), which reads
+    as if the flag took a value; flags show no type."""
+
+    def display(self, ctx):
+        if getattr(self, "is_flag", False):
+            return None
+        return display_type_rich(self, ctx)
+
+    display.__wrapped__ = display_type_rich
+    return display
+
+
+if not hasattr(typer.core.TyperOption.display_type_rich, "__wrapped__"):
+    typer.core.TyperOption.display_type_rich = _flag_without_metavar(
+        typer.core.TyperOption.display_type_rich
+    )
 
 #: stdout for results, stderr for progress and errors
 console = Console()
@@ -59,45 +85,104 @@ def refuse_existing(*paths, force: bool) -> None:
             raise FileExistsError(f"output {str(p)!r} exists; pass --force to overwrite it.")
 
 
-def load_image(path: Path | None, *, channel: str = "luminance"):
-    """Read ``path`` (or the bundled sample when None) and return (image, label)."""
+# ----------------------------------------------------------------------- shared options
+
+IMAGE_HELP = "Image file (PNG, JPEG, TIFF, .npy); the bundled sample if omitted."
+
+
+def image_argument(help: str = IMAGE_HELP):
+    """The IMAGE argument of every command that reads one image."""
+    return typer.Argument(None, help=help, show_default=False)
+
+
+def channel_option(*, joint: bool = False):
+    """``--channel``: what a colour image is reduced to (refused on a grey image)."""
+    what = "luminance (default), joint (every colour one outcome), or a channel index" if joint \
+        else "luminance (default) or a channel index"
+    return typer.Option(
+        None,
+        "--channel",
+        help=f"Colour images: {what}. Refused for a grey image.",
+        show_default=False,
+    )
+
+
+def force_option(help: str = "Overwrite existing outputs."):
+    return typer.Option(False, "--force", "-f", help=help)
+
+
+def json_option(help: str = "Print machine-readable JSON."):
+    return typer.Option(False, "--json", help=help)
+
+
+def quiet_option(help: str = "Print nothing but errors."):
+    return typer.Option(False, "--quiet", "-q", help=help)
+
+
+def load_image(path: Path | None, channel: str | None = None, *, joint: bool = False):
+    """Read ``path`` (or the bundled sample when None) and return (image, label).
+
+    ``channel`` (the ``--channel`` text, None when not given) reduces a colour image;
+    given for a grey image it is refused, not ignored. ``joint`` allows ``'joint'``,
+    which returns the colour image itself (for the joint colour distribution).
+    """
     import infopix
 
     if path is None:
-        return infopix.sample_image(), "sample image (camera, CC0)"
-    img = infopix.read_image(path)
-    if img.ndim == 3:
-        img = infopix.select_channel(img, parse_channel(channel))
-    return img, str(path)
+        img, label = infopix.sample_image(), "sample image (camera, CC0)"
+    else:
+        img, label = infopix.read_image(path), str(path)
+    if img.ndim != 3:
+        if channel is not None:
+            raise ValueError(
+                f"`--channel` applies to colour images; {label} is grey "
+                f"({img.shape[0]}x{img.shape[1]}), drop --channel."
+            )
+        return img, label
+    ch = parse_channel("luminance" if channel is None else channel, img.shape[-1])
+    if ch == "joint" and not joint:
+        raise ValueError(
+            "`--channel` expects 'luminance' or a channel index for this command, got 'joint' "
+            "(the joint colour distribution is for `infopix entropy`)."
+        )
+    return infopix.select_channel(img, ch), label
 
 
-def parse_channel(channel: str):
-    """``'luminance'``, ``'joint'`` or a channel index given as text."""
+def parse_channel(channel: str, n_channels: int | None = None):
+    """``'luminance'``, ``'joint'`` or a channel index given as text (checked against
+    ``n_channels`` when known)."""
     if channel in ("luminance", "joint"):
         return channel
     try:
-        return int(channel)
+        index = int(channel)
     except ValueError:
         raise ValueError(
             f"`--channel` expects 'luminance', 'joint' or a channel index, got {channel!r}."
         ) from None
+    if index < 0 or (n_channels is not None and index >= n_channels):
+        top = "" if n_channels is None else f" 0..{n_channels - 1}"
+        raise ValueError(f"`--channel` expects a channel index{top}, got {channel!r}.")
+    return index
+
+
+def check_positive(value, flag: str, *, minimum: int = 0) -> int:
+    """An integer option that must be >= ``minimum``, or a one-line error naming it."""
+    if value is None:
+        return value
+    if int(value) != value or value < minimum:
+        raise ValueError(f"`{flag}` expects an integer >= {minimum}, got {value!r}.")
+    return int(value)
+
+
+# ----------------------------------------------------------------------- output
 
 
 def to_jsonable(obj):
-    """Convert NumPy scalars/arrays (and tuples) for ``json.dumps``."""
-    if isinstance(obj, dict):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [to_jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return to_jsonable(obj.tolist())
-    if isinstance(obj, np.generic):
-        return obj.item()
-    if isinstance(obj, float) and not np.isfinite(obj):
-        return None if np.isnan(obj) else ("inf" if obj > 0 else "-inf")
-    if isinstance(obj, Path):
-        return str(obj)
-    return obj
+    """NumPy scalars/arrays, tuples, paths and non-finite floats for ``json.dumps``
+    (:func:`infopix.measures.jsonable`, the one conversion)."""
+    from ..measures import jsonable
+
+    return jsonable(obj)
 
 
 def write_json(path: Path, data, *, force: bool) -> None:
@@ -110,3 +195,30 @@ def write_json(path: Path, data, *, force: bool) -> None:
 
 def print_json(data) -> None:
     sys.stdout.write(json.dumps(to_jsonable(data), indent=2, allow_nan=False) + "\n")
+
+
+FIGURE_SUFFIXES = (".png", ".pdf", ".svg")
+
+
+def save_figure(fig, path: Path, *, force: bool, dpi: int = 120, tight: bool = True) -> None:
+    """Save a matplotlib figure atomically in the format of ``path``'s suffix, then close it."""
+    from ..io import atomic_path
+
+    try:
+        fmt = path.suffix.lstrip(".").lower() or "png"
+        with atomic_path(path, force=force) as tmp:
+            fig.savefig(tmp, format=fmt, dpi=dpi, **({"bbox_inches": "tight"} if tight else {}))
+    finally:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+
+
+def pyplot():
+    """``matplotlib.pyplot`` on the non-interactive Agg backend."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
