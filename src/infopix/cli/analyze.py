@@ -93,7 +93,7 @@ def analyze_command(
     if seed is not None:
         cfg.setdefault("ising", {})["seed"] = seed
     keys = default_sections() + (["ising"] if ising else [])
-    resolve_params(cfg, quick=quick, measures=keys)  # unknown keys fail before any work
+    resolve_params(cfg, quick=quick, sections=keys)  # unknown keys fail before any work
     if out.exists() and not force:
         raise FileExistsError(f"output {str(out)!r} exists; pass --force to replace it.")
 

@@ -34,7 +34,7 @@ import numpy as np
 
 from .. import __version__
 from .. import measures as _m
-from ..measures import load_config, quantity, resolve_params
+from ..measures import load_config, quantity
 
 __all__ = [
     "Section",
@@ -78,6 +78,12 @@ class Section:
     params: dict = field(default_factory=dict)
     intro: str = ""
     captions: dict = field(default_factory=dict)
+
+
+def resolve_params(config=None, *, quick: bool = False, sections=None) -> dict:
+    """Each section's effective parameters: defaults < quick < ``config``
+    (:func:`infopix.measures.resolve_params` for the report's sections)."""
+    return _m.resolve_params(config, quick=quick, measures=sections)
 
 
 def default_sections() -> list[str]:
@@ -156,7 +162,7 @@ class Report:
         text = json.dumps(self.to_dict(), indent=2, allow_nan=False) + "\n"
         if path is None:
             return text
-        from .io import atomic_path
+        from ..io import atomic_path
 
         path = Path(path)
         with atomic_path(path, force=force) as tmp:
@@ -170,7 +176,7 @@ class Report:
         text = render_document(self)
         if path is None:
             return text
-        from .io import atomic_path
+        from ..io import atomic_path
 
         path = Path(path)
         with atomic_path(path, force=force) as tmp:
@@ -355,7 +361,7 @@ def analyze(
     merged = dict(config or {})
     for k, p in params.items():
         merged[k] = {**merged.get(k, {}), **(p or {})}
-    eff = resolve_params(merged, quick=quick, measures=keys)
+    eff = resolve_params(merged, quick=quick, sections=keys)
 
     built = []
     for m in chosen:
