@@ -85,6 +85,22 @@ def refuse_existing(*paths, force: bool) -> None:
             raise FileExistsError(f"output {str(p)!r} exists; pass --force to overwrite it.")
 
 
+#: (name, options, callback) of every command, in registration order: the command
+#: modules record themselves here and ``infopix.cli`` adds them to its app (so that no
+#: command module imports the package that imports it).
+COMMANDS: list = []
+
+
+def command(name: str, **options):
+    """Decorator recording a command callback for the ``infopix`` app."""
+
+    def deco(func):
+        COMMANDS.append((name, options, func))
+        return func
+
+    return deco
+
+
 # ----------------------------------------------------------------------- shared options
 
 IMAGE_HELP = "Image file (PNG, JPEG, TIFF, .npy); the bundled sample if omitted."

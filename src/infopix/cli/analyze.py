@@ -6,8 +6,8 @@ from pathlib import Path
 
 import typer
 
-from . import app
 from ._common import (
+    command,
     channel_option,
     check_positive,
     console,
@@ -49,7 +49,7 @@ def config_keys() -> str:
     return "\n".join(lines)
 
 
-@app.command("analyze", help=_HELP.replace("{config_keys}", config_keys()))
+@command("analyze", help=_HELP.replace("{config_keys}", config_keys()))
 @one_line_errors
 def analyze_command(
     images: list[Path] = typer.Argument(

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import typer
 
-from . import app
 from ._common import (
+    command,
     check_positive,
     console,
     err_console,
@@ -103,7 +103,7 @@ def open_client(scheduler: str | None, workers: int | None):
         cluster.close()
 
 
-@app.command("batch", help=_HELP)
+@command("batch", help=_HELP)
 @one_line_errors
 def batch_command(
     inputs: list[str] = typer.Argument(..., help="Image files, folders or glob patterns.", show_default=False),

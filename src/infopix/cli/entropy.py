@@ -6,8 +6,8 @@ from pathlib import Path
 
 import typer
 
-from . import app
 from ._common import (
+    command,
     channel_option,
     console,
     image_argument,
@@ -18,7 +18,7 @@ from ._common import (
 )
 
 
-@app.command("entropy")
+@command("entropy")
 @one_line_errors
 def entropy_command(
     image: Path = image_argument(),

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import typer
 
-from . import app
 from ._common import (
+    command,
     FIGURE_SUFFIXES,
     channel_option,
     console,
@@ -40,7 +40,7 @@ def _fit_dict(fit) -> dict:
     }
 
 
-@app.command("fractal")
+@command("fractal")
 @one_line_errors
 def fractal_command(
     image: Path = image_argument(),

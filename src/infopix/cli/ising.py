@@ -6,8 +6,8 @@ from pathlib import Path
 
 import typer
 
-from . import app
 from ._common import (
+    command,
     channel_option,
     console,
     err_console,
@@ -56,7 +56,7 @@ def parse_schedule(text: str):
     return parts[0] if len(parts) == 1 else ising.concat(*parts)
 
 
-@app.command("ising")
+@command("ising")
 @one_line_errors
 def ising_command(
     image: Path = image_argument(),

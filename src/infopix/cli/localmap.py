@@ -6,8 +6,8 @@ from pathlib import Path
 
 import typer
 
-from . import app
 from ._common import (
+    command,
     channel_option,
     console,
     force_option,
@@ -26,7 +26,7 @@ MEASURES = ("entropy", "std", "mean", "laurent", "taylor", "surprisal")
 _UNITS = {"std": "intensity", "mean": "intensity", "laurent": "levels - 1", "taylor": "-(1 + sum p^2)"}
 
 
-@app.command("localmap")
+@command("localmap")
 @one_line_errors
 def localmap_command(
     image: Path = image_argument(),

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import typer
 
-from . import app
 from ._common import (
+    command,
     channel_option,
     console,
     err_console,
@@ -73,7 +73,7 @@ def _outputs(out: Path) -> tuple[Path, Path, Path]:
             stem.with_name(stem.name + ".json"))
 
 
-@app.command("scale")
+@command("scale")
 @one_line_errors
 def scale_command(
     image: Path = image_argument(),

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import typer
 
-from . import app
 from ._common import (
+    command,
     channel_option,
     console,
     force_option,
@@ -40,7 +40,7 @@ def _parse_int_list(text: str, name: str) -> list[int]:
         raise ValueError(f"`{name}` expects START:STOP (inclusive) or a comma list of integers, got {text!r}.") from None
 
 
-@app.command("spatial")
+@command("spatial")
 @one_line_errors
 def spatial_command(
     image: Path = image_argument(),
