@@ -52,6 +52,7 @@ __all__ = [
     "expand_inputs",
     "file_checksum",
     "local_cluster",
+    "LOCAL_MAPS",
     "local_map_to_zarr",
     "process_image",
     "read_results",
@@ -60,7 +61,10 @@ __all__ = [
 ]
 
 from . import measures as _registry
-from ._dask import local_map_to_zarr  # the chunked path of `infopix localmap` (public here)
+# The chunked path of `infopix localmap` and its table of local maps (public here):
+# map kind -> (public infopix function, fixed keyword arguments).
+from ._dask import LOCAL_MEASURES as LOCAL_MAPS
+from ._dask import local_map_to_zarr
 
 #: Columns every row has, before the measure columns.
 BASE_COLUMNS = ("path", "checksum", "shape", "dtype", "status", "error")

@@ -135,19 +135,25 @@ def quiet_option(help: str = "Print nothing but errors."):
     return typer.Option(False, "--quiet", "-q", help=help)
 
 
-def load_image(path: Path | None, channel: str | None = None, *, joint: bool = False):
+def load_image(path: Path | None, channel: str | None = None, *, joint: bool = False,
+               axes: str | None = None):
     """Read ``path`` (or the bundled sample when None) and return (image, label).
 
     ``channel`` (the ``--channel`` text, None when not given) reduces a colour image;
     given for a grey image it is refused, not ignored. ``joint`` allows ``'joint'``,
     which returns the colour image itself (for the joint colour distribution).
+    ``axes`` (the place of a shared ``--axes`` option) is handed to
+    :func:`infopix.read_image` when given.
     """
     import infopix
 
     if path is None:
+        if axes is not None:
+            raise ValueError("`--axes` applies to an IMAGE file; the sample image is 2-D.")
         img, label = infopix.sample_image(), "sample image (camera, CC0)"
     else:
-        img, label = infopix.read_image(path), str(path)
+        extra = {} if axes is None else {"axes": axes}
+        img, label = infopix.read_image(path, **extra), str(path)
     if img.ndim != 3:
         if channel is not None:
             raise ValueError(
@@ -188,6 +194,20 @@ def check_positive(value, flag: str, *, minimum: int = 0) -> int:
     if int(value) != value or value < minimum:
         raise ValueError(f"`{flag}` expects an integer >= {minimum}, got {value!r}.")
     return int(value)
+
+
+def map_options(measure, *, alpha, base, estimator, edge, bins) -> dict:
+    """The keyword arguments of local map ``measure`` from ``infopix localmap``'s options
+    (its in-memory and chunked paths take the same)."""
+    kw = {"edge": edge}
+    if measure == "entropy":
+        kw.update(alpha=float("inf") if alpha == float("inf") else alpha, base=base,
+                  estimator=estimator)
+    elif measure in ("laurent", "taylor", "surprisal"):
+        kw.update(base=base)
+    if bins is not None and measure not in ("mean", "std"):
+        kw["bins"] = bins
+    return kw
 
 
 # ----------------------------------------------------------------------- output

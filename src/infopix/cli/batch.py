@@ -17,6 +17,7 @@ from ._common import (
     fail,
     force_option,
     json_option,
+    map_options,
     one_line_errors,
     parse_channel,
     print_json,
@@ -260,8 +261,6 @@ def _rich_dask_progress(description: str, *, disable: bool):
 def localmap_chunked(image, out: Path, *, chunks, radius, measure, estimator, alpha, base, edge,
                      bins, force, as_json, quiet):
     """Chunked local map of a large image (lazy read, Dask, Zarr output) for ``infopix localmap``."""
-    import numpy as np
-
     from ..batch import local_map_to_zarr
 
     if image is None:
@@ -269,13 +268,7 @@ def localmap_chunked(image, out: Path, *, chunks, radius, measure, estimator, al
     if out.suffix.lower() != ".zarr":
         raise ValueError(f"`--chunks` writes a chunked Zarr array: `--out` expects a .zarr path, got {str(out)!r}.")
     refuse_existing(out, force=force)
-    kw = {"edge": edge}
-    if measure == "entropy":
-        kw.update(alpha=np.inf if alpha == float("inf") else alpha, base=base, estimator=estimator)
-    elif measure in ("laurent", "taylor", "surprisal"):
-        kw.update(base=base)
-    if bins is not None:
-        kw["bins"] = bins
+    kw = map_options(measure, alpha=alpha, base=base, estimator=estimator, edge=edge, bins=bins)
     bar = _rich_dask_progress(f"local {measure} r={radius}", disable=quiet or as_json)
     local_map_to_zarr(image, out, radius=radius, measure=measure, chunks=chunks or 2048,
                       force=force, scheduler="threads", callbacks=[bar], **kw)

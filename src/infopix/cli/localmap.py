@@ -14,6 +14,7 @@ from ._common import (
     image_argument,
     json_option,
     load_image,
+    map_options,
     one_line_errors,
     print_json,
     pyplot,
@@ -22,7 +23,9 @@ from ._common import (
     save_figure,
 )
 
-MEASURES = ("entropy", "std", "mean", "laurent", "taylor", "surprisal")
+from ..batch import LOCAL_MAPS
+
+MEASURES = tuple(LOCAL_MAPS)
 _UNITS = {"std": "intensity", "mean": "intensity", "laurent": "levels - 1", "taylor": "-(1 + sum p^2)"}
 
 
@@ -67,16 +70,9 @@ def localmap_command(
         raise ValueError(f"`--out` expects a .npy, .tif, .tiff or .png file, got {str(out)!r}.")
     refuse_existing(out, force=force)
     img, label = load_image(image, channel)
-    alpha_v = np.inf if alpha == float("inf") else alpha
-    kw = {} if bins is None else {"bins": bins}
-    if measure == "entropy":
-        result = infopix.local_entropy(img, radius, alpha=alpha_v, base=base, estimator=estimator, edge=edge, **kw)
-    elif measure in ("laurent", "taylor", "surprisal"):
-        result = infopix.local_expected(img, radius, measure, base=base, edge=edge, **kw)
-    elif measure == "mean":
-        result = infopix.local_mean(img, radius, edge=edge)
-    else:
-        result = infopix.local_std(img, radius, edge=edge)
+    name, fixed = LOCAL_MAPS[measure]
+    kw = map_options(measure, alpha=alpha, base=base, estimator=estimator, edge=edge, bins=bins)
+    result = getattr(infopix, name)(img, radius, **fixed, **kw)
     unit = _UNITS.get(measure) or {2.0: "bits", float(np.e): "nats"}.get(float(base), f"log base {base:g}")
     if ext == ".png":
         est = f", {estimator}" if measure == "entropy" else ""

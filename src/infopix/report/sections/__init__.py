@@ -4,13 +4,14 @@ The numbers of a section come from its measure in :mod:`infopix.measures`; a mod
 here only draws them: ``render(context, computed) -> Rendered`` with the
 :class:`~infopix.measures.ImageContext` and the measure's
 :class:`~infopix.measures.Computed`. A measure without a module here is reported as a
-table of its quantities. To give a new measure figures, add a module with a ``render``
-function and its name to :data:`RENDERERS`.
+table of its quantities. To give a new measure figures, add a module named after it
+with a ``render`` function: nothing else to change.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from dataclasses import dataclass, field
 
 
@@ -23,11 +24,11 @@ class Rendered:
     intro: str = ""
 
 
-_MODULES = ("image", "intensity", "scale", "local", "fractal", "spatial", "ising")
-
-
 def renderer(name: str):
-    """The ``render`` function of measure ``name``, or None (a table-only section)."""
-    if name not in _MODULES:
+    """The ``render`` function of measure ``name`` (the module of that name here), or
+    None: a table-only section. A module that exists but fails to import raises."""
+    if not name.isidentifier() or name.startswith("_"):
+        return None
+    if importlib.util.find_spec(f"{__name__}.{name}") is None:
         return None
     return importlib.import_module(f".{name}", __name__).render
