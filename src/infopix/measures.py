@@ -382,15 +382,14 @@ def resolve_params(config=None, *, quick: bool = False, measures=None) -> dict:
     return out
 
 
-def apply_estimator(config, estimator: str, measures) -> dict:
+def apply_estimator(config, estimator: str, measures, *, name: str = "estimator") -> dict:
     """``config`` with ``estimator`` chosen for every listed measure that takes one
-    (its ``estimator`` parameter, or ``estimators = [estimator]``)."""
+    (its ``estimator`` parameter, or ``estimators = [estimator]``); ``name`` is the
+    option named in the error for an unknown estimator (``--estimator`` in the CLI)."""
     from .estimators import ESTIMATORS
 
     if estimator not in ESTIMATORS:
-        raise ValueError(
-            f"`estimator` expects one of {', '.join(ESTIMATORS)}, got {estimator!r}."
-        )
+        raise ValueError(f"`{name}` expects one of {', '.join(ESTIMATORS)}, got {estimator!r}.")
     out = {k: dict(v) for k, v in (config or {}).items()}
     for name in measures:
         m = get(name)
@@ -476,8 +475,9 @@ class ImageContext:
     def multifractal(self, qs):
         """``(GeneralizedDimensions, MultifractalSpectrum, notes)`` of the image taken as
         a measure, from one table of box sums (:func:`infopix.fractal.multifractal_analysis`);
-        an image with negative values is measured from its minimum. Raises the library's
-        ValueError when the image does not admit them (cached either way)."""
+        an image with negative values is measured from its minimum. ``notes`` are the
+        library's warnings, one line each. Raises the library's ValueError when the image
+        does not admit them (cached either way)."""
         key = tuple(float(q) for q in qs)
         if key not in self._multifractal:
             from .fractal import multifractal_analysis
@@ -485,18 +485,14 @@ class ImageContext:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 try:
-                    gd, mf = multifractal_analysis(self.measure_image(), list(key))
-                    value = (gd, mf)
+                    value = multifractal_analysis(self.measure_image(), list(key))
                 except ValueError as exc:
                     value = exc
-            notes = [" ".join(str(w.message).split()) for w in caught]
-            self._multifractal[key] = (value, notes)
+            self._multifractal[key] = (value, _notes(caught))
         value, notes = self._multifractal[key]
-        for msg in notes:  # re-raised as warnings where the caller records them
-            warnings.warn(msg, UserWarning, stacklevel=2)
         if isinstance(value, Exception):
             raise value
-        return value
+        return (*value, list(notes))
 
     def measure_minimum(self) -> float:
         """The image minimum (a measure must be >= 0: negative images are shifted)."""
@@ -927,13 +923,14 @@ def _fractal_compute(ctx: ImageContext, params: dict) -> Computed:
         warnings.simplefilter("always")
         box = _attempt(undefined, "box", box_counting_dimension, image, threshold=thr)
         dbc = _attempt(undefined, "dbc", dbc_dimension, image)
-        both = _attempt(undefined, "dq", ctx.multifractal, qs)
+    notes = _notes(caught)
+    both = _attempt(undefined, "dq", ctx.multifractal, qs)
     if both is None:
         undefined["spectrum"] = undefined["dq"]
         gd = mf = None
     else:
-        gd, mf = both
-    notes = _notes(caught)
+        gd, mf, more = both
+        notes += [n for n in more if n not in notes]
 
     box_explain = "Box-counting dimension of the foreground set: 2 for a filled region, 1 for a curve, in between for ragged sets."
     dbc_explain = "Grey-level (differential box counting) dimension of the image as a surface: 2 for a smooth image, towards 3 for a rough one."

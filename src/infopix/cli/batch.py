@@ -141,7 +141,7 @@ def batch_command(
             raise ValueError("`--radius` applies to the local measure, which is not in --measures.")
         options.setdefault("local", {})["radii"] = [check_positive(radius, "--radius")]
     if estimator is not None:
-        options = apply_estimator(options, estimator, [m.name for m in ms])
+        options = apply_estimator(options, estimator, [m.name for m in ms], name="--estimator")
     ch = "luminance" if channel is None else parse_channel(channel)
     if ch == "joint":
         raise ValueError("`--channel` expects 'luminance' or a channel index for batch measures, got 'joint'.")
