@@ -119,6 +119,18 @@ def test_context_counts_once(monkeypatch):
     assert len(calls) == 1
 
 
+def test_context_renyi_table_once(monkeypatch):
+    """D_q and f(alpha) come from one table of box sums per image (it was two)."""
+    import infopix.fractal as fr
+
+    calls = []
+    real = fr._renyi_table
+    monkeypatch.setattr(fr, "_renyi_table", lambda *a, **k: calls.append(1) or real(*a, **k))
+    img = np.random.default_rng(6).integers(1, 256, (32, 32)).astype(np.uint8)
+    r = infopix.analyze(img, sections=["fractal"], quick=True)
+    assert len(calls) == 1 and r["fractal"].results["alpha"]["value"]
+
+
 def test_multifractal_analysis_equals_the_two_functions():
     from infopix.fractal.synthetic import binomial_cascade
 
