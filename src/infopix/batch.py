@@ -42,7 +42,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
+from . import measures as _registry
+
+# The chunked path of `infopix localmap` and its table of local maps (public here):
+# map kind -> (public infopix function, fixed keyword arguments).
+from ._dask import LOCAL_MEASURES as LOCAL_MAPS
+from ._dask import local_map_to_zarr
 
 __all__ = [
     "Measure",
@@ -60,11 +65,6 @@ __all__ = [
     "run",
 ]
 
-from . import measures as _registry
-# The chunked path of `infopix localmap` and its table of local maps (public here):
-# map kind -> (public infopix function, fixed keyword arguments).
-from ._dask import LOCAL_MEASURES as LOCAL_MAPS
-from ._dask import local_map_to_zarr
 
 #: Columns every row has, before the measure columns.
 BASE_COLUMNS = ("path", "checksum", "shape", "dtype", "status", "error")
