@@ -147,8 +147,9 @@ def _max_pixels(max_pixels) -> int:
 
 def _check_pixels(p: Path, shape, npix: int, limit: int) -> None:
     if npix > limit:
+        dims = "" if shape is None else f" (shape {tuple(int(n) for n in shape)})"
         raise ValueError(
-            f"`path` {str(p)!r} decodes to {npix:,} pixels (shape {tuple(int(n) for n in shape)}), "
+            f"`path` {str(p)!r} decodes to {npix:,} pixels{dims}, "
             f"more than the limit of {limit:,}; refused before decoding (a decompression "
             f"bomb or an image too large for memory). Raise the limit with "
             f"max_pixels= (CLI: --max-pixels) or the environment variable {MAX_PIXELS_ENV}."
@@ -229,8 +230,9 @@ def _canonical(arr: np.ndarray, axes: str, spacing: dict) -> tuple[np.ndarray, s
 
 
 def _colour_convention(shape) -> bool:
-    """An unlabelled (M, N, 3|4) array is colour, as the library's functions take it."""
-    return len(shape) == 3 and shape[-1] in (3, 4) and shape[0] not in (3, 4)
+    """An unlabelled (M, N, 3|4) array is colour, exactly as the library's functions take
+    it (``check_image(..., allow_color=True)``), so that files and arrays agree."""
+    return len(shape) == 3 and shape[-1] in (3, 4)
 
 
 def _npixels(shape, axes: str | None) -> int:
@@ -332,6 +334,19 @@ def _tiff_spacing(tif, page) -> tuple[dict, str | None]:
 
 
 def _read_pillow(p: Path, limit: int, ext: str) -> dict:
+    from PIL import Image
+
+    try:
+        return _read_pillow_image(p, limit, ext)
+    except Image.DecompressionBombError as exc:  # Pillow's own check came first
+        import re
+
+        m = re.search(r"\((\d+) pixels\)", str(exc))
+        _check_pixels(p, None, int(m.group(1)) if m else limit + 1, limit)
+        raise
+
+
+def _read_pillow_image(p: Path, limit: int, ext: str) -> dict:
     from PIL import Image, ImageOps
 
     with _pillow_limit(limit), Image.open(p) as im:
@@ -484,9 +499,9 @@ def read_image(path, *, channel=None, axes=None, max_pixels=None, return_info=Fa
         (a series), ``'yxc'`` (colour), ``'cyx'``, ``'czyx'``: letters ``t``, ``z``,
         ``y``, ``x``, ``c`` (``s`` means ``c``), one per dimension of the array as stored
         (tifffile's series shape). Overrides the file's own axes. Needed when the file
-        does not say: a 3-D ``.npy``/Zarr array (except an (M, N, 3|4) colour image, by
-        the library's convention, when M is not 3 or 4) or a multi-page TIFF without
-        axis metadata.
+        does not say: a 3-D ``.npy``/Zarr array (except an (M, N, 3|4) array, which is
+        colour by the convention every function of the library applies to arrays) or a
+        multi-page TIFF without axis metadata.
     max_pixels : int, optional
         Refuse files that decode to more pixels (voxels x frames x channels; the colour
         samples of a pixel count once), checked from the header before decoding.
