@@ -468,3 +468,21 @@ def test_cli_axes_option(tmp_path):
     assert r.exit_code == 1 and "limit of 100; " in r.output and "--max-pixels or the environment variable" in r.output
     r = CliRunner().invoke(app, ["entropy", str(tmp_path / "big.png")], env={MAX_PIXELS_ENV: "100"})
     assert r.exit_code == 1 and "limit of 100; " in r.output
+
+
+def test_batch_and_report_never_misread_a_volume(tmp_path):
+    """Issue 17: `infopix batch` listed a 5x64x64 stack and computed on (5, 64)."""
+    from infopix.batch import MEASURES, process_image
+
+    vol = _data((5, 16, 16), np.uint8)
+    write_image(tmp_path / "vol.tif", vol, axes="zyx")
+    row = process_image(tmp_path / "vol.tif", ["entropy"])
+    assert row["status"] == "error" and "'zyx' array (volume or series)" in row["error"]
+    assert all(np.isnan(row[c]) for c in MEASURES["entropy"].columns)
+    with pytest.raises(ValueError, match=r"2-D only"):
+        infopix.analyze(tmp_path / "vol.tif", sections=["intensity"])
+    # colour the file names is still reduced to luminance, as before
+    rgb = _data((16, 16, 3), np.uint8)
+    write_image(tmp_path / "rgb.png", rgb)
+    row = process_image(tmp_path / "rgb.png", ["entropy"])
+    assert row["status"] == "ok" and row["shape"] == "16x16x3"
