@@ -224,6 +224,36 @@ def test_exif_orientation(tmp_path, orientation):
     np.testing.assert_array_equal(got, ref)
 
 
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_tiff_orientation_tag(tmp_path, orientation):
+    stored = _data((6, 9), np.uint16)
+    tifffile.imwrite(tmp_path / "o.tif", stored, extratags=[(274, "H", 1, orientation, True)],
+                     resolution=(2.0, 4.0), resolutionunit="CENTIMETER")
+    arr, info = read_image(tmp_path / "o.tif", return_info=True)
+    np.testing.assert_array_equal(arr, NUMPY_ORIENT[orientation](stored))
+    assert info.orientation == orientation
+    # pixel size (y, x): 1/4 cm by 1/2 cm as stored; turned by 90 degrees for 5-8
+    assert info.spacing == ((0.5, 0.25) if orientation >= 5 else (0.25, 0.5))
+
+
+def test_16bit_colour_png_refused_not_truncated(tmp_path):
+    """Pillow decodes a 16-bit RGB PNG to 8 bits without a word: refuse it."""
+    import struct
+
+    h, w = 4, 5
+    a = (np.arange(h * w * 3).reshape(h, w, 3) * 1000).astype(">u2")
+    raw = b"".join(b"\x00" + a[i].tobytes() for i in range(h))
+
+    def chunk(t, d):
+        return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 16, 2, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    (tmp_path / "rgb16.png").write_bytes(png)
+    with pytest.raises(ValueError, match=r"is a 16-bit colour PNG, which Pillow decodes to 8 bits"):
+        read_image(tmp_path / "rgb16.png")
+
+
 def test_cmyk_jpeg_luminance_matches_pillow(tmp_path):
     """Issue 16 item 6: CMYK JPEG luminance was inverted (correlation -1 with Pillow's)."""
     y, x = np.mgrid[0:48, 0:64]

@@ -263,10 +263,17 @@ def _read_tiff(p: Path, limit: int) -> dict:
         page = s.pages[0] if s.pages and s.pages[0] is not None else tif.pages[0]
         spacing, unit = _tiff_spacing(tif, page)
         photometric = getattr(getattr(page, "photometric", None), "name", "")
+        orientation = int(page.tags.valueof(274, 1) or 1)
         arr = s.asarray()
     arr = np.asarray(arr)
     if arr.shape != shape:  # tifffile squeezes the same way; be safe
         arr = arr.reshape(shape)
+    if orientation != 1 and 2 <= orientation <= 8 and "Y" in taxes and "X" in taxes:
+        arr = _orient(arr, orientation, taxes.index("Y"), taxes.index("X"))
+        if orientation >= 5 and ("x" in spacing or "y" in spacing):
+            spacing["x"], spacing["y"] = spacing.get("y"), spacing.get("x")
+    else:
+        orientation = 1
     # drop length-1 axes infopix has no letter for; any other unknown axis is ambiguous
     keep = [i for i, a in enumerate(taxes) if a in _TIFF_AXES or shape[i] != 1]
     if len(keep) != len(taxes):
@@ -284,7 +291,22 @@ def _read_tiff(p: Path, limit: int) -> dict:
     else:
         colour = "grey"
     return dict(arr=arr, axes=axes, spacing=spacing, unit=unit, colour=colour,
-                orientation=1, format="tiff", source_axes=taxes)
+                orientation=orientation, format="tiff", source_axes=taxes)
+
+
+def _orient(arr: np.ndarray, orientation: int, yi: int, xi: int) -> np.ndarray:
+    """Apply a TIFF/EXIF orientation (tag 274, values 1-8) to the (y, x) axes."""
+    def flip(a, i):
+        return np.flip(a, axis=i)
+
+    out = {
+        2: lambda a: flip(a, xi), 3: lambda a: flip(flip(a, yi), xi), 4: lambda a: flip(a, yi),
+        5: lambda a: a, 6: lambda a: flip(a, yi), 7: lambda a: flip(flip(a, yi), xi),
+        8: lambda a: flip(a, xi),
+    }[orientation](arr)
+    if orientation >= 5:  # the stored rows become columns
+        out = np.swapaxes(out, yi, xi)
+    return np.ascontiguousarray(out)
 
 
 def _tiff_spacing(tif, page) -> tuple[dict, str | None]:
@@ -353,6 +375,15 @@ def _read_pillow_image(p: Path, limit: int, ext: str) -> dict:
         w, h = im.size
         _check_pixels(p, (h, w), w * h, limit)
         fmt = (im.format or ext.lstrip(".")).lower()
+        if fmt == "png":
+            with open(p, "rb") as fh:
+                ihdr = fh.read(26)
+            if len(ihdr) == 26 and ihdr[24] == 16 and ihdr[25] in (2, 4, 6):
+                raise ValueError(
+                    f"`path` {str(p)!r} is a 16-bit colour PNG, which Pillow decodes to 8 bits "
+                    f"only; infopix refuses rather than lose the precision: convert it to a "
+                    f"16-bit TIFF or .npy, or pass the array read by another decoder."
+                )
         orientation = 1
         with contextlib.suppress(Exception):
             orientation = int(im.getexif().get(0x0112, 1) or 1)
