@@ -516,3 +516,19 @@ def test_batch_and_report_never_misread_a_volume(tmp_path):
     write_image(tmp_path / "rgb.png", rgb)
     row = process_image(tmp_path / "rgb.png", ["entropy"])
     assert row["status"] == "ok" and row["shape"] == "16x16x3"
+
+
+def test_pillow_modes_and_resolution(tmp_path):
+    rgb = _data((8, 6, 3), np.uint8)
+    # a palette PNG reads as the RGB it shows
+    pal = Image.fromarray(rgb).quantize(colors=16)
+    pal.save(tmp_path / "p.png", dpi=(300, 150))
+    arr, info = read_image(tmp_path / "p.png", return_info=True)
+    np.testing.assert_array_equal(arr, np.asarray(pal.convert("RGB")))
+    assert info.colour_handling == "palette -> RGB" and info.axes == "yxc"
+    # pHYs is stored in pixels per metre: 300 dpi comes back within 1e-3
+    np.testing.assert_allclose(info.spacing, (1 / 150, 1 / 300), rtol=1e-3)
+    assert info.unit == "inch"
+    # no resolution recorded: no spacing invented
+    write_image(tmp_path / "g.png", rgb[..., 0])
+    assert read_image(tmp_path / "g.png", return_info=True)[1].spacing is None

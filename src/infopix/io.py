@@ -387,6 +387,8 @@ def _read_pillow_image(p: Path, limit: int, ext: str) -> dict:
         orientation = 1
         with contextlib.suppress(Exception):
             orientation = int(im.getexif().get(0x0112, 1) or 1)
+        if not 1 <= orientation <= 8:  # an invalid tag: exif_transpose ignores it too
+            orientation = 1
         dpi = im.info.get("dpi")
         mode = im.mode
         out = ImageOps.exif_transpose(im) if orientation != 1 else im
@@ -407,7 +409,7 @@ def _read_pillow_image(p: Path, limit: int, ext: str) -> dict:
     if arr.dtype.kind not in "biuf":
         raise ValueError(f"Pillow mode {mode!r} is not an image mode infopix reads")
     spacing, unit = {}, None
-    if dpi and all(d and d > 0 for d in dpi[:2]) and tuple(dpi[:2]) != (72, 72):
+    if dpi and all(d and d > 0 for d in dpi[:2]):  # Pillow sets dpi only for real units
         dx, dy = (float(d) for d in dpi[:2])
         if orientation in (5, 6, 7, 8):  # the image was turned by 90 degrees
             dx, dy = dy, dx
@@ -613,7 +615,7 @@ def read_image(path, *, channel=None, axes=None, max_pixels=None, return_info=Fa
             f"{type(exc).__name__}: {exc}"
         ) from None
     arr = np.asarray(r["arr"])
-    source_dtype = arr.dtype.str if arr.dtype.itemsize > 1 else arr.dtype.name
+    source_dtype = arr.dtype.name if arr.dtype.isnative else arr.dtype.str  # '>u2' stays
     if arr.dtype.kind not in "biuf" or not 2 <= arr.ndim <= 5:
         raise ValueError(
             f"`path` {str(p)!r} holds a {arr.ndim}-D array of dtype {arr.dtype}; an image "
