@@ -288,16 +288,18 @@ def process_image(path, measures, options=None, *, channel="luminance") -> dict:
     row.update(dict.fromkeys(_columns(ms, eff), math.nan))
     try:
         row["checksum"] = file_checksum(path)
-        img = read_image(path)
+        img, info = read_image(path, return_info=True)
         row["shape"] = "x".join(str(n) for n in img.shape)
         row["dtype"] = str(img.dtype)
-        if img.ndim == 3:
+        if info.axes == "yxc":  # only a colour axis the file (or convention) names
             if channel == "joint":
                 raise ValueError(
                     "`channel` 'joint' keeps the colours: the batch measures take one "
                     "channel or the luminance."
                 )
             img = select_channel(img, channel)
+        elif info.axes != "yx":
+            raise ValueError(f"a {info.axes!r} array (volume or series): batch analyses 2-D images")
         ctx = _registry.ImageContext(img)
     except Exception as exc:  # an unreadable file is a result, not a crash
         row["status"] = "error"

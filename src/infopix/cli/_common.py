@@ -123,6 +123,18 @@ def channel_option(*, joint: bool = False):
     )
 
 
+#: ``--axes`` and ``--max-pixels``: shared by every command that reads an image.
+AXES_OPTION = typer.Option(
+    None, "--axes",
+    help="What the stored array's axes are when the file does not say: yx, zyx (volume), "
+    "tyx (series), yxc (colour), cyx, czyx, ...",
+)
+MAX_PIXELS_OPTION = typer.Option(
+    None, "--max-pixels",
+    help="Refuse images decoding to more pixels (default: $INFOPIX_MAX_PIXELS, else 178956970).",
+)
+
+
 def force_option(help: str = "Overwrite existing outputs."):
     return typer.Option(False, "--force", "-f", help=help)
 
@@ -136,38 +148,56 @@ def quiet_option(help: str = "Print nothing but errors."):
 
 
 def load_image(path: Path | None, channel: str | None = None, *, joint: bool = False,
-               axes: str | None = None):
-    """Read ``path`` (or the bundled sample when None) and return (image, label).
+               axes: str | None = None, max_pixels: int | None = None):
+    """Read ``path`` (or the bundled sample when None) and return (2-D image, label).
 
-    ``channel`` (the ``--channel`` text, None when not given) reduces a colour image;
-    given for a grey image it is refused, not ignored. ``joint`` allows ``'joint'``,
-    which returns the colour image itself (for the joint colour distribution).
-    ``axes`` (the place of a shared ``--axes`` option) is handed to
-    :func:`infopix.read_image` when given.
+    The same reading as the API's ``read_image(path, axes=axes, channel=...)``: a colour
+    axis is reduced by ``channel`` (the ``--channel`` text; None: luminance);
+    ``--channel`` given for a grey image is refused, not ignored. ``joint`` allows
+    ``'joint'``, which keeps the colour axis (the joint colour distribution). Arrays
+    whose axes the file does not record need ``--axes``; volumes and series are refused
+    with one line (the commands analyse 2-D images), so the CLI accepts exactly what the
+    library does.
     """
     import infopix
 
-    if path is None:
-        if axes is not None:
-            raise ValueError("`--axes` applies to an IMAGE file; the sample image is 2-D.")
-        img, label = infopix.sample_image(), "sample image (camera, CC0)"
-    else:
-        extra = {} if axes is None else {"axes": axes}
-        img, label = infopix.read_image(path, **extra), str(path)
-    if img.ndim != 3:
-        if channel is not None:
-            raise ValueError(
-                f"`--channel` applies to colour images; {label} is grey "
-                f"({img.shape[0]}x{img.shape[1]}), drop --channel."
-            )
-        return img, label
-    ch = parse_channel("luminance" if channel is None else channel, img.shape[-1])
+    if max_pixels is not None and max_pixels < 1:
+        raise ValueError(f"`--max-pixels` expects a positive integer, got {max_pixels}.")
+    ch = "luminance" if channel is None else parse_channel(channel)
     if ch == "joint" and not joint:
         raise ValueError(
             "`--channel` expects 'luminance' or a channel index for this command, got 'joint' "
             "(the joint colour distribution is for `infopix entropy`)."
         )
-    return infopix.select_channel(img, ch), label
+    if path is None:
+        if channel is not None:
+            raise ValueError("`--channel` applies to colour images; the sample image is grey.")
+        if axes is not None:
+            raise ValueError("`--axes` applies to an IMAGE file; the sample image is 2-D.")
+        return infopix.sample_image(), "sample image (camera, CC0)"
+    try:
+        img, info = infopix.read_image(path, channel=ch, axes=axes, max_pixels=max_pixels,
+                                       return_info=True)
+    except ValueError as exc:  # name the CLI flags, not the Python keywords
+        msg = str(exc).replace("pass axes=", "pass").replace("`axes`", "`--axes`")
+        msg = msg.replace("`channel`", "`--channel`")
+        raise ValueError(msg.replace("max_pixels= (CLI: --max-pixels)", "--max-pixels")
+                         .replace(" (CLI: --axes)", " --axes")) from None
+    # a printable label: undecodable bytes of a non-UTF-8 file name become U+FFFD
+    label = str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    if {"t", "z"} & set(info.axes):
+        kind = "a series" if "t" in info.axes else "a volume"
+        raise ValueError(
+            f"IMAGE {label!r} is {kind} (axes {info.axes!r}, shape {info.shape}); this "
+            f"command analyses 2-D images: save one slice (e.g. with numpy) and pass that, "
+            f"or --axes if the file's axes are not what it holds."
+        )
+    if channel is not None and info.colour_handling.startswith("grey"):
+        raise ValueError(
+            f"`--channel` applies to colour images; {label} is grey "
+            f"({img.shape[0]}x{img.shape[1]}), drop --channel."
+        )
+    return img, label
 
 
 def parse_channel(channel: str, n_channels: int | None = None):

@@ -7,6 +7,8 @@ from pathlib import Path
 import typer
 
 from ._common import (
+    AXES_OPTION,
+    MAX_PIXELS_OPTION,
     command,
     channel_option,
     check_positive,
@@ -78,6 +80,8 @@ def analyze_command(
     channel: str = channel_option(),
     as_json: bool = json_option("Also print results.json to stdout."),
     quiet: bool = quiet_option("No progress display and no summary; errors only."),
+    axes: str = AXES_OPTION,
+    max_pixels: int = MAX_PIXELS_OPTION,
 ):
     import dataclasses
 
@@ -100,7 +104,7 @@ def analyze_command(
     paths = list(images) if images else [None]
     loaded = []
     for p in paths:  # read and check every input first: a bad one fails before any work
-        img, label = load_image(p, channel)
+        img, label = load_image(p, channel, axes=axes, max_pixels=max_pixels)
         ImageContext(img)  # validates: finite, bool/integer/float, >= 2 pixels
         # keep the first image; read the others again in turn (memory: one image at a time)
         loaded.append((img if not loaded else None, label, p))
@@ -120,7 +124,7 @@ def analyze_command(
         task = progress.add_task("analysing", total=len(loaded) * len(keys))
         for img, label, path in loaded:
             if img is None:
-                img, _ = load_image(path, channel)
+                img, _ = load_image(path, channel, axes=axes, max_pixels=max_pixels)
             name = label if len(loaded) == 1 else Path(label).name
             state = {"started": False}
 

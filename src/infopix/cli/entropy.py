@@ -7,6 +7,8 @@ from pathlib import Path
 import typer
 
 from ._common import (
+    AXES_OPTION,
+    MAX_PIXELS_OPTION,
     command,
     channel_option,
     console,
@@ -28,6 +30,8 @@ def entropy_command(
     bins: int = typer.Option(None, "--bins", help="Bins for float images (default 256 over the data range)."),
     channel: str = channel_option(joint=True),
     as_json: bool = json_option(),
+    axes: str = AXES_OPTION,
+    max_pixels: int = MAX_PIXELS_OPTION,
 ):
     """Entropy of the intensity distribution of IMAGE, in bits by default.
 
@@ -37,7 +41,7 @@ def entropy_command(
 
     import infopix
 
-    img, label = load_image(image, channel, joint=True)
+    img, label = load_image(image, channel, joint=True, axes=axes, max_pixels=max_pixels)
     alpha_v = np.inf if alpha == float("inf") else alpha
     value = infopix.intensity_entropy(
         img, alpha=alpha_v, base=base, estimator=estimator, bins=bins,

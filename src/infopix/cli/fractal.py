@@ -8,6 +8,8 @@ from pathlib import Path
 import typer
 
 from ._common import (
+    AXES_OPTION,
+    MAX_PIXELS_OPTION,
     command,
     FIGURE_SUFFIXES,
     channel_option,
@@ -55,6 +57,8 @@ def fractal_command(
     out: Path = typer.Option(None, "--out", "-o", help="Write the result: .json for numbers, .png/.pdf/.svg for the regression plot."),
     force: bool = force_option("Overwrite OUT if it exists."),
     as_json: bool = json_option(),
+    axes: str = AXES_OPTION,
+    max_pixels: int = MAX_PIXELS_OPTION,
 ):
     """Fractal dimension of IMAGE with the regression shown (slope, standard error, R², fit range).
 
@@ -70,7 +74,7 @@ def fractal_command(
     if out is not None and out.suffix.lower() not in (".json",) + FIGURE_SUFFIXES:
         raise ValueError(f"`--out` expects a .json, .png, .pdf or .svg path, got {str(out)!r}.")
     refuse_existing(out, force=force)
-    img, label = load_image(image, channel)
+    img, label = load_image(image, channel, axes=axes, max_pixels=max_pixels)
     fit_range = None
     if fit_min is not None or fit_max is not None:
         fit_range = (fit_min if fit_min is not None else 0, fit_max if fit_max is not None else np.inf)

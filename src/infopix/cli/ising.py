@@ -7,6 +7,8 @@ from pathlib import Path
 import typer
 
 from ._common import (
+    AXES_OPTION,
+    MAX_PIXELS_OPTION,
     command,
     channel_option,
     console,
@@ -79,6 +81,8 @@ def ising_command(
     force: bool = force_option(),
     as_json: bool = json_option("Print the run summary as JSON."),
     quiet: bool = quiet_option("No progress bars or summary."),
+    axes: str = AXES_OPTION,
+    max_pixels: int = MAX_PIXELS_OPTION,
 ):
     """Run Ising dynamics on IMAGE and report energy and magnetisation.
 
@@ -95,7 +99,7 @@ def ising_command(
     refuse_existing(movie, out, json_out, force=force)
     if movie is not None and movie.suffix.lower() not in (".gif", ".mp4"):
         raise ValueError(f"`--movie` expects a .gif or .mp4 file name, got {str(movie)!r}.")
-    img, label = load_image(image, channel)
+    img, label = load_image(image, channel, axes=axes, max_pixels=max_pixels)
     sched = parse_schedule(schedule)
     if model == "grey":
         if threshold is not None:
@@ -110,7 +114,7 @@ def ising_command(
             mdl = ising.MetricIsing(spins, symmetric=symmetric)
         else:
             if edges is not None:
-                eimg, _ = load_image(edges)
+                eimg, _ = load_image(edges, max_pixels=max_pixels)
                 mask = ising.spins_from_image(eimg) > 0
             else:
                 from skimage.feature import canny

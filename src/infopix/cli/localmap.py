@@ -7,6 +7,8 @@ from pathlib import Path
 import typer
 
 from ._common import (
+    AXES_OPTION,
+    MAX_PIXELS_OPTION,
     command,
     channel_option,
     console,
@@ -46,6 +48,8 @@ def localmap_command(
     as_json: bool = json_option("Print a JSON summary (min, mean, max) of the map."),
     quiet: bool = quiet_option("Print nothing on success."),
     chunks: int = typer.Option(None, "--chunks", help="Images larger than memory: read lazily, compute chunk by chunk (this many pixels a side) on Dask, write --out .zarr."),
+    axes: str = AXES_OPTION,
+    max_pixels: int = MAX_PIXELS_OPTION,
 ):
     """Local map of IMAGE: a value per pixel from the r-box around it.
 
@@ -69,7 +73,7 @@ def localmap_command(
     if ext not in (".npy", ".tif", ".tiff", ".png"):
         raise ValueError(f"`--out` expects a .npy, .tif, .tiff or .png file, got {str(out)!r}.")
     refuse_existing(out, force=force)
-    img, label = load_image(image, channel)
+    img, label = load_image(image, channel, axes=axes, max_pixels=max_pixels)
     name, fixed = LOCAL_MAPS[measure]
     kw = map_options(measure, alpha=alpha, base=base, estimator=estimator, edge=edge, bins=bins)
     result = getattr(infopix, name)(img, radius, **fixed, **kw)

@@ -9,6 +9,8 @@ from pathlib import Path
 import typer
 
 from ._common import (
+    AXES_OPTION,
+    MAX_PIXELS_OPTION,
     command,
     channel_option,
     console,
@@ -90,6 +92,8 @@ def scale_command(
     force: bool = force_option(),
     as_json: bool = json_option("Also print the result as JSON."),
     quiet: bool = quiet_option(),
+    axes: str = AXES_OPTION,
+    max_pixels: int = MAX_PIXELS_OPTION,
 ):
     """Intensity entropy of IMAGE against Gaussian smoothing scale (curve as PNG, CSV, JSON).
 
@@ -106,7 +110,7 @@ def scale_command(
 
     png, csv_path, json_path = _outputs(out)
     refuse_existing(png, csv_path, json_path, force=force)
-    img, label = load_image(image, channel)
+    img, label = load_image(image, channel, axes=axes, max_pixels=max_pixels)
     values = parse_scales(scales)
     kwargs = dict(unit=unit, bins=bins, quantize=quantize, estimator=estimator, mode=mode, truncate=truncate)
     if quiet or as_json:

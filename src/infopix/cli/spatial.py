@@ -8,6 +8,8 @@ from pathlib import Path
 import typer
 
 from ._common import (
+    AXES_OPTION,
+    MAX_PIXELS_OPTION,
     command,
     channel_option,
     console,
@@ -60,6 +62,8 @@ def spatial_command(
     as_json: bool = json_option(),
     out: Path = typer.Option(None, "--out", "-o", help="Write the result: .json (numbers) or .png/.pdf/.svg (plot, mi and density)."),
     force: bool = force_option("Overwrite an existing output."),
+    axes: str = AXES_OPTION,
+    max_pixels: int = MAX_PIXELS_OPTION,
 ):
     """Spatial information of IMAGE: what the intensity entropy ignores.
 
@@ -74,7 +78,7 @@ def spatial_command(
     if out is not None and out.suffix.lower() not in (".json", ".png", ".pdf", ".svg"):
         raise ValueError(f"`--out` expects a .json, .png, .pdf or .svg file, got {str(out)!r}.")
     refuse_existing(out, force=force)
-    img, label = load_image(image, channel)
+    img, label = load_image(image, channel, axes=axes, max_pixels=max_pixels)
     unit = {2.0: "bits", float(np.e): "nats", 10.0: "dits"}.get(float(base), f"log base {base:g}")
     est = estimator or ("miller_madow" if measure == "density" else "plugin")
     result = {"image": label, "shape": list(img.shape), "measure": measure, "levels": levels, "base": base, "unit": unit}
