@@ -178,6 +178,8 @@ def test_batch_estimator_and_config(images, one_numba_thread):
         infopix.local_entropy(img, 1, estimator="nsb").mean())
     with pytest.raises(ValueError, match="unknown parameter"):
         batch.run(images["uint8"], ["local"], config={"local": {"radius": 1}})
+    with pytest.raises(ValueError, match="unknown section"):
+        batch.run(images["uint8"], ["local"], config={"nope": {}})
 
 
 # ------------------------------------------------------------------------ the CLI

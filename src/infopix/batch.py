@@ -163,6 +163,9 @@ def _params(ms, config=None, *, quick=False) -> dict:
     and ``options`` of your own measures both keyed by name)."""
     names = [m.name for m in ms if isinstance(m, _registry.Measure)]
     config = {_registry.ALIASES.get(k, k): v for k, v in (config or {}).items()}
+    own = {m.name for m in ms if isinstance(m, Measure)}
+    # every table is checked, as `infopix analyze --config` does (unknown names fail)
+    _registry.resolve_params({k: v for k, v in config.items() if k not in own})
     reg = {k: v for k, v in config.items() if k in names}
     eff = _registry.resolve_params(reg, quick=quick, measures=names)
     for m in ms:
