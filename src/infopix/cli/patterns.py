@@ -7,8 +7,23 @@ from pathlib import Path
 
 import typer
 
-from . import app
-from ._common import console, load_image, one_line_errors, print_json, refuse_existing, write_json
+from ._common import (
+    AXES_OPTION,
+    MAX_PIXELS_OPTION,
+    channel_option,
+    command,
+    console,
+    force_option,
+    image_argument,
+    json_option,
+    load_image,
+    one_line_errors,
+    print_json,
+    pyplot,
+    refuse_existing,
+    save_figure,
+    write_json,
+)
 
 MEASURES = ("ordinal", "lacunarity", "structural", "sampen")
 _OUTPUTS = (".json", ".png", ".pdf", ".svg")
@@ -31,20 +46,6 @@ def _parse_sizes(text: str) -> list[int]:
         raise ValueError(f"`--sizes` expects START:STOP (inclusive) or a comma list of integers, got {text!r}.") from None
 
 
-def _save_plot(result, path: Path, *, force: bool) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from ..io import atomic_path
-
-    ax = result.plot()
-    with atomic_path(path, force=force) as tmp:
-        ax.figure.savefig(tmp, format=path.suffix.lstrip(".").lower(), dpi=120, bbox_inches="tight")
-    plt.close(ax.figure)
-
-
 def _unc(std, interval, level) -> str:
     if std is None:
         return " (no uncertainty: this estimator gives none)"
@@ -54,10 +55,10 @@ def _unc(std, interval, level) -> str:
     return txt
 
 
-@app.command("patterns")
+@command("patterns")
 @one_line_errors
 def patterns_command(
-    image: Path = typer.Argument(None, help="Image file (PNG, JPEG, TIFF, .npy); the bundled sample if omitted."),
+    image: Path = image_argument(),
     measure: str = typer.Option("ordinal", "--measure", "-m", help="ordinal | lacunarity | structural | sampen."),
     dx: int = typer.Option(2, "--dx", help="ordinal: pattern width (pixels)."),
     dy: int = typer.Option(2, "--dy", help="ordinal: pattern height (pixels); dx*dy <= 20."),
@@ -74,10 +75,12 @@ def patterns_command(
     m: str = typer.Option("2", "--template", help="sampen: template side m, or HEIGHT,WIDTH (compared with m+1)."),
     tau: int = typer.Option(1, "--tau", help="sampen: delay between template elements."),
     tolerance: float = typer.Option(None, "--tolerance", help="sampen: match tolerance r (default 0.2 * std of the image)."),
-    channel: str = typer.Option("luminance", "--channel", help="Colour images: luminance or a channel index."),
-    as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
+    channel: str = channel_option(),
+    as_json: bool = json_option(),
     out: Path = typer.Option(None, "--out", "-o", help="Write the result: .json (numbers) or .png/.pdf/.svg (plot)."),
-    force: bool = typer.Option(False, "--force", "-f", help="Overwrite an existing output."),
+    force: bool = force_option("Overwrite an existing output."),
+    axes: str = AXES_OPTION,
+    max_pixels: int = MAX_PIXELS_OPTION,
 ):
     """Patterns and complexity of IMAGE.
 
@@ -90,7 +93,7 @@ def patterns_command(
     if out is not None and out.suffix.lower() not in _OUTPUTS:
         raise ValueError(f"`--out` expects a .json, .png, .pdf or .svg file, got {str(out)!r}.")
     refuse_existing(out, force=force)
-    img, label = load_image(image, channel=channel)
+    img, label = load_image(image, channel, axes=axes, max_pixels=max_pixels)
     result = {"image": label, "shape": list(img.shape), "measure": measure}
     if measure == "ordinal":
         try:
@@ -194,7 +197,8 @@ def patterns_command(
         else:
             if plottable is None:
                 raise ValueError(f"`--out` {str(out)!r}: --measure {measure} has no plot; use a .json file.")
-            _save_plot(plottable, out, force=force)
+            pyplot()  # the Agg backend before the result draws
+            save_figure(plottable.plot().figure, out, force=force)
     if as_json:
         print_json(result)
     else:
