@@ -388,6 +388,13 @@ def test_lacunarity_bernoulli_expectation():
         assert np.all(np.abs(vals.mean(axis=0) - expected) < 3 * se), (p, vals.mean(axis=0), expected, se)
 
 
+def test_lacunarity_bool_from_raw_bytes():
+    raw = np.random.default_rng(SEED).integers(0, 3, (20, 24)).astype(np.uint8)
+    as_bool = raw.view(bool)  # bytes 2 are True too
+    L = lacunarity(as_bool, [1, 3, 7])
+    assert np.array_equal(L.lacunarity, lacunarity(raw > 0, [1, 3, 7]).lacunarity)
+
+
 def test_lacunarity_default_sizes_and_errors():
     img = np.random.default_rng(0).random((64, 50)) < 0.4
     L = lacunarity(img)

@@ -185,7 +185,12 @@ def lacunarity(image, sizes=None, *, threshold=None) -> Lacunarity:
                              f"pass `threshold` for a binary image, or shift the values.")
         total = int(arr.sum(dtype=np.uint64)) if arr.dtype.kind != "b" else int(np.count_nonzero(arr))
         if total < 2**32:
-            S = _k.summed_area_u32(np.ascontiguousarray(arr.view(np.uint8) if binary else arr))
+            if binary:  # bytes of a bool array built from raw data may be other than 0/1
+                src = arr.view(np.uint8)
+                src = src if src.max() <= 1 else arr.astype(np.uint8)
+            else:
+                src = arr
+            S = _k.summed_area_u32(np.ascontiguousarray(src))
             vmax = 1 if binary else int(arr.max())
             # integer squares where a row's sum of them fits in int64
             big = [min(total, int(ri) ** 2 * vmax) for ri in r]
