@@ -148,7 +148,9 @@ def lacunarity(image, sizes=None, *, threshold=None) -> Lacunarity:
     ``Lambda(r) = mean(M^2) / mean(M)^2``. Box masses come from a summed-area table
     (Kernels: :func:`infopix._kernels.patterns.summed_area_u32`/``box_moments_u32``
     for integer images of total mass < 2**32, exact by modular arithmetic; float64
-    otherwise, exact for integer images of total < 2**53). A filled image has
+    otherwise, exact for integer images of total < 2**53; for float images a box mass
+    carries a rounding error of about 1e-16 times the image's total mass, relative to
+    it). A filled image has
     Lambda = 1 at every r; i.i.d. Bernoulli(p) pixels have
     ``E[M^2]/E[M]^2 = 1 + (1 - p) / (p r^2)``.
 
