@@ -260,3 +260,67 @@ def dbc_counts(vmax, vmin, h, relative, nrows, ncols):
     for i in range(nrows):
         total += partial[i]
     return total
+
+
+@nb.njit(cache=NUMBA_CACHE, nogil=True)
+def _any_bit(row, c0, c1):
+    """Whether any of the bits ``c0 .. c1 - 1`` of a packed row is set (``np.packbits``
+    order: pixel ``c`` is bit ``7 - c % 8`` of byte ``c // 8``)."""
+    b0 = c0 >> 3
+    b1 = (c1 - 1) >> 3
+    m0 = np.uint8(0xFF >> (c0 & 7))
+    m1 = np.uint8((0xFF << (7 - ((c1 - 1) & 7))) & 0xFF)
+    if b0 == b1:
+        return (row[b0] & m0 & m1) != 0
+    if (row[b0] & m0) != 0 or (row[b1] & m1) != 0:
+        return True
+    for b in range(b0 + 1, b1):
+        if row[b] != 0:
+            return True
+    return False
+
+
+@nb.njit(cache=NUMBA_CACHE, nogil=True)
+def box_counts_packed(bits, M, N, s, oy, ox):
+    """Occupied ``s x s`` boxes of a bit-packed ``M x N`` binary image on the grid whose
+    lines fall at rows ``oy + i s`` and columns ``ox + j s`` (``0 <= oy, ox < s``).
+
+    ``bits`` is ``np.packbits(image, axis=1)`` (C-contiguous uint8). Boxes cut by the
+    image edges (the first row/column of boxes when the offset is not 0, the last when
+    ``s`` does not divide the side) are the parts inside the image. Returns
+    ``(padded, area)``: the number of occupied boxes, each counted as 1 (the set ends at
+    the image edges), and the sum over occupied boxes of the fraction of their area
+    inside the image (the image is a window on a larger set). One pass ORs the packed
+    rows of each row of boxes (``N / 8`` bytes per image row), then each box tests its
+    bit range.
+    """
+    nbytes = bits.shape[1]
+    acc = np.empty(nbytes, dtype=np.uint8)
+    padded = 0
+    area = 0.0
+    inv = 1.0 / (float(s) * float(s))
+    r0 = 0
+    r1 = oy if oy > 0 else min(s, M)
+    while r0 < M:
+        for b in range(nbytes):
+            acc[b] = 0
+        for r in range(r0, r1):
+            for b in range(nbytes):
+                acc[b] |= bits[r, b]
+        nonzero = False
+        for b in range(nbytes):
+            if acc[b] != 0:
+                nonzero = True
+                break
+        if nonzero:
+            c0 = 0
+            c1 = ox if ox > 0 else min(s, N)
+            while c0 < N:
+                if _any_bit(acc, c0, c1):
+                    padded += 1
+                    area += (r1 - r0) * (c1 - c0) * inv
+                c0 = c1
+                c1 = min(N, c1 + s)
+        r0 = r1
+        r1 = min(M, r1 + s)
+    return padded, area
