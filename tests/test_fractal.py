@@ -44,41 +44,59 @@ EXACT_SETS = [
 
 @pytest.mark.parametrize("name,image,sizes,counts,dim", EXACT_SETS, ids=[e[0] for e in EXACT_SETS])
 def test_box_counting_exact_sets(name, image, sizes, counts, dim):
-    fit = infopix.box_counting_dimension(image, sizes=sizes)
+    fit = infopix.box_counting_dimension(image, sizes=sizes, origins=1)
     j = np.arange(sizes.size)
     # On a grid of the set's own base (b**j, registered at the origin) every level of a
     # finite self-similar construction is exact: N(b**j) = n_copies**(levels - j), so
     # log N is exactly linear in log(1/s) over all the levels there are; the only
     # error is rounding in logs and the fit, ~1e-15 per level -> tolerance 1e-12.
-    np.testing.assert_array_equal(fit.counts, counts(j))
+    np.testing.assert_allclose(fit.counts, counts(j), rtol=1e-12)
     assert abs(fit.dimension - dim) < 1e-12
     assert fit.r2 == pytest.approx(1.0, abs=1e-12)
-    assert fit.stderr < 1e-12
-    # default fit range: sizes up to a quarter of the side (>= 4 boxes across)
-    assert fit.fit_range == (int(sizes[0]), int(sizes[sizes <= image.shape[0] / 4][-1]))
-    full = infopix.box_counting_dimension(image, sizes=sizes, fit_range=(1, sizes[-1]))
+    # one origin on the set's own grid: no residual, no spread, no edge difference
+    assert fit.stderr < 1e-12 and not fit.curved
+    # default fit range: sizes from 4 px to 0.3 of the side (about 4 boxes across)
+    rows, cols = np.flatnonzero(image.any(axis=1)), np.flatnonzero(image.any(axis=0))
+    extent = max(np.ptp(rows), np.ptp(cols)) + 1  # the set's extent bounds the range too
+    for lo in (4, 1):  # from 4 px; from 1 px if fewer than 3 sizes; else all sizes
+        in_range = sizes[(sizes >= lo) & (sizes <= 0.3 * min(image.shape[0], extent))]
+        if in_range.size >= 3:
+            assert fit.fit_range == (int(in_range[0]), int(in_range[-1]))
+            break
+    else:  # the point: no scale to exclude, all sizes
+        assert fit.fit_range == (1, int(sizes[-1]))
+    full = infopix.box_counting_dimension(image, sizes=sizes, fit_range=(1, sizes[-1]), origins=1)
     assert abs(full.dimension - dim) < 1e-12
+    # four origins: the aligned grid is one of them, so the minimum counts are at most
+    # the exact ones (fewer where a shifted grid's edge boxes, weighted by their area
+    # inside, cover the set more cheaply: the diagonal line), and the exact dimension
+    # is within 2 reported standard errors
+    four = infopix.box_counting_dimension(image, sizes=sizes)
+    assert np.all(four.counts <= counts(j) * (1 + 1e-12))
+    assert abs(four.dimension - dim) <= 2 * four.stderr + 1e-12 and not four.curved
 
 
-def test_non_dividing_sizes_pad_at_far_edges():
-    # A 300 x 300 filled square with power-of-two boxes: boxes registered at the origin
-    # and padded at the far edges give exactly N(s) = ceil(300/s)**2 (a centred padding
-    # would give more boxes: that is how another project got 1.75 for a square).
+def test_non_dividing_sizes_two_edge_conventions():
+    # A 300 x 300 filled square on power-of-two boxes with one origin: boxes cut by the
+    # far edges count as 1 (padded: ceil(300/s)**2) or by their area inside
+    # ((300/s)**2 exactly); N is the geometric mean, and the edge error is half the
+    # difference of the two slopes.
     n = 300
-    fit = infopix.box_counting_dimension(np.ones((n, n), bool))
+    sizes = 2 ** np.arange(9)
+    fit = infopix.box_counting_dimension(np.ones((n, n), bool), sizes=sizes, origins=1)
     s = fit.sizes
-    np.testing.assert_array_equal(fit.counts, np.ceil(n / s) ** 2)
-    # (n/s)^2 <= N(s) <= (n/s + 1)^2: the slope lies in the OLS image of that box; the
-    # bound is what the finite number of pixels allows, and it must contain 2.
+    np.testing.assert_allclose(fit.counts, np.sqrt(np.ceil(n / s) ** 2 * (n / s) ** 2), rtol=1e-12)
     m = fit.in_fit
-    assert fit.fit_range == (1, 64)  # default: sizes <= 300 / 4
-    x = np.log(1.0 / s[m])
-    lo, hi = _ols_bounds(x, 2 * np.log(n / s[m]), 2 * np.log(n / s[m] + 1))
-    assert lo - 1e-12 <= fit.dimension <= hi + 1e-12
-    assert lo <= 2.0 <= hi
-    # the far-edge bias of the default fit (exactly slope of log ceil(300/s)**2, 1.965);
-    # over all sizes up to 256 it would be 1.853 (fewer than 2 boxes across at 256)
-    assert abs(fit.dimension - 2.0) < 0.04
+    x = np.log(1 / s[m])
+    pad, area = nv.ols_slope(x, 2 * np.log(np.ceil(n / s[m]))), nv.ols_slope(x, 2 * np.log(n / s[m]))
+    assert area == pytest.approx(2.0, abs=1e-12)
+    assert fit.stderr_components["edges"] == pytest.approx(abs(pad - area) / 2, rel=1e-9)
+    assert fit.dimension == pytest.approx((pad + area) / 2, rel=1e-12)
+    # the default ladder tiles the side almost exactly: both conventions nearly agree,
+    # and the reported error covers the rest (2 standard errors)
+    dflt = infopix.box_counting_dimension(np.ones((n, n), bool))
+    assert dflt.stderr_components["edges"] < 0.005
+    assert abs(dflt.dimension - 2.0) < 2 * dflt.stderr
 
 
 def test_sierpinski_on_power_of_two_grid_of_a_non_power_of_two_set():
@@ -97,16 +115,33 @@ def test_sierpinski_on_power_of_two_grid_of_a_non_power_of_two_set():
 
 
 def test_box_counts_match_naive_on_odd_shapes():
+    from infopix._kernels import fractal as K
+    from infopix.fractal import GRID_ORIGINS
+
     rng = np.random.default_rng(RNG_SEED)
-    for shape in [(37, 53), (64, 64), (50, 31)]:
+    for shape in [(37, 53), (64, 64), (50, 31), (9, 17)]:
         img = rng.random(shape) < 0.07
-        img[0, 0] = True
-        sizes = [1, 2, 3, 5, 7, 10, 16, 30]
-        fit = infopix.box_counting_dimension(img, sizes=sizes)
-        np.testing.assert_array_equal(fit.counts, nv.box_counts(img, sizes))
-        m = fit.in_fit
+        img[0, 0] = True  # the bounding box starts at the origin: nothing is dropped
+        bits = np.packbits(img, axis=1)
+        for s in [1, 2, 3, 5, 8, 9, 13]:
+            for oy, ox in [(0, 0), (s // 2, s // 3), (s - 1, 0), (1 % s, s - 1)]:
+                got = K.box_counts_packed(bits, *shape, s, oy, ox)
+                ref = nv.box_counts_offset(img, s, oy, ox)
+                assert got[0] == ref[0] and got[1] == pytest.approx(ref[1], rel=1e-12)
+        sizes = [1, 2, 3, 5, 7, 9]
+        fit = infopix.box_counting_dimension(img, sizes=sizes, fit_range=(1, 9))
+        # count = geometric mean of the minima over the 4 origins of both conventions
+        ref = []
+        for s in sizes:
+            c = np.array([nv.box_counts_offset(img, s, int(s * u), int(s * w)) for u, w in GRID_ORIGINS[:4]])
+            ref.append(np.sqrt(c[:, 0].min() * c[:, 1].min()))
+        np.testing.assert_allclose(fit.counts, ref, rtol=1e-12)
         x = np.log(1 / np.array(sizes, float))
-        assert fit.dimension == pytest.approx(nv.ols_slope(x[m], np.log(fit.counts[m])), rel=1e-12)
+        assert fit.dimension == pytest.approx(nv.ols_slope(x, np.log(fit.counts)), rel=1e-12)
+    # the padded convention with one origin is the classic count
+    one = infopix.box_counting_dimension(img, sizes=sizes, origins=1)
+    pad = [nv.box_counts_offset(img, s, 0, 0)[0] for s in sizes]
+    np.testing.assert_array_equal(pad, nv.box_counts(img, sizes))
 
 
 def test_threshold_and_binary_integer_input():
@@ -121,12 +156,17 @@ def test_threshold_and_binary_integer_input():
 
 def test_fit_range_is_explicit_and_reported():
     img = S.sierpinski(7)
-    fit = infopix.box_counting_dimension(img, fit_range=(2, 32))
+    fit = infopix.box_counting_dimension(img, fit_range=(2, 32), sizes=2 ** np.arange(8))
     assert fit.fit_range == (2, 32)
     np.testing.assert_array_equal(fit.in_fit, (fit.sizes >= 2) & (fit.sizes <= 32))
     assert fit.sizes.tolist() == [1, 2, 4, 8, 16, 32, 64, 128]
+    # default ladder: ceil(128 / k) for k geometric (ratio 2**(1/4)), distinct integers
+    dflt = infopix.box_counting_dimension(img)
+    k = np.unique(np.round(np.geomspace(1, 128, 29)))
+    assert dflt.sizes.tolist() == np.unique(np.ceil(128 / k).astype(int)).tolist()
+    assert dflt.fit_range == (4, 32)
     with pytest.raises(ValueError, match="at least 3"):
-        infopix.box_counting_dimension(img, fit_range=(2, 4))
+        infopix.box_counting_dimension(img, fit_range=(2, 3))
 
 
 def test_results_are_deterministic_and_frozen():
@@ -259,7 +299,7 @@ def test_integer_value_compression_matches_float_path():
 def test_negative_q_with_empty_boxes_warns_and_excludes():
     mu = S.sierpinski(6).astype(float)
     mu[5, 3] = 1e-9  # off the gasket (5 & 3 != 0): a near-empty box, p ~ 1.4e-12
-    with pytest.warns(FractalWarning, match="near-empty"):
+    with pytest.warns(FractalWarning, match="to include them, lower `min_density` below 5.6"):
         res = infopix.generalized_dimensions(mu, [-2.0, 0.0, 2.0])
     assert res.excluded[0] > 0
     # q = -2 with the near-empty box left out, and q = 2 (where it weighs p**2 ~ 1e-24):
@@ -479,8 +519,9 @@ def test_cli_fractal(tmp_path):
     r = runner.invoke(app, ["fractal", str(img), "-o", str(out)])
     assert r.exit_code == 0, r.output
     data = json.loads(out.read_text())
-    assert data["dimension"] == pytest.approx(math.log(3) / math.log(2), abs=1e-12)
-    assert data["fit_range"] == [1, 32]
+    assert abs(data["dimension"] - math.log(3) / math.log(2)) < 2 * data["stderr"]
+    assert data["fit_range"] == [4, 32] and data["curved"] is False
+    assert set(data["stderr_components"]) == {"regression", "origins and ladders", "edges"}
     r = runner.invoke(app, ["fractal", str(img), "-o", str(out)])
     assert r.exit_code == 1 and "--force" in r.output
     r = runner.invoke(app, ["fractal", str(img), "--method", "spectrum", "--json", "--qmin", "-2", "--qmax", "2", "--nq", "5"])

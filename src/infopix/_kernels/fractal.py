@@ -300,7 +300,7 @@ def box_counts_packed(bits, M, N, s, oy, ox):
     area = 0.0
     inv = 1.0 / (float(s) * float(s))
     r0 = 0
-    r1 = oy if oy > 0 else min(s, M)
+    r1 = min(oy, M) if oy > 0 else min(s, M)
     while r0 < M:
         for b in range(nbytes):
             acc[b] = 0
@@ -314,7 +314,7 @@ def box_counts_packed(bits, M, N, s, oy, ox):
                 break
         if nonzero:
             c0 = 0
-            c1 = ox if ox > 0 else min(s, N)
+            c1 = min(ox, N) if ox > 0 else min(s, N)
             while c0 < N:
                 if _any_bit(acc, c0, c1):
                     padded += 1

@@ -6,20 +6,35 @@ least squares over an explicit, reported ``fit_range``; results are deterministi
 
 Box grids
 ---------
-Boxes of size ``s`` are ``s x s`` pixel blocks on a grid registered at the image
-origin (pixel ``[0, 0]`` is the corner of a box); the image is never re-centred or
-resampled. When ``s`` does not divide the image, the last row/column of boxes sticks
-out of the far (bottom, right) edges:
+Boxes of size ``s`` are ``s x s`` pixel blocks; the image is never resampled.
 
-- binary box counting pads those boxes with background (a cut box counts if the part
-  inside the image holds foreground);
-- differential box counting and measures use only complete boxes; DBC scales its count
-  by (image area) / (covered area), measures renormalise the covered mass to 1.
+- Binary box counting registers its grids at the near corner of the foreground's
+  bounding box (empty leading rows and columns are dropped, so the count does not
+  depend on where the set sits in an empty canvas) and counts on several grid origins
+  (default 4), keeping the minimum. Boxes cut by the image edges are counted both as
+  whole boxes and by their area inside the image (see
+  :func:`box_counting_dimension`). Default sizes: a dense ladder, four sizes an octave,
+  ``ceil(L / k)`` for ``k`` boxes across the shorter side ``L``.
+- Differential box counting and measures use one grid at the image origin and only
+  complete boxes; DBC scales its count by (image area) / (covered area), measures
+  renormalise the covered mass to 1. Their default sizes are powers of two, each level
+  reduced from the previous one (a pyramid of 2x2 max/min or sum reductions); any
+  integer sizes are accepted (a size that a previous one divides is reduced from that
+  level).
 
-Default sizes are powers of two (1, 2, 4, ... up to the shorter side), so every level is
-computed from the previous one (a pyramid of 2x2 reductions: OR for binary images,
-max/min for DBC, sum for measures). Any integer sizes are accepted; a size that a
-previous one divides is reduced from that level.
+Errors and curvature
+--------------------
+A log-log plot of a finite self-similar set oscillates about its line, and its points
+at different sizes are not independent samples, so a regression's residual error alone
+understates how far a slope may be from the dimension. Every fit here reports a
+``stderr`` that combines the regression's residual error with the spread of the slope
+over windows of the fit range (half an octave and an octave dropped at either end) and,
+for box counting, over grid origins, interleaved size ladders and the two edge
+conventions; the parts are recorded (``stderr_components``). A quadratic fit tests
+whether the relation is curved (its local slope drifting across the fit range by more
+than 3 times its error, residual and systematic): the result's ``curved`` flag is set
+and a :class:`FractalWarning` (a ``UserWarning``) says so. Helpers:
+:mod:`infopix.fractal._fits`.
 
 Mapping to FracLac (ImageJ)
 ---------------------------
@@ -28,24 +43,24 @@ FracLac                                   infopix
 ========================================  =============================================
 "Standard box count", binary image,       ``box_counting_dimension(binary)``; D_B is our
 D_B = slope of log N vs log(1/size)       ``dimension`` with the same sign convention
-Grid positions / "num G" > 1 (shifted     not done: one grid at the origin (results are
-grid origins, minimum count kept)         deterministic; see ``sizes`` to sample scales)
-"Power series" box sizes                  default ``sizes`` (powers of two)
+Grid positions / "num G" > 1 (shifted     ``origins=4`` (default; deterministic
+grid origins, minimum count kept)         offsets, minimum count kept; ``origins=1``
+                                          for one grid)
+"Power series" box sizes                  ``sizes=2 ** np.arange(k)``
 "Linear series" / min and max box size    ``sizes=range(a, b + 1, step)``,
-(default max 45% of the image)            ``fit_range=(smallest, largest)``
+(default max 45% of the image)            ``fit_range=(smallest, largest)`` (default
+                                          4 px to 30 % of the shorter side)
 Grey "differential" (Sarkar-Chaudhuri)    ``dbc_dimension(image, variant='original')``
 Multifractal D_Q, f(alpha) (Chhabra-      ``generalized_dimensions``,
 Jensen)                                   ``multifractal_spectrum``
 Threshold / "binary" conversion           ``threshold=T`` (foreground = ``image > T``)
 ========================================  =============================================
 
-FracLac's slopes are reported without a standard error; ours come with the
-regression's standard error and R². These measure how straight the log-log plot is over
-the fit range (points at different sizes are not independent samples), not a sampling
-error of the image.
+FracLac's slopes are reported without a standard error; ours come with the error
+described above, R², and the curvature flag.
 
-Kernels: :mod:`infopix._kernels.fractal` (``block_reduce``, ``renyi_sums``,
-``dbc_counts``).
+Kernels: :mod:`infopix._kernels.fractal` (``box_counts_packed``, ``block_reduce``,
+``renyi_sums``, ``dbc_counts``).
 """
 
 from __future__ import annotations
@@ -65,6 +80,8 @@ __all__ = [
     "FractalFit",
     "FractalWarning",
     "GeneralizedDimensions",
+    "GRID_ORIGINS",
+    "CURVATURE_Z",
     "MultifractalSpectrum",
     "box_counting_dimension",
     "dbc_dimension",

@@ -14,6 +14,10 @@ generator                 side         box count at size ``b**j``       dimensio
 :func:`sierpinski`        ``2**k``     ``3**(k - j)``                   log 3 / log 2
 :func:`vicsek`            ``3**k``     ``5**(k - j)``                   log 5 / log 3
 :func:`cantor_dust`       ``3**k``     ``4**(k - j)``                   log 4 / log 3
+:func:`carpet`            ``3**k``     ``8**(k - j)``                   log 8 / log 3
+:func:`random_cantor_dust` ``b**k``    ``m**(k - j)``                   log m / log b
+:func:`koch_curve`        ``3**k``     (rasterised; not exact below     log 4 / log 3
+                                       a few pixels)
 ========================  ===========  ==============================  ===================
 """
 
@@ -30,6 +34,9 @@ __all__ = [
     "sierpinski",
     "vicsek",
     "cantor_dust",
+    "carpet",
+    "random_cantor_dust",
+    "koch_curve",
     "binomial_cascade",
     "binomial_cascade_dq",
     "binomial_cascade_spectrum",
@@ -118,6 +125,91 @@ def cantor_dust(level: int) -> np.ndarray:
     """
     level = check_positive_int(level, name="level", minimum=1)
     return _base3_keep(level, lambda a, b: (a != 1) & (b != 1))
+
+
+def carpet(level: int) -> np.ndarray:
+    """Sierpinski carpet of ``3**level x 3**level`` pixels.
+
+    At every level a 3x3 block drops its centre. Box count at size ``3**j``:
+    ``8**(level - j)``; dimension ``log 8 / log 3``.
+
+    Examples
+    --------
+    >>> int(carpet(2).sum()) == 8**2
+    True
+    """
+    level = check_positive_int(level, name="level", minimum=1)
+    return _base3_keep(level, lambda a, b: (a != 1) | (b != 1))
+
+
+def random_cantor_dust(level: int, base: int = 3, keep: int = 4, *, rng=None) -> np.ndarray:
+    """Random Cantor dust of ``base**level`` pixels a side.
+
+    At every level each kept cell is cut into ``base x base`` sub-cells and ``keep`` of
+    them, chosen at random (independently per cell), are kept. Every cell keeps
+    exactly ``keep``, so the box count at size ``base**j`` is exactly
+    ``keep**(level - j)`` and the dimension is ``log keep / log base`` (random
+    placement, deterministic count).
+
+    Parameters
+    ----------
+    level : int
+        Number of levels (>= 1).
+    base : int, optional
+        Sub-cells per side (>= 2).
+    keep : int, optional
+        Sub-cells kept per cell, ``1 <= keep <= base**2``.
+    rng : {numpy.random.Generator, int}, optional
+        Seed or generator (``numpy.random.default_rng(rng)``).
+
+    Examples
+    --------
+    >>> dust = random_cantor_dust(3, 3, 4, rng=1)
+    >>> dust.shape, int(dust.sum()) == 4**3
+    ((27, 27), True)
+    """
+    level = check_positive_int(level, name="level", minimum=1)
+    base = check_positive_int(base, name="base", minimum=2)
+    keep = check_positive_int(keep, name="keep", minimum=1)
+    if keep > base * base:
+        raise ValueError(f"`keep` expects at most base**2 = {base * base}, got {keep}.")
+    rng = np.random.default_rng(rng)
+    mask = np.ones((1, 1), dtype=bool)
+    for _ in range(level):
+        n = mask.shape[0]
+        ranks = rng.random((n, n, base * base)).argsort(axis=2).argsort(axis=2)
+        sub = (ranks < keep).reshape(n, n, base, base).transpose(0, 2, 1, 3)
+        mask = np.repeat(np.repeat(mask, base, axis=0), base, axis=1) & sub.reshape(
+            n * base, n * base
+        )
+    return mask
+
+
+def koch_curve(level: int) -> np.ndarray:
+    """Koch curve of ``level`` generations rasterised on ``3**level x 3**level`` pixels.
+
+    The curve runs from the left edge to the right edge (segments one pixel long),
+    bulging upwards, centred vertically; each segment is sampled at 8 points and the
+    pixels they fall in are set. Dimension ``log 4 / log 3`` at scales of a few pixels
+    and more (below, the rasterised segments are digital lines).
+    """
+    level = check_positive_int(level, name="level", minimum=1)
+    pts = np.array([0.0, 1.0], dtype=complex)
+    turn = np.exp(-1j * np.pi / 3)
+    for _ in range(level):
+        a, b = pts[:-1], pts[1:]
+        d = (b - a) / 3
+        new = np.stack([a, a + d, a + d + d * turn, a + 2 * d], axis=1).ravel()
+        pts = np.concatenate([new, pts[-1:]])
+    n = 3**level
+    pts = pts * n
+    t = np.linspace(0.0, 1.0, 8, endpoint=False)
+    samples = np.concatenate([(pts[:-1, None] + np.diff(pts)[:, None] * t).ravel(), pts[-1:]])
+    x = np.minimum(np.floor(samples.real).astype(np.int64), n - 1)
+    y = np.floor(samples.imag - samples.imag.min()).astype(np.int64)
+    out = np.zeros((n, n), dtype=bool)
+    out[y + (n - int(y.max()) - 1) // 2, x] = True
+    return out
 
 
 def _check_weight(p) -> float:
