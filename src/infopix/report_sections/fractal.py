@@ -15,6 +15,8 @@ def _fit_q(fit, what: str, explain: str) -> dict:
         "1",
         explain,
         std=float(fit.stderr),
+        std_components={k: float(v) for k, v in fit.stderr_components.items()},
+        curved=bool(fit.curved),
         r2=float(fit.r2),
         fit_range=[float(fit.fit_range[0]), float(fit.fit_range[1])],
         method=fit.method,
@@ -95,7 +97,7 @@ def fractal_section(image: np.ndarray, params: dict) -> Section:
             "dq", "1", "Generalised (Rényi) dimensions D_q of the brightness measure."
         )
     else:
-        for q, D, s, r2 in zip(gd.qs, gd.dimensions, gd.stderr, gd.r2):
+        for q, D, s, r2, bent in zip(gd.qs, gd.dimensions, gd.stderr, gd.r2, gd.curved):
             if float(q) in (0.0, 1.0, 2.0):
                 name = {0.0: "D0_capacity", 1.0: "D1_information", 2.0: "D2_correlation"}[float(q)]
                 what = {0.0: "support (capacity)", 1.0: "information", 2.0: "correlation"}[float(q)]
@@ -104,6 +106,7 @@ def fractal_section(image: np.ndarray, params: dict) -> Section:
                     "1",
                     f"Generalised dimension D_q at q = {q:g}, the {what} dimension of the image taken as a measure of brightness{shifted}.",
                     std=float(s),
+                    curved=bool(bent),
                     r2=float(r2),
                     q=float(q),
                     estimator="least-squares slope (Rényi entropy vs log 1/size)",
@@ -181,8 +184,10 @@ def fractal_section(image: np.ndarray, params: dict) -> Section:
         )
     intro = (
         "How the image fills space across scales: dimensions are slopes of log-log "
-        "regressions over box sizes, shown with their fits; ± is the slope's "
-        "regression standard error."
+        "regressions over box sizes, shown with their fits; ± combines the regression's "
+        "residual error with the spread of the slope over fit ranges (and, for box "
+        "counting, grid origins, size ladders and edge conventions); a curved log-log "
+        "relation is flagged below."
     )
     if notes:
         intro += " Note: " + " ".join(notes)
