@@ -281,46 +281,61 @@ def _any_bit(row, c0, c1):
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
-def box_counts_packed(bits, M, N, s, oy, ox):
-    """Occupied ``s x s`` boxes of a bit-packed ``M x N`` binary image on the grid whose
-    lines fall at rows ``oy + i s`` and columns ``ox + j s`` (``0 <= oy, ox < s``).
+def box_counts_packed(bits, shape, s, offsets, zbox):
+    """Occupied boxes of size ``s`` in a bit-packed binary image or volume.
 
-    ``bits`` is ``np.packbits(image, axis=1)`` (C-contiguous uint8). Boxes cut by the
-    image edges (the first row/column of boxes when the offset is not 0, the last when
-    ``s`` does not divide the side) are the parts inside the image. Returns
-    ``(padded, area)``: the number of occupied boxes, each counted as 1 (the set ends at
-    the image edges), and the sum over occupied boxes of the fraction of their area
-    inside the image (the image is a window on a larger set). One pass ORs the packed
-    rows of each row of boxes (``N / 8`` bytes per image row), then each box tests its
-    bit range.
+    ``bits`` is ``np.packbits(volume, axis=-1)`` of a ``(Z, M, N)`` volume (a 2-D
+    image as ``Z = 1``), C-contiguous uint8; ``shape`` is ``(Z, M, N)``. The grid's
+    lines fall at ``offsets[a] + i s`` along each axis ``a`` (``0 <= offsets[a] < s``);
+    with ``zbox`` False the first axis is not boxed (2-D: boxes are ``s x s`` in every
+    plane ``z``, and ``Z`` must be 1). Boxes cut by the edges (the first box along an
+    axis when its offset is not 0, the last when ``s`` does not divide the side) are
+    the parts inside.
+
+    Returns ``(padded, area)``: the number of occupied boxes, each counted as 1 (the
+    set ends at the edges), and the sum over occupied boxes of the fraction of their
+    area (volume) inside (the image is a window on a larger set). For every box slab
+    along the first boxed axes the packed rows are ORed (``N / 8`` bytes per row of
+    pixels), then each box tests its bit range: the same loop in 2-D and 3-D, with one
+    more level for the third axis.
     """
-    nbytes = bits.shape[1]
+    Z, M, N = shape[0], shape[1], shape[2]
+    nbytes = bits.shape[2]
     acc = np.empty(nbytes, dtype=np.uint8)
     padded = 0
     area = 0.0
     inv = 1.0 / (float(s) * float(s))
-    r0 = 0
-    r1 = min(oy, M) if oy > 0 else min(s, M)
-    while r0 < M:
-        for b in range(nbytes):
-            acc[b] = 0
-        for r in range(r0, r1):
+    if zbox:
+        inv /= float(s)
+    z0 = 0
+    z1 = (min(offsets[0], Z) if offsets[0] > 0 else min(s, Z)) if zbox else Z
+    while z0 < Z:
+        dz = float(z1 - z0) if zbox else 1.0
+        r0 = 0
+        r1 = min(offsets[1], M) if offsets[1] > 0 else min(s, M)
+        while r0 < M:
             for b in range(nbytes):
-                acc[b] |= bits[r, b]
-        nonzero = False
-        for b in range(nbytes):
-            if acc[b] != 0:
-                nonzero = True
-                break
-        if nonzero:
-            c0 = 0
-            c1 = min(ox, N) if ox > 0 else min(s, N)
-            while c0 < N:
-                if _any_bit(acc, c0, c1):
-                    padded += 1
-                    area += (r1 - r0) * (c1 - c0) * inv
-                c0 = c1
-                c1 = min(N, c1 + s)
-        r0 = r1
-        r1 = min(M, r1 + s)
+                acc[b] = 0
+            for z in range(z0, z1):
+                for r in range(r0, r1):
+                    for b in range(nbytes):
+                        acc[b] |= bits[z, r, b]
+            nonzero = False
+            for b in range(nbytes):
+                if acc[b] != 0:
+                    nonzero = True
+                    break
+            if nonzero:
+                c0 = 0
+                c1 = min(offsets[2], N) if offsets[2] > 0 else min(s, N)
+                while c0 < N:
+                    if _any_bit(acc, c0, c1):
+                        padded += 1
+                        area += dz * (r1 - r0) * (c1 - c0) * inv
+                    c0 = c1
+                    c1 = min(N, c1 + s)
+            r0 = r1
+            r1 = min(M, r1 + s)
+        z0 = z1
+        z1 = min(Z, z1 + s)
     return padded, area

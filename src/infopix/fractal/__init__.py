@@ -81,6 +81,7 @@ __all__ = [
     "FractalWarning",
     "GeneralizedDimensions",
     "GRID_ORIGINS",
+    "GRID_ORIGINS_3D",
     "CURVATURE_Z",
     "MultifractalSpectrum",
     "box_counting_dimension",
@@ -410,8 +411,8 @@ def _levels(base: np.ndarray, sizes: np.ndarray, op: int, init):
         yield s, cur
 
 
-def _binary(image, threshold):
-    arr = v.check_image(image)
+def _binary(image, threshold, ndim=(2,)):
+    arr = v.check_image(image, ndim=ndim)
     if threshold is not None:
         if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real):
             raise TypeError(f"`threshold` expects a real number, got {threshold!r}.")
@@ -438,6 +439,11 @@ def _binary(image, threshold):
 #: first ``origins`` are used
 GRID_ORIGINS = ((0.0, 0.0), (0.5, 0.5), (0.25, 0.75), (0.75, 0.25),
                 (0.0, 0.5), (0.5, 0.0), (0.25, 0.25), (0.75, 0.75))
+
+
+#: grid origins of box counting in volumes, fractions of the box size (z, row, column)
+GRID_ORIGINS_3D = ((0.0, 0.0, 0.0), (0.5, 0.5, 0.5), (0.25, 0.75, 0.5), (0.75, 0.25, 0.25),
+                   (0.5, 0.0, 0.75), (0.0, 0.5, 0.25), (0.25, 0.25, 0.75), (0.75, 0.75, 0.0))
 
 
 def _box_ladder(short: int) -> np.ndarray:
@@ -569,12 +575,13 @@ def box_counting_dimension(
     >>> bool(abs(fit.dimension - np.log(3) / np.log(2)) < 2 * fit.stderr < 0.1)
     True
     """
-    binary = _binary(image, threshold)
+    binary = _binary(image, threshold, ndim=(2, 3))
     if not binary.any():
         raise ValueError(
             "`image` has no foreground pixel (the set is empty), so it has no box-counting "
             "dimension; check `threshold`."
         )
+    nd = binary.ndim
     if isinstance(origins, bool) or not isinstance(origins, numbers.Integral) or not (
         1 <= origins <= len(GRID_ORIGINS)
     ):
@@ -582,12 +589,11 @@ def box_counting_dimension(
     # the grid is registered at the near corner of the foreground's bounding box (the
     # empty leading rows and columns are dropped): empty margins hold no boxes, and the
     # counts do not depend on where in an empty canvas the set sits
-    rows = np.flatnonzero(binary.any(axis=1))
-    cols = np.flatnonzero(binary.any(axis=0))
-    binary = binary[rows[0] :, cols[0] :]
-    extent = max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1  # the set's larger extent
-    M, N = binary.shape
-    short = min(M, N)
+    occupied = [np.flatnonzero(binary.any(axis=tuple(b for b in range(nd) if b != a)))
+                for a in range(nd)]
+    binary = binary[tuple(slice(o[0], None) for o in occupied)]
+    extent = max(int(o[-1] - o[0]) for o in occupied) + 1  # the set's largest extent
+    short = min(binary.shape)
     if sizes is None:
         sz = _box_ladder(short)
         if sz.size < 3:
@@ -600,14 +606,17 @@ def box_counting_dimension(
     if fit_range is None:
         fit_range = _default_box_fit_range(sz, min(short, extent))
     rng_, m = _check_fit_range(fit_range, sz)
-    bits = np.ascontiguousarray(np.packbits(binary, axis=1))
+    vol = binary if nd == 3 else binary[None]
+    bits = np.ascontiguousarray(np.packbits(vol, axis=-1))
+    shape = tuple(int(t) for t in vol.shape)
+    table = GRID_ORIGINS_3D if nd == 3 else tuple((0.0,) + o for o in GRID_ORIGINS)
     padded = np.full((sz.size, origins), np.nan)
     area = np.full((sz.size, origins), np.nan)
     for i, s in enumerate(sz):
         s = int(s)
         for g in range(origins if m[i] else 1):
-            u, w = GRID_ORIGINS[g]
-            padded[i, g], area[i, g] = _k.box_counts_packed(bits, M, N, s, int(s * u), int(s * w))
+            off = tuple(int(s * u) for u in table[g])
+            padded[i, g], area[i, g] = _k.box_counts_packed(bits, shape, s, off, nd == 3)
     n_pad = np.nanmin(padded, axis=1)
     n_area = np.nanmin(area, axis=1)
     counts = np.sqrt(n_pad * n_area)
@@ -852,13 +861,15 @@ def _warn_negative_q(qs, left_out, m, min_density):
     parts = []
     if n_low:
         parts.append(
-            f"{n_low} non-empty boxes with mass below `min_density` = {min_density:g} x the "
-            f"uniform box mass (the lightest at {float(lightest[m].min()):.3g} x) were left out; "
+            f"{n_low} non-empty box{'es' if n_low > 1 else ''} with mass below `min_density` = "
+            f"{min_density:g} x the "
+            f"uniform box mass (the lightest at {float(lightest[m].min()):.3g} x) left out; "
             f"to include them, lower `min_density` below {float(lightest[m].min()):.3g} "
             f"(0 keeps every non-empty box); raising it excludes more"
         )
     if n_empty:
-        parts.append(f"{n_empty} empty boxes were left out (always, whatever `min_density`)")
+        parts.append(f"{n_empty} empty box{'es' if n_empty > 1 else ''} left out (always, "
+                     f"whatever `min_density`)")
     warnings.warn(
         "Over the fit range of the q < 0 sums: " + "; ".join(parts) + ". D_q for q < 0 "
         "describes the remaining boxes only.",
@@ -883,8 +894,11 @@ def _rows_systematics(x, ys, d, se):
 def _warn_curved_rows(what, qs, drift, dse, curved, fit_range):
     if curved.any():
         k = int(np.argmax(np.where(curved, np.abs(drift) / dse, -np.inf)))
+        at = qs[curved]
+        where = (f"at q = {at.tolist()}" if at.size <= 6 else
+                 f"at {at.size} of {qs.size} orders (q from {at.min():g} to {at.max():g})")
         warnings.warn(
-            f"at q = {qs[curved].tolist()}: " + _f.curvature_message(
+            f"{where}: " + _f.curvature_message(
                 f"{what} (worst at q = {qs[k]:g})", float(drift[k]), float(dse[k]), fit_range),
             FractalWarning, stacklevel=3,
         )
