@@ -94,16 +94,19 @@ def ols_slope(x, y):
     return float(((x - xm) * (y - ym)).sum() / ((x - xm) ** 2).sum())
 
 
-def box_counts_offset(binary: np.ndarray, s: int, oy: int, ox: int):
-    """(padded, area) box counts on the grid with lines at rows oy + i s, columns
-    ox + j s: occupied boxes counted as 1, and by the fraction of their area inside."""
-    M, N = binary.shape
-    redges = ([0] if oy > 0 else []) + list(range(oy, M, s)) + [M]
-    cedges = ([0] if ox > 0 else []) + list(range(ox, N, s)) + [N]
+def box_counts_offset(binary: np.ndarray, s: int, *offsets):
+    """(padded, area) box counts of a 2-D image or 3-D volume on the grid with lines at
+    ``offsets[a] + i s`` along each axis: occupied boxes counted as 1, and by the
+    fraction of their area (volume) inside."""
+    import itertools
+
+    edges = []
+    for n, o in zip(binary.shape, offsets):
+        e = ([0] if o > 0 else []) + list(range(o, n, s)) + [n]
+        edges.append([(a, b) for a, b in zip(e[:-1], e[1:]) if b > a])
     padded, area = 0, 0.0
-    for r0, r1 in zip(redges[:-1], redges[1:]):
-        for c0, c1 in zip(cedges[:-1], cedges[1:]):
-            if r1 > r0 and c1 > c0 and binary[r0:r1, c0:c1].any():
-                padded += 1
-                area += (r1 - r0) * (c1 - c0) / (s * s)
+    for box in itertools.product(*edges):
+        if binary[tuple(slice(a, b) for a, b in box)].any():
+            padded += 1
+            area += math.prod(b - a for a, b in box) / s**binary.ndim
     return padded, area

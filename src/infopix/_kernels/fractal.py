@@ -3,7 +3,10 @@
 Typed, C-contiguous arrays in; no validation (the public wrappers do that).
 
 - :func:`block_reduce` builds one level of a box pyramid from the previous one
-  (max = OR for 0/1 images, min, or sum over ``f x f`` blocks registered at the origin).
+  (max = OR for 0/1 images, min, or sum over ``f x f`` or ``f x f x f`` blocks
+  registered at the origin), for images and volumes.
+- :func:`box_counts_packed` counts occupied boxes of a bit-packed image or volume on
+  a grid with any origin, with whole and area-weighted edge boxes.
 - :func:`renyi_sums` gives, for every order q, the three sums the generalised
   dimensions and the Chhabra–Jensen spectrum need, in one pass over the boxes
   (a Python dispatcher over a serial and a parallel compiled driver).
@@ -22,40 +25,55 @@ OP_MIN = 1
 OP_SUM = 2
 
 
-@nb.njit(cache=NUMBA_CACHE, nogil=True)
 def block_reduce(a, f, op, init):
-    """Reduce ``a`` over ``f x f`` blocks whose grid starts at ``a[0, 0]``.
+    """Reduce a 2-D image or a 3-D volume over ``f x f`` (``f x f x f``) blocks whose
+    grid starts at the first element.
 
-    The output has ``ceil(M / f) x ceil(N / f)`` entries. Blocks cut by the far (bottom,
-    right) edges reduce only the pixels that exist: for OR and sum this is padding with
+    The output has ``ceil(side / f)`` entries along each axis. Blocks cut by the far
+    edges reduce only the elements that exist: for OR and sum this is padding with
     background 0. ``op``: 0 max, 1 min, 2 sum; ``init`` is the operation's identity in
-    ``a``'s dtype. Serial: the reduction is memory-bound, and a parallel launch costs
-    more than it saves on all but the first level.
+    ``a``'s dtype. A 2-D image runs as a volume of depth 1 (blocks of depth 1): one
+    compiled loop nest, :func:`_block_reduce3`.
     """
-    M, N = a.shape
+    if a.ndim == 2:
+        return _block_reduce3(a[None], 1, f, op, init)[0]
+    return _block_reduce3(a, f, f, op, init)
+
+
+@nb.njit(cache=NUMBA_CACHE, nogil=True)
+def _block_reduce3(a, fz, f, op, init):
+    """:func:`block_reduce` of a ``(Z, M, N)`` array over ``fz x f x f`` blocks. Serial:
+    the reduction is memory-bound, and a parallel launch costs more than it saves on all
+    but the first level."""
+    Z, M, N = a.shape
+    zo = (Z + fz - 1) // fz
     mo = (M + f - 1) // f
     no = (N + f - 1) // f
-    out = np.empty((mo, no), dtype=a.dtype)
-    for bi in range(mo):
-        r0 = bi * f
-        r1 = min(M, r0 + f)
-        for bj in range(no):
-            c0 = bj * f
-            c1 = min(N, c0 + f)
-            acc = init
-            if op == 0:
-                for r in range(r0, r1):
-                    for c in range(c0, c1):
-                        acc = max(acc, a[r, c])
-            elif op == 1:
-                for r in range(r0, r1):
-                    for c in range(c0, c1):
-                        acc = min(acc, a[r, c])
-            else:
-                for r in range(r0, r1):
-                    for c in range(c0, c1):
-                        acc += a[r, c]
-            out[bi, bj] = acc
+    out = np.empty((zo, mo, no), dtype=a.dtype)
+    for bz in range(zo):
+        z0 = bz * fz
+        z1 = min(Z, z0 + fz)
+        for bi in range(mo):
+            r0 = bi * f
+            r1 = min(M, r0 + f)
+            for bj in range(no):
+                c0 = bj * f
+                c1 = min(N, c0 + f)
+                acc = init
+                for z in range(z0, z1):
+                    if op == 0:
+                        for r in range(r0, r1):
+                            for c in range(c0, c1):
+                                acc = max(acc, a[z, r, c])
+                    elif op == 1:
+                        for r in range(r0, r1):
+                            for c in range(c0, c1):
+                                acc = min(acc, a[z, r, c])
+                    else:
+                        for r in range(r0, r1):
+                            for c in range(c0, c1):
+                                acc += a[z, r, c]
+                out[bz, bi, bj] = acc
     return out
 
 

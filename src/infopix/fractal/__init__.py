@@ -467,7 +467,7 @@ def _default_box_fit_range(sz: np.ndarray, short: int):
 def box_counting_dimension(
     image, *, threshold=None, sizes=None, fit_range=None, origins=4
 ) -> FractalFit:
-    """Box-counting (Minkowski–Bouligand) dimension of a binary image.
+    """Box-counting (Minkowski–Bouligand) dimension of a binary image or volume.
 
     Counts the boxes of each size that hold foreground, on several grid origins, and
     fits ``log N(s) = intercept + D log(1/s)``; the standard error includes how the
@@ -475,9 +475,10 @@ def box_counting_dimension(
 
     Parameters
     ----------
-    image : (M, N) ndarray
-        Binary image: bool, or numbers that are all 0 or 1. Any other image needs
-        ``threshold``.
+    image : (M, N) or (Z, M, N) ndarray
+        Binary image or volume: bool, or numbers that are all 0 or 1. Any other image
+        needs ``threshold``. A volume is counted with ``s x s x s`` boxes (cubic
+        voxels; the dimension of a solid is 3).
     threshold : float, optional
         Foreground is ``image > threshold``. The notebook's "sky", "nosky" and "dots"
         kept the pixels ``>= 160``, ``>= 192`` and ``>= 208`` of an 8-bit image:
@@ -691,7 +692,10 @@ def dbc_dimension(image, *, sizes=None, fit_range=None, variant="relative", grey
     Notes
     -----
     Kernels: :func:`~infopix._kernels.fractal.block_reduce` (max and min pyramids) and
-    :func:`~infopix._kernels.fractal.dbc_counts`.
+    :func:`~infopix._kernels.fractal.dbc_counts`. 2-D only: the grey-level "surface"
+    of a volume would be a 3-D hypersurface in 4-D, which this method does not count
+    (volumes: threshold them for :func:`box_counting_dimension`, or take them as a
+    measure for :func:`generalized_dimensions`).
 
     Bias. DBC underestimates the dimension of rough surfaces: the range of the
     ``(s+1)**2`` samples of a block grows faster than ``s**H`` at small ``s`` (a discrete
@@ -799,7 +803,7 @@ def _check_qs(qs) -> np.ndarray:
 
 
 def _measure(image) -> tuple[np.ndarray, bool]:
-    arr = v.check_image(image)
+    arr = v.check_image(image, ndim=(2, 3))
     v.check_finite_or_masked(arr, None)
     if arr.dtype.kind in "iuf" and np.any(arr < 0):
         raise ValueError(
@@ -820,13 +824,12 @@ def _renyi_table(image, qs, sizes, min_density):
         0 <= min_density < 1
     ):
         raise ValueError(f"`min_density` expects a number in [0, 1), got {min_density!r}.")
-    M, N = mu.shape
     table = np.empty((sz.size, qs.size, 3))
     excluded = np.zeros(sz.size, dtype=np.int64)
     empty = np.zeros(sz.size, dtype=np.int64)
     lightest = np.full(sz.size, np.inf)
     for i, (s, lev) in enumerate(_levels(mu, sz, _k.OP_SUM, 0.0)):
-        boxes = lev[: M // s, : N // s]
+        boxes = lev[tuple(slice(0, n // s) for n in mu.shape)]  # complete boxes only
         nbox = boxes.size
         total = float(boxes.sum())
         if total <= 0:
@@ -925,8 +928,9 @@ def generalized_dimensions(image, qs=None, *, sizes=None, fit_range=None, min_de
 
     Parameters
     ----------
-    image : (M, N) ndarray
-        Non-negative intensities (bool images: the uniform measure on the set).
+    image : (M, N) or (Z, M, N) ndarray
+        Non-negative intensities (bool images: the uniform measure on the set); a
+        volume is boxed with ``s x s x s`` cubes.
     qs : float or sequence of float, optional
         Orders; default 41 values from -5 to 5.
     sizes : sequence of int, optional
@@ -987,8 +991,8 @@ def multifractal_spectrum(image, qs=None, *, sizes=None, fit_range=None, min_den
 
     Parameters
     ----------
-    image : (M, N) ndarray
-        Non-negative intensities.
+    image : (M, N) or (Z, M, N) ndarray
+        Non-negative intensities (a volume is boxed with cubes).
     qs : sequence of float, optional
         Orders; default 41 values from -5 to 5.
     sizes, fit_range, min_density

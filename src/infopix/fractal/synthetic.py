@@ -18,6 +18,8 @@ generator                 side         box count at size ``b**j``       dimensio
 :func:`random_cantor_dust` ``b**k``    ``m**(k - j)``                   log m / log b
 :func:`koch_curve`        ``3**k``     (rasterised; not exact below     log 4 / log 3
                                        a few pixels)
+:func:`menger_sponge`     ``3**k``     ``20**(k - j)`` (volume)         log 20 / log 3
+:func:`cantor_dust_3d`    ``3**k``     ``8**(k - j)`` (volume)          log 8 / log 3
 ========================  ===========  ==============================  ===================
 """
 
@@ -37,6 +39,8 @@ __all__ = [
     "carpet",
     "random_cantor_dust",
     "koch_curve",
+    "menger_sponge",
+    "cantor_dust_3d",
     "binomial_cascade",
     "binomial_cascade_dq",
     "binomial_cascade_spectrum",
@@ -212,6 +216,42 @@ def koch_curve(level: int) -> np.ndarray:
     return out
 
 
+def _base3_keep_3d(level: int, keep_cell) -> np.ndarray:
+    n = 3**level
+    i = np.arange(n)
+    out = np.ones((n, n, n), dtype=bool)
+    for d in range(level):
+        di = (i // 3**d) % 3
+        out &= keep_cell(di[:, None, None], di[None, :, None], di[None, None, :])
+    return out
+
+
+def menger_sponge(level: int) -> np.ndarray:
+    """Menger sponge, a ``3**level``-voxel cube (Z, Y, X).
+
+    At every level a 3x3x3 block drops its centre and the centres of its six faces
+    (the cells with at least two middle coordinates). Box count at size ``3**j``:
+    ``20**(level - j)``; dimension ``log 20 / log 3`` (2.7268).
+
+    Examples
+    --------
+    >>> int(menger_sponge(2).sum()) == 20**2
+    True
+    """
+    level = check_positive_int(level, name="level", minimum=1)
+    return _base3_keep_3d(
+        level, lambda a, b, c: (a == 1).astype(int) + (b == 1) + (c == 1) < 2
+    )
+
+
+def cantor_dust_3d(level: int) -> np.ndarray:
+    """Cantor dust in 3-D (the cube of the middle-third Cantor set), ``3**level``
+    voxels a side. Box count at size ``3**j``: ``8**(level - j)``; dimension
+    ``3 log 2 / log 3`` (1.8928)."""
+    level = check_positive_int(level, name="level", minimum=1)
+    return _base3_keep_3d(level, lambda a, b, c: (a != 1) & (b != 1) & (c != 1))
+
+
 def _check_weight(p) -> float:
     p = float(p)
     if not 0.0 < p < 1.0:
@@ -219,49 +259,59 @@ def _check_weight(p) -> float:
     return p
 
 
-def binomial_cascade(level: int, p: float = 0.3) -> np.ndarray:
-    """Deterministic binomial multiplicative cascade on ``2**level x 2**level`` pixels.
+def _check_ndim(ndim) -> int:
+    if ndim not in (2, 3) or isinstance(ndim, bool):
+        raise ValueError(f"`ndim` expects 2 (an image) or 3 (a volume), got {ndim!r}.")
+    return int(ndim)
+
+
+def binomial_cascade(level: int, p: float = 0.3, *, ndim: int = 2) -> np.ndarray:
+    """Deterministic binomial multiplicative cascade on ``2**level`` pixels a side.
 
     Along each axis, every dyadic interval hands the fraction ``p`` of its mass to its
-    first half and ``1 - p`` to its second; the 2-D measure is the outer product of the
-    two 1-D cascades (weights ``p**2, p(1-p), (1-p)p, (1-p)**2`` per 2x2 split). The
-    array sums to 1. Closed forms: :func:`binomial_cascade_dq`,
-    :func:`binomial_cascade_spectrum`.
+    first half and ``1 - p`` to its second; the measure is the outer product of the
+    1-D cascades along the ``ndim`` axes (in 2-D, weights ``p**2, p(1-p), (1-p)p,
+    (1-p)**2`` per 2x2 split; ``ndim=3``: a (Z, Y, X) volume). The array sums to 1.
+    Closed forms: :func:`binomial_cascade_dq`, :func:`binomial_cascade_spectrum`.
     """
     level = check_positive_int(level, name="level", minimum=1)
     p = _check_weight(p)
+    ndim = _check_ndim(ndim)
     i = np.arange(2**level)
     ones = np.zeros(i.size, dtype=np.int64)
     for d in range(level):
         ones += (i >> d) & 1
     m1 = p ** (level - ones) * (1.0 - p) ** ones
-    return np.outer(m1, m1)
+    out = np.outer(m1, m1)
+    return out if ndim == 2 else out[None, :, :] * m1[:, None, None]
 
 
-def binomial_cascade_dq(q, p: float = 0.3) -> np.ndarray:
-    """Exact D_q of :func:`binomial_cascade`: ``2 log2(p**q + (1-p)**q) / (1 - q)``.
+def binomial_cascade_dq(q, p: float = 0.3, *, ndim: int = 2) -> np.ndarray:
+    """Exact D_q of :func:`binomial_cascade`: ``ndim log2(p**q + (1-p)**q) / (1 - q)``.
 
-    At ``q = 1``: ``-2 (p log2 p + (1-p) log2 (1-p))``.
+    At ``q = 1``: ``-ndim (p log2 p + (1-p) log2 (1-p))``.
     """
     p = _check_weight(p)
+    ndim = _check_ndim(ndim)
     q = np.asarray(q, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
-        dq = 2.0 * np.log2(p**q + (1 - p) ** q) / (1.0 - q)
-    h1 = -2.0 * (p * np.log2(p) + (1 - p) * np.log2(1 - p))
+        dq = ndim * np.log2(p**q + (1 - p) ** q) / (1.0 - q)
+    h1 = -ndim * (p * np.log2(p) + (1 - p) * np.log2(1 - p))
     return np.where(q == 1.0, h1, dq)
 
 
-def binomial_cascade_spectrum(q, p: float = 0.3) -> tuple[np.ndarray, np.ndarray]:
+def binomial_cascade_spectrum(q, p: float = 0.3, *, ndim: int = 2) -> tuple[np.ndarray, np.ndarray]:
     """Exact ``(alpha(q), f(q))`` of :func:`binomial_cascade` (Legendre transform).
 
-    ``alpha = -2 (p**q log2 p + (1-p)**q log2(1-p)) / (p**q + (1-p)**q)``,
+    ``alpha = -ndim (p**q log2 p + (1-p)**q log2(1-p)) / (p**q + (1-p)**q)``,
     ``f = q alpha - tau``, ``tau = (q - 1) D_q``.
     """
     p = _check_weight(p)
+    ndim = _check_ndim(ndim)
     q = np.asarray(q, dtype=np.float64)
     a, b = p**q, (1 - p) ** q
-    alpha = -2.0 * (a * np.log2(p) + b * np.log2(1 - p)) / (a + b)
-    tau = (q - 1.0) * binomial_cascade_dq(q, p)
+    alpha = -ndim * (a * np.log2(p) + b * np.log2(1 - p)) / (a + b)
+    tau = (q - 1.0) * binomial_cascade_dq(q, p, ndim=ndim)
     return alpha, q * alpha - tau
 
 
