@@ -117,17 +117,18 @@ def _compute(method, img, threshold, fit_range, qs, result):
     import numpy as np
 
     import infopix
+    from infopix._format import format_value
 
     if method == "box":
         # the bundled sample is grey: without --threshold, count its pixels > 127
         res = infopix.box_counting_dimension(img, threshold=threshold, fit_range=fit_range)
         result.update(threshold=threshold, **_fit_dict(res))
-        line = (f"D_box = {res.dimension:.4f} ± {res.stderr:.2g} (R² {res.r2:.4f}, "
+        line = (f"D_box = {format_value(res.dimension, res.stderr)} (R² {res.r2:.4f}, "
                 f"sizes {res.fit_range[0]}–{res.fit_range[1]} px{_curved(res.curved)})")
     elif method == "dbc":
         res = infopix.dbc_dimension(img, fit_range=fit_range)
         result.update(**_fit_dict(res))
-        line = (f"D_dbc = {res.dimension:.4f} ± {res.stderr:.2g} (R² {res.r2:.4f}, "
+        line = (f"D_dbc = {format_value(res.dimension, res.stderr)} (R² {res.r2:.4f}, "
                 f"sizes {res.fit_range[0]}–{res.fit_range[1]} px{_curved(res.curved)})")
     elif method == "dq":
         res = infopix.generalized_dimensions(img, qs, fit_range=fit_range)
@@ -135,7 +136,7 @@ def _compute(method, img, threshold, fit_range, qs, result):
                       stderr_regression=res.stderr_regression, curved=res.curved, r2=res.r2,
                       fit_range=list(res.fit_range), sizes=res.sizes)
         shown = [int(np.argmin(np.abs(res.qs - q))) for q in (0, 1, 2)]
-        line = "  ".join(f"D_{res.qs[i]:g} = {res.dimensions[i]:.4f} ± {res.stderr[i]:.2g}"
+        line = "  ".join(f"D_{res.qs[i]:g} = {format_value(res.dimensions[i], res.stderr[i])}"
                          f"{_curved(res.curved[i])}" for i in shown)
     else:
         res = infopix.multifractal_spectrum(img, qs, fit_range=fit_range)

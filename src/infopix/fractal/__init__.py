@@ -590,6 +590,7 @@ def box_counting_dimension(
     # the grid is registered at the near corner of the foreground's bounding box (the
     # empty leading rows and columns are dropped): empty margins hold no boxes, and the
     # counts do not depend on where in an empty canvas the set sits
+    given_shape = binary.shape
     occupied = [np.flatnonzero(binary.any(axis=tuple(b for b in range(nd) if b != a)))
                 for a in range(nd)]
     binary = binary[tuple(slice(o[0], None) for o in occupied)]
@@ -599,11 +600,12 @@ def box_counting_dimension(
         sz = _box_ladder(short)
         if sz.size < 3:
             raise ValueError(
-                f"`image` of shape {binary.shape} is too small: fewer than 3 box sizes up "
-                f"to its shorter side {short}."
+                f"`image` of shape {given_shape} is too small: fewer than 3 box sizes up "
+                f"to {short} px (its shorter side after dropping the empty leading rows and "
+                f"columns, shape {binary.shape}); pass `sizes`."
             )
-    else:
-        sz = _check_sizes(sizes, binary.shape)
+    else:  # boxes may stick out of the array (padded), up to the given shorter side
+        sz = _check_sizes(sizes, given_shape)
     if fit_range is None:
         fit_range = _default_box_fit_range(sz, min(short, extent))
     rng_, m = _check_fit_range(fit_range, sz)
