@@ -252,9 +252,10 @@ def _points(n, density, seed):
 def test_curved_log_log_relation_warns_and_flags():
     # Sparse random points: N(s) ~ number of points at small s (slope 0), ~ (n/s)**2
     # once boxes hold several points (slope 2): plainly curved.
-    with pytest.warns(UserWarning, match="curved over the fit range"):
+    with pytest.warns(UserWarning, match="curved over the fit range") as rec:
         fit = infopix.box_counting_dimension(_points(512, 0.003, RNG_SEED))
     assert fit.curved and fit.slope_drift < -3 * fit.slope_drift_stderr
+    assert rec[0].filename == __file__  # the warning points at the caller
     # A union of sets of different dimensions: a carpet (1.89) with sparse dust around it
     union = _points(729, 0.002, RNG_SEED + 1)
     union[243:486, 243:486] |= S.carpet(5)
@@ -266,9 +267,9 @@ def test_curved_log_log_relation_warns_and_flags():
         warnings.simplefilter("error", FractalWarning)
         assert not infopix.box_counting_dimension(np.ones((300, 300), bool)).curved
     # the same points as a measure: D_0 is curved too, flagged per order
-    with pytest.warns(FractalWarning, match="curved"):
+    with pytest.warns(FractalWarning, match="curved") as rec:
         res = infopix.generalized_dimensions(_points(512, 0.003, RNG_SEED).astype(float), [0.0, 2.0])
-    assert res.curved[0]
+    assert res.curved[0] and rec[0].filename == __file__
 
 
 def test_origins_parameter():
@@ -573,8 +574,9 @@ def test_information_dimension_rectified_gaussian_with_atom():
     x = (np.arange(L) + 0.5) * 5 / L
     half = _gaussian(0, 1, x)
     dist = np.concatenate([[half.sum()], half])
-    with pytest.warns(FractalWarning, match="curved"):
+    with pytest.warns(FractalWarning, match="curved") as rec:
         fit = infopix.information_dimension(dist)
+    assert rec[0].filename == __file__
     # the local slope still drifts towards 1/2 across the bins (slow a log(1/a)
     # convergence, below): the fit says it is curved
     assert fit.curved and fit.slope_drift < 0

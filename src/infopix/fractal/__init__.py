@@ -331,7 +331,7 @@ def _fit_with_systematics(x, y, fit_range, what: str, stacklevel: int = 3) -> di
     rng_sd = float(_f.spread(np.concatenate([[d], win])))
     total = float(np.hypot(se, rng_sd))
     drift, dse, curved = _f.curvature(x, y, _f.window_drifts(x, y))
-    _warn_curved(what, float(drift[0]), float(dse[0]), bool(curved[0]), fit_range, stacklevel + 1)
+    _warn_curved(what, float(drift[0]), float(dse[0]), bool(curved[0]), fit_range, stacklevel)
     return dict(
         dimension=d, stderr=total, r2=r2, intercept=a,
         stderr_components={"regression": se, "fit range": rng_sd},
