@@ -368,6 +368,7 @@ def test_dbc_plane_is_two():
     fit = infopix.dbc_dimension(plane, variant="relative")
     np.testing.assert_allclose(fit.counts, 2 * (127 / fit.sizes) ** 2, rtol=1e-12)
     assert fit.dimension == pytest.approx(2.0, abs=1e-12)
+    assert fit.stderr < 1e-12 and not fit.curved  # exactly straight
     # original: n_r is 1 or 2 depending on where the grey-level grid falls (its known
     # artefact), so (128/s)**2 <= N <= 2 (128/s)**2 and the slope is inside the OLS image
     orig = infopix.dbc_dimension(plane, variant="original")
@@ -388,11 +389,19 @@ DOCUMENTED_DBC_BIAS = {
 def test_dbc_fbm_increases_with_roughness_and_bias_is_as_documented():
     hs = [0.3, 0.5, 0.7]
     est = {v: np.empty((len(hs), 8)) for v in DOCUMENTED_DBC_BIAS}
+    curved = np.zeros((len(hs), 8), bool)
     for i, h in enumerate(hs):
         for seed in range(8):
             z = S.fbm_surface(256, h, rng=seed)
             for variant in est:
-                est[variant][i, seed] = infopix.dbc_dimension(z, variant=variant).dimension
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", FractalWarning)
+                    fit = infopix.dbc_dimension(z, variant=variant)
+                est[variant][i, seed] = fit.dimension
+                curved[i, seed] |= fit.curved and variant == "relative"
+    # the bias is not in the error, but its sign shows as curvature (local slope lower at
+    # small sizes) on most of these surfaces, as the docstring says
+    assert curved.sum() > curved.size / 2, curved
     for variant, e in est.items():
         # increases with 3 - H, seed by seed (seed-to-seed s.d. ~0.03 << the 0.2 step)
         assert np.all(np.diff(e[::-1], axis=0) > 0), e

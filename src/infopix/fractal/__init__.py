@@ -719,6 +719,12 @@ def dbc_dimension(image, *, sizes=None, fit_range=None, variant="relative", grey
     roughness correctly; for ``H < 0.6`` it is not within 0.1 of ``3 - H`` at these
     image sizes (the bias shrinks only slowly, roughly like ``s**-H``, with size).
 
+    Error. ``stderr`` (the regression's residual error and the spread over windows of
+    the fit range, about 0.03 on these surfaces) does not contain this bias: it is the
+    method's, not the fit's. Its sign is visible, though: the local slope is lower at
+    small sizes, and on most of these surfaces the curvature test fires (``curved``,
+    with a :class:`FractalWarning`); a flat plane is not curved.
+
     References
     ----------
     .. [1] N. Sarkar, B. B. Chaudhuri, "An efficient differential box-counting approach
