@@ -124,8 +124,10 @@ class FractalFit:
         Every box size measured, increasing (pixels; fractions of the range for
         :func:`information_dimension`).
     counts : (K,) ndarray of float
-        ``N(size)``: occupied boxes (box counting), DBC boxes, or ``exp(H)`` for
-        entropy-based dimensions (``H`` in nats, the effective number of boxes).
+        ``N(size)``: occupied boxes (box counting: the minimum over the grid origins,
+        geometric mean of the whole-box and area-weighted counts; see
+        :func:`box_counting_dimension`), DBC boxes, or ``exp(H)`` for entropy-based
+        dimensions (``H`` in nats, the effective number of boxes).
     fit_range : (float, float)
         Smallest and largest size used by the fit (inclusive).
     method : str
