@@ -10,12 +10,13 @@ from ..report import Section, figure_png, new_figure, quantity, register_section
 
 
 def _fit_q(fit, what: str, explain: str) -> dict:
+    parts = {f"std_{k.replace(' ', '_')}": float(v) for k, v in fit.stderr_components.items()}
     return quantity(
         float(fit.dimension),
         "1",
         explain,
         std=float(fit.stderr),
-        std_components={k: float(v) for k, v in fit.stderr_components.items()},
+        **parts,  # the parts of std (std_regression, std_fit_range, ...)
         curved=bool(fit.curved),
         r2=float(fit.r2),
         fit_range=[float(fit.fit_range[0]), float(fit.fit_range[1])],
