@@ -245,6 +245,49 @@ def test_box_counting_sparse_dust_error_and_carpet_accuracy():
     assert abs(carpet.dimension - math.log(8) / L3) < 0.01
 
 
+def test_box_counting_error_parts_match_naive():
+    # Every part of the error recomputed from the naive box loop and np.polyfit, on a
+    # Vicsek set drawn at an offset in a 90 x 100 canvas (the empty leading rows and
+    # columns are dropped, so the grids start at the set's corner).
+    from scipy.stats import linregress
+
+    from infopix.fractal import GRID_ORIGINS
+
+    img = _embed(S.vicsek(4), (90, 100), (2, 3))
+    fit = infopix.box_counting_dimension(img)
+    crop = img[2:, 3:]
+    sizes, m = fit.sizes, fit.in_fit
+    pad = np.full((sizes.size, 4), np.nan)
+    area = np.full((sizes.size, 4), np.nan)
+    for i, s in enumerate(sizes):
+        for g in range(4 if m[i] else 1):
+            u, w = GRID_ORIGINS[g]
+            pad[i, g], area[i, g] = nv.box_counts_offset(crop, int(s), int(s * u), int(s * w))
+    counts = np.sqrt(np.nanmin(pad, axis=1) * np.nanmin(area, axis=1))
+    np.testing.assert_allclose(fit.counts, counts, rtol=1e-12)
+    x, y = np.log(1 / sizes[m]), np.log(counts[m])
+    reg = linregress(x, y)
+    assert fit.dimension == pytest.approx(reg.slope, rel=1e-12)
+    assert fit.stderr_components["regression"] == pytest.approx(reg.stderr, rel=1e-9)
+    slope = lambda xx, yy: np.polyfit(xx, yy, 1)[0]  # noqa: E731
+    per_origin = 0.5 * (np.log(pad[m]) + np.log(area[m]))  # (K_fit, 4)
+    alt = [slope(x[p::2], per_origin[p::2, g]) for p in (0, 1) for g in range(4)]
+    u = np.log(sizes[m])
+    windows = set()
+    for dl, dh in [(0.5, 0), (0, 0.5), (1, 0), (0, 1)]:  # octaves dropped at each end
+        keep = tuple((u >= u[0] + dl * np.log(2) - 1e-9) & (u <= u[-1] - dh * np.log(2) + 1e-9))
+        if sum(keep) >= 3 and not all(keep) and keep not in windows:
+            windows.add(keep)
+            alt.append(slope(x[list(keep)], y[list(keep)]))
+    alt += [slope(x, per_origin[:, g]) for g in range(4)]
+    assert fit.stderr_components["origins and ladders"] == pytest.approx(np.std(alt, ddof=1), rel=1e-9)
+    edges = abs(slope(x, np.log(np.nanmin(pad, 1)[m])) - slope(x, np.log(np.nanmin(area, 1)[m]))) / 2
+    assert fit.stderr_components["edges"] == pytest.approx(edges, rel=1e-9, abs=1e-15)
+    # the drift of the local slope: 2 c (x_max - x_min) for the quadratic c x**2 + ...
+    c = np.polyfit(x, y, 2)[0]
+    assert fit.slope_drift == pytest.approx(2 * c * (x.max() - x.min()), rel=1e-9)
+
+
 def _points(n, density, seed):
     return np.random.default_rng(seed).random((n, n)) < density
 
@@ -464,6 +507,32 @@ def test_measure_entropies_match_naive_on_odd_shapes():
             assert res.entropies[k, i] == pytest.approx(ref, rel=1e-12, abs=1e-12)
     x = np.log(1 / np.array(sizes, float))
     assert res.dimensions[4] == pytest.approx(nv.ols_slope(x, res.entropies[4]), rel=1e-12)
+
+
+def test_dq_error_is_regression_and_window_spread():
+    # stderr of each D_q recomputed with np.polyfit / linregress from the entropies:
+    # the regression's error and the spread of the slope over the full fit range and
+    # its windows (half an octave and an octave dropped at either end), in quadrature
+    from scipy.stats import linregress
+
+    mu = np.random.default_rng(RNG_SEED).random((128, 128)) ** 4
+    qs = np.array([-1.0, 0.5, 1.0, 3.0])
+    res = infopix.generalized_dimensions(mu, qs)
+    x = np.log(1 / res.sizes.astype(float))
+    u = -x
+    masks = []
+    for dl, dh in [(0.5, 0), (0, 0.5), (1, 0), (0, 1)]:
+        keep = (u >= u[0] + dl * np.log(2) - 1e-9) & (u <= u[-1] - dh * np.log(2) + 1e-9)
+        if keep.sum() >= 3 and not keep.all() and not any((keep == k).all() for k in masks):
+            masks.append(keep)
+    assert len(masks) == 2  # powers of two: only the one-octave windows differ
+    for k in range(qs.size):
+        h = res.entropies[k]
+        reg = linregress(x, h)
+        slopes = [reg.slope] + [np.polyfit(x[w], h[w], 1)[0] for w in masks]
+        expect = math.hypot(reg.stderr, np.std(slopes, ddof=1))
+        assert res.stderr_regression[k] == pytest.approx(reg.stderr, rel=1e-9)
+        assert res.stderr[k] == pytest.approx(expect, rel=1e-9)
 
 
 def test_integer_value_compression_matches_float_path():
