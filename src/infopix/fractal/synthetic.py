@@ -1,26 +1,30 @@
 """Sets and measures with known dimensions, to validate :mod:`infopix.fractal`.
 
-Every generator is deterministic except :func:`fbm_surface`, which takes ``rng``.
-The self-similar sets are laid out so that their boxes of size ``b**j`` (``b`` the
-generator's base: 2 or 3) fall exactly on the origin-registered grid of
-:func:`infopix.box_counting_dimension`, so their box counts are exact powers.
+Every generator is deterministic except :func:`fbm_surface` and
+:func:`random_cantor_dust`, which take ``rng``. The self-similar sets are laid out so
+that their boxes of size ``b**j`` (``b`` the generator's base: 2, 3 or ``base``) fall
+exactly on the grid of :func:`infopix.box_counting_dimension` registered at their
+corner (``origins=1``), so their box counts are exact powers. The last three are
+volumes (Z, Y, X).
 
-========================  ===========  ==============================  ===================
-generator                 side         box count at size ``b**j``       dimension
-========================  ===========  ==============================  ===================
-:func:`filled_square`     ``n``        ``(n / s)**2``                   2
-:func:`line`              ``n``        ``n / s``                        1
-:func:`point`             ``n``        1                                0
-:func:`sierpinski`        ``2**k``     ``3**(k - j)``                   log 3 / log 2
-:func:`vicsek`            ``3**k``     ``5**(k - j)``                   log 5 / log 3
-:func:`cantor_dust`       ``3**k``     ``4**(k - j)``                   log 4 / log 3
-:func:`carpet`            ``3**k``     ``8**(k - j)``                   log 8 / log 3
-:func:`random_cantor_dust` ``b**k``    ``m**(k - j)``                   log m / log b
-:func:`koch_curve`        ``3**k``     (rasterised; not exact below     log 4 / log 3
-                                       a few pixels)
-:func:`menger_sponge`     ``3**k``     ``20**(k - j)`` (volume)         log 20 / log 3
-:func:`cantor_dust_3d`    ``3**k``     ``8**(k - j)`` (volume)          log 8 / log 3
-========================  ===========  ==============================  ===================
+=============================  ========  ==========================  ==============
+generator                      side      box count at size ``b**j``  dimension
+=============================  ========  ==========================  ==============
+:func:`filled_square`          ``n``     ``(n / s)**2``              2
+:func:`line`                   ``n``     ``n / s``                   1
+:func:`point`                  ``n``     1                           0
+:func:`sierpinski`             ``2**k``  ``3**(k - j)``              log 3 / log 2
+:func:`vicsek`                 ``3**k``  ``5**(k - j)``              log 5 / log 3
+:func:`cantor_dust`            ``3**k``  ``4**(k - j)``              log 4 / log 3
+:func:`carpet`                 ``3**k``  ``8**(k - j)``              log 8 / log 3
+:func:`random_cantor_dust`     ``b**k``  ``m**(k - j)``              log m / log b
+:func:`koch_curve`             ``3**k``  rasterised: not exact       log 4 / log 3
+                                         below a few pixels
+:func:`menger_sponge`          ``3**k``  ``20**(k - j)``             log 20 / log 3
+:func:`cantor_dust_3d`         ``3**k``  ``8**(k - j)``              3 log 2 / log 3
+:func:`binomial_cascade`       ``2**k``  (a measure: D_q closed      see
+(``ndim=3``: a volume)                   form)                       :func:`binomial_cascade_dq`
+=============================  ========  ==========================  ==============
 """
 
 from __future__ import annotations
