@@ -754,6 +754,10 @@ def test_dbc_bad_input():
         infopix.dbc_dimension(np.zeros((32, 32)), variant="shifted")
     with pytest.raises(ValueError, match="NaN"):
         infopix.dbc_dimension(np.full((32, 32), np.nan))
+    with pytest.raises(ValueError, match="2-D grey image .* box_counting_dimension"):
+        infopix.dbc_dimension(np.zeros((8, 16, 16)))
+    with pytest.raises(ValueError, match="2-D or 3-D"):
+        infopix.box_counting_dimension(np.zeros((2, 8, 8, 8), bool))
 
 
 def test_measure_bad_input():

@@ -329,6 +329,12 @@ def dbc_dimension(image, *, sizes=None, fit_range=None, variant="relative", grey
     >>> round(fit.dimension, 6), fit.fit_range
     (2.0, (2, 32))
     """
+    if np.ndim(image) == 3 and not isinstance(image, (str, bytes)):
+        raise ValueError(
+            f"`image` expects a 2-D grey image for differential box counting, got a 3-D array "
+            f"of shape {np.shape(image)}; for a volume use box_counting_dimension(volume, "
+            f"threshold=T) or generalized_dimensions(volume)."
+        )
     arr = v.check_image(image)
     v.check_finite_or_masked(arr, None)
     variant = v.check_choice(variant, ("relative", "original"), name="variant")
