@@ -519,12 +519,13 @@ def test_bin_codes_follow_numpy_histogram(values, nbins):
     edges = np.linspace(lo, hi, nbins + 1)
     vals = np.concatenate([vals, edges])  # every edge itself
     codes = np.empty(vals.size, dtype=np.int32)
-    assert bin_codes(vals, edges, codes) == 0
+    nomask = np.zeros(0, bool)
+    assert bin_codes(vals, nomask, edges, codes) == 0
     for x, k in zip(vals, codes):
         counts, _ = np.histogram([x], bins=nbins, range=(lo, hi))
         assert counts[k] == 1
     outside = np.array([lo - 1.0, hi + 1.0, np.nan])
-    assert bin_codes(outside, edges, np.empty(3, dtype=np.int32)) == 3
+    assert bin_codes(outside, nomask, edges, np.empty(3, dtype=np.int32)) == 3
 
 
 def test_float_ranges_at_the_limits_of_float64():

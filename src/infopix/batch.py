@@ -134,10 +134,10 @@ def _fractal_measure(image, *, variant="relative"):
 def _spatial_measure(image, *, levels=None, estimator="plugin"):
     import infopix
 
-    mi = infopix.mutual_information(image, (0, 1), levels=levels, estimator=estimator)
+    mi = infopix.mutual_information(image, (0, 1), bins=levels, estimator=estimator)
     return {
         "mutual_information_1": float(_as_value(mi)),
-        "entropy_density": float(_as_value(infopix.entropy_density(image, levels=levels))),
+        "entropy_density": float(_as_value(infopix.entropy_density(image, bins=levels))),
     }
 
 

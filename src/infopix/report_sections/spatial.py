@@ -59,18 +59,18 @@ def spatial_section(image: np.ndarray, params: dict) -> Section:
     dist = params["distances"]
     if dist is not None:  # distances the image can hold (quick preset on a small image)
         dist = [d for d in dist if d < min(image.shape)] or [1]
-    prof = attempt("mi", mutual_information_profile, image, dist, levels=L, estimator=est)
+    prof = attempt("mi", mutual_information_profile, image, dist, bins=L, estimator=est)
     ks = [int(k) for k in params["neighbours"]]
     cond = [
         attempt(
-            "cond", conditional_entropy, image, neighbours=f"causal-{k}", levels=L, estimator=est
+            "cond", conditional_entropy, image, neighbours=f"causal-{k}", bins=L, estimator=est
         )
         for k in ks
     ]
     if "cond" in undefined:
         cond = None
     dens = attempt(
-        "density", entropy_density, image, levels=L, estimator=params["density_estimator"]
+        "density", entropy_density, image, bins=L, estimator=params["density_estimator"]
     )
     cid = attempt(
         "cid",
@@ -78,7 +78,7 @@ def spatial_section(image: np.ndarray, params: dict) -> Section:
         image,
         scan=params["scan"],
         compressor=params["compressor"],
-        levels=L,
+        bins=L,
         rng=int(params["seed"]),
     )
     sym = "observed grey levels" if L is None else f"{L} equal-width grey-level bins"
