@@ -67,6 +67,8 @@ DTYPE_LEVELS = {
 }
 
 _NO_MASK = np.zeros(0, dtype=np.bool_)
+_NO_CODES = np.zeros(0, dtype=np.uint8)
+_NO_COUNTS = np.zeros(0, dtype=np.int64)
 
 
 def code_dtype(K: int) -> np.dtype:
@@ -175,9 +177,9 @@ class Binning:
             return flat.reshape(arr.shape)
         out = np.empty(flat.size, dtype=self.code_dtype)
         if self.is_levels:
-            outside = _k.level_codes(flat, m, np.int64(self.offset), np.int64(K), out)
+            outside = _k.level_walk(flat, m, np.int64(self.offset), np.int64(K), 0, flat.size, out, _NO_COUNTS)
         else:
-            outside = _k.bin_codes(flat, m, self.edges, out)
+            outside = _k.bin_walk(flat, m, self.edges, out, _NO_COUNTS)
         if outside:
             self._raise_outside(arr, mask, outside)
         return out.reshape(arr.shape)
@@ -202,7 +204,8 @@ class Binning:
             kern = _k.level_counts_parallel if flat.size >= _k.PARALLEL_MIN_PIXELS else _k.level_counts_serial
             counts, outside = kern(flat, m, np.int64(self.offset), np.int64(self.n_outcomes))
         else:
-            counts, outside = _k.bin_counts(flat, m, self.edges)
+            counts = np.zeros(self.n_outcomes, dtype=np.int64)
+            outside = _k.bin_walk(flat, m, self.edges, _NO_CODES, counts)
         return counts, int(outside)
 
     def _raise_outside(self, arr, mask, outside: int):

@@ -634,7 +634,7 @@ def entropy_vs_scale(
 
     Each scale blurs (the direct filter, or for periodic modes one inverse DCT/FFT of a
     transform computed once), counts with the compiled kernel
-    ``infopix._kernels.histogram.bin_counts`` through
+    ``infopix._kernels.histogram.bin_walk`` through
     :meth:`infopix._binning.Binning.counts` (the bins of
     :func:`infopix.intensity_counts` with ``bins``/``range``, i.e. of
     :func:`numpy.histogram`) and estimates with
