@@ -381,10 +381,13 @@ def local_entropy(
         the number of bins (256 for uint8, 65536 for uint16, 2 for bool, ``bins``).
     edge : {'clip', 'reflect', 'wrap'}, optional
         Edge policy; see the module docstring.
-    bins : int, optional
-        Number of bins for float images (default 256) or to bin integer images.
+    bins : int or Binning, optional
+        Number of bins for float images (default 256) or to bin integer images; or a
+        resolved binning (e.g. ``intensity_counts(image).binning``). As in
+        :func:`infopix.intensity_counts` (one rule, :mod:`infopix._binning`).
     range : (float, float), optional
-        Binning range, default the whole image's [min, max] (for float images).
+        Binning range, default the whole image's [min, max] for float images (the
+        dtype's range for 8/16-bit integer images with ``bins``).
     **options
         Estimator options (e.g. ``a=`` for ``'pseudocount'``/``'wolpert_wolf'``),
         turned into the compiled estimator's scalar by ``Estimator.profile_a``.

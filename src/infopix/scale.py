@@ -590,11 +590,14 @@ def entropy_vs_scale(
         level of the dtype (uint8: 256, bool: 2; wider integers: the data's levels) with
         edges at half-integers, so rounding a blurred value and binning it agree and the
         sigma = 0 value equals :func:`infopix.intensity_entropy`. Float images default
-        to 256 bins.
+        to 256 bins. The bins of :func:`infopix.intensity_counts` (one rule,
+        :mod:`infopix._binning`), so at sigma = 0 the histogram is
+        ``intensity_counts(image, bins=bins, range=range)``'s.
     range : (float, float), optional
         Binning interval, fixed for all scales; defaults to the original image's
         [min, max] (a Gaussian average never leaves it; 'constant' mode widens it to
-        include ``cval``).
+        include ``cval``), and for bool and 8/16-bit integer images with ``bins`` to
+        the dtype's range, as :func:`infopix.intensity_counts` does.
     quantize : bool, optional
         False (default): the histogram sees the float64 blurred values. True: values are
         re-quantised to the input's integer dtype first (the notebook's PIL behaviour);
