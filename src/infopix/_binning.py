@@ -350,6 +350,20 @@ def binning_for(values, bins=None, range=None, mask=None, **options) -> Binning:
     Also enforces the NaN policy: a float image's counted values must be finite (this
     pass is free when the extent is read anyway; otherwise the codes/counts kernels
     find them as values outside the binning).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from infopix._binning import binning_for
+    >>> x = np.array([0.0, 0.3, 0.5, 1.0])
+    >>> b = binning_for(x, bins=10, range=(0, 1))
+    >>> b.codes(x).tolist()          # numpy.histogram's bins: 1.0 in the closed last bin
+    [0, 2, 5, 9]
+    >>> b.counts(x).tolist() == np.histogram(x, bins=10, range=(0, 1))[0].tolist()
+    True
+    >>> u = binning_for(np.zeros((2, 3, 4), np.int8))   # integer levels, any dimension
+    >>> u.n_outcomes, u.offset
+    (256, -128)
     """
     arr = np.asarray(values)
     ext = extent(arr, mask, name=options.get("name", "image")) if needs_extent(arr.dtype, bins, range) else None
