@@ -127,6 +127,7 @@ def intensity_counts(image, *, bins=None, range=None, mask=None, channel="lumina
     arr = select_channel(arr, channel)
     m = v.check_mask(mask, arr.shape[:2])
     if arr.ndim == 3:  # joint colour distribution
+        v.check_finite_or_masked(arr, m)  # (counts pixels with a NaN in any channel)
         return _count_joint(arr, bins, range, m)
     b = binning_for(arr, bins, range, m)
     counts = b.counts(arr, m)
