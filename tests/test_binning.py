@@ -179,7 +179,7 @@ def test_binning_object_codes_and_counts(name, img, bins, rng_, mask):
 
 @pytest.mark.parametrize("name, img, bins, rng_, mask", CASES, ids=IDS)
 def test_intensity_counts(name, img, bins, rng_, mask):
-    spec, _, counts = _expected(img, bins, rng_, mask)
+    spec, codes, counts = _expected(img, bins, rng_, mask)
     c = infopix.intensity_counts(img, bins=bins, range=rng_, mask=mask)
     np.testing.assert_array_equal(c.counts, counts)
     assert c.n_outcomes == _K(spec)
@@ -192,6 +192,12 @@ def test_intensity_counts(name, img, bins, rng_, mask):
         )
     else:
         assert c.edges is None and c.offset == spec[1]
+    # the per-pixel codes behind intensity_entropy_estimate's surprisal field
+    from infopix.uncertainty import intensity_codes
+
+    got, valid, _ = intensity_codes(img, bins=bins, range=rng_, mask=mask)
+    sel = codes >= 0
+    np.testing.assert_array_equal(got[sel], codes[sel])
 
 
 @pytest.mark.parametrize("name, img, bins, rng_, mask", COLOUR, ids=[c[0] for c in COLOUR])
@@ -389,6 +395,13 @@ def test_resolved_binning_is_reusable():
 
 
 # ---------------------------------------------------------------- masked arrays
+def _estimate(im, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # small image: the error is a lower bound
+        e = infopix.intensity_entropy_estimate(im, **kw)
+    return (e.value, e.std)
+
+
 def _masked_array():
     rng = np.random.default_rng(RNG_SEED + 5)
     img = rng.integers(0, 256, (20, 24)).astype(np.uint8)
@@ -404,6 +417,7 @@ def _masked_array():
         lambda im, **kw: infopix.intensity_counts(im, **kw).counts.tolist(),
         lambda im, **kw: infopix.intensity_distribution(im, bins=5, **kw).tolist(),
         lambda im, **kw: infopix.intensity_expected("laurent", im, **kw),
+        lambda im, **kw: _estimate(im, **kw),
     ],
 )
 def test_masked_arrays_equal_mask(func):
