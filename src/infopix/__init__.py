@@ -20,6 +20,7 @@ _LAZY = {
     "write_image": "io",
     "sample_image": "io",
     "select_channel": "io",
+    "ImageInfo": "io",
     # entropy of distributions and of the intensity distribution
     "IntensityCounts": "entropy",
     "intensity_counts": "entropy",
