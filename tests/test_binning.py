@@ -501,3 +501,20 @@ def test_levels_is_a_deprecated_alias_of_bins(func):
     with pytest.raises(TypeError, match="`bins` .* and its deprecated alias `levels`"), warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         func(img, bins=4, levels=4)
+
+
+def test_byte_order_does_not_change_the_binning():
+    """'>u2' has uint16's 65536 levels (and '>f8' bins as float64), also when the
+    binning is used directly, without check_image's conversion."""
+    rng = np.random.default_rng(RNG_SEED + 7)
+    u = rng.integers(0, 4000, (5, 6)).astype(np.uint16)
+    f = rng.normal(size=(5, 6))
+    for native, bins in ((u, None), (u, 9), (f, 7)):
+        swapped = native.astype(native.dtype.newbyteorder(">" if native.dtype.byteorder != ">" else "<"))
+        b = _binning.binning_for(native, bins)
+        assert _binning.binning_for(swapped, bins) == b
+        np.testing.assert_array_equal(b.counts(swapped), b.counts(native))
+        np.testing.assert_array_equal(b.codes(swapped), b.codes(native))
+        np.testing.assert_array_equal(
+            infopix.intensity_counts(swapped, bins=bins).counts, infopix.intensity_counts(native, bins=bins).counts
+        )

@@ -149,6 +149,8 @@ class Binning:
                 f"pass `bins` (and `range`) instead."
             )
         flat = np.ascontiguousarray(arr).reshape(-1)
+        if not flat.dtype.isnative:  # (check_image converts images; this is for direct calls)
+            flat = flat.astype(flat.dtype.newbyteorder("="))
         if flat.dtype == np.bool_:  # astype, not a view: raw bytes other than 0/1 count as 1
             flat = flat.astype(np.uint8)
         if mask is None:
@@ -236,7 +238,7 @@ def _raise_nonfinite(n: int, name: str = "image"):
 
 def needs_extent(dtype, bins=None, range=None) -> bool:
     """Whether :func:`resolve_binning` needs the data's (min, max) for these options."""
-    dtype = np.dtype(dtype)
+    dtype = np.dtype(dtype).newbyteorder("=")  # '>u2' has uint16's levels
     if isinstance(bins, Binning) or range is not None:
         return False
     return dtype not in DTYPE_LEVELS
@@ -278,7 +280,7 @@ def resolve_binning(
     -------
     Binning
     """
-    dtype = np.dtype(dtype)
+    dtype = np.dtype(dtype).newbyteorder("=")  # '>u2' has uint16's levels
     if isinstance(bins, Binning):
         if range is not None:
             raise ValueError(f"`range` must be None when `{bins_name}` is a resolved Binning, got {range!r}.")
@@ -334,7 +336,7 @@ def extent(values, mask=None, *, name: str = "image") -> tuple:
     """
     arr = np.asarray(values)
     if arr.dtype.kind == "f":
-        flat = np.ascontiguousarray(arr).reshape(-1)
+        flat = np.ascontiguousarray(arr, dtype=arr.dtype.newbyteorder("=")).reshape(-1)
         m = _NO_MASK if mask is None else np.ascontiguousarray(np.broadcast_to(mask, arr.shape)).reshape(-1)
         lo, hi, bad = _k.float_extent(flat, m)
         if bad:
