@@ -10,13 +10,13 @@ used by every function here):
 ``'reflect'``
     The image is extended by mirror reflection *including* the edge pixel
     (``d c b a | a b c d | d c b a``), i.e. ``numpy.pad(image, r, mode='symmetric')``
-    = ``scipy.ndimage`` mode ``'reflect'``. For r larger than the image the reflection repeats with
-    period 2M (index ``i -> m = i mod 2M; m if m < M else 2M - 1 - m``). Every window
-    holds (2r+1)^2 pixels, with repeats.
+    = ``scipy.ndimage`` mode ``'reflect'``. For r larger than the image the
+    reflection repeats with period 2M (index ``i -> m = i mod 2M; m if m < M else
+    2M - 1 - m``). Every window holds (2r+1)^2 pixels, with repeats.
 ``'wrap'``
     Periodic extension, ``numpy.pad(image, r, mode='wrap')`` (index ``i -> i mod M``),
-    for any r. Every window holds (2r+1)^2
-    pixels; a pixel may appear several times when 2r+1 exceeds the image's size.
+    for any r. Every window holds (2r+1)^2 pixels; a pixel may appear several times
+    when 2r+1 exceeds the image's size.
 
 Chunked (Dask) evaluation: :func:`local_entropy`, :func:`local_expected`,
 :func:`local_mean` and :func:`local_std` accept a :class:`dask.array.Array` and are
