@@ -66,9 +66,6 @@ DTYPE_LEVELS = {
     np.dtype(np.int16): (-32768, 65536),
 }
 
-_NO_MASK = np.zeros(0, dtype=np.bool_)
-_NO_CODES = np.zeros(0, dtype=np.uint8)
-_NO_COUNTS = np.zeros(0, dtype=np.int64)
 
 
 def code_dtype(K: int) -> np.dtype:
@@ -153,10 +150,7 @@ class Binning:
             flat = flat.astype(flat.dtype.newbyteorder("="))
         if flat.dtype == np.bool_:  # astype, not a view: raw bytes other than 0/1 count as 1
             flat = flat.astype(np.uint8)
-        if mask is None:
-            m = _NO_MASK
-        else:
-            m = np.ascontiguousarray(np.broadcast_to(mask, arr.shape)).reshape(-1)
+        m = None if mask is None else np.ascontiguousarray(np.broadcast_to(mask, arr.shape)).reshape(-1)
         return arr, flat, m
 
     def codes(self, values, mask=None) -> np.ndarray:
@@ -173,15 +167,15 @@ class Binning:
         arr, flat, m = self._flat(values, mask)
         K = self.n_outcomes
         if (
-            self.is_levels and self.offset == 0 and flat.dtype == self.code_dtype and m.size == 0
+            self.is_levels and self.offset == 0 and flat.dtype == self.code_dtype and m is None
             and (K == 1 << (8 * flat.dtype.itemsize) or arr.dtype == np.bool_)
         ):  # the values are their own codes (bool: the 0/1 copy made by _flat)
             return flat.reshape(arr.shape)
         out = np.empty(flat.size, dtype=self.code_dtype)
         if self.is_levels:
-            outside = _k.level_walk(flat, m, np.int64(self.offset), np.int64(K), 0, flat.size, out, _NO_COUNTS)
+            outside = _k.level_walk(flat, m, np.int64(self.offset), np.int64(K), 0, flat.size, out, None)
         else:
-            outside = _k.bin_walk(flat, m, self.edges, out, _NO_COUNTS)
+            outside = _k.bin_walk(flat, m, self.edges, out, None)
         if outside:
             self._raise_outside(arr, mask, outside)
         return out.reshape(arr.shape)
@@ -207,7 +201,7 @@ class Binning:
             counts, outside = kern(flat, m, np.int64(self.offset), np.int64(self.n_outcomes))
         else:
             counts = np.zeros(self.n_outcomes, dtype=np.int64)
-            outside = _k.bin_walk(flat, m, self.edges, _NO_CODES, counts)
+            outside = _k.bin_walk(flat, m, self.edges, None, counts)
         return counts, int(outside)
 
     def _raise_outside(self, arr, mask, outside: int):
@@ -332,18 +326,17 @@ def _need(extent):
 def extent(values, mask=None, *, name: str = "image") -> tuple:
     """(min, max) of the counted values; raises on NaN or inf among them.
 
-    Integers come back as Python ints (exact for int64), floats as floats.
+    Integers come back as Python ints (exact for int64), floats as floats. (numpy's
+    min and max: NaN and inf show in them, so finiteness costs no extra pass.)
     """
     arr = np.asarray(values)
-    if arr.dtype.kind == "f":
-        flat = np.ascontiguousarray(arr, dtype=arr.dtype.newbyteorder("=")).reshape(-1)
-        m = _NO_MASK if mask is None else np.ascontiguousarray(np.broadcast_to(mask, arr.shape)).reshape(-1)
-        lo, hi, bad = _k.float_extent(flat, m)
-        if bad:
-            _raise_nonfinite(int(bad), name)
-        return float(lo), float(hi)
     sel = arr if mask is None else arr[np.broadcast_to(mask, arr.shape)]
-    return int(sel.min()), int(sel.max())
+    lo, hi = sel.min(), sel.max()
+    if arr.dtype.kind == "f":
+        if not (np.isfinite(lo) and np.isfinite(hi)):
+            _raise_nonfinite(int(np.count_nonzero(~np.isfinite(sel))), name)
+        return float(lo), float(hi)
+    return int(lo), int(hi)
 
 
 def binning_for(values, bins=None, range=None, mask=None, **options) -> Binning:

@@ -9,11 +9,14 @@ The one compiled path behind :class:`infopix._binning.Binning`. Two kinds of bin
   last bin closed.
 
 Every kernel takes 1-D C-contiguous values of any real dtype (read in place: uint8 and
-uint16 images are never copied) and a mask (bool or uint8; an empty array means "every
-value counts"), and returns how many counted values fall *outside* the binning (NaN
-included) instead of indexing out of bounds; the wrapper turns that number into an
-error. Masked-out values are never read for binning (their code is 0). Counting is
-dimension-free: N-D arrays are passed flattened.
+uint16 images are never copied), a mask (bool or uint8, or None: every value counts),
+and where to write the codes and/or add the counts (each an array, or None for "not
+wanted"); it returns how many counted values fall *outside* the binning (NaN included)
+instead of indexing out of bounds, and the wrapper turns that number into an error.
+Masked-out values are never read for binning (their code is 0). Counting is
+dimension-free: N-D arrays are passed flattened. The None arguments are resolved when
+Numba compiles (one specialisation per combination), so the codes-only walk of the
+local maps runs as fast as a loop written for it alone.
 
 No ``fastmath``: these loops compare and count, so it buys nothing, and ``nnan`` would
 remove the NaN check.
@@ -40,26 +43,27 @@ _NCHUNKS = 16
 def level_walk(flat, mask, offset, nbins, start, stop, codes, counts):
     """Integer levels over ``flat[start:stop]``: code ``flat[i] - offset`` in ``[0, nbins)``.
 
-    Writes the codes into ``codes`` (unless it is empty) and adds the counts to
-    ``counts`` (unless it is empty); returns how many counted values lie outside
-    (their code, like a masked value's, is 0).
+    Writes the codes into ``codes`` and adds the counts to ``counts`` (either may be
+    None); returns how many counted values lie outside (their code, like a masked
+    value's, is 0).
     """
-    use_mask = mask.size > 0
-    write = codes.size > 0
-    count = counts.size > 0
     outside = 0
     for i in range(start, stop):
-        k = np.int64(0)
-        if not (use_mask and not mask[i]):
-            k = np.int64(flat[i]) - offset  # (np.int64, not int(): Python semantics, 3x slower)
-            if k >= 0 and k < nbins:
-                if count:
-                    counts[k] += 1
-            else:
-                k = 0
-                outside += 1
-        if write:
-            codes[i] = k
+        if mask is not None:
+            if not mask[i]:
+                if codes is not None:
+                    codes[i] = 0
+                continue
+        k = np.int64(flat[i]) - offset  # (np.int64, not int(): Python semantics, 3x slower)
+        if k >= 0 and k < nbins:
+            if counts is not None:
+                counts[k] += 1
+            if codes is not None:
+                codes[i] = k
+        else:
+            outside += 1
+            if codes is not None:
+                codes[i] = 0
     return outside
 
 
@@ -67,7 +71,7 @@ def level_walk(flat, mask, offset, nbins, start, stop, codes, counts):
 def level_counts_serial(flat, mask, offset, nbins):
     """(counts of ``flat - offset`` in ``[0, nbins)``, number of values outside)."""
     out = np.zeros(nbins, dtype=np.int64)
-    outside = level_walk(flat, mask, offset, nbins, 0, flat.size, np.empty(0, np.uint8), out)
+    outside = level_walk(flat, mask, offset, nbins, 0, flat.size, None, out)
     return out, outside
 
 
@@ -85,7 +89,7 @@ def level_counts_parallel(flat, mask, offset, nbins):
     for c in nb.prange(_NCHUNKS):
         lo = min(n, c * step)
         hi = min(n, lo + step)
-        outs[c] = level_walk(flat, mask, offset, nbins, lo, hi, np.empty(0, np.uint8), partial[c])
+        outs[c] = level_walk(flat, mask, offset, nbins, lo, hi, None, partial[c])
     out = np.zeros(nbins, dtype=np.int64)
     for c in range(_NCHUNKS):
         for b in range(nbins):
@@ -97,8 +101,8 @@ def level_counts_parallel(flat, mask, offset, nbins):
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
 def bin_walk(flat, mask, edges, codes, counts):
     """Equal-width bins ``edges`` (K + 1 of them): the bin of every value (read as
-    float64), written into ``codes`` (unless empty) and counted into ``counts`` (unless
-    empty); returns how many counted values lie outside ``[edges[0], edges[-1]]`` (NaN
+    float64), written into ``codes`` and counted into ``counts`` (either may be None);
+    returns how many counted values lie outside ``[edges[0], edges[-1]]`` (NaN
     included; code 0).
 
     One pass, the rule written once (a per-value helper function, even inlined by
@@ -113,58 +117,29 @@ def bin_walk(flat, mask, edges, codes, counts):
     span = hi - lo
     norm = nbins / span  # inf for spans below ~1e-306 * nbins: then divide, as numpy
     tiny = not np.isfinite(norm)
-    use_mask = mask.size > 0
-    write = codes.size > 0
-    count = counts.size > 0
     outside = 0
     for i in range(flat.size):
-        k = np.int64(0)
-        if not (use_mask and not mask[i]):
-            v = np.float64(flat[i])
-            if v >= lo and v <= hi:
-                k = np.int64((v - lo) / span * nbins if tiny else (v - lo) * norm)
-                # (np.int64, not int(): Python semantics, 3x slower)
-                if k >= nbins:
-                    k = nbins - 1
-                if v < edges[k]:
-                    k -= 1
-                elif k < nbins - 1 and v >= edges[k + 1]:
-                    k += 1
-                if count:
-                    counts[k] += 1
-            else:
-                k = 0
-                outside += 1
-        if write:
-            codes[i] = k
-    return outside
-
-
-# --------------------------------------------------------------------- extent
-@nb.njit(cache=NUMBA_CACHE, nogil=True)
-def float_extent(flat, mask):
-    """(min, max, number of non-finite values) over the counted float values.
-
-    One pass instead of numpy's three (isfinite, min, max); min and max are over the
-    finite values (NaN if there are none).
-    """
-    use_mask = mask.size > 0
-    lo = np.inf
-    hi = -np.inf
-    bad = 0
-    seen = False
-    for i in range(flat.size):
-        if use_mask and not mask[i]:
-            continue
+        if mask is not None:
+            if not mask[i]:
+                if codes is not None:
+                    codes[i] = 0
+                continue
         v = np.float64(flat[i])
-        if not np.isfinite(v):
-            bad += 1
-            continue
-        seen = True
-        if v < lo:
-            lo = v
-        if v > hi:
-            hi = v
-    if not seen:
-        return np.nan, np.nan, bad
-    return lo, hi, bad
+        if v >= lo and v <= hi:
+            k = np.int64((v - lo) / span * nbins if tiny else (v - lo) * norm)
+            # (np.int64, not int(): Python semantics, 3x slower)
+            if k >= nbins:
+                k = nbins - 1
+            if v < edges[k]:
+                k -= 1
+            elif k < nbins - 1 and v >= edges[k + 1]:
+                k += 1
+            if counts is not None:
+                counts[k] += 1
+            if codes is not None:
+                codes[i] = k
+        else:
+            outside += 1
+            if codes is not None:
+                codes[i] = 0
+    return outside
