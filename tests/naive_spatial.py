@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 from collections import Counter
 
+import numpy as np
+
 
 def plugin_entropy(counter: Counter, base: float = 2.0) -> float:
     """-sum p log p over the observed outcomes of a Counter."""
@@ -96,3 +98,36 @@ def lz77_phrases(seq, window) -> int:
         i += best + 1
         phrases += 1
     return phrases
+
+
+def hilbert_order_argsort(M: int, N: int) -> np.ndarray:
+    """Flat pixel indices of an M x N image in Hilbert order: the curve index of every
+    pixel (vectorised ``xy2d`` on the enclosing power-of-two square), then a stable
+    argsort. The library's implementation until the compiled walk replaced it (issue 19)."""
+    n = 1
+    while n < max(M, N):
+        n *= 2
+    y, x = np.divmod(np.arange(M * N, dtype=np.int64), N)
+    d = np.zeros(M * N, dtype=np.int64)
+    s = n // 2
+    while s > 0:
+        rx = (x & s) > 0
+        ry = (y & s) > 0
+        d += s * s * ((3 * rx.astype(np.int64)) ^ ry.astype(np.int64))
+        flip = ~ry & rx
+        x = np.where(flip, s - 1 - x, x)
+        y = np.where(flip, s - 1 - y, y)
+        swap = ~ry
+        x, y = np.where(swap, y, x), np.where(swap, x, y)
+        x &= s - 1
+        y &= s - 1
+        s //= 2
+    return np.argsort(d, kind="stable")
+
+
+def pack_symbols(seq, bits: int) -> bytes:
+    """Symbols written as ``bits``-bit fields, most significant first, into a string of
+    bits cut into bytes (the last padded with zeros): a loop over a '0'/'1' string."""
+    s = "".join(format(int(c), f"0{bits}b") for c in seq)
+    s += "0" * (-len(s) % 8)
+    return bytes(int(s[i:i + 8], 2) for i in range(0, len(s), 8))

@@ -1214,7 +1214,7 @@ register(
             "estimator": "plugin",
             "neighbours": [0, 1, 2, 3, 4],
             "density_estimator": "miller_madow",
-            "compressor": "lzma",
+            "compressor": "zlib",
             "scan": "hilbert",
             "seed": 0,
         },

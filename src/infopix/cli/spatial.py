@@ -56,7 +56,7 @@ def spatial_command(
     estimator: str = typer.Option(None, "--estimator", "-e", help="Entropy estimator (default plugin; density: miller_madow)."),
     base: float = typer.Option(2.0, "--base", "-b", help="Logarithm base (2: bits, 2.718281828: nats)."),
     scan: str = typer.Option("hilbert", "--scan", help="cid: hilbert | raster."),
-    compressor: str = typer.Option("lzma", "--compressor", help="cid: lzma | zlib | lz77."),
+    compressor: str = typer.Option("zlib", "--compressor", help="cid: zlib | bz2 | lzma | lz77."),
     seed: int = typer.Option(None, "--seed", help="cid: seed of the shuffled reference."),
     channel: str = channel_option(),
     as_json: bool = json_option(),
