@@ -354,15 +354,52 @@ def _run(method, model=None, spins=None, **kw):
 @pytest.mark.parametrize("method", ising.METHODS)
 def test_same_seed_same_run(method):
     a = _run(method, rng=5, record_every=3)
-    b = _run(method, rng=np.random.default_rng(5), record_every=3)
+    b = _run(method, rng=5, record_every=3)
     c = _run(method, rng=6, record_every=3)
+    assert a.seed == 5  # an integer seed is recorded as given
     assert np.array_equal(a.frames, b.frames)
-    assert a.seed == b.seed
     np.testing.assert_array_equal(a.observables["energy"], b.observables["energy"])
     assert not np.array_equal(a.final, c.final)
+    # equal Generators give equal runs
+    g1 = _run(method, rng=np.random.default_rng(5), record_every=3)
+    g2 = _run(method, rng=np.random.default_rng(5), record_every=3)
+    assert g1.seed == g2.seed and np.array_equal(g1.frames, g2.frames)
     # chunking of the run by record_every does not change the trajectory
     d = _run(method, rng=5, record_every=30)
     assert np.array_equal(a.final, d.final)
+
+
+def _same_run(a, b):
+    assert a.seed == b.seed
+    assert np.array_equal(a.final, b.final) and a.final.dtype == b.final.dtype
+    assert np.array_equal(a.frames, b.frames)
+    assert a.observables.keys() == b.observables.keys()
+    for k in a.observables:
+        np.testing.assert_array_equal(a.observables[k], b.observables[k])
+
+
+@pytest.mark.parametrize("method", ising.METHODS)
+@pytest.mark.parametrize("rng", [None, "generator", 2**63 - 1, 0])
+def test_recorded_seed_reproduces_the_run(method, rng):
+    """Issue #21: whatever seed a run records (unseeded, from a Generator, an integer,
+    including the extremes), passing it back as ``rng`` reproduces the run bit for bit."""
+    if rng == "generator":
+        rng = np.random.default_rng(123456789)
+    spins = np.where(np.random.default_rng(4).random((12, 12)) < 0.5, -1, 1).astype(np.int8)
+    a = _run(method, spins=spins, rng=rng, record_every=5, sweeps=20)
+    assert isinstance(a.seed, int) and 0 <= a.seed < 2**63
+    b = _run(method, spins=spins, rng=a.seed, record_every=5, sweeps=20)
+    _same_run(a, b)
+    if rng is None:  # fresh entropy: a second unseeded run differs
+        c = _run(method, spins=spins, rng=None, record_every=5, sweeps=20)
+        assert c.seed != a.seed
+
+
+def test_seed_errors():
+    with pytest.raises(ValueError, match="`rng` expects a seed >= 0"):
+        _run("checkerboard", rng=-1)
+    with pytest.raises(TypeError, match="`rng` expects None, an integer seed"):
+        _run("checkerboard", rng="seven")
 
 
 def test_checkerboard_independent_of_thread_count():
@@ -595,6 +632,25 @@ def test_cli_ising(tmp_path):
     res3 = runner.invoke(app, args + ["--force"])
     assert res3.exit_code == 0
     assert json.loads((tmp_path / "r.json").read_text())["observables"] == data["observables"]
+    # issue #21: the seed an unseeded run records, passed back as --seed, reproduces it
+    # (observables and the final configuration, written as .npy)
+    base = ["ising", str(tmp_path / "img.npy"), "--sweeps", "5", "--record-every", "1",
+            "--quiet", "--force"]
+    outs = []
+    for extra in ([], ["--seed", None]):
+        if extra:
+            extra[1] = str(outs[0][0]["seed"])
+        js, fin = tmp_path / f"r{len(outs)}.json", tmp_path / f"f{len(outs)}.npy"
+        res = runner.invoke(app, base + extra + ["--json-out", str(js), "-o", str(fin)])
+        assert res.exit_code == 0, res.output
+        outs.append((json.loads(js.read_text()), np.load(fin)))
+    (d0, f0), (d1, f1) = outs
+    assert d1["seed"] == d0["seed"] and d1["observables"] == d0["observables"]
+    assert np.array_equal(f0, f1)
+    # --json prints the seed; a run with the seed from the question in issue #21
+    res = runner.invoke(app, ["ising", str(tmp_path / "img.npy"), "--sweeps", "5", "--seed", "1", "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["seed"] == 1
     for bad, msg in ((["--schedule", "hot"], "`--schedule` part 'hot'"),
                      (["--model", "potts"], "`--model` expects"),
                      (["--method", "wolff", "--model", "grey"], "method='wolff'")):

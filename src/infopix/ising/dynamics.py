@@ -48,7 +48,9 @@ class IsingRun:
     method : str
     unit : {'sweep', 'step'}
     seed : int
-        The 63-bit seed drawn from ``rng`` that determines every random number.
+        The seed that determines every random number of the run: ``rng`` itself when
+        an integer was given, else 63 bits drawn from ``rng`` (or fresh entropy when
+        ``rng`` is None). ``simulate(..., rng=run.seed)`` reproduces the run bit for bit.
     """
 
     final: np.ndarray
@@ -110,6 +112,45 @@ class IsingRun:
                 for frame in self.frames:
                     writer.append_data(np.pad(_to_uint8(frame), pad, mode="edge"))
                     advance(1)
+
+
+def resolve_seed(rng=None) -> int:
+    """The seed a stochastic Ising run records: passing it back as ``rng`` reproduces
+    the run bit for bit.
+
+    ``None``: 63 bits of fresh entropy (``numpy.random.SeedSequence().entropy``); an
+    integer ``>= 0``: that integer (so ``rng=run.seed`` and ``--seed`` round-trip); a
+    ``Generator`` (or anything ``numpy.random.default_rng`` accepts): 63 bits drawn from
+    it. Everything random in the run is then derived from this seed alone
+    (:func:`_kernel_seed`).
+
+    Examples
+    --------
+    >>> resolve_seed(7)
+    7
+    >>> resolve_seed(np.random.default_rng(7)) == resolve_seed(np.random.default_rng(7))
+    True
+    """
+    if rng is None:
+        return int(np.random.SeedSequence().entropy) & (2**63 - 1)
+    if isinstance(rng, (numbers.Integral, np.integer)) and not isinstance(rng, bool):
+        if int(rng) < 0:
+            raise ValueError(f"`rng` expects a seed >= 0 or a numpy Generator, got {rng!r}.")
+        return int(rng)
+    try:
+        gen = np.random.default_rng(rng)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"`rng` expects None, an integer seed >= 0 or a numpy.random.Generator, got {rng!r}."
+        ) from None
+    return int(gen.integers(0, 2**63, dtype=np.int64))
+
+
+def _kernel_seed(seed: int) -> int:
+    """The 63-bit key of the kernels' counter-based streams, derived from the recorded
+    seed only (``default_rng(seed)``'s first draw; the draw integer seeds have always
+    used, so runs seeded with an integer are unchanged)."""
+    return int(np.random.default_rng(seed).integers(0, 2**63, dtype=np.int64))
 
 
 def _to_uint8(spins):
@@ -274,7 +315,9 @@ def simulate(
         slowly; use the heat bath there (e.g. schedules that reach beta ~ 0). Ignored
         by Wolff (rejection-free).
     rng : {numpy.random.Generator, int}, optional
-        Source of the single 63-bit seed from which every random number is derived.
+        An integer seed (>= 0), or a Generator from which a 63-bit seed is drawn; None
+        draws fresh entropy. The seed is recorded as ``IsingRun.seed`` and every
+        random number is derived from it, so passing it back reproduces the run.
     record_every : int, optional
         Record observables (and frames) every this many units (sweeps, or steps when
         ``steps`` is given); always at the start and the end. Default: start and end only.
@@ -359,9 +402,8 @@ def simulate(
         sr, sc = _strides(sigma.shape, model.kind, model.interaction_range)
     extra = _resolve_observables(observables)
 
-    rng = np.random.default_rng(rng)
-    seed = int(rng.integers(0, 2**63, dtype=np.int64))
-    seed64 = np.uint64(seed)
+    seed = resolve_seed(rng)
+    seed64 = np.uint64(_kernel_seed(seed))
     rngstate = np.array([K._mix(seed64 ^ np.uint64(0x5DEECE66D))], dtype=np.uint64)
     kind, c, h, bw_r, bw_d, mag_, init, blocks, symmetric = model._aux(sigma, mag)
     # metropolis with sweeps: beta per step, M*N steps per unit
