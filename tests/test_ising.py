@@ -89,6 +89,93 @@ def test_onsager_vectorised_and_errors():
 
 
 # ----------------------------------------------------------------------------------
+# Kaufman's finite torus
+# ----------------------------------------------------------------------------------
+TEMPS = [0.5, 1.0, 2.0, TC, 2.5, 3.0, 5.0, 20.0, 100.0]
+
+
+@pytest.mark.parametrize("shape", [(2, 2), (2, 3), (3, 2), (3, 3), (4, 4), (3, 5), (2, 7)])
+def test_kaufman_equals_exact_enumeration(shape):
+    """ln Z, energy and specific heat of small tori against the sum over all 2**(m n)
+    states (tests/naive_ising.py), per spin to 1e-10 (both are exact; the closed form's
+    rounding is ~1e-13 here, the T**2 growth of its cancellation stays below 1e-11 at
+    T = 100). Includes sides of 2, where both bonds of a pair count, and odd sides."""
+    m, n = shape
+    lnz = onsager.log_partition_function(TEMPS, shape)
+    u = onsager.energy_per_spin(TEMPS, L=shape)
+    c = onsager.specific_heat(TEMPS, L=shape)
+    f = onsager.free_energy_per_spin(TEMPS, L=shape)
+    s = onsager.entropy_per_spin(TEMPS, L=shape)
+    for k, T in enumerate(TEMPS):
+        ex_lnz, ex_u, ex_c = naive.torus_enumeration(m, n, T)[:3]
+        assert abs(lnz[k] - ex_lnz) / (m * n) < 1e-10
+        assert abs(u[k] - ex_u) < 1e-10
+        assert abs(c[k] - ex_c) < 1e-10
+        assert abs(f[k] + T * ex_lnz / (m * n)) < 1e-10
+        assert abs(s[k] - (ex_lnz / (m * n) + ex_u / T)) < 1e-10
+    if m == n:  # an integer L is the L x L torus
+        assert onsager.energy_per_spin(2.0, L=m) == u[TEMPS.index(2.0)]
+
+
+def test_kaufman_2x2_closed_form():
+    """2 x 2 torus: the 8 bonds give energies -8 (2 states), 0 (12), +8 (2)."""
+    T = np.array([0.3, 1.0, 4.0])
+    K = 1 / T
+    z = 2 * np.exp(8 * K) + 12 + 2 * np.exp(-8 * K)
+    np.testing.assert_allclose(onsager.log_partition_function(T, 2), np.log(z), rtol=1e-14)
+    u = -(16 * np.exp(8 * K) - 16 * np.exp(-8 * K)) / z / 4
+    np.testing.assert_allclose(onsager.energy_per_spin(T, L=2), u, rtol=1e-13)
+
+
+def test_kaufman_large_lattice_tends_to_onsager():
+    """Away from Tc the finite-size corrections decay as exp(-L / xi) (xi ~ 4 at T = 2
+    and 3), so L = 64 equals the infinite lattice to 1e-9; at Tc they are power laws:
+    u_L + sqrt 2 ~ a / L (a constant: L (u_L + sqrt 2) changes by < 1 % from 256 to 512)
+    and c_L grows as A0 ln L with A0 = (2/pi) ln(1 + sqrt 2)**2 = 0.4945 (Ferdinand and
+    Fisher 1969, Phys. Rev. 185, 832, the amplitude of the logarithm), so
+    (c_2L - c_L) / ln 2 -> A0 with O(ln L / L) corrections (< 0.5 % at L = 256)."""
+    for T in (2.0, 3.0):
+        assert onsager.energy_per_spin(T, L=64) == pytest.approx(onsager.energy_per_spin(T), abs=1e-9)
+        assert onsager.specific_heat(T, L=64) == pytest.approx(onsager.specific_heat(T), abs=1e-9)
+        # below Tc the torus has two ordered phases: ln Z_L = -N f / T + ln 2 + O(exp(-L/xi))
+        two = np.log(2) / 64**2 if T < TC else 0.0
+        assert onsager.free_energy_per_spin(T, L=64) == pytest.approx(
+            onsager.free_energy_per_spin(T) - T * two, abs=1e-9)
+        assert onsager.entropy_per_spin(T, L=64) == pytest.approx(onsager.entropy_per_spin(T) + two, abs=1e-9)
+    # convergence is monotone in L at T = 3.0 (above Tc the finite torus is less disordered)
+    d = [abs(onsager.energy_per_spin(3.0, L=L) - onsager.energy_per_spin(3.0)) for L in (8, 16, 32)]
+    assert d[0] > d[1] > d[2] > 0
+    a = [L * (onsager.energy_per_spin(TC, L=L) + np.sqrt(2)) for L in (256, 512)]
+    assert a[0] < 0 and abs(a[1] / a[0] - 1) < 0.01
+    A0 = 2 / np.pi * np.log1p(np.sqrt(2)) ** 2
+    slope = (onsager.specific_heat(TC, L=512) - onsager.specific_heat(TC, L=256)) / np.log(2)
+    assert slope == pytest.approx(A0, rel=5e-3)
+    assert np.isfinite(onsager.specific_heat(TC, L=4096))
+
+
+def test_kaufman_limits_and_consistency():
+    # ground state: two configurations of energy -2N
+    for L in (3, 4, 10):
+        N = L * L
+        assert onsager.log_partition_function(0.01, L) == pytest.approx(np.log(2) + 2 * N / 0.01, rel=1e-15)
+        assert onsager.energy_per_spin(1e-3, L=L) == -2.0
+        assert onsager.entropy_per_spin(0.05, L=L) == pytest.approx(np.log(2) / N, rel=1e-9)
+    # no overflow far beyond the ground state, and the high-temperature limit ln 2 per spin
+    assert onsager.log_partition_function(1e-4, 8) == pytest.approx(np.log(2) + 128e4, rel=1e-15)
+    assert onsager.entropy_per_spin(1e4, L=8) == pytest.approx(np.log(2), abs=1e-7)
+    # c = du/dT by central differences (step 1e-5 T: truncation ~1e-10)
+    for T, L in ((2.3, 16), (1.7, 7), (4.0, (6, 10))):
+        h = 1e-5 * T
+        du = (onsager.energy_per_spin(T + h, L=L) - onsager.energy_per_spin(T - h, L=L)) / (2 * h)
+        assert onsager.specific_heat(T, L=L) == pytest.approx(du, rel=1e-6)
+    # the torus is symmetric in its sides
+    assert onsager.specific_heat(2.2, L=(6, 10)) == pytest.approx(onsager.specific_heat(2.2, L=(10, 6)), rel=1e-12)
+    for bad in (1, 2.5, (2, 3, 4), True, "8"):
+        with pytest.raises(ValueError, match="`L` expects an integer >= 2"):
+            onsager.energy_per_spin(2.0, L=bad)
+
+
+# ----------------------------------------------------------------------------------
 # Simulation against Onsager
 # ----------------------------------------------------------------------------------
 L = 64
