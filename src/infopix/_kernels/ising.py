@@ -52,6 +52,10 @@ _INV53 = 1.0 / 9007199254740992.0
 #: table layout for kinds 0/1: index ((s + 1) // 2) * 17 + (m + 8)
 TABLE_SIZE = 37
 
+#: lattices with fewer sites run the sublattice kernels' rows serially (a parallel
+#: region costs microseconds, more than a small sweep; the result is the same)
+PARALLEL_MIN_SITES = 128 * 128
+
 
 @nb.njit(inline="always", cache=NUMBA_CACHE)
 def _mix(z):
@@ -395,18 +399,12 @@ def _pm_site32_sym(a, k, m, r, t):
 
 
 @nb.njit(cache=NUMBA_CACHE)
-def _row_pm_standard(a, up, dn, cur, shift, key, thr, H, rb, rbuf):
-    """One sublattice row of the standard model (kind 0) for
-    :func:`checkerboard_sweeps_pm`: the same draws and decisions as the generic row
-    loop (bit-identical), written as a draw pass (SplitMix64 of every site counter, a
-    loop the compiler vectorises) and an update pass whose inner loop has no
-    wrap-around branch (the row's first or last site, whose neighbour wraps, is done
-    apart) and no table load (thresholds chosen by selects). When no threshold is 0
-    the update pass runs in 32-bit lanes (:func:`_pm_site32`).
-
-    Returns (flips, sum of s m over the flipped sites, sum of s over them), s the spin
-    before the flip and m its neighbour sum: the bond sum changes by -2 x the second,
-    the spin sum by -2 x the third."""
+def _pm_standard_thresholds(thr):
+    """Per-sweep constants of :func:`_row_pm_standard` from the 32-bit table ``thr``:
+    (t, u, mode) with t the ten thresholds ``thr[si * 17 + m + 8]`` (si = 0, 1; m = -4,
+    -2, 0, 2, 4) as int64, u the same as biased int32 bounds (:func:`_to_i32`), and
+    mode 0 (some threshold is 0: 64-bit compares), 1 (32-bit lanes, thresholds that
+    depend on s * m only, e.g. h = 0) or 2 (32-bit lanes)."""
     t = (np.int64(thr[4]), np.int64(thr[6]), np.int64(thr[8]), np.int64(thr[10]),
          np.int64(thr[12]), np.int64(thr[21]), np.int64(thr[23]), np.int64(thr[25]),
          np.int64(thr[27]), np.int64(thr[29]))
@@ -414,20 +412,40 @@ def _row_pm_standard(a, up, dn, cur, shift, key, thr, H, rb, rbuf):
     for q in range(10):
         if t[q] == 0:
             nonzero = False
+    u = (_to_i32(max(t[0], 1)), _to_i32(max(t[1], 1)), _to_i32(max(t[2], 1)),
+         _to_i32(max(t[3], 1)), _to_i32(max(t[4], 1)), _to_i32(max(t[5], 1)),
+         _to_i32(max(t[6], 1)), _to_i32(max(t[7], 1)), _to_i32(max(t[8], 1)),
+         _to_i32(max(t[9], 1)))
+    sym = True
+    for q in range(5):
+        if u[5 + q] != u[4 - q]:
+            sym = False
+    mode = 0 if not nonzero else (1 if sym else 2)
+    return t, u, mode
+
+
+@nb.njit(cache=NUMBA_CACHE)
+def _row_pm_standard(a, up, dn, cur, shift, key, H, t, u, mode, rb, rbuf):
+    """One sublattice row of the standard model (kind 0) for :func:`pm_sweeps`: the
+    same draws and decisions as the generic row loop (bit-identical), written as a
+    draw pass (SplitMix64 of every site counter, a loop the compiler vectorises) and an
+    update pass whose inner loop has no wrap-around branch (the row's first or last
+    site, whose neighbour wraps, is done apart) and no table load (thresholds chosen by
+    selects). When no threshold is 0 the update pass runs in 32-bit lanes
+    (:func:`_pm_site32`). ``t``, ``u``, ``mode``: :func:`_pm_standard_thresholds`.
+
+    Returns (flips, sum of s m over the flipped sites, sum of s over them), s the spin
+    before the flip and m its neighbour sum: the bond sum changes by -2 x the second,
+    the spin sum by -2 x the third."""
     acc = 0
-    if nonzero:
+    if mode != 0:
         acc32 = np.int32(0)  # 32-bit count: keeps the update loop in 32-bit lanes
-        u = (_to_i32(t[0]), _to_i32(t[1]), _to_i32(t[2]), _to_i32(t[3]), _to_i32(t[4]),
-             _to_i32(t[5]), _to_i32(t[6]), _to_i32(t[7]), _to_i32(t[8]), _to_i32(t[9]))
         z = key
         for k in range(H):
             # z = key + (k + 1) * golden: _site_random32(key, k) without the multiply
             z += _GOLDEN
             rb[k] = _biased32(_mix(z) >> _S32)
-        sym = True
-        for q in range(5):
-            if u[5 + q] != u[4 - q]:
-                sym = False
+        sym = mode == 1
         sm32 = np.int32(0)
         ss32 = np.int32(0)
         if sym and shift == 1:
@@ -574,41 +592,57 @@ def _pm_rows(sub, colour, i, M):
             sub[1 - colour, i + 1 if i < M - 1 else 0], sub[1 - colour, i])
 
 
+@nb.njit(inline="always", cache=NUMBA_CACHE)
+def _pm_load_row(spins, sub, bw_r, bw_d, bonded, i):
+    """Copy row i into the sublattices; (bond sum of its right and down bonds, spin sum)."""
+    M, N = spins.shape
+    H = N // 2
+    p = i & 1
+    row = spins[i]
+    below = spins[i + 1 if i < M - 1 else 0]
+    rb = 0
+    rt = 0
+    for k in range(H):
+        sub[0, i, k] = row[2 * k + p]
+        sub[1, i, k] = row[2 * k + 1 - p]
+    if bonded:
+        for j in range(N):
+            s = np.int64(row[j])
+            right = row[j + 1] if j < N - 1 else row[0]
+            rb += s * (np.int64(bw_r[i, j]) * right + np.int64(bw_d[i, j]) * below[j])
+            rt += s
+    else:
+        for j in range(N - 1):
+            s = np.int64(row[j])
+            rb += s * (np.int64(row[j + 1]) + below[j])
+            rt += s
+        s = np.int64(row[N - 1])
+        rb += s * (np.int64(row[0]) + below[N - 1])
+        rt += s
+    return rb, rt
+
+
 @nb.njit(cache=NUMBA_CACHE, parallel=True)
-def pm_load(spins, sub, bw_r, bw_d, bonded):
+def pm_load(spins, sub, bw_r, bw_d, bonded, parallel):
     """Copy ``spins`` (M, N) into the sublattices ``sub`` (2, M, N/2) (``sub[0]``: i + j
     even) and return (bond sum W, spin sum) from the same pass: ``W = sum over bonds
     of w_ij s_i s_j`` (w = 1 for the standard model, ``bw_r``/``bw_d`` for the bonded
-    one), so that the energy is ``-c W - h sum s``."""
-    M, N = spins.shape
-    H = N // 2
+    one), so that the energy is ``-c W - h sum s``. Rows in parallel when
+    ``parallel`` (a parallel region costs microseconds: small lattices run serially,
+    with the same result)."""
+    M = spins.shape[0]
     bonds = 0
     total = 0
-    for i in nb.prange(M):
-        p = i & 1
-        row = spins[i]
-        below = spins[i + 1 if i < M - 1 else 0]
-        rb = 0
-        rt = 0
-        for k in range(H):
-            sub[0, i, k] = row[2 * k + p]
-            sub[1, i, k] = row[2 * k + 1 - p]
-        if bonded:
-            for j in range(N):
-                s = np.int64(row[j])
-                right = row[j + 1] if j < N - 1 else row[0]
-                rb += s * (np.int64(bw_r[i, j]) * right + np.int64(bw_d[i, j]) * below[j])
-                rt += s
-        else:
-            for j in range(N - 1):
-                s = np.int64(row[j])
-                rb += s * (np.int64(row[j + 1]) + below[j])
-                rt += s
-            s = np.int64(row[N - 1])
-            rb += s * (np.int64(row[0]) + below[N - 1])
-            rt += s
-        bonds += rb
-        total += rt
+    if parallel:
+        for i in nb.prange(M):
+            rb, rt = _pm_load_row(spins, sub, bw_r, bw_d, bonded, i)
+            bonds += rb
+            total += rt
+    else:
+        for i in range(M):
+            rb, rt = _pm_load_row(spins, sub, bw_r, bw_d, bonded, i)
+            bonds += rb
+            total += rt
     return bonds, total
 
 
@@ -631,20 +665,60 @@ def first_not_pm1_int8(a):
     return -1
 
 
+@nb.njit(inline="always", cache=NUMBA_CACHE)
+def _pm_store_row(sub, spins, i):
+    N = spins.shape[1]
+    p = i & 1
+    for k in range(N // 2):
+        spins[i, 2 * k + p] = sub[0, i, k]
+        spins[i, 2 * k + 1 - p] = sub[1, i, k]
+
+
 @nb.njit(cache=NUMBA_CACHE, parallel=True)
-def pm_store(sub, spins):
+def pm_store(sub, spins, parallel):
     """Copy the sublattices back into ``spins`` (the inverse of :func:`pm_load`)."""
-    M, N = spins.shape
-    H = N // 2
-    for i in nb.prange(M):
-        p = i & 1
-        for k in range(H):
-            spins[i, 2 * k + p] = sub[0, i, k]
-            spins[i, 2 * k + 1 - p] = sub[1, i, k]
+    M = spins.shape[0]
+    if parallel:
+        for i in nb.prange(M):
+            _pm_store_row(sub, spins, i)
+    else:
+        for i in range(M):
+            _pm_store_row(sub, spins, i)
+
+
+@nb.njit(inline="always", cache=NUMBA_CACHE)
+def _pm_row(sub, w, bonded, colour, i, thr, t, u, mode, key, r32, r64):
+    """Update row i of sublattice ``colour``; returns (flips, sum of s m over them, sum
+    of s over them), s the spin before the flip and m its (weighted) neighbour sum."""
+    M = sub.shape[1]
+    H = sub.shape[2]
+    shift, a, up, dn, cur = _pm_rows(sub, colour, i, M)
+    if not bonded:
+        return _row_pm_standard(a, up, dn, cur, shift, key, H, t, u, mode, r32, r64)
+    acc = 0
+    sm = 0
+    ss = 0
+    for k in range(H):
+        kk = k + shift
+        if kk < 0:
+            kk = H - 1
+        elif kk >= H:
+            kk = 0
+        s = np.int64(a[k])
+        m = (np.int64(w[colour, 0, i, k]) * up[k] + np.int64(w[colour, 1, i, k]) * dn[k]
+             + np.int64(w[colour, 2, i, k]) * cur[k]
+             + np.int64(w[colour, 3, i, k]) * cur[kk])
+        tt = thr[((s + 1) >> 1) * 17 + m + 8]
+        flip = np.int64(_site_random32(key, k) < tt)
+        a[k] = np.int8(s - 2 * s * flip)
+        acc += flip
+        sm += flip * s * m
+        ss += flip * s
+    return acc, sm, ss
 
 
 @nb.njit(cache=NUMBA_CACHE, parallel=True)
-def pm_sweeps(sub, w, bonded, c, h, heatbath, betas, sweep0, seed, track):
+def pm_sweeps(sub, w, bonded, c, h, heatbath, betas, sweep0, seed, track, parallel):
     """Sublattice sweeps of kinds 0 (``bonded=False``) and 1 on the sublattice arrays of
     :func:`pm_load` (the fast path of :func:`checkerboard_sweeps` on even sides).
 
@@ -654,7 +728,9 @@ def pm_sweeps(sub, w, bonded, c, h, heatbath, betas, sweep0, seed, track):
     number per site (``_site_random32``: SplitMix64 output for the site counter in the
     stream of (seed, sweep, colour, row)), accepted when it falls below the tabulated
     threshold (in units of 2**-32; 2**32 = always). The result is independent of the
-    number of threads. ``track[t]`` receives (accepted flips, change of the bond sum W,
+    number of threads and of ``parallel`` (rows in parallel, or one after another:
+    small lattices, where launching a parallel region twice per sweep would cost more
+    than the sweep). ``track[t]`` receives (accepted flips, change of the bond sum W,
     change of the spin sum) of sweep t, counted as the flips happen (no extra pass).
     """
     M = sub.shape[1]
@@ -667,42 +743,28 @@ def pm_sweeps(sub, w, bonded, c, h, heatbath, betas, sweep0, seed, track):
         build_table(1 if bonded else 0, betas[t], c, h, heatbath, thr)
         for q in range(TABLE_SIZE):
             thr[q] = thr[q] >> np.uint64(21)  # 53-bit -> 32-bit thresholds (FULL -> 2**32)
+        t6, u6, mode = _pm_standard_thresholds(thr)
         total = 0
         dsm = 0
         dss = 0
         for colour in range(2):
-            for i in nb.prange(M):
-                shift, a, up, dn, cur = _pm_rows(sub, colour, i, M)
-                key = _stream_key(seed, sweep0 + t, colour, i)
-                if not bonded:
-                    acc, sm, ss = _row_pm_standard(a, up, dn, cur, shift, key, thr, H,
-                                                   scratch32[i], scratch64[i])
+            if parallel:
+                for i in nb.prange(M):
+                    key = _stream_key(seed, sweep0 + t, colour, i)
+                    r = i - i if bonded else i  # (0 typed like i)
+                    acc, sm, ss = _pm_row(sub, w, bonded, colour, i, thr, t6, u6, mode, key,
+                                          scratch32[r], scratch64[r])
                     total += acc
                     dsm += sm
                     dss += ss
-                    continue
-                acc = 0
-                sm = 0
-                ss = 0
-                for k in range(H):
-                    kk = k + shift
-                    if kk < 0:
-                        kk = H - 1
-                    elif kk >= H:
-                        kk = 0
-                    s = np.int64(a[k])
-                    m = (np.int64(w[colour, 0, i, k]) * up[k] + np.int64(w[colour, 1, i, k]) * dn[k]
-                         + np.int64(w[colour, 2, i, k]) * cur[k]
-                         + np.int64(w[colour, 3, i, k]) * cur[kk])
-                    tt = thr[((s + 1) >> 1) * 17 + m + 8]
-                    flip = np.int64(_site_random32(key, k) < tt)
-                    a[k] = np.int8(s - 2 * s * flip)
-                    acc += flip
-                    sm += flip * s * m
-                    ss += flip * s
-                total += acc
-                dsm += sm
-                dss += ss
+            else:
+                for i in range(M):
+                    key = _stream_key(seed, sweep0 + t, colour, i)
+                    acc, sm, ss = _pm_row(sub, w, bonded, colour, i, thr, t6, u6, mode, key,
+                                          scratch32[0], scratch64[0])
+                    total += acc
+                    dsm += sm
+                    dss += ss
         track[t, 0] = total
         track[t, 1] = -2 * dsm
         track[t, 2] = -2 * dss
@@ -714,12 +776,13 @@ def checkerboard_sweeps_pm(spins, bonded, c, h, bw_r, bw_d, heatbath, betas, swe
     flips per sweep. :func:`infopix.ising.simulate` keeps the sublattices between
     calls instead."""
     M, N = spins.shape
+    par = M * N >= PARALLEL_MIN_SITES
     sub = np.empty((2, M, N // 2), dtype=np.int8)
     w = pm_weights(bw_r, bw_d) if bonded else np.zeros((2, 4, 1, 1), dtype=np.int8)
-    pm_load(spins, sub, bw_r, bw_d, bonded)
+    pm_load(spins, sub, bw_r, bw_d, bonded, par)
     track = np.empty((betas.size, 3), dtype=np.int64)
-    pm_sweeps(sub, w, bonded, c, h, heatbath, betas, sweep0, seed, track)
-    pm_store(sub, spins)
+    pm_sweeps(sub, w, bonded, c, h, heatbath, betas, sweep0, seed, track, par)
+    pm_store(sub, spins, par)
     return track[:, 0].copy()
 
 

@@ -17,9 +17,6 @@ __all__ = ["simulate", "IsingRun", "METHODS"]
 
 METHODS = ("checkerboard", "metropolis", "wolff")
 
-#: lattices with fewer sites than this run the checkerboard kernel on one thread
-#: (a parallel region costs more than the work; the result is the same)
-_PARALLEL_MIN_SITES = 128 * 128
 
 #: random-site Metropolis steps handed to the kernel per call (bounds the beta array)
 _STEP_CHUNK = 1 << 20
@@ -381,6 +378,8 @@ def simulate(
     sigma_is_input = np.shares_memory(sigma, spins)
     M, N = sigma.shape
     nsites = M * N
+    # small lattices: rows one after another, on one thread (same result)
+    single = nsites < K.PARALLEL_MIN_SITES
     sched = as_schedule(schedule)
     if (sweeps is None) == (steps is None):
         raise ValueError(f"give exactly one of `sweeps` and `steps`, got sweeps={sweeps!r}, steps={steps!r}.")
@@ -436,7 +435,7 @@ def simulate(
         bonded = kind == 1
         sub = np.empty((2, M, N // 2), dtype=np.int8)
         wts = K.pm_weights(bw_r, bw_d) if bonded else np.zeros((2, 4, 1, 1), dtype=np.int8)
-        bonds, spin_sum = K.pm_load(sigma, sub, bw_r, bw_d, bonded)
+        bonds, spin_sum = K.pm_load(sigma, sub, bw_r, bw_d, bonded, not single)
     # pm: the configuration lives in `sub`; `sigma` holds it only when `synced`
     synced = True
 
@@ -456,7 +455,7 @@ def simulate(
             cols["cluster_size"].append(cluster)
         if need_conf:
             if not synced:
-                K.pm_store(sub, sigma)
+                K.pm_store(sub, sigma, not single)
             conf = model._join(sigma, mag) if extra else None
             for name, fn in extra:
                 cols[name].append(_scalar(fn(conf), name))
@@ -482,7 +481,6 @@ def simulate(
         if sigma_is_input:  # never write into the caller's array
             sigma = np.empty_like(sigma)
     threads_before = numba.get_num_threads()
-    single = nsites < _PARALLEL_MIN_SITES
     try:
         if single and method == "checkerboard":
             numba.set_num_threads(1)
@@ -499,22 +497,24 @@ def simulate(
                     s1 = min(n_units, s0 + chunk)
                     betas = betas_of(s0, s1)
                     track = np.empty((s1 - s0, 3), dtype=np.int64)
-                    K.pm_sweeps(sub, wts, bonded, c, h, heatbath, betas, s0, seed64, track)
+                    K.pm_sweeps(sub, wts, bonded, c, h, heatbath, betas, s0, seed64, track, not single)
                     cum = np.cumsum(track, axis=0)
                     ts = np.arange(s0 - s0 % record_every + record_every, s1 + 1, record_every)
                     if s1 == n_units and (ts.size == 0 or ts[-1] != n_units):
                         ts = np.append(ts, n_units)
-                    for t in ts:
-                        row = cum[t - s0 - 1]
-                        bonds_t = bonds + int(row[1])
-                        sum_t = spin_sum + int(row[2])
-                        acc_t = acc_total + int(row[0])
-                        cols["time"].append(int(t))
-                        cols["beta"].append(float(betas[t - s0 - 1]))
-                        cols["energy"].append((-c * bonds_t - h * sum_t) / nsites)
-                        cols["magnetisation"].append(float(sum_t) / nsites)
-                        cols["acceptance"].append((acc_t - last_acc) / ((t - last_t) * nsites))
-                        last_t, last_acc = int(t), acc_t
+                    if ts.size:
+                        rows = cum[ts - s0 - 1]
+                        bonds_t = bonds + rows[:, 1]   # exact integers
+                        sum_t = spin_sum + rows[:, 2]
+                        acc_t = acc_total + rows[:, 0]
+                        prev_t = np.concatenate(([last_t], ts[:-1]))
+                        prev_acc = np.concatenate(([last_acc], acc_t[:-1]))
+                        cols["time"].extend(ts.tolist())
+                        cols["beta"].extend(betas[ts - s0 - 1].tolist())
+                        cols["energy"].extend(((-c * bonds_t - h * sum_t) / nsites).tolist())
+                        cols["magnetisation"].extend((sum_t / nsites).tolist())
+                        cols["acceptance"].extend(((acc_t - prev_acc) / ((ts - prev_t) * nsites)).tolist())
+                        last_t, last_acc = int(ts[-1]), int(acc_t[-1])
                     bonds += int(cum[-1, 1])
                     spin_sum += int(cum[-1, 2])
                     acc_total += int(cum[-1, 0])
@@ -531,7 +531,7 @@ def simulate(
                     beta = float(betas[-1])
                     if pm:
                         track = np.empty((betas.size, 3), dtype=np.int64)
-                        K.pm_sweeps(sub, wts, bonded, c, h, heatbath, betas, s0, seed64, track)
+                        K.pm_sweeps(sub, wts, bonded, c, h, heatbath, betas, s0, seed64, track, not single)
                         tot = track.sum(axis=0)
                         accepted += int(tot[0])
                         bonds += int(tot[1])
@@ -570,7 +570,7 @@ def simulate(
     finally:
         numba.set_num_threads(threads_before)
     if pm and not need_conf:  # (with frames or extra observables the last record stored it)
-        K.pm_store(sub, sigma)
+        K.pm_store(sub, sigma, not single)
 
     obs = {k: np.asarray(v, dtype=np.int64 if k == "time" else np.float64) for k, v in cols.items()}
     # int8 models: sigma is this run's own copy, returned as is
