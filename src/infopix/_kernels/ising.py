@@ -52,8 +52,8 @@ _INV53 = 1.0 / 9007199254740992.0
 #: table layout for kinds 0/1: index ((s + 1) // 2) * 17 + (m + 8)
 TABLE_SIZE = 37
 
-#: lattices with fewer sites run the sublattice kernels' rows serially (a parallel
-#: region costs microseconds, more than a small sweep; the result is the same)
+#: lattices with fewer sites run the checkerboard kernels on one thread (a parallel
+#: region costs more than the work; the result is the same)
 PARALLEL_MIN_SITES = 128 * 128
 
 
@@ -623,26 +623,18 @@ def _pm_load_row(spins, sub, bw_r, bw_d, bonded, i):
 
 
 @nb.njit(cache=NUMBA_CACHE, parallel=True)
-def pm_load(spins, sub, bw_r, bw_d, bonded, parallel):
+def pm_load(spins, sub, bw_r, bw_d, bonded):
     """Copy ``spins`` (M, N) into the sublattices ``sub`` (2, M, N/2) (``sub[0]``: i + j
     even) and return (bond sum W, spin sum) from the same pass: ``W = sum over bonds
     of w_ij s_i s_j`` (w = 1 for the standard model, ``bw_r``/``bw_d`` for the bonded
-    one), so that the energy is ``-c W - h sum s``. Rows in parallel when
-    ``parallel`` (a parallel region costs microseconds: small lattices run serially,
-    with the same result)."""
+    one), so that the energy is ``-c W - h sum s``."""
     M = spins.shape[0]
     bonds = 0
     total = 0
-    if parallel:
-        for i in nb.prange(M):
-            rb, rt = _pm_load_row(spins, sub, bw_r, bw_d, bonded, i)
-            bonds += rb
-            total += rt
-    else:
-        for i in range(M):
-            rb, rt = _pm_load_row(spins, sub, bw_r, bw_d, bonded, i)
-            bonds += rb
-            total += rt
+    for i in nb.prange(M):
+        rb, rt = _pm_load_row(spins, sub, bw_r, bw_d, bonded, i)
+        bonds += rb
+        total += rt
     return bonds, total
 
 
@@ -675,15 +667,11 @@ def _pm_store_row(sub, spins, i):
 
 
 @nb.njit(cache=NUMBA_CACHE, parallel=True)
-def pm_store(sub, spins, parallel):
+def pm_store(sub, spins):
     """Copy the sublattices back into ``spins`` (the inverse of :func:`pm_load`)."""
     M = spins.shape[0]
-    if parallel:
-        for i in nb.prange(M):
-            _pm_store_row(sub, spins, i)
-    else:
-        for i in range(M):
-            _pm_store_row(sub, spins, i)
+    for i in nb.prange(M):
+        _pm_store_row(sub, spins, i)
 
 
 @nb.njit(inline="always", cache=NUMBA_CACHE)
@@ -718,7 +706,7 @@ def _pm_row(sub, w, bonded, colour, i, thr, t, u, mode, key, r32, r64):
 
 
 @nb.njit(cache=NUMBA_CACHE, parallel=True)
-def pm_sweeps(sub, w, bonded, c, h, heatbath, betas, sweep0, seed, track, parallel):
+def pm_sweeps(sub, w, bonded, c, h, heatbath, betas, sweep0, seed, track):
     """Sublattice sweeps of kinds 0 (``bonded=False``) and 1 on the sublattice arrays of
     :func:`pm_load` (the fast path of :func:`checkerboard_sweeps` on even sides).
 
@@ -728,9 +716,7 @@ def pm_sweeps(sub, w, bonded, c, h, heatbath, betas, sweep0, seed, track, parall
     number per site (``_site_random32``: SplitMix64 output for the site counter in the
     stream of (seed, sweep, colour, row)), accepted when it falls below the tabulated
     threshold (in units of 2**-32; 2**32 = always). The result is independent of the
-    number of threads and of ``parallel`` (rows in parallel, or one after another:
-    small lattices, where launching a parallel region twice per sweep would cost more
-    than the sweep). ``track[t]`` receives (accepted flips, change of the bond sum W,
+    number of threads. ``track[t]`` receives (accepted flips, change of the bond sum W,
     change of the spin sum) of sweep t, counted as the flips happen (no extra pass).
     """
     M = sub.shape[1]
@@ -748,23 +734,14 @@ def pm_sweeps(sub, w, bonded, c, h, heatbath, betas, sweep0, seed, track, parall
         dsm = 0
         dss = 0
         for colour in range(2):
-            if parallel:
-                for i in nb.prange(M):
-                    key = _stream_key(seed, sweep0 + t, colour, i)
-                    r = i - i if bonded else i  # (0 typed like i)
-                    acc, sm, ss = _pm_row(sub, w, bonded, colour, i, thr, t6, u6, mode, key,
-                                          scratch32[r], scratch64[r])
-                    total += acc
-                    dsm += sm
-                    dss += ss
-            else:
-                for i in range(M):
-                    key = _stream_key(seed, sweep0 + t, colour, i)
-                    acc, sm, ss = _pm_row(sub, w, bonded, colour, i, thr, t6, u6, mode, key,
-                                          scratch32[0], scratch64[0])
-                    total += acc
-                    dsm += sm
-                    dss += ss
+            for i in nb.prange(M):
+                key = _stream_key(seed, sweep0 + t, colour, i)
+                r = i - i if bonded else i  # (0 typed like i)
+                acc, sm, ss = _pm_row(sub, w, bonded, colour, i, thr, t6, u6, mode, key,
+                                      scratch32[r], scratch64[r])
+                total += acc
+                dsm += sm
+                dss += ss
         track[t, 0] = total
         track[t, 1] = -2 * dsm
         track[t, 2] = -2 * dss
@@ -776,13 +753,12 @@ def checkerboard_sweeps_pm(spins, bonded, c, h, bw_r, bw_d, heatbath, betas, swe
     flips per sweep. :func:`infopix.ising.simulate` keeps the sublattices between
     calls instead."""
     M, N = spins.shape
-    par = M * N >= PARALLEL_MIN_SITES
     sub = np.empty((2, M, N // 2), dtype=np.int8)
     w = pm_weights(bw_r, bw_d) if bonded else np.zeros((2, 4, 1, 1), dtype=np.int8)
-    pm_load(spins, sub, bw_r, bw_d, bonded, par)
+    pm_load(spins, sub, bw_r, bw_d, bonded)
     track = np.empty((betas.size, 3), dtype=np.int64)
-    pm_sweeps(sub, w, bonded, c, h, heatbath, betas, sweep0, seed, track, par)
-    pm_store(sub, spins, par)
+    pm_sweeps(sub, w, bonded, c, h, heatbath, betas, sweep0, seed, track)
+    pm_store(sub, spins)
     return track[:, 0].copy()
 
 

@@ -378,7 +378,7 @@ def simulate(
     sigma_is_input = np.shares_memory(sigma, spins)
     M, N = sigma.shape
     nsites = M * N
-    # small lattices: rows one after another, on one thread (same result)
+    # small lattices: the checkerboard kernels on one thread (same result)
     single = nsites < K.PARALLEL_MIN_SITES
     sched = as_schedule(schedule)
     if (sweeps is None) == (steps is None):
@@ -435,7 +435,7 @@ def simulate(
         bonded = kind == 1
         sub = np.empty((2, M, N // 2), dtype=np.int8)
         wts = K.pm_weights(bw_r, bw_d) if bonded else np.zeros((2, 4, 1, 1), dtype=np.int8)
-        bonds, spin_sum = K.pm_load(sigma, sub, bw_r, bw_d, bonded, not single)
+        bonds, spin_sum = K.pm_load(sigma, sub, bw_r, bw_d, bonded)
     # pm: the configuration lives in `sub`; `sigma` holds it only when `synced`
     synced = True
 
@@ -455,7 +455,7 @@ def simulate(
             cols["cluster_size"].append(cluster)
         if need_conf:
             if not synced:
-                K.pm_store(sub, sigma, not single)
+                K.pm_store(sub, sigma)
             conf = model._join(sigma, mag) if extra else None
             for name, fn in extra:
                 cols[name].append(_scalar(fn(conf), name))
@@ -497,7 +497,7 @@ def simulate(
                     s1 = min(n_units, s0 + chunk)
                     betas = betas_of(s0, s1)
                     track = np.empty((s1 - s0, 3), dtype=np.int64)
-                    K.pm_sweeps(sub, wts, bonded, c, h, heatbath, betas, s0, seed64, track, not single)
+                    K.pm_sweeps(sub, wts, bonded, c, h, heatbath, betas, s0, seed64, track)
                     cum = np.cumsum(track, axis=0)
                     ts = np.arange(s0 - s0 % record_every + record_every, s1 + 1, record_every)
                     if s1 == n_units and (ts.size == 0 or ts[-1] != n_units):
@@ -531,7 +531,7 @@ def simulate(
                     beta = float(betas[-1])
                     if pm:
                         track = np.empty((betas.size, 3), dtype=np.int64)
-                        K.pm_sweeps(sub, wts, bonded, c, h, heatbath, betas, s0, seed64, track, not single)
+                        K.pm_sweeps(sub, wts, bonded, c, h, heatbath, betas, s0, seed64, track)
                         tot = track.sum(axis=0)
                         accepted += int(tot[0])
                         bonds += int(tot[1])
@@ -570,7 +570,7 @@ def simulate(
     finally:
         numba.set_num_threads(threads_before)
     if pm and not need_conf:  # (with frames or extra observables the last record stored it)
-        K.pm_store(sub, sigma, not single)
+        K.pm_store(sub, sigma)
 
     obs = {k: np.asarray(v, dtype=np.int64 if k == "time" else np.float64) for k, v in cols.items()}
     # int8 models: sigma is this run's own copy, returned as is
