@@ -476,3 +476,85 @@ def test_plots():
     assert ax.get_xlabel() == "entropy (bits)"
     with pytest.raises(ValueError, match="no posterior density"):
         entropy_from_counts([4, 2, 1], estimator="plugin").posterior_density()
+
+
+# --------------------------------------------------------------------------------------
+# honesty: K, IntensityCounts, validity (issue 21)
+# --------------------------------------------------------------------------------------
+
+K_DEPENDENT = ("pseudocount", "wolpert_wolf", "nsb", "shrinkage")
+
+
+def test_uses_k_flags_exactly_the_estimators_that_read_k():
+    """An estimator flagged as not using K gives the same value for two K (so the
+    flag, which decides the warning, cannot hide a K-dependent estimator)."""
+    counts = [5, 3, 2, 1, 1]
+    for name, est in ESTIMATORS.items():
+        v5 = entropy_from_counts(counts, estimator=name, n_outcomes=5).value
+        v9 = entropy_from_counts(counts, estimator=name, n_outcomes=900).value
+        if est.uses_k:
+            assert name in K_DEPENDENT and v5 != v9
+        else:
+            assert name not in K_DEPENDENT and (v5 == v9 or (math.isnan(v5) and math.isnan(v9)))
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_k_warning_only_when_k_is_guessed(name):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        entropy_from_counts([3, 0, 1], estimator=name)          # a zero: K = 3 is stated
+        entropy_from_counts([3, 2, 1], estimator=name, n_outcomes=3)
+        entropy_from_counts([3, 2, 1], estimator=name, K=3)
+        if name not in K_DEPENDENT:
+            entropy_from_counts([3, 2, 1], estimator=name)
+    if name in K_DEPENDENT:
+        with pytest.warns(UserWarning, match=r"K = len\(counts\) = 3 is assumed.*`n_outcomes=`"):
+            e = entropy_from_counts([3, 2, 1], estimator=name)
+        assert e.value == entropy_from_counts([3, 2, 1], estimator=name, n_outcomes=3).value
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_intensity_counts_accepted_with_their_k(name):
+    img = np.array([[0, 0, 1, 2], [3, 3, 3, 9], [9, 9, 200, 200]], dtype=np.uint8)
+    ic = infopix.intensity_counts(img)
+    a = entropy_from_counts(ic, estimator=name)
+    b = entropy_from_counts(ic.counts, estimator=name, n_outcomes=ic.n_outcomes)
+    assert a == b and ic.n_outcomes == 256
+    assert entropy_from_counts(ic, estimator=name, n_outcomes=256) == a
+    with pytest.raises(ValueError, match=r"`n_outcomes` \(300\) differs from the K .* \(256\)"):
+        entropy_from_counts(ic, estimator=name, n_outcomes=300)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_absurd_n_outcomes_is_a_clear_value_error(name):
+    with pytest.raises(ValueError, match=r"`n_outcomes` expects at most 2\*\*62 .*got 10{30}"):
+        entropy_from_counts([3, 2, 1], estimator=name, n_outcomes=10**30)
+    # the largest accepted K works through every estimator (no typing error, finite or
+    # flagged); shrinkage and pseudocount need no array of K values
+    e = entropy_from_counts([3, 2, 1], estimator=name, n_outcomes=2**62)
+    assert math.isfinite(e.value) or not e.valid
+
+
+def test_validity_flags():
+    # ansb: no coincidence -> NaN, flagged; well sampled -> above log K, flagged
+    e = entropy_from_counts([1, 1, 1, 1], estimator="ansb", n_outcomes=100)
+    assert math.isnan(e.value) and not e.valid and "no coincidences" in e.reason
+    e = entropy_from_counts([50, 50], estimator="ansb", n_outcomes=2)
+    assert e.value > 1.0 and not e.valid and "above log K" in e.reason
+    e = entropy_from_counts([3, 1, 1, 1, 2], estimator="ansb", n_outcomes=10**6)
+    assert e.valid and e.reason is None and e.value < math.log2(10**6)
+    # nsb without coincidences: the posterior restates the prior
+    e = entropy_from_counts([1] * 12, estimator="nsb", n_outcomes=256)
+    assert not e.valid and "prior" in e.reason and math.isfinite(e.value)
+    e = entropy_from_counts([2] + [1] * 11, estimator="nsb", n_outcomes=256)
+    assert e.valid and e.reason is None
+    # a bias correction above log K is flagged: [1, 1] over K = 2 has Miller-Madow
+    # log 2 + 1/4 nats
+    e = entropy_from_counts([1, 1], estimator="miller_madow", base=np.e)
+    assert e.value == pytest.approx(math.log(2) + 0.25) and not e.valid
+    assert "above log K" in e.reason
+    for name in ALL:  # ordinary data: every estimator valid
+        e = entropy_from_counts([9, 7, 5, 3, 3, 2, 1, 0, 0, 0], estimator=name)
+        assert e.valid == (name != "ansb" or e.value <= math.log2(10)), name

@@ -387,8 +387,11 @@ def intensity_entropy(
     Returns
     -------
     H : float
-        For estimators with an uncertainty use
-        :func:`infopix.estimators.entropy_from_counts` on :func:`intensity_counts`.
+        The point estimate only: the posterior std and credible interval of the
+        Bayesian estimators (``'nsb'``, ``'wolpert_wolf'``), the std of ``'ansb'`` and
+        the validity flag are not returned here. For them use
+        ``infopix.entropy_from_counts(infopix.intensity_counts(image), estimator=...)``
+        (an :class:`~infopix.estimators.EntropyEstimate`; K is taken from the counts).
 
     See Also
     --------

@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import math
 import numbers
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -70,6 +71,15 @@ class EntropyEstimate:
         The posterior of H in nats, as a mixture of scaled Beta densities on
         ``[0, log K]``: ``(weights, alphas, betas, log K)`` (Bayesian methods only; not
         part of equality or repr). Used by :meth:`posterior_density` and :meth:`plot`.
+    valid : bool
+        False when the estimate lies outside the estimator's domain of validity, so it
+        should not be shown as a number: ``'ansb'`` without coincidences (NaN) or above
+        log K; ``'nsb'`` without coincidences (the posterior over the prior's
+        concentration is then the prior itself, so the value and interval only restate
+        the prior); any estimate that is NaN or above log K, the largest entropy
+        possible over K outcomes.
+    reason : str or None
+        Why ``valid`` is False (one sentence), else None.
     """
 
     value: float
@@ -79,6 +89,8 @@ class EntropyEstimate:
     base: float
     level: float | None = None
     posterior: tuple | None = field(default=None, repr=False, compare=False)
+    valid: bool = True
+    reason: str | None = None
 
     def posterior_density(self, x=None):
         """Posterior density of H in units of ``base``.
@@ -183,6 +195,7 @@ class Estimator:
     options: tuple[str, ...] = field(default_factory=tuple)
     param: str | None = None
     param_default: float = 1.0
+    uses_k: bool = False
 
     def profile_a(self, **options) -> float:
         """The scalar ``a`` to pass to ``profile_entropy`` for these options."""
@@ -200,12 +213,13 @@ class Estimator:
 ESTIMATORS: dict[str, Estimator] = {}
 
 
-def register(name, *, code=None, bayesian=False, description="", options=(), param=None, param_default=1.0):
+def register(name, *, code=None, bayesian=False, description="", options=(), param=None, param_default=1.0,
+             uses_k=False):
     """Decorator adding an estimator function to :data:`ESTIMATORS`."""
 
     def deco(func):
         ESTIMATORS[name] = Estimator(
-            name, func, code, bayesian, description, tuple(options), param, float(param_default)
+            name, func, code, bayesian, description, tuple(options), param, float(param_default), bool(uses_k)
         )
         return func
 
@@ -352,6 +366,7 @@ def _miller_madow(counts, n_outcomes):
 @register(
     "pseudocount",
     code=_k.PSEUDOCOUNT,
+    uses_k=True,
     description="plug-in of the Dirichlet(a) posterior-mean distribution (n + a)/(N + K a)",
     options=("a",),
     param="a",
@@ -401,6 +416,7 @@ def _ww_moments(x, n_outcomes, a):
 @register(
     "wolpert_wolf",
     code=_k.WOLPERT_WOLF,
+    uses_k=True,
     bayesian=True,
     description="exact posterior mean and std of H under a symmetric Dirichlet(a) prior",
     options=("a",),
@@ -425,6 +441,7 @@ def _wolpert_wolf(counts, n_outcomes, a=1.0, level=DEFAULT_CREDIBLE_LEVEL):
 @register(
     "nsb",
     code=_k.NSB,
+    uses_k=True,
     bayesian=True,
     description="Nemenman-Shafee-Bialek: Dirichlet mixture flat in prior expected entropy",
 )
@@ -494,22 +511,10 @@ def _chao_wang_jost(counts, n_outcomes):
     return h, None, None
 
 
-@register("shrinkage", code=_k.SHRINKAGE, description="James-Stein shrinkage to uniform (Hausser & Strimmer 2009)")
+@register("shrinkage", code=_k.SHRINKAGE, uses_k=True, description="James-Stein shrinkage to uniform (Hausser & Strimmer 2009)")
 def _shrinkage(counts, n_outcomes):
     # Hausser & Strimmer 2009 (JMLR 10, 1469), target t_k = 1/K over all K bins
-    x, n = _split(counts)
-    K = n_outcomes
-    u = np.zeros(K)
-    u[: x.size] = x / n
-    t = 1.0 / K
-    if n <= 1:
-        lam = 1.0
-    else:
-        msp = float(np.sum((t - u) ** 2))
-        lam = 1.0 if msp == 0 else min(1.0, max(0.0, (1 - float(np.sum(u * u))) / ((n - 1) * msp)))
-    p = lam * t + (1 - lam) * u
-    p = p[p > 0]
-    return -float(np.sum(p * np.log(p))), None, None
+    return float(_k._shrinkage(_profile(counts), int(counts.sum()), int(n_outcomes))), None, None
 
 
 @register("zhang", code=_k.ZHANG, description="Zhang 2012 (Turing's perspective), bias decays exponentially")
@@ -564,8 +569,10 @@ def entropy_from_counts(
 
     Parameters
     ----------
-    counts : (K,) array_like of int
-        Number of observations per outcome; zeros are unobserved outcomes.
+    counts : (K,) array_like of int, or IntensityCounts
+        Number of observations per outcome; zeros are unobserved outcomes. An
+        :class:`infopix.IntensityCounts` (from :func:`infopix.intensity_counts`) is
+        accepted as is, and its ``n_outcomes`` is K.
     estimator : {'plugin', 'miller_madow', 'pseudocount', 'wolpert_wolf', 'nsb', \
 'chao_shen', 'grassberger', 'chao_wang_jost', 'shrinkage', 'zhang', 'bonachela', \
 'ansb'}, optional
@@ -573,9 +580,12 @@ def entropy_from_counts(
     base : float, optional
         Logarithm base of the result (2: bits, ``np.e``: nats).
     n_outcomes : int, optional
-        K, the number of possible outcomes (observed or not); defaults to
-        ``len(counts)``; ``K=`` is accepted as an alias. It matters for ``'pseudocount'``, ``'wolpert_wolf'``,
-        ``'nsb'`` and ``'shrinkage'``; for an image, the dtype's number of levels.
+        K, the number of possible outcomes (observed or not), at most 2**62; ``K=`` is
+        accepted as an alias. It matters for ``'pseudocount'``, ``'wolpert_wolf'``,
+        ``'nsb'`` and ``'shrinkage'``; for an image, the dtype's number of levels (an
+        IntensityCounts carries it). Default: ``len(counts)``, with a warning for these
+        four estimators when ``counts`` has no zero entry (then nothing says how many
+        outcomes went unobserved).
     level : float, optional
         Credible level of the interval for Bayesian methods (default 0.95).
     **options
@@ -586,16 +596,24 @@ def entropy_from_counts(
     -------
     EntropyEstimate
         ``value`` in units of ``base``; ``std`` and ``interval`` where the method has
-        them (else ``None``).
+        them (else ``None``); ``valid`` is False (with the ``reason``) when the value
+        is outside the estimator's domain (NaN, above log K, ``'ansb'``/``'nsb'``
+        without coincidences): such a value should not be shown as a number.
 
     Raises
     ------
     ValueError
         Counts negative, non-integer, empty or all zero; ``n_outcomes`` smaller than
-        the number of observed outcomes; unknown estimator; ``a < 0``; ``level``
-        outside (0, 1).
+        the number of observed outcomes, above 2**62, or different from the K of an
+        IntensityCounts; unknown estimator; ``a < 0``; ``level`` outside (0, 1).
     TypeError
         Non-numeric counts; an option the estimator does not take.
+
+    Warns
+    -----
+    UserWarning
+        A K-dependent estimator (``'pseudocount'``, ``'wolpert_wolf'``, ``'nsb'``,
+        ``'shrinkage'``) given counts without zeros and no ``n_outcomes``.
 
     Notes
     -----
@@ -653,18 +671,9 @@ def entropy_from_counts(
     >>> e.value > infopix.entropy_from_counts([3, 1]).value and e.interval[0] < e.value < e.interval[1]
     True
     """
-    c = v.check_counts(counts)
+    c, k, k_given = _counts_and_k(counts, n_outcomes, options)
     b = v.check_base(base)
     est = resolve_estimator(estimator)
-    if "K" in options:  # the literature's name for the number of outcomes
-        if n_outcomes is not None:
-            raise TypeError("give the number of outcomes once: `n_outcomes` or its alias `K`.")
-        n_outcomes = options.pop("K")
-    k = c.size if n_outcomes is None else v.check_positive_int(n_outcomes, name="n_outcomes")
-    if k < np.count_nonzero(c):
-        raise ValueError(
-            f"`n_outcomes` ({k}) is smaller than the number of observed outcomes ({np.count_nonzero(c)})."
-        )
     unknown = set(options) - set(est.options)
     if unknown:
         raise TypeError(
@@ -675,9 +684,19 @@ def entropy_from_counts(
         out = est.func(c, k, level=lev, **options)
     else:
         out = est.func(c, k, **options)
+    if est.uses_k and not k_given:
+        warnings.warn(
+            f"estimator {est.name!r} depends on K, the number of possible outcomes, which was "
+            f"not given: K = len(counts) = {k} is assumed (every outcome observed). Pass "
+            f"`n_outcomes=` (e.g. 256 for uint8 intensities) or the IntensityCounts from "
+            f"infopix.intensity_counts, which carries K.",
+            UserWarning,
+            stacklevel=2,
+        )
     value, std, interval = out[:3]
     post = out[3] if len(out) > 3 else None
     lb = float(np.log(b))
+    valid, reason = _validity(est.name, float(value), c, k)
     return EntropyEstimate(
         value=float(value) / lb + 0.0,
         std=None if std is None else float(std) / lb,
@@ -686,7 +705,67 @@ def entropy_from_counts(
         base=b,
         level=level if interval is not None else None,
         posterior=post,
+        valid=valid,
+        reason=reason,
     )
+
+
+#: Largest number of outcomes the compiled estimators accept (K is an int64 there, and
+#: K * a, K * beta must stay finite and exact enough in float64).
+MAX_OUTCOMES = 2**62
+
+
+def _counts_and_k(counts, n_outcomes, options):
+    """(validated counts, K, whether K was given) from counts or an IntensityCounts."""
+    if "K" in options:  # the literature's name for the number of outcomes
+        if n_outcomes is not None:
+            raise TypeError("give the number of outcomes once: `n_outcomes` or its alias `K`.")
+        n_outcomes = options.pop("K")
+    k_given = n_outcomes is not None
+    if hasattr(counts, "n_outcomes") and hasattr(counts, "counts"):  # an IntensityCounts
+        ck = int(counts.n_outcomes)
+        if k_given and int(v.check_positive_int(n_outcomes, name="n_outcomes")) != ck:
+            raise ValueError(
+                f"`n_outcomes` ({n_outcomes}) differs from the K the IntensityCounts carries "
+                f"({ck}); pass one or the other."
+            )
+        n_outcomes, k_given = ck, True
+        counts = counts.counts
+    c = v.check_counts(counts)
+    if n_outcomes is None:
+        k = c.size
+        # zeros in the counts say the caller listed unobserved outcomes too: K is known
+        k_given = bool(np.any(c == 0))
+    else:
+        k = v.check_positive_int(n_outcomes, name="n_outcomes")
+        if k > MAX_OUTCOMES:
+            raise ValueError(
+                f"`n_outcomes` expects at most 2**62 outcomes (the compiled estimators count "
+                f"in int64), got {k}."
+            )
+    occupied = int(np.count_nonzero(c))
+    if k < occupied:
+        raise ValueError(f"`n_outcomes` ({k}) is smaller than the number of observed outcomes ({occupied}).")
+    return c, k, k_given
+
+
+def _validity(name: str, value: float, c: np.ndarray, k: int) -> tuple[bool, str | None]:
+    """(valid, reason) of a value in nats (see :attr:`EntropyEstimate.valid`)."""
+    n = int(c.sum())
+    occupied = int(np.count_nonzero(c))
+    if name in ("ansb", "nsb") and n == occupied and n > 1:
+        return False, (
+            f"no coincidences (each of the {n} samples is a distinct outcome): "
+            + ("the asymptotic NSB estimator diverges" if name == "ansb" else
+               "the data do not constrain the NSB prior, so the posterior restates the prior")
+        )
+    if math.isnan(value):
+        return False, "the estimator is undefined for these counts (NaN)"
+    top = math.log(k) if k > 1 else 0.0
+    if value > top * (1 + 1e-12) + 1e-12:
+        extra = " (it is valid only for N << K with coincidences)" if name == "ansb" else ""
+        return False, f"above log K = {top:.6g} nats, the largest entropy possible over K = {k} outcomes{extra}"
+    return True, None
 
 
 def posterior_predictive(counts, *, a=1.0) -> np.ndarray:
