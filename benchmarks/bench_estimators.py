@@ -3,9 +3,9 @@
 The local-map case: every 5x5 window of the sample image (camera, uint8) gives a count
 profile with N = 25 samples over K = 256 levels. For each estimator we time
 
-- ours, compiled: ``profile_entropy(code, nk, 25, 256, a)`` in a Numba loop over the
-  windows' profiles (what local maps call per pixel); for NSB also
-  ``profile_entropy_table`` with the cached (N, K) table;
+- ours, compiled: each estimator's kernel ``kernel(nk, 25, 256, a, table)`` called as
+  a first-class function in a Numba loop over the windows' profiles (what local maps
+  call per pixel); NSB with its cached (N, K) table;
 - baseline: the Python API ``entropy_from_counts`` on the 256-bin count vectors (NumPy/
   SciPy, including std and credible interval for the Bayesian methods);
 - for NSB, the direct-quadrature reference of ``tests/naive_estimators.py``.
@@ -24,20 +24,16 @@ import numba as nb
 import numpy as np
 
 import infopix
-from infopix._kernels.estimators import NSB, profile_entropy, profile_entropy_table
 from infopix.estimators import ESTIMATORS, _profile, entropy_from_counts, profile_table
 
 N, K = 25, 256
 
 
 @nb.njit(cache=True)
-def _loop(code, nks, a, table, use_table):
+def _loop(f, nks, a, table):
     s = 0.0
     for i in range(nks.shape[0]):
-        if use_table:
-            s += profile_entropy_table(code, nks[i], N, K, a, table)
-        else:
-            s += profile_entropy(code, nks[i], N, K, a)
+        s += f(nks[i], N, K, a, table)
     return s
 
 
@@ -76,11 +72,12 @@ def main():
     rows = []
     for name, est in ESTIMATORS.items():
         a = est.profile_a()
-        use_table = est.code == NSB
+        use_table = est.table is not None
         tab = profile_table(name, N, K)
-        _loop(est.code, nks[:10], a, tab, use_table)  # compile
-        n_fast = len(nks) if name != "nsb" else len(nks)
-        wf, cf = _timed(_loop, est.code, nks[:n_fast], a, tab, use_table)
+        f = est.function()
+        _loop(f, nks[:10], a, tab)  # compile
+        n_fast = len(nks)
+        wf, cf = _timed(_loop, f, nks[:n_fast], a, tab)
 
         def py():
             for i in range(n_py):
@@ -95,7 +92,7 @@ def main():
     # NSB without the table (adaptive quadrature) and the naive direct quadrature
     est = ESTIMATORS["nsb"]
     m = 5_000
-    wa, ca = _timed(_loop, est.code, nks[:m], 0.0, profile_table("plugin", N, K), False)
+    wa, ca = _timed(_loop, est.function(), nks[:m], 0.0, profile_table("plugin", N, K))
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
     import naive_estimators as nv
 
@@ -108,7 +105,7 @@ def main():
     # worst case for the table: white-noise windows (few coincidences, broad posteriors)
     noise = rng.integers(0, K, size=(20_000, N))
     nks_noise = np.array([_profile(np.bincount(r, minlength=K))[: N + 1] for r in noise])
-    wz, cz = _timed(_loop, est.code, nks_noise, 0.0, profile_table("nsb", N, K), True)
+    wz, cz = _timed(_loop, est.function(), nks_noise, 0.0, profile_table("nsb", N, K))
     print(f"NSB (table) on white-noise windows: {len(nks_noise) / cz:,.0f}/s cpu")
     nsb_tab = min(nsb_tab, len(nks_noise) / cz)
     print(f"NSB target 1e5 estimates/s on one core: {'met' if nsb_tab >= 1e5 else 'NOT met'} "

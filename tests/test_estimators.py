@@ -96,19 +96,30 @@ def _random_cases():
 
 
 @pytest.mark.parametrize("name", ALL)
-def test_profile_entropy_equals_python_form(name):
-    """The compiled profile form (and its tabulated variant) equals the Python form
-    written from the counts to 1e-12, for every registered name and option."""
+def test_kernel_equals_numpy_form(name):
+    """Each estimator's one implementation (its compiled count-profile kernel, with and
+    without its table, and through entropy_from_counts) equals the vectorised
+    NumPy/SciPy form written from the counts (tests/naive_estimators.py) to 1e-12, for
+    every option value. NSB has no such form: its kernel is checked against the direct
+    quadrature below, and here against entropy_from_counts."""
     est = ESTIMATORS[name]
     opts = [{"a": 0.0}, {"a": 0.5}, {"a": 2.0}] if est.options else [{}]
+    dummy = profile_table("plugin", 1, 1)
     for counts, K in _random_cases():
         N = int(counts.sum())
         nk = _profile(counts)
         for o in opts:
-            ref = _nats(counts, name, K, **o).value
             a = est.profile_a(**o)
-            fast = k.profile_entropy(est.code, nk, N, K, a)
-            tab = k.profile_entropy_table(est.code, nk, N, K, a, profile_table(name, N, K))
+            fast = est.kernel(nk, N, K, a, dummy)
+            tab = est.kernel(nk, N, K, a, profile_table(name, N, K))
+            api = _nats(counts, name, K, **o)
+            if name == "nsb":
+                ref = api.value
+            else:
+                ref, ref_std, _ = nv.NUMPY_FORMS[name](counts, K, **o)
+                assert api.value == pytest.approx(ref, rel=1e-12, abs=1e-12, nan_ok=True)
+                if ref_std is not None and not math.isnan(ref):
+                    assert api.std == pytest.approx(ref_std, rel=1e-9, abs=1e-12), (name, counts, K, o)
             if math.isnan(ref):
                 assert name == "ansb" and math.isnan(fast) and math.isnan(tab)
                 continue
@@ -116,15 +127,37 @@ def test_profile_entropy_equals_python_form(name):
             assert abs(tab - ref) <= 1e-12 * max(1.0, abs(ref)), (name, counts, K, o)
 
 
-def test_profile_entropy_ignores_nk0_and_extra_length():
+def test_kernels_ignore_nk0_and_extra_length():
     counts = np.array([4, 2, 1, 1, 0, 0])
     nk = np.zeros(60, np.int64)
-    nk[: 9] = _profile(counts)
+    nk[: 5] = _profile(counts)
     nk[0] = 12345
+    dummy = profile_table("plugin", 1, 1)
     for name in ALL:
         est = ESTIMATORS[name]
         a = est.profile_a()
-        assert k.profile_entropy(est.code, nk, 8, 6, a) == k.profile_entropy(est.code, _profile(counts), 8, 6, a)
+        assert est.kernel(nk, 8, 6, a, dummy) == est.kernel(_profile(counts), 8, 6, a, dummy)
+
+
+@pytest.mark.parametrize("name", [n for n in ALL if ESTIMATORS[n].tables is not None])
+def test_linear_forms_tables_equal_kernel(name):
+    """The tables the local maps track (phi, c0, c1, c2, g) give the kernel's value."""
+    est = ESTIMATORS[name]
+    rng = np.random.default_rng(SEED + 7)
+    for K, a in ((256, 1.0), (7, 0.5), (1000, 0.0)):
+        if a != 1.0 and not est.options:
+            continue
+        phi, coef = est.tables(60, K, a)
+        assert phi[0] == 0.0
+        for _ in range(20):
+            counts = rng.multinomial(int(rng.integers(1, 61)), np.full(K, 1 / K))
+            N = int(counts.sum())
+            x = counts[counts > 0]
+            got = coef[N, 0] + coef[N, 1] * phi[x].sum() + coef[N, 2] * x.size + coef[N - x.size, 3]
+            if x.size == 1:
+                got = coef[N, 4]
+            ref = est.kernel(_profile(counts), N, K, a, profile_table("plugin", 1, 1))
+            assert got == pytest.approx(ref, rel=1e-13, abs=1e-13, nan_ok=True)
 
 
 def test_nsb_table_matches_adaptive_on_image_windows():
