@@ -591,3 +591,126 @@ def test_validity_flags():
     for name in ALL:  # ordinary data: every estimator valid
         e = entropy_from_counts([9, 7, 5, 3, 3, 2, 1, 0, 0, 0], estimator=name)
         assert e.valid == (name != "ansb" or e.value <= math.log2(10)), name
+
+
+# --------------------------------------------------------------------------------------
+# every registered estimator through every entry point that takes `estimator=`
+# --------------------------------------------------------------------------------------
+
+
+def _bool_image():
+    return np.random.default_rng(SEED + 11).random((20, 23)) < 0.3
+
+
+def _efc(counts, name, K):
+    return entropy_from_counts(np.asarray(counts), estimator=name, n_outcomes=K).value
+
+
+def _check_intensity_entropy(name):
+    img = np.random.default_rng(SEED + 12).integers(0, 9, (9, 11)).astype(np.uint8)
+    got = infopix.intensity_entropy(img, estimator=name)
+    assert got == pytest.approx(entropy_from_counts(infopix.intensity_counts(img), estimator=name).value,
+                                rel=1e-12, nan_ok=True)
+
+
+def _check_local_entropy(name):
+    img = np.random.default_rng(SEED + 13).integers(0, 5, (7, 8)).astype(np.uint8)
+    ref = infopix.mapbox(img, 1, lambda w: _efc(np.bincount(w.ravel(), minlength=256), name, 256))
+    np.testing.assert_allclose(infopix.local_entropy(img, 1, estimator=name), ref, rtol=1e-11, atol=1e-11)
+
+
+def _check_block_entropy_map(name):
+    img = np.random.default_rng(SEED + 14).integers(0, 5, (9, 8)).astype(np.uint8)
+    ref = infopix.mapblocks(img, 2, 3, lambda b: _efc(np.bincount(b.ravel(), minlength=256), name, 256))
+    np.testing.assert_allclose(infopix.block_entropy_map(img, 2, 3, estimator=name), ref, rtol=1e-11, atol=1e-11)
+
+
+def _check_pair_entropy(name):
+    img = _bool_image().astype(np.int64)
+    codes = 2 * img[:, :-1] + img[:, 1:]
+    ref = _efc(np.bincount(codes.ravel(), minlength=4), name, 4)
+    assert infopix.pair_entropy(_bool_image(), (0, 1), estimator=name) == pytest.approx(ref, rel=1e-12, nan_ok=True)
+
+
+def _check_mutual_information(name):
+    img = _bool_image().astype(np.int64)
+    x, y = img[:, :-1].ravel(), img[:, 1:].ravel()
+    ref = (_efc(np.bincount(x, minlength=2), name, 2) + _efc(np.bincount(y, minlength=2), name, 2)
+           - _efc(np.bincount(2 * x + y, minlength=4), name, 4))
+    got = infopix.mutual_information(_bool_image(), (0, 1), estimator=name)
+    assert got == pytest.approx(ref, rel=1e-10, abs=1e-12, nan_ok=True)
+    prof = infopix.mutual_information_profile(_bool_image(), [1], directions="horizontal", estimator=name)
+    assert float(np.ravel(prof.mi)[0]) == pytest.approx(ref, rel=1e-10, abs=1e-12, nan_ok=True)
+
+
+def _check_block_entropy(name):
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    win = sliding_window_view(_bool_image().astype(np.int64), (2, 2)).reshape(-1, 4)
+    codes = win @ np.array([8, 4, 2, 1])
+    ref = _efc(np.bincount(codes, minlength=16), name, 16)
+    assert infopix.block_entropy(_bool_image(), 2, estimator=name) == pytest.approx(ref, rel=1e-12, nan_ok=True)
+
+
+def _check_conditional_and_density(name):
+    img = _bool_image()
+    h = infopix.conditional_entropy(img, estimator=name)
+    d = infopix.entropy_density(img, max_neighbours=2, estimator=name)
+    assert d.estimator == name
+    if name != "ansb":  # ansb is NaN-free here but meaningless (N >> K)
+        assert math.isfinite(h) and np.all(np.isfinite(d.estimates))
+
+
+def _check_entropy_vs_scale(name):
+    img = np.random.default_rng(SEED + 15).integers(0, 256, (24, 24)).astype(np.uint8)
+    curve = infopix.entropy_vs_scale(img, [1.0, 2.0], estimator=name)
+    counts = infopix.intensity_counts(img).counts  # scale 0 is not on the curve: check the estimator ran
+    assert curve.estimator == name and curve.entropies.shape == (2,)
+    assert np.all(np.isfinite(curve.entropies)) or name == "ansb"
+    assert counts.sum() == img.size
+
+
+def _check_information_dimension(name):
+    x = np.random.default_rng(SEED + 16).random(3200)
+    fit = infopix.information_dimension_of_sample(x, estimator=name)
+    if name not in ("ansb",):  # a uniform sample has dimension 1
+        assert fit.dimension == pytest.approx(1.0, abs=0.1)
+
+
+ENTRY_POINTS = {
+    "entropy_from_counts": None,  # every test of this file
+    "intensity_entropy": _check_intensity_entropy,
+    "local_entropy": _check_local_entropy,
+    "block_entropy_map": _check_block_entropy_map,
+    "pair_entropy": _check_pair_entropy,
+    "mutual_information": _check_mutual_information,
+    "mutual_information_profile": _check_mutual_information,
+    "block_entropy": _check_block_entropy,
+    "conditional_entropy": _check_conditional_and_density,
+    "entropy_density": _check_conditional_and_density,
+    "entropy_vs_scale": _check_entropy_vs_scale,
+    "information_dimension_of_sample": _check_information_dimension,
+}
+
+
+def test_entry_points_cover_every_public_estimator_parameter():
+    """A new public function taking `estimator=` must be added to ENTRY_POINTS."""
+    import inspect
+
+    found = set()
+    for n in infopix.__all__:
+        f = getattr(infopix, n)
+        if inspect.isfunction(f) and "estimator" in inspect.signature(f).parameters:
+            found.add(n)
+    assert found == set(ENTRY_POINTS)
+
+
+@pytest.mark.parametrize("name", list(ESTIMATORS))
+@pytest.mark.parametrize("check", sorted({f for f in ENTRY_POINTS.values() if f}, key=lambda f: f.__name__),
+                         ids=lambda f: f.__name__[7:])
+def test_every_estimator_through_every_entry_point(name, check):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # no entry point lets K be guessed
+        check(name)

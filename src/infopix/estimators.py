@@ -207,6 +207,8 @@ class Estimator:
     uncertainty : callable or None
         ``uncertainty(nk, N, K, a, level) -> (mean or None, std, interval,
         posterior)`` in nats, from the same compiled pieces.
+    memo : bool
+        Costly enough per call that local maps remember its value per count profile.
     """
 
     name: str
@@ -222,6 +224,7 @@ class Estimator:
     tables: Callable | None = None
     table: Callable | None = None
     uncertainty: Callable | None = None
+    memo: bool = False
 
     def profile_a(self, **options) -> float:
         """The scalar ``a`` passed to :attr:`kernel` for these options (validated)."""
@@ -435,13 +438,13 @@ register(
     description="exact posterior mean and std of H under a symmetric Dirichlet(a) prior",
 )
 register(
-    "nsb", _k.nsb, bayesian=True, uses_k=True, needs_coincidence=True, table=_nsb_table_cached,
+    "nsb", _k.nsb, bayesian=True, uses_k=True, needs_coincidence=True, table=_nsb_table_cached, memo=True,
     uncertainty=_nsb_uncertainty,
     description="Nemenman-Shafee-Bialek: Dirichlet mixture flat in prior expected entropy",
 )
 register("chao_shen", _k.chao_shen, description="coverage-adjusted Horvitz-Thompson (Chao & Shen 2003)")
 register("grassberger", _k.grassberger, tables=_k.grassberger_tables, description="Grassberger 2003, G(n) digamma terms")
-register("chao_wang_jost", _k.chao_wang_jost, description="Chao, Wang & Jost 2013 (species accumulation)")
+register("chao_wang_jost", _k.chao_wang_jost, memo=True, description="Chao, Wang & Jost 2013 (species accumulation)")
 register("shrinkage", _k.shrinkage, uses_k=True, description="James-Stein shrinkage to uniform (Hausser & Strimmer 2009)")
 register("zhang", _k.zhang, tables=_k.zhang_tables, description="Zhang 2012 (Turing's perspective), bias decays exponentially")
 register("bonachela", _k.bonachela, tables=_k.bonachela_tables, description="Bonachela, Hinrichsen & Munoz 2008 (small data sets)")

@@ -317,7 +317,7 @@ def _run_histogram_map(codes, rs, edge, K, measure, est=None, a=1.0, table_f=Non
             # NSB's table is built for one window size: the full (2r+1)^2 (edges with
             # clip fall back to the estimator's adaptive path, same value to ~1e-13)
             etable, efunc = _estimator_kernel(measure, est, wmax, K)
-            memo = _MEMO_SLOTS if measure in (_k.ESTIMATOR, _k.RENYI) else 1
+            memo = _MEMO_SLOTS if measure == _k.ESTIMATOR and est.memo else 1
             _k._histogram_map(
                 A, pad, r, K, measure, float(a), T, t, 1.0 / scale, float(scale_out), table, offsets,
                 etable, efunc, profile, _memo_hashes(wmax), memo, nstrips, out,

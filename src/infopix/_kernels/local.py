@@ -172,7 +172,7 @@ def _memo_value(a, K, n, cmax, nk, etable, efunc, R, keys, vals):
         if k1 == 0:
             slot = sl
             break
-    v = efunc(nk, n, K, a, etable)
+    v = efunc(nk[: cmax + 1], n, K, a, etable)
     keys[0, slot] = h1
     keys[1, slot] = h2
     vals[slot] = v
@@ -191,7 +191,7 @@ def _value_profile(measure, a, K, n, occ, cmax, nk, table, offsets, etable, efun
         nk[0] = K - occ
         if keys.shape[1] > 1:
             return _memo_value(a, K, n, cmax, nk, etable, efunc, R, keys, vals)
-        return efunc(nk, n, K, a, etable)
+        return efunc(nk[: cmax + 1], n, K, a, etable)  # (the kernels stop at cmax)
     if measure == TABLE:
         base = offsets[n]
         s = 0.0
