@@ -13,7 +13,8 @@ Cases: plug-in ``local_entropy`` (target: under 3 s cold), then Miller-Madow (a 
 form: one more walk) and NSB (the count-profile walk and the NSB kernel) in the same
 cold process after plug-in, and ``entropy_from_counts`` with NSB.
 
-Run: ``.venv/bin/python benchmarks/bench_coldstart.py``
+Run: ``.venv/bin/python benchmarks/bench_coldstart.py [--src OTHER/src]`` (``--src``
+measures another checkout, for before/after figures).
 """
 
 from __future__ import annotations
@@ -46,9 +47,12 @@ print(json.dumps(out))
 """
 
 
+SRC = str(Path(__file__).resolve().parents[1] / "src")
+
+
 def _run(cache: str, names: str) -> dict:
     env = dict(os.environ, NUMBA_CACHE_DIR=cache)
-    src = str(Path(__file__).resolve().parents[1] / "src")
+    src = SRC
     env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
     res = subprocess.run([sys.executable, "-c", CHILD, names], env=env, capture_output=True, text=True, check=True)
     return json.loads(res.stdout.strip().splitlines()[-1])
@@ -59,7 +63,7 @@ def _entries(cache: str) -> int:
 
 
 def main() -> None:
-    print(f"load: {os.getloadavg()[0]:.2f} (1-min average)\n")
+    print(f"source: {SRC}; load: {os.getloadavg()[0]:.2f} (1-min average)\n")
     head = f"{'case':34s} {'import s':>9s} {'first s':>9s} {'(cpu s)':>9s} {'second s':>9s} {'entries':>8s}"
     print(head)
     print("-" * len(head))
@@ -76,4 +80,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    if "--src" in sys.argv:
+        SRC = sys.argv[sys.argv.index("--src") + 1]
     main()

@@ -821,11 +821,19 @@ def nsb_table(N, K):
     return tab
 
 
+@nb.njit(cache=NUMBA_CACHE, nogil=True, inline="always")
+def _nsb_table_logpost(table, j, cs, ms, d):
+    s = table[j + 1, 0]
+    for i in range(d):
+        s += ms[i] * table[j + 1, 4 + cs[i]]
+    return s
+
+
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
 def nsb_mean_table(nk, N, K, table):
     """NSB posterior mean on the tabulated grid (trapezoid rule in t = log beta).
 
-    A coarse scan (every 3rd node) finds the mode, then nodes are summed marching out
+    A ternary search finds the mode, then nodes are summed marching out
     from it until the log posterior is 36 below the mode (e^-36 ~ 2e-16). Falls back to
     the adaptive :func:`nsb_mean` when the table is for another (N, K), when the peak
     spans fewer than 5 nodes within 1 of its maximum (then h/sigma > 0.6 and the
@@ -842,13 +850,21 @@ def nsb_mean_table(nk, N, K, table):
     occ = 0
     for i in range(d):
         occ += ms[i]
-    # coarse scan for the mode
+    # the mode: ternary search over the grid (the posterior is unimodal in t), then
+    # the best of the last three nodes; ~35 nodes instead of a scan of G / 3
+    lo = 0
+    hi = G - 1
+    while hi - lo > 2:
+        m1 = lo + (hi - lo) // 3
+        m2 = hi - (hi - lo) // 3
+        if _nsb_table_logpost(table, m1, cs, ms, d) < _nsb_table_logpost(table, m2, cs, ms, d):
+            lo = m1 + 1
+        else:
+            hi = m2
     m0 = -math.inf
-    j0 = 0
-    for j in range(0, G, 3):
-        s = table[j + 1, 0]
-        for i in range(d):
-            s += ms[i] * table[j + 1, 4 + cs[i]]
+    j0 = lo
+    for j in range(lo, hi + 1):
+        s = _nsb_table_logpost(table, j, cs, ms, d)
         if s > m0:
             m0 = s
             j0 = j
