@@ -714,3 +714,19 @@ def test_every_estimator_through_every_entry_point(name, check):
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)  # no entry point lets K be guessed
         check(name)
+
+
+def test_wolpert_wolf_interval_equals_root_finding_on_its_cdf():
+    """The WW interval (quantiles of one scaled Beta by betaincinv) equals the root
+    finding on the Beta's CDF it replaced (brentq, xtol 1e-14) to 1e-10 relative."""
+    from infopix.estimators import _mixture_interval
+
+    rng = np.random.default_rng(SEED + 21)
+    for K, N, a in [(256, 25, 1.0), (256, 25, 0.05), (10, 1000, 1.0), (65536, 300, 0.5), (2, 5, 1.0)]:
+        for _ in range(4):
+            c = rng.multinomial(N, rng.dirichlet(np.full(K, 0.3)))
+            e = _nats(c, "wolpert_wolf", K, a=a)
+            w, al, be, top = e.posterior
+            lo, hi = _mixture_interval(w, al, be, top, e.level)
+            assert e.interval[0] == pytest.approx(lo, rel=1e-10)
+            assert e.interval[1] == pytest.approx(hi, rel=1e-10)

@@ -393,7 +393,9 @@ def _ww_uncertainty(nk, N, K, a, level):
     al, be = _beta_params(mean, var, top)
     w = np.ones(1)
     al, be = np.atleast_1d(al), np.atleast_1d(be)
-    return None, math.sqrt(var), _mixture_interval(w, al, be, top, level), (w, al, be, top)
+    # one Beta law: its quantiles directly (what root finding on its CDF converges to)
+    lo, hi = top * sp.betaincinv(al[0], be[0], [(1 - level) / 2, (1 + level) / 2])
+    return None, math.sqrt(var), (float(lo), float(hi)), (w, al, be, top)
 
 
 def _nsb_uncertainty(nk, N, K, a, level):
