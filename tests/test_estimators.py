@@ -609,8 +609,11 @@ def _efc(counts, name, K):
 def _check_intensity_entropy(name):
     img = np.random.default_rng(SEED + 12).integers(0, 9, (9, 11)).astype(np.uint8)
     got = infopix.intensity_entropy(img, estimator=name)
-    assert got == pytest.approx(entropy_from_counts(infopix.intensity_counts(img), estimator=name).value,
-                                rel=1e-12, nan_ok=True)
+    ref = entropy_from_counts(infopix.intensity_counts(img), estimator=name)
+    assert got == pytest.approx(ref.value, rel=1e-12, nan_ok=True)
+    e = infopix.intensity_entropy_estimate(img, estimator=name, uncertainty="iid")
+    assert e.value == pytest.approx(ref.value, rel=1e-12, nan_ok=True)
+    assert e.valid == ref.valid and e.reason == ref.reason
 
 
 def _check_local_entropy(name):
@@ -680,6 +683,7 @@ def _check_information_dimension(name):
 ENTRY_POINTS = {
     "entropy_from_counts": None,  # every test of this file
     "intensity_entropy": _check_intensity_entropy,
+    "intensity_entropy_estimate": _check_intensity_entropy,
     "local_entropy": _check_local_entropy,
     "block_entropy_map": _check_block_entropy_map,
     "pair_entropy": _check_pair_entropy,

@@ -78,6 +78,15 @@ class EntropyEstimate:
         possible over K outcomes.
     reason : str or None
         Why ``valid`` is False (one sentence), else None.
+    uncertainty : str or None
+        What ``std`` and ``interval`` rest on, for estimates of an image's entropy
+        (:func:`infopix.intensity_entropy_estimate`): ``'spatial: ...'`` (the image as
+        one realisation of a stationary random field) or ``'iid: ...'`` (independent
+        pixels). ``None`` for estimates from counts, whose error (where the method has
+        one) assumes independent samples.
+    effective_samples : float or None
+        The number of independent samples the data are worth under ``uncertainty``
+        (the number of pixels for independent pixels, fewer for correlated ones).
     """
 
     value: float
@@ -89,6 +98,8 @@ class EntropyEstimate:
     posterior: tuple | None = field(default=None, repr=False, compare=False)
     valid: bool = True
     reason: str | None = None
+    uncertainty: str | None = None
+    effective_samples: float | None = None
 
     def posterior_density(self, x=None):
         """Posterior density of H in units of ``base``.

@@ -10,6 +10,8 @@ import typer
 
 from . import app
 from ._common import (
+    AXES_OPTION,
+    MAX_PIXELS_OPTION,
     console,
     err_console,
     load_image,
@@ -82,6 +84,8 @@ def scale_command(
     force: bool = typer.Option(False, "--force", "-f", help="Overwrite existing outputs."),
     as_json: bool = typer.Option(False, "--json", help="Also print the result as JSON."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+    axes: str = AXES_OPTION,
+    max_pixels: int = MAX_PIXELS_OPTION,
 ):
     """Intensity entropy of IMAGE against Gaussian smoothing scale (curve as PNG, CSV, JSON).
 
@@ -98,7 +102,7 @@ def scale_command(
 
     png, csv_path, json_path = _outputs(out)
     refuse_existing(png, csv_path, json_path, force=force)
-    img, label = load_image(image)
+    img, label = load_image(image, axes=axes, max_pixels=max_pixels)
     values = parse_scales(scales)
     kwargs = dict(unit=unit, bins=bins, quantize=quantize, estimator=estimator, mode=mode, truncate=truncate)
     if quiet or as_json:
