@@ -734,3 +734,31 @@ def test_wolpert_wolf_interval_equals_root_finding_on_its_cdf():
             lo, hi = _mixture_interval(w, al, be, top, e.level)
             assert e.interval[0] == pytest.approx(lo, rel=1e-10)
             assert e.interval[1] == pytest.approx(hi, rel=1e-10)
+
+
+@pytest.mark.parametrize("name", [n for n in ALL if ESTIMATORS[n].std_kernel is not None])
+def test_local_entropy_std_map_equals_entropy_from_counts(name):
+    """local_entropy(..., return_std=True): each pixel's std is entropy_from_counts'
+    std of its window (ansb: NaN where the window has no coincidence)."""
+    img = np.random.default_rng(SEED + 22).integers(0, 6, (7, 9)).astype(np.uint8)
+
+    def ref(w):
+        s = entropy_from_counts(np.bincount(w.ravel(), minlength=256), estimator=name, n_outcomes=256).std
+        return math.nan if s is None else s
+
+    for r, edge in ((1, "clip"), (2, "wrap")):
+        H, S = infopix.local_entropy(img, r, estimator=name, edge=edge, return_std=True)
+        np.testing.assert_allclose(H, infopix.local_entropy(img, r, estimator=name, edge=edge), rtol=0, atol=0)
+        np.testing.assert_allclose(S, infopix.mapbox(img, r, ref, edge=edge), rtol=1e-10, atol=1e-12)
+    Hs, Ss = infopix.local_entropy(img, [1, 2], estimator=name, return_std=True)
+    assert Hs.shape == Ss.shape == (2,) + img.shape
+
+
+def test_local_entropy_std_errors():
+    img = np.zeros((4, 4), np.uint8)
+    with pytest.raises(ValueError, match=r"`return_std` needs an estimator with a posterior std .*'plugin'"):
+        infopix.local_entropy(img, 1, return_std=True)
+    with pytest.raises(ValueError, match=r"`return_std` needs .*'miller_madow'"):
+        infopix.local_entropy(img, 1, estimator="miller_madow", return_std=True)
+    with pytest.raises(TypeError, match=r"`return_std` expects True or False"):
+        infopix.local_entropy(img, 1, estimator="nsb", return_std="yes")

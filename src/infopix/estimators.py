@@ -220,6 +220,10 @@ class Estimator:
         posterior)`` in nats, from the same compiled pieces.
     memo : bool
         Costly enough per call that local maps remember its value per count profile.
+    std_kernel : numba dispatcher or None
+        ``std_kernel(nk, N, K, a, table) -> nats``: the posterior std of the estimate
+        from the same compiled pieces, for the Bayesian methods and ``'ansb'``
+        (``local_entropy(..., return_std=True)``); None for methods without one.
     """
 
     name: str
@@ -236,6 +240,7 @@ class Estimator:
     table: Callable | None = None
     uncertainty: Callable | None = None
     memo: bool = False
+    std_kernel: Callable | None = None
 
     def profile_a(self, **options) -> float:
         """The scalar ``a`` passed to :attr:`kernel` for these options (validated)."""
@@ -447,12 +452,12 @@ register(
 )
 register(
     "wolpert_wolf", _k.wolpert_wolf, bayesian=True, uses_k=True, options=("a",), param="a", param_default=1.0,
-    tables=_k.wolpert_wolf_tables, uncertainty=_ww_uncertainty,
+    tables=_k.wolpert_wolf_tables, uncertainty=_ww_uncertainty, std_kernel=_k.wolpert_wolf_std,
     description="exact posterior mean and std of H under a symmetric Dirichlet(a) prior",
 )
 register(
     "nsb", _k.nsb, bayesian=True, uses_k=True, needs_coincidence=True, table=_nsb_table_cached, memo=True,
-    uncertainty=_nsb_uncertainty,
+    uncertainty=_nsb_uncertainty, std_kernel=_k.nsb_std,
     description="Nemenman-Shafee-Bialek: Dirichlet mixture flat in prior expected entropy",
 )
 register("chao_shen", _k.chao_shen, description="coverage-adjusted Horvitz-Thompson (Chao & Shen 2003)")
@@ -463,6 +468,7 @@ register("zhang", _k.zhang, tables=_k.zhang_tables, description="Zhang 2012 (Tur
 register("bonachela", _k.bonachela, tables=_k.bonachela_tables, description="Bonachela, Hinrichsen & Munoz 2008 (small data sets)")
 register(
     "ansb", _k.ansb, needs_coincidence=True, tables=_k.ansb_tables, uncertainty=_ansb_uncertainty,
+    std_kernel=_k.ansb_std_kernel,
     description="asymptotic NSB for N << K (Nemenman 2011); NaN without coincidences",
 )
 

@@ -285,11 +285,12 @@ def _effective_radius(r: int, shape, edge: str) -> int:
     return r
 
 
-def _run_histogram_map(codes, rs, edge, K, measure, est=None, a=1.0, table_f=None, scale_out=1.0):
+def _run_histogram_map(codes, rs, edge, K, measure, est=None, a=1.0, table_f=None, scale_out=1.0, std=False):
     """One map per radius. ``measure`` is a kernel measure, or ``_k.ESTIMATOR`` with
     ``est`` a registered estimator: plug-in Shannon takes the plug-in walk, estimators
     that are linear forms of the profile the linear walk, the others (and Rényi orders,
-    tabulated functions) the count-profile walk with the estimator's kernel."""
+    tabulated functions) the count-profile walk with the estimator's kernel; with
+    ``std``, the count-profile walk with the estimator's ``std_kernel``."""
     maps = []
     for r in rs:
         r = _effective_radius(r, codes.shape, edge)
@@ -304,7 +305,7 @@ def _run_histogram_map(codes, rs, edge, K, measure, est=None, a=1.0, table_f=Non
         if measure == _k.SHANNON:
             T, t, scale = _k.fixed_point_clogc(wmax)
             _k._shannon_map(A, pad, r, K, T, t, 1.0 / scale, float(scale_out), nstrips, out)
-        elif measure == _k.ESTIMATOR and est.tables is not None:
+        elif measure == _k.ESTIMATOR and est.tables is not None and not std:
             T, coef, scale = _linear_tables(est, wmax, K, a)
             _k._linear_map(A, pad, r, K, T, 1.0 / scale, coef, float(scale_out), nstrips, out)
         else:
@@ -317,6 +318,8 @@ def _run_histogram_map(codes, rs, edge, K, measure, est=None, a=1.0, table_f=Non
             # NSB's table is built for one window size: the full (2r+1)^2 (edges with
             # clip fall back to the estimator's adaptive path, same value to ~1e-13)
             etable, efunc = _estimator_kernel(measure, est, wmax, K)
+            if std:
+                etable, efunc = _DUMMY_ETABLE, _k_est().first_class(est.std_kernel)
             memo = _MEMO_SLOTS if measure == _k.ESTIMATOR and est.memo else 1
             _k._histogram_map(
                 A, pad, r, K, measure, float(a), T, t, 1.0 / scale, float(scale_out), table, offsets,
@@ -324,6 +327,12 @@ def _run_histogram_map(codes, rs, edge, K, measure, est=None, a=1.0, table_f=Non
             )
         maps.append(out)
     return maps
+
+
+def _k_est():
+    from ._kernels import estimators
+
+    return estimators
 
 
 #: Slots of the per-strip table remembering estimator values per count profile
@@ -421,8 +430,9 @@ _DUMMY_ETABLE = np.zeros((1, 1))
 
 # ------------------------------------------------------------------- fast maps
 def local_entropy(
-    image, radius, *, alpha=1, base=2, estimator="plugin", edge="clip", bins=None, range=None, **options
-) -> np.ndarray:
+    image, radius, *, alpha=1, base=2, estimator="plugin", edge="clip", bins=None, range=None,
+    return_std=False, **options
+):
     """Entropy of the intensity distribution in the r-box around every pixel.
 
     Equals ``mapbox(image, radius, lambda w: intensity_entropy(w, alpha=alpha,
@@ -450,6 +460,12 @@ def local_entropy(
         Number of bins for float images (default 256) or to bin integer images.
     range : (float, float), optional
         Binning range, default the whole image's [min, max] (for float images).
+    return_std : bool, optional
+        Also return the per-pixel posterior standard deviation of the estimate (units
+        of ``base``), for the estimators that have one (``'wolpert_wolf'``,
+        ``'nsb'``, ``'ansb'``: those with ``ESTIMATORS[name].std_kernel``). Each
+        window's std is that of ``entropy_from_counts`` on its counts: it treats the
+        window's pixels as independent draws.
     **options
         Estimator options (e.g. ``a=`` for ``'pseudocount'``/``'wolpert_wolf'``),
         turned into the compiled estimator's scalar by ``Estimator.profile_a``.
@@ -457,11 +473,15 @@ def local_entropy(
     Returns
     -------
     H : (M, N) ndarray of float64, or (len(radius), M, N)
+    H_std : ndarray like ``H``
+        Only with ``return_std=True``: ``(H, H_std)`` is returned.
 
     Raises
     ------
     ValueError
-        Bad radius, edge, alpha or base; NaN pixels; unknown estimator.
+        Bad radius, edge, alpha or base; NaN pixels; unknown estimator;
+        ``return_std`` with an estimator that has no posterior std, or with a Dask
+        array.
     TypeError
         Complex or non-numeric images; unknown estimator options.
 
@@ -494,8 +514,15 @@ def local_entropy(
     True
     >>> float(infopix.local_entropy(np.zeros((5, 5), np.uint8), 2).max())
     0.0
+    >>> H, S = infopix.local_entropy(img, 1, estimator="wolpert_wolf", return_std=True)
+    >>> bool((S > 0).all() and (S < H).all())   # posterior std per pixel, in bits
+    True
     """
+    if return_std is not False and return_std is not True:
+        raise TypeError(f"`return_std` expects True or False, got {return_std!r}.")
     if type(image).__module__.startswith("dask."):  # Dask array: chunked map (infopix._dask, issue 11)
+        if return_std:
+            raise ValueError("`return_std` is not available for Dask arrays; compute the map in memory.")
         from ._dask import map_local_dask
         return map_local_dask(local_entropy, image, radius, edge=edge, alpha=alpha, base=base, estimator=estimator, bins=bins, range=range, **options)
     arr = _image2d(image)
@@ -503,8 +530,19 @@ def local_entropy(
     v.check_choice(edge, EDGES, name="edge")
     b = v.check_base(base)
     measure, est, a = _entropy_measure(alpha, estimator, options)
+    if return_std and (est is None or est.std_kernel is None):
+        from .estimators import ESTIMATORS
+
+        having = [n for n, e in ESTIMATORS.items() if e.std_kernel is not None]
+        raise ValueError(
+            f"`return_std` needs an estimator with a posterior std ({having}), got "
+            f"estimator={estimator!r}."
+        )
     codes, K = _codes(arr, bins, range)
     maps = _run_histogram_map(codes, rs, edge, K, measure, est, a, scale_out=float(np.log(b)))
+    if return_std:
+        stds = _run_histogram_map(codes, rs, edge, K, measure, est, a, scale_out=float(np.log(b)), std=True)
+        return _stack(maps, many), _stack(stds, many)
     return _stack(maps, many)
 
 

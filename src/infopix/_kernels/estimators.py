@@ -604,6 +604,23 @@ def ww_moments(nk, N, K, a):
     return mean, m2
 
 
+@nb.njit(cache=NUMBA_CACHE, nogil=True)
+def wolpert_wolf_std(nk, N, K, a, table):
+    """Posterior std of H under Dirichlet(a), nats (:func:`ww_moments`)."""
+    if N <= 0:
+        return math.nan
+    mean, m2 = ww_moments(nk, N, K, a)
+    return math.sqrt(max(m2 - mean * mean, 0.0))
+
+
+@nb.njit(cache=NUMBA_CACHE, nogil=True)
+def ansb_std_kernel(nk, N, K, a, table):
+    """:func:`ansb_std` with the kernel signature (NaN without coincidences)."""
+    if N <= 0:
+        return math.nan
+    return ansb_std(nk, N)
+
+
 # --------------------------------------------------------------------------------------
 # NSB: mixture of Dirichlet(beta) priors flat in xi = E[H | beta]
 # --------------------------------------------------------------------------------------
@@ -907,6 +924,24 @@ def nsb_mean_table(nk, N, K, table):
     if npeak < 5:
         return nsb_mean(nk, N, K)
     return sm / sw
+
+
+@nb.njit(cache=NUMBA_CACHE, nogil=True)
+def nsb_std(nk, N, K, a, table):
+    """NSB posterior std of H, nats: the mixture over :func:`nsb_components`'s beta
+    nodes of the Wolpert-Wolf second moments, minus the squared mean. ``a`` and
+    ``table`` are ignored (adaptive quadrature)."""
+    if N <= 0:
+        return math.nan
+    if K <= 1:
+        return 0.0
+    w, mu, m2 = nsb_components(nk, N, K, True)
+    mean = 0.0
+    s2 = 0.0
+    for j in range(w.size):
+        mean += w[j] * mu[j]
+        s2 += w[j] * m2[j]
+    return math.sqrt(max(s2 - mean * mean, 0.0))
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
