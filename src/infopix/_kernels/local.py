@@ -1,20 +1,29 @@
 """Sliding-window (moving histogram) kernels for local and block information maps.
 
-One driver, :func:`_histogram_map`, walks a window of (2r+1)^2 pixels over an array of
-integer codes (uint8, uint16 or int32; the image itself when it is uint8/uint16) in a
-serpentine (boustrophedon) path: moving by one column removes one column of 2r+1 codes
-and adds another, moving by one row does the same with a row. A removed and an added
-pixel with the same code cancel and may be skipped (frequent in flat regions). Per update
-the state changes in O(1):
+Three drivers walk a window of (2r+1)^2 pixels over an array of integer codes (uint8,
+uint16 or int32; the image itself when it is uint8/uint16) in a serpentine
+(boustrophedon) path: moving by one column removes one column of 2r+1 codes and adds
+another, moving by one row does the same with a row. A removed and an added pixel with
+the same code cancel and may be skipped (frequent in flat regions). Per update the
+state changes in O(1):
 
 - ``hist[v]``  count of code ``v`` in the window (int32, length K),
 - ``nk[c]``    the count profile: number of codes seen exactly c times (when needed),
 - scalars ``(S, occ, Q, cmax)``: S the sum over codes of ``t(count)`` where
-  ``t(c) = round(c log c * 2**shift)`` (an *integer* fixed-point table, so the running
-  sum is exact and carries no drift), occ the number of occupied codes, Q the sum of
-  squared counts and cmax the largest count (Q and cmax kept, like the profile, only
-  for the measures that need them; the plug-in Shannon walk keeps S only). The
-  number of pixels n follows from the window's geometry.
+  ``t(c) = round(phi(c) * 2**shift)`` (an *integer* fixed-point table, so the running
+  sum is exact and carries no drift; ``phi(c) = c log c`` for plug-in Shannon), occ
+  the number of occupied codes, Q the sum of squared counts and cmax the largest count.
+  The number of pixels n follows from the window's geometry.
+
+The drivers, each compiled only when a call needs it:
+
+- :func:`_shannon_map` (plug-in Shannon, S only, hand-written updates);
+- :func:`_linear_map` (estimators that are linear forms of the profile, S with the
+  estimator's own ``phi`` and occ: O(1) per window; see
+  ``infopix._kernels.estimators``);
+- :func:`_histogram_map` and :func:`_block_map` (everything else: Q, cmax and the
+  profile; the estimator's kernel is a first-class function argument ``efunc``, so the
+  driver compiles once for all estimators, optionally remembering values per profile).
 
 Every per-window value is a pure function of this state, which is the same whatever
 path reached the window: results do not depend on the strip decomposition or on the
@@ -23,9 +32,8 @@ number of threads (``prange`` over row strips, each strip with its own histogram
 Edges: with ``pad = 0`` the codes are the image and windows are cut at its edges
 ('clip'); with ``pad = r`` they are the image padded by r (reflect, wrap). The
 per-window cost is O(r) (at most 2(2r+1) updates) plus the measure's evaluation: O(1)
-for plug-in Shannon, Rényi 0/2/inf, Laurent, Taylor; O(N) for ``profile_entropy``
-estimators and general Rényi orders; O(cmax) for tabulated functions. Plug-in Shannon,
-the common case, has its own hand-written walk (:func:`_strip_shannon`).
+for plug-in Shannon, the linear forms, Rényi 0/2/inf, Laurent, Taylor; O(cmax) for the
+other estimators, general Rényi orders and tabulated functions (NSB: a quadrature).
 
 Kernels take typed contiguous arrays; validation is the caller's
 (:mod:`infopix.local`).
