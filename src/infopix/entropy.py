@@ -390,8 +390,10 @@ def intensity_entropy(
         The point estimate only: the posterior std and credible interval of the
         Bayesian estimators (``'nsb'``, ``'wolpert_wolf'``), the std of ``'ansb'`` and
         the validity flag are not returned here. For them use
-        ``infopix.entropy_from_counts(infopix.intensity_counts(image), estimator=...)``
-        (an :class:`~infopix.estimators.EntropyEstimate`; K is taken from the counts).
+        :func:`infopix.intensity_entropy_estimate` (``uncertainty='iid'`` for the
+        estimator's own posterior) or ``infopix.entropy_from_counts(
+        infopix.intensity_counts(image), estimator=...)``, both an
+        :class:`~infopix.estimators.EntropyEstimate` (K taken from the counts).
 
     See Also
     --------

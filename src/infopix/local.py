@@ -320,10 +320,14 @@ def _run_histogram_map(codes, rs, edge, K, measure, est=None, a=1.0, table_f=Non
             etable, efunc = _estimator_kernel(measure, est, wmax, K)
             if std:
                 etable, efunc = _DUMMY_ETABLE, _k_est().first_class(est.std_kernel)
-            memo = _MEMO_SLOTS if measure == _k.ESTIMATOR and est.memo else 1
+            # remember values per profile for costly kernels, in windows small enough
+            # to repeat their profiles
+            use_memo = measure == _k.ESTIMATOR and est.memo and wmax <= _MEMO_MAX_WINDOW
+            memo = _MEMO_SLOTS if use_memo else 1
+            R = _memo_hashes(wmax) if use_memo else np.zeros((2, 1), dtype=np.uint64)
             _k._histogram_map(
                 A, pad, r, K, measure, float(a), T, t, 1.0 / scale, float(scale_out), table, offsets,
-                etable, efunc, profile, _memo_hashes(wmax), memo, nstrips, out,
+                etable, efunc, profile, R, memo, nstrips, out,
             )
         maps.append(out)
     return maps
@@ -338,6 +342,8 @@ def _k_est():
 #: Slots of the per-strip table remembering estimator values per count profile
 #: (2**14: 384 kB per strip).
 _MEMO_SLOTS = 1 << 14
+#: Largest window (pixels) whose values are remembered per count profile.
+_MEMO_MAX_WINDOW = 4096
 
 
 def _memo_hashes(wmax: int) -> np.ndarray:
