@@ -8,9 +8,9 @@ entropies, pair entropies) resolves ``estimator=`` through.
 Three choices are kept apart: how values become outcomes (binning, elsewhere), which
 measure (Shannon here; Rényi orders only for ``'plugin'``) and which estimator (here).
 
-Every method has one implementation, a compiled function of the count profile in
-:mod:`infopix._kernels.estimators` (``ESTIMATORS[name].kernel(nk, N, K, a, table)``, in
-nats, compiled on first use), called by :func:`entropy_from_counts`, the local and block
+Every method has one implementation, a compiled function of the (sparse) count profile
+in :mod:`infopix._kernels.estimators` (``ESTIMATORS[name].kernel(cs, ms, N, K, a,
+table)``, in nats, compiled on first use), called by :func:`entropy_from_counts`, the local and block
 maps and the pattern entropies alike. The Bayesian methods' std, credible interval and
 posterior come from compiled pieces of the same module (``ww_moments``,
 ``nsb_components``). Adding an estimator is one kernel and one :func:`register` call;
@@ -193,8 +193,8 @@ class Estimator:
     name : str
         Registry name.
     kernel : numba dispatcher
-        The estimator's one implementation, ``kernel(nk, N, K, a, table) -> nats`` on
-        the count profile (:mod:`infopix._kernels.estimators`); compiled on first use.
+        The estimator's one implementation, ``kernel(cs, ms, N, K, a, table) -> nats``
+        on the count profile (:mod:`infopix._kernels.estimators`); compiled on first use.
     code : int
         Index assigned at registration (registration order), stable within a process.
     bayesian : bool
@@ -216,12 +216,12 @@ class Estimator:
         ``table(N, K)``: a precomputed table that speeds the kernel up for samples of
         N (NSB); None when the kernel needs none.
     uncertainty : callable or None
-        ``uncertainty(nk, N, K, a, level) -> (mean or None, std, interval,
+        ``uncertainty(cs, ms, N, K, a, level) -> (mean or None, std, interval,
         posterior)`` in nats, from the same compiled pieces.
     memo : bool
         Costly enough per call that local maps remember its value per count profile.
     std_kernel : numba dispatcher or None
-        ``std_kernel(nk, N, K, a, table) -> nats``: the posterior std of the estimate
+        ``std_kernel(cs, ms, N, K, a, table) -> nats``: the posterior std of the estimate
         from the same compiled pieces, for the Bayesian methods and ``'ansb'``
         (``local_entropy(..., return_std=True)``); None for methods without one.
     """
@@ -269,7 +269,7 @@ def register(name, kernel, **info) -> Estimator:
     ----------
     name : str
     kernel : numba dispatcher
-        ``kernel(nk, N, K, a, table) -> float`` in nats (see
+        ``kernel(cs, ms, N, K, a, table) -> float`` in nats (see
         :mod:`infopix._kernels.estimators`).
     **info
         The other :class:`Estimator` fields.
@@ -300,9 +300,11 @@ def _check_level(level) -> float:
     return float(level)
 
 
-def _profile(counts: np.ndarray) -> np.ndarray:
-    """Count profile ``nk[c]`` = number of bins with count c, c = 0 .. max(counts)."""
-    return np.bincount(counts).astype(np.int64, copy=False)
+def _profile(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sparse count profile ``(cs, ms)``: ``ms[i]`` bins hold exactly ``cs[i] > 0``
+    observations (int64, ``cs`` increasing)."""
+    cs, ms = np.unique(np.asarray(counts)[np.asarray(counts) > 0], return_counts=True)
+    return np.ascontiguousarray(cs, dtype=np.int64), np.ascontiguousarray(ms, dtype=np.int64)
 
 
 @functools.lru_cache(maxsize=64)
@@ -338,10 +340,10 @@ def profile_table(estimator, N, K) -> np.ndarray:
     --------
     >>> import numpy as np
     >>> from infopix.estimators import ESTIMATORS, profile_table
-    >>> nk = np.zeros(26, np.int64); nk[1] = 21; nk[2] = 2   # N = 25 samples
+    >>> cs, ms = np.array([1, 2]), np.array([21, 2])   # 21 singletons, 2 pairs: N = 25
     >>> nsb = ESTIMATORS["nsb"].kernel
-    >>> a = nsb(nk, 25, 256, 0.0, profile_table("nsb", 25, 256))
-    >>> bool(abs(a - nsb(nk, 25, 256, 0.0, profile_table("plugin", 25, 256))) < 1e-10)
+    >>> a = nsb(cs, ms, 25, 256, 0.0, profile_table("nsb", 25, 256))
+    >>> bool(abs(a - nsb(cs, ms, 25, 256, 0.0, profile_table("plugin", 25, 256))) < 1e-10)
     True
     """
     est = resolve_estimator(estimator)
@@ -397,11 +399,11 @@ def _mixture_interval(w, al, be, top, level):
 # ---------------------------------------------------------------------------------------
 
 
-def _ww_uncertainty(nk, N, K, a, level):
+def _ww_uncertainty(cs, ms, N, K, a, level):
     # Wolpert & Wolf 1995: exact posterior mean and variance (compiled ww_moments); the
     # interval is "by moments": the scaled Beta law on [0, log K] with that mean and
     # variance, then its equal-tailed quantiles.
-    mean, m2 = _k.ww_moments(nk, N, K, a)
+    mean, m2 = _k.ww_moments(cs, ms, N, K, a)
     var = max(m2 - mean * mean, 0.0)
     top = math.log(K)
     if top == 0.0:
@@ -414,7 +416,7 @@ def _ww_uncertainty(nk, N, K, a, level):
     return None, math.sqrt(var), (float(lo), float(hi)), (w, al, be, top)
 
 
-def _nsb_uncertainty(nk, N, K, a, level):
+def _nsb_uncertainty(cs, ms, N, K, a, level):
     # Nemenman, Shafee & Bialek 2002: posterior moments of H = quadrature over beta of
     # the Wolpert-Wolf moments weighted by the posterior of beta (compiled
     # nsb_components, adaptive trapezoid in log beta); the interval: quantiles of the
@@ -422,7 +424,7 @@ def _nsb_uncertainty(nk, N, K, a, level):
     # a scaled Beta with its exact moments).
     if K <= 1:
         return 0.0, 0.0, (0.0, 0.0), None
-    w, mu, m2 = _k.nsb_components(nk, N, K, True)
+    w, mu, m2 = _k.nsb_components(cs, ms, N, K, True)
     mean = float(np.dot(w, mu))
     var = max(float(np.dot(w, m2)) - mean * mean, 0.0)
     keep = w > 1e-14 * w.max()
@@ -433,9 +435,9 @@ def _nsb_uncertainty(nk, N, K, a, level):
     return mean, math.sqrt(var), _mixture_interval(w, al, be, top, level), (w, al, be, top)
 
 
-def _ansb_uncertainty(nk, N, K, a, level):
+def _ansb_uncertainty(cs, ms, N, K, a, level):
     # Nemenman 2011: posterior variance psi'(Delta); None without coincidences
-    s = _k.ansb_std(nk, N)
+    s = _k.ansb_std(cs, ms, N)
     return None, (None if math.isnan(s) else s), None, None
 
 
@@ -596,13 +598,13 @@ def entropy_from_counts(
     est = resolve_estimator(estimator)
     a = est.profile_a(**options)  # unknown options, a < 0
     lev = _check_level(level) if est.bayesian else None
-    nk = _profile(c)
+    cs, ms = _profile(c)
     n = int(c.sum())
     value, std, interval, post = None, None, None, None
     if est.uncertainty is not None:
-        value, std, interval, post = est.uncertainty(nk, n, k, a, lev)
+        value, std, interval, post = est.uncertainty(cs, ms, n, k, a, lev)
     if value is None:
-        value = est.kernel(nk, n, k, a, _DUMMY_TABLE)
+        value = est.kernel(cs, ms, n, k, a, _DUMMY_TABLE)
     if est.uses_k and not k_given:
         warnings.warn(
             f"estimator {est.name!r} depends on K, the number of possible outcomes, which was "

@@ -1,15 +1,16 @@
 """Entropy estimators as compiled functions of the *count profile*: the one library
 implementation of every estimator in infopix.
 
-Every estimator is a function of the multiset of counts only, i.e. of the count profile
-``nk``: ``nk[c]`` is the number of bins observed exactly ``c`` times (``c = 1 .. N``;
-``nk[0]`` is ignored, unobserved bins are ``K - sum(nk[1:])``; ``nk`` may be shorter
-than N + 1, entries past its end are zero).
+Every estimator is a function of the multiset of counts only, i.e. of the count profile:
+``ms[i]`` bins were observed exactly ``cs[i]`` times, for the distinct observed counts
+``cs`` (int64, positive, increasing) and their multiplicities ``ms`` (int64); the
+unobserved bins are ``K - sum(ms)``. (A sparse profile: a count of 10**9 costs one
+entry, not a dense array of 10**9.)
 
 Contract (used by ``infopix.estimators``, ``infopix.local`` and ``infopix.spatial``):
-each estimator is one Numba function ``kernel(nk, N, K, a, table) -> float`` with the
+each estimator is one Numba function ``kernel(cs, ms, N, K, a, table) -> float`` with the
 signature :data:`KERNEL_SIGNATURE`, returning the entropy in **nats** of a sample of
-``N`` observations over ``K`` possible outcomes with profile ``nk``; ``a`` is the
+``N`` observations over ``K`` possible outcomes with profile ``(cs, ms)``; ``a`` is the
 estimator's scalar parameter (the Rényi order for :func:`plugin`, the Dirichlet
 concentration for :func:`pseudocount` and :func:`wolpert_wolf`, ignored by the others)
 and ``table`` a precomputed 2-D table (:func:`nsb_table` for :func:`nsb`; a 1x1 dummy
@@ -18,7 +19,7 @@ here is numbered by hand. Each kernel compiles on first use only.
 
 Estimators that are a *linear form* of the profile,
 
-    H = c0(N) + c1(N) * sum_c nk[c] phi(c) + c2(N) * occ + g(N - occ)
+    H = c0(N) + c1(N) * sum_i ms[i] phi(cs[i]) + c2(N) * occ + g(N - occ)
 
 (occ the number of occupied bins) are written exactly so: the kernel evaluates its
 estimator's ``*_form`` (c0, c1, c2), ``*_phi`` and ``*_g`` on the profile, and its
@@ -41,8 +42,8 @@ import numpy as np
 
 from .._config import NUMBA_CACHE
 
-#: Numba signature shared by every estimator kernel: (nk, N, K, a, table) -> nats.
-KERNEL_SIGNATURE = nb.float64(nb.int64[::1], nb.int64, nb.int64, nb.float64, nb.float64[:, ::1])
+#: Numba signature shared by every estimator kernel: (cs, ms, N, K, a, table) -> nats.
+KERNEL_SIGNATURE = nb.float64(nb.int64[::1], nb.int64[::1], nb.int64, nb.int64, nb.float64, nb.float64[:, ::1])
 
 EULER_GAMMA = 0.57721566490153286061
 
@@ -157,18 +158,23 @@ def nsb_dxi(b, K):
 # --------------------------------------------------------------------------------------
 
 
-@nb.njit(cache=NUMBA_CACHE, nogil=True, inline="always")
-def _top(nk, N):
-    """Largest count to visit: N, or less when ``nk`` is shorter (zeros beyond)."""
-    return min(N, nk.shape[0] - 1)
+@nb.njit(cache=NUMBA_CACHE, nogil=True)
+def _occupied(ms):
+    occ = 0
+    for i in range(ms.size):
+        occ += ms[i]
+    return occ
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
-def _occupied(nk, N):
-    occ = 0
-    for c in range(1, _top(nk, N) + 1):
-        occ += nk[c]
-    return occ
+def _multiplicity(cs, ms, c):
+    """How many bins hold exactly ``c`` observations."""
+    for i in range(cs.size):
+        if cs[i] == c:
+            return ms[i]
+        if cs[i] > c:
+            break
+    return 0
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
@@ -182,19 +188,18 @@ def _zero_g(d):
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, inline="always")
-def _linear_value(nk, N, K, a, phi, form, g, zero_single):
-    """c0(N) + c1(N) sum_c nk[c] phi(c) + c2(N) occ + g(N - occ): a linear-form
+def _linear_value(cs, ms, N, K, a, phi, form, g, zero_single):
+    """c0(N) + c1(N) sum_i ms[i] phi(cs[i]) + c2(N) occ + g(N - occ): a linear-form
     estimator evaluated on a profile (``phi``, ``form``, ``g`` its pieces); exactly 0
     for a single category when ``zero_single`` (where the closed form is 0)."""
     if N <= 0:
         return math.nan
     s = 0.0
     occ = 0
-    for c in range(1, _top(nk, N) + 1):
-        m = nk[c]
-        if m:
-            s += m * phi(c, K, a)
-            occ += m
+    for i in range(cs.size):
+        m = ms[i]
+        s += m * phi(cs[i], K, a)
+        occ += m
     if zero_single and occ == 1:
         return 0.0
     c0, c1, c2 = form(N, K, a)
@@ -227,37 +232,27 @@ def _linear_tables(wmax, K, a, phi, form, g, zero_single):
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
-def plugin(nk, N, K, alpha, table):
+def plugin(cs, ms, N, K, alpha, table):
     """Plug-in Rényi entropy of order ``alpha`` (1: Shannon; 0, 2, inf exact), nats.
 
-    Shannon: H = -sum_c nk[c] p_c log p_c, p_c = c / N (Shannon 1948), >= 0; so
+    Shannon: H = -sum_i ms[i] p_i log p_i, p_i = cs[i] / N (Shannon 1948), >= 0; so
     equal counts over 2**k bins give exactly k bits."""
-    if N <= 0:
+    if N <= 0 or cs.size == 0:
         return 0.0
     invN = 1.0 / N
-    top = _top(nk, N)
     if alpha == 1.0:
         s = 0.0
-        for c in range(1, top + 1):
-            m = nk[c]
-            if m:
-                p = c / N
-                s -= m * p * math.log(p)
+        for i in range(cs.size):
+            p = cs[i] / N
+            s -= ms[i] * p * math.log(p)
         return max(s, 0.0) + 0.0
     if alpha == 0.0:
-        return math.log(_occupied(nk, N))
+        return math.log(_occupied(ms))
     if math.isinf(alpha):
-        cmax = 0
-        for c in range(top, 0, -1):
-            if nk[c]:
-                cmax = c
-                break
-        return -math.log(cmax * invN)
+        return -math.log(cs[cs.size - 1] * invN)
     s = 0.0
-    for c in range(1, top + 1):
-        m = nk[c]
-        if m:
-            s += m * (c * invN) ** alpha
+    for i in range(cs.size):
+        s += ms[i] * (cs[i] * invN) ** alpha
     return math.log(s) / (1.0 - alpha)
 
 
@@ -278,9 +273,9 @@ def _miller_madow_form(N, K, a):
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
-def miller_madow(nk, N, K, a, table):
+def miller_madow(cs, ms, N, K, a, table):
     """Miller 1955 ("Note on the bias of information estimates"): plug-in + (m - 1)/2N."""
-    return _linear_value(nk, N, K, a, _clogc_phi, _miller_madow_form, _zero_g, True)
+    return _linear_value(cs, ms, N, K, a, _clogc_phi, _miller_madow_form, _zero_g, True)
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
@@ -304,10 +299,10 @@ def _pseudocount_form(N, K, a):
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
-def pseudocount(nk, N, K, a, table):
+def pseudocount(cs, ms, N, K, a, table):
     """Plug-in entropy of the posterior-mean distribution p_i = (n_i + a)/(N + K a)
     (Dirichlet/Laplace add-a smoothing; Hausser & Strimmer 2009, JMLR 10, 1469)."""
-    return _linear_value(nk, N, K, a, _pseudocount_phi, _pseudocount_form, _zero_g, False)
+    return _linear_value(cs, ms, N, K, a, _pseudocount_phi, _pseudocount_form, _zero_g, False)
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
@@ -334,9 +329,9 @@ def _ww_form(N, K, a):
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
-def wolpert_wolf(nk, N, K, a, table):
+def wolpert_wolf(cs, ms, N, K, a, table):
     """Posterior mean of H under a symmetric Dirichlet(a) prior, nats."""
-    return _linear_value(nk, N, K, a, _ww_phi, _ww_form, _zero_g, False)
+    return _linear_value(cs, ms, N, K, a, _ww_phi, _ww_form, _zero_g, False)
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
@@ -363,9 +358,9 @@ def _log_form(N, K, a):
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
-def grassberger(nk, N, K, a, table):
+def grassberger(cs, ms, N, K, a, table):
     """H = log N - (1/N) sum_i n_i G(n_i) (Grassberger 2003, arXiv:physics/0307138)."""
-    return _linear_value(nk, N, K, a, _grassberger_phi, _log_form, _zero_g, False)
+    return _linear_value(cs, ms, N, K, a, _grassberger_phi, _log_form, _zero_g, False)
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
@@ -386,12 +381,12 @@ def _zhang_form(N, K, a):
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
-def zhang(nk, N, K, a, table):
+def zhang(cs, ms, N, K, a, table):
     """Zhang 2012 (Neural Comput. 24, 1368): H = sum_{v=1}^{N-1} Z_v / v, which sums
     in closed form to sum_i n_i/N (psi(N) - psi(n_i)) (the first term of Chao, Wang &
     Jost 2013; identity proved by Schuermann 2015, Neural Comput. 27, 2097; the tests
     check it against the Z_v form in exact fractions)."""
-    return _linear_value(nk, N, K, a, _cpsi_phi, _zhang_form, _zero_g, True)
+    return _linear_value(cs, ms, N, K, a, _cpsi_phi, _zhang_form, _zero_g, True)
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
@@ -413,10 +408,10 @@ def _bonachela_form(N, K, a):
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
-def bonachela(nk, N, K, a, table):
+def bonachela(cs, ms, N, K, a, table):
     """Bonachela, Hinrichsen & Munoz 2008 (J. Phys. A 41, 202001), over observed bins:
     H = 1/(N+2) sum_i (n_i + 1) sum_{j=n_i+2}^{N+2} 1/j."""
-    return _linear_value(nk, N, K, a, _bonachela_phi, _bonachela_form, _zero_g, False)
+    return _linear_value(cs, ms, N, K, a, _bonachela_phi, _bonachela_form, _zero_g, False)
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
@@ -441,11 +436,11 @@ def _ansb_g(delta):
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
-def ansb(nk, N, K, a, table):
+def ansb(cs, ms, N, K, a, table):
     """Asymptotic NSB (Nemenman 2011, Entropy 13, 2013; Nemenman, Bialek & de Ruyter
     van Steveninck 2004, Phys. Rev. E 69, 056111): H = (gamma - log 2) + 2 log N -
     psi(Delta), Delta = N - occ the number of coincidences; NaN when Delta = 0."""
-    return _linear_value(nk, N, K, a, _no_phi, _ansb_form, _ansb_g, False)
+    return _linear_value(cs, ms, N, K, a, _no_phi, _ansb_form, _ansb_g, False)
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
@@ -454,9 +449,9 @@ def ansb_tables(wmax, K, a):
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
-def ansb_std(nk, N):
+def ansb_std(cs, ms, N):
     """Posterior std of the asymptotic NSB estimate, sqrt(psi'(Delta)); NaN if Delta = 0."""
-    delta = N - _occupied(nk, N)
+    delta = N - _occupied(ms)
     return math.sqrt(trigamma(delta)) if delta > 0 else math.nan
 
 
@@ -466,54 +461,50 @@ def ansb_std(nk, N):
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
-def shrinkage(nk, N, K, a, table):
+def shrinkage(cs, ms, N, K, a, table):
     """James-Stein shrinkage towards t = 1/K (Hausser & Strimmer 2009, JMLR 10, 1469):
     lambda = (1 - sum u^2) / ((N - 1) sum (t - u)^2), clipped to [0, 1], u = n/N, then
     the plug-in entropy of lambda t + (1 - lambda) u over all K bins."""
     if N <= 0:
         return math.nan
-    occ = _occupied(nk, N)
-    top = _top(nk, N)
+    occ = _occupied(ms)
     t = 1.0 / K
     if N <= 1:
         lam = 1.0
     else:
         su2 = 0.0
         msp = (K - occ) * t * t
-        for c in range(1, top + 1):
-            if nk[c]:
-                u = c / N
-                su2 += nk[c] * u * u
-                msp += nk[c] * (t - u) * (t - u)
+        for i in range(cs.size):
+            u = cs[i] / N
+            su2 += ms[i] * u * u
+            msp += ms[i] * (t - u) * (t - u)
         if msp == 0.0:
             lam = 1.0
         else:
             lam = (1.0 - su2) / ((N - 1) * msp)
             lam = min(1.0, max(0.0, lam))
     s = (K - occ) * _xlogx(lam * t)
-    for c in range(1, top + 1):
-        if nk[c]:
-            s += nk[c] * _xlogx(lam * t + (1.0 - lam) * c / N)
+    for i in range(cs.size):
+        s += ms[i] * _xlogx(lam * t + (1.0 - lam) * cs[i] / N)
     return -s
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
-def chao_shen(nk, N, K, a, table):
+def chao_shen(cs, ms, N, K, a, table):
     """Coverage-adjusted Horvitz-Thompson estimator (Chao & Shen 2003, Environ. Ecol.
     Stat. 10, 429): C = 1 - f1/N (f1 := N - 1 if all singletons), pa = C n/N,
     H = -sum pa log pa / (1 - (1 - pa)^N)."""
     if N <= 0:
         return math.nan
-    f1 = nk[1] if _top(nk, N) >= 1 else 0
+    f1 = _multiplicity(cs, ms, 1)
     if f1 == N:
         f1 = N - 1
     cov = 1.0 - f1 / N
     s = 0.0
-    for c in range(1, _top(nk, N) + 1):
-        if nk[c]:
-            pa = cov * c / N
-            if pa > 0.0:
-                s -= nk[c] * pa * math.log(pa) / (1.0 - (1.0 - pa) ** N)
+    for i in range(cs.size):
+        pa = cov * cs[i] / N
+        if pa > 0.0:
+            s -= ms[i] * pa * math.log(pa) / (1.0 - (1.0 - pa) ** N)
     return s
 
 
@@ -538,16 +529,15 @@ def cwj_tail(A, N):
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
-def chao_wang_jost(nk, N, K, a, table):
+def chao_wang_jost(cs, ms, N, K, a, table):
     """Chao, Wang & Jost 2013 (Methods Ecol. Evol. 4, 1091): the Zhang sum
     sum_{1<=n_i<=N-1} n_i/N (psi(N) - psi(n_i)) plus f1/N (1-A)^(1-N) (-log A -
     sum_r (1-A)^r/r), A from the singletons f1 and doubletons f2."""
     if N <= 0:
         return math.nan
-    top = _top(nk, N)
-    f1 = nk[1] if top >= 1 else 0
-    f2 = nk[2] if top >= 2 else 0
-    s = zhang(nk, N, K, a, table)
+    f1 = _multiplicity(cs, ms, 1)
+    f2 = _multiplicity(cs, ms, 2)
+    s = zhang(cs, ms, N, K, a, table)
     if f2 > 0:
         A = 2.0 * f2 / ((N - 1) * f1 + 2.0 * f2)
     elif f1 > 0:
@@ -565,7 +555,7 @@ def chao_wang_jost(nk, N, K, a, table):
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
-def ww_moments(nk, N, K, a):
+def ww_moments(cs, ms, N, K, a):
     """(E[H], E[H^2]) under the posterior Dirichlet(n + a), nats.
 
     E[H^2] from Wolpert & Wolf 1995 / Hutter 2002, regrouped so that the
@@ -575,22 +565,22 @@ def ww_moments(nk, N, K, a):
     with I_i = psi(alpha_i + 1) - psi(A + 2), J_i = psi(alpha_i + 2) - psi(A + 2),
     S1 = sum alpha_i I_i, S2 = sum alpha_i^2 I_i^2.
     """
-    occ = _occupied(nk, N)
+    occ = _occupied(ms)
     A = N + K * a
     pA2 = digamma(A + 2.0)
     s_mean = 0.0
     S1 = 0.0
     S2 = 0.0
     S3 = 0.0
-    for c in range(0, _top(nk, N) + 1):
-        if c == 0:
+    for i in range(-1, cs.size):
+        if i < 0:  # the unobserved bins
+            c = 0
             m = K - occ
             if m == 0 or a <= 0.0:
                 continue
         else:
-            m = nk[c]
-            if m == 0:
-                continue
+            c = cs[i]
+            m = ms[i]
         al = c + a
         p1 = digamma(al + 1.0)
         s_mean += m * al * p1
@@ -605,44 +595,25 @@ def ww_moments(nk, N, K, a):
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
-def wolpert_wolf_std(nk, N, K, a, table):
+def wolpert_wolf_std(cs, ms, N, K, a, table):
     """Posterior std of H under Dirichlet(a), nats (:func:`ww_moments`)."""
     if N <= 0:
         return math.nan
-    mean, m2 = ww_moments(nk, N, K, a)
+    mean, m2 = ww_moments(cs, ms, N, K, a)
     return math.sqrt(max(m2 - mean * mean, 0.0))
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
-def ansb_std_kernel(nk, N, K, a, table):
+def ansb_std_kernel(cs, ms, N, K, a, table):
     """:func:`ansb_std` with the kernel signature (NaN without coincidences)."""
     if N <= 0:
         return math.nan
-    return ansb_std(nk, N)
+    return ansb_std(cs, ms, N)
 
 
 # --------------------------------------------------------------------------------------
 # NSB: mixture of Dirichlet(beta) priors flat in xi = E[H | beta]
 # --------------------------------------------------------------------------------------
-
-
-@nb.njit(cache=NUMBA_CACHE, nogil=True)
-def _distinct(nk, N):
-    """Distinct observed counts and their multiplicities (two int64 arrays)."""
-    d = 0
-    top = _top(nk, N)
-    for c in range(1, top + 1):
-        if nk[c]:
-            d += 1
-    cs = np.empty(d, np.int64)
-    ms = np.empty(d, np.int64)
-    d = 0
-    for c in range(1, top + 1):
-        if nk[c]:
-            cs[d] = c
-            ms[d] = nk[c]
-            d += 1
-    return cs, ms
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
@@ -677,7 +648,7 @@ def nsb_t_range(N, K):
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
-def nsb_nodes(nk, N, K):
+def nsb_nodes(cs, ms, N, K):
     """Quadrature nodes (t_j, log w_j) of the NSB posterior over t = log beta.
 
     Adaptive trapezoid rule: a coarse scan (step 0.5) over :func:`nsb_t_range` finds
@@ -687,7 +658,6 @@ def nsb_nodes(nk, N, K):
     mode until the log posterior has dropped by 46 (e^-46 ~ 1e-20) or the range ends.
     ``log w_j`` is the unnormalised log posterior (the common factor h is dropped).
     """
-    cs, ms = _distinct(nk, N)
     lo, hi = nsb_t_range(N, K)
     nscan = int((hi - lo) / 0.5) + 1
     best = -math.inf
@@ -767,12 +737,12 @@ def nsb_nodes(nk, N, K):
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
-def nsb_components(nk, N, K, second):
+def nsb_components(cs, ms, N, K, second):
     """NSB posterior as a mixture over beta nodes: (w, mean, m2), with normalised
     weights ``w`` and the Wolpert-Wolf posterior moments E[H | n, beta_j] and
     E[H^2 | n, beta_j] (``m2`` only if ``second``, else zeros). Nemenman, Shafee &
     Bialek 2002 (posterior moments = mixture of the fixed-beta moments)."""
-    ts, lw = nsb_nodes(nk, N, K)
+    ts, lw = nsb_nodes(cs, ms, N, K)
     n = ts.size
     mx = -math.inf
     for j in range(n):
@@ -788,18 +758,18 @@ def nsb_components(nk, N, K, second):
         w[j] /= tot
         b = math.exp(ts[j])
         if second:
-            mu[j], m2[j] = ww_moments(nk, N, K, b)
+            mu[j], m2[j] = ww_moments(cs, ms, N, K, b)
         else:
-            mu[j] = _linear_value(nk, N, K, b, _ww_phi, _ww_form, _zero_g, False)
+            mu[j] = _linear_value(cs, ms, N, K, b, _ww_phi, _ww_form, _zero_g, False)
     return w, mu, m2
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
-def nsb_mean(nk, N, K):
+def nsb_mean(cs, ms, N, K):
     """NSB posterior mean of H, nats (adaptive quadrature, see :func:`nsb_nodes`)."""
     if K <= 1:
         return 0.0
-    w, mu, _ = nsb_components(nk, N, K, False)
+    w, mu, _ = nsb_components(cs, ms, N, K, False)
     s = 0.0
     for j in range(w.size):
         s += w[j] * mu[j]
@@ -847,7 +817,7 @@ def _nsb_table_logpost(table, j, cs, ms, d):
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
-def nsb_mean_table(nk, N, K, table):
+def nsb_mean_table(cs, ms, N, K, table):
     """NSB posterior mean on the tabulated grid (trapezoid rule in t = log beta).
 
     A ternary search finds the mode, then nodes are summed marching out
@@ -860,9 +830,8 @@ def nsb_mean_table(nk, N, K, table):
     if K <= 1:
         return 0.0
     if table.shape[0] < 2 or table[0, 0] != N or table[0, 1] != K or table.shape[1] != 6 + 2 * N:
-        return nsb_mean(nk, N, K)
+        return nsb_mean(cs, ms, N, K)
     G = table.shape[0] - 1
-    cs, ms = _distinct(nk, N)
     d = cs.size
     occ = 0
     for i in range(d):
@@ -904,7 +873,7 @@ def nsb_mean_table(nk, N, K, table):
             if s < cut:
                 break
             if (j == 0 or j == G - 1) and s > m0 - _NSB_EDGE_CUT:
-                return nsb_mean(nk, N, K)
+                return nsb_mean(cs, ms, N, K)
             if s > mx:
                 mx = s
             seen[ns] = s
@@ -922,12 +891,12 @@ def nsb_mean_table(nk, N, K, table):
         if seen[i] > mx - 1.0:
             npeak += 1
     if npeak < 5:
-        return nsb_mean(nk, N, K)
+        return nsb_mean(cs, ms, N, K)
     return sm / sw
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
-def nsb_std(nk, N, K, a, table):
+def nsb_std(cs, ms, N, K, a, table):
     """NSB posterior std of H, nats: the mixture over :func:`nsb_components`'s beta
     nodes of the Wolpert-Wolf second moments, minus the squared mean. ``a`` and
     ``table`` are ignored (adaptive quadrature)."""
@@ -935,7 +904,7 @@ def nsb_std(nk, N, K, a, table):
         return math.nan
     if K <= 1:
         return 0.0
-    w, mu, m2 = nsb_components(nk, N, K, True)
+    w, mu, m2 = nsb_components(cs, ms, N, K, True)
     mean = 0.0
     s2 = 0.0
     for j in range(w.size):
@@ -945,7 +914,7 @@ def nsb_std(nk, N, K, a, table):
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
-def nsb(nk, N, K, a, table):
+def nsb(cs, ms, N, K, a, table):
     """NSB posterior mean of H, nats (Nemenman, Shafee & Bialek 2002): on the tabulated
     grid when ``table`` is :func:`nsb_table` for this ``(N, K)`` (see
     :func:`nsb_mean_table`), else by adaptive quadrature (:func:`nsb_mean`); the two
@@ -954,7 +923,7 @@ def nsb(nk, N, K, a, table):
         return math.nan
     if K <= 1:
         return 0.0
-    return nsb_mean_table(nk, N, K, table)
+    return nsb_mean_table(cs, ms, N, K, table)
 
 
 # --------------------------------------------------------------------------------------

@@ -149,8 +149,23 @@ def _slide(A, rem, add, k0, k1, by_column, hist, nk, T, S, occ, Q, cmax, profile
     return S, occ, Q, cmax
 
 
+@nb.njit(cache=NUMBA_CACHE, nogil=True, inline="always")
+def _call(efunc, a, K, n, cmax, nk, etable, buf):
+    """``efunc(cs, ms, n, K, a, etable)`` on the window's sparse profile, written into
+    the two halves of ``buf`` (length 2L, L > cmax) from the dense ``nk``."""
+    half = buf.shape[0] // 2
+    d = 0
+    for c in range(1, cmax + 1):
+        m = nk[c]
+        if m:
+            buf[d] = c
+            buf[half + d] = m
+            d += 1
+    return efunc(buf[:d], buf[half : half + d], n, K, a, etable)
+
+
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
-def _memo_value(a, K, n, cmax, nk, etable, efunc, R, keys, vals):
+def _memo_value(a, K, n, cmax, nk, etable, efunc, R, keys, vals, buf):
     """``efunc(nk, n, K, a, etable)``, remembered per count profile.
 
     Small windows repeat their count profiles (a 3x3 window has at most 30), so the
@@ -180,7 +195,7 @@ def _memo_value(a, K, n, cmax, nk, etable, efunc, R, keys, vals):
         if k1 == 0:
             slot = sl
             break
-    v = efunc(nk[: cmax + 1], n, K, a, etable)
+    v = _call(efunc, a, K, n, cmax, nk, etable, buf)
     keys[0, slot] = h1
     keys[1, slot] = h2
     vals[slot] = v
@@ -188,7 +203,7 @@ def _memo_value(a, K, n, cmax, nk, etable, efunc, R, keys, vals):
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
-def _value_profile(measure, a, K, n, occ, cmax, nk, table, offsets, etable, efunc, R, keys, vals):
+def _value_profile(measure, a, K, n, occ, cmax, nk, table, offsets, etable, efunc, R, keys, vals, buf):
     """Values that need the whole count profile (O(n) or O(cmax) per window).
 
     Not inlined into the walk. ``efunc`` is the estimator's kernel as a first-class
@@ -196,10 +211,9 @@ def _value_profile(measure, a, K, n, occ, cmax, nk, table, offsets, etable, efun
     values are remembered per profile (:func:`_memo_value`).
     """
     if measure == RENYI or measure == ESTIMATOR:
-        nk[0] = K - occ
         if keys.shape[1] > 1:
-            return _memo_value(a, K, n, cmax, nk, etable, efunc, R, keys, vals)
-        return efunc(nk[: cmax + 1], n, K, a, etable)  # (the kernels stop at cmax)
+            return _memo_value(a, K, n, cmax, nk, etable, efunc, R, keys, vals, buf)
+        return _call(efunc, a, K, n, cmax, nk, etable, buf)
     if measure == TABLE:
         base = offsets[n]
         s = 0.0
@@ -212,7 +226,7 @@ def _value_profile(measure, a, K, n, occ, cmax, nk, table, offsets, etable, efun
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, inline="always")
-def _value(measure, a, K, n, S, occ, Q, cmax, nk, logn, invn, tn, inv_scale, table, offsets, etable, efunc, R, keys, vals):
+def _value(measure, a, K, n, S, occ, Q, cmax, nk, logn, invn, tn, inv_scale, table, offsets, etable, efunc, R, keys, vals, buf):
     """The value (nats for entropies) of a window of ``n`` pixels with state
     ``(S, occ, Q, cmax, nk)``; ``logn = log n``, ``invn = 1 / n`` and ``tn = t(n)``
     are cached by the caller (n changes only near the edges)."""
@@ -233,7 +247,7 @@ def _value(measure, a, K, n, S, occ, Q, cmax, nk, logn, invn, tn, inv_scale, tab
             return -math.log(Q * (invn * invn))
         if math.isinf(a):
             return -math.log(cmax * invn)
-    return _value_profile(measure, a, K, n, occ, cmax, nk, table, offsets, etable, efunc, R, keys, vals)
+    return _value_profile(measure, a, K, n, occ, cmax, nk, table, offsets, etable, efunc, R, keys, vals, buf)
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, boundscheck=False)
@@ -254,6 +268,7 @@ def _strip(A, pad, i0, i1, ncols, r, K, measure, a, T, t, inv_scale, out_div, ta
     nk = np.zeros(T.shape[0] + 1 if profile else 1, dtype=np.int64)
     keys = np.zeros((2, memo), dtype=np.uint64)
     vals = np.empty(memo)
+    buf = np.zeros(2 * (T.shape[0] + 1) if profile else 2, dtype=np.int64)
     S = 0
     occ = 0
     Q = 0
@@ -296,7 +311,7 @@ def _strip(A, pad, i0, i1, ncols, r, K, measure, a, T, t, inv_scale, out_div, ta
                 logn = math.log(n)
                 invn = 1.0 / n
                 tn = t[n]  # n <= the table's largest window
-            val = _value(measure, a, K, n, S, occ, Q, cmax, nk, logn, invn, tn, inv_scale, table, offsets, etable, efunc, R, keys, vals)
+            val = _value(measure, a, K, n, S, occ, Q, cmax, nk, logn, invn, tn, inv_scale, table, offsets, etable, efunc, R, keys, vals, buf)
             out[i, j] = val / out_div + 0.0
         forward = not forward
         ca = max(0, j - r + pad)
@@ -602,6 +617,7 @@ def _block_map(A, row_edges, col_edges, K, measure, a, T, t, inv_scale, out_div,
         nk = np.zeros(T.shape[0] + 1 if profile else 1, dtype=np.int64)
         keys = np.zeros((2, 1), dtype=np.uint64)
         vals = np.empty(1)
+        buf = np.zeros(2 * (T.shape[0] + 1) if profile else 2, dtype=np.int64)
         for bj in range(w):
             S = 0
             occ = 0
@@ -615,7 +631,7 @@ def _block_map(A, row_edges, col_edges, K, measure, a, T, t, inv_scale, out_div,
                 S, occ, Q, cmax = _slide(A, -1, i, c0, c1, False, hist, nk, T, S, occ, Q, cmax, profile)
             n = (r1 - r0) * (c1 - c0)
             tn = t[n]  # n <= the table's largest window
-            val = _value(measure, a, K, n, S, occ, Q, cmax, nk, math.log(n), 1.0 / n, tn, inv_scale, table, offsets, etable, efunc, R, keys, vals)
+            val = _value(measure, a, K, n, S, occ, Q, cmax, nk, math.log(n), 1.0 / n, tn, inv_scale, table, offsets, etable, efunc, R, keys, vals, buf)
             out[bi, bj] = val / out_div + 0.0
             for i in range(r0, r1):
                 S, occ, Q, cmax = _slide(A, i, -1, c0, c1, False, hist, nk, T, S, occ, Q, cmax, profile)
