@@ -679,6 +679,14 @@ def _check_information_dimension(name):
         assert fit.dimension == pytest.approx(1.0, abs=0.1)
 
 
+def _check_permutation_entropy(name):
+    img = np.random.default_rng(SEED + 17).random((12, 13))
+    d = infopix.ordinal_distribution(img, dx=2, dy=2)
+    ref = entropy_from_counts(d.counts, estimator=name, n_outcomes=d.n_outcomes)
+    pe = infopix.permutation_entropy(img, dx=2, dy=2, estimator=name, normalized=False)
+    assert pe.value == pytest.approx(ref.value, rel=1e-12, nan_ok=True)
+
+
 ENTRY_POINTS = {
     "entropy_from_counts": None,  # every test of this file
     "intensity_entropy": _check_intensity_entropy,
@@ -693,6 +701,7 @@ ENTRY_POINTS = {
     "entropy_density": _check_conditional_and_density,
     "entropy_vs_scale": _check_entropy_vs_scale,
     "information_dimension_of_sample": _check_information_dimension,
+    "permutation_entropy": _check_permutation_entropy,
 }
 
 
