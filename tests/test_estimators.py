@@ -771,3 +771,7 @@ def test_local_entropy_std_errors():
         infopix.local_entropy(img, 1, estimator="miller_madow", return_std=True)
     with pytest.raises(TypeError, match=r"`return_std` expects True or False"):
         infopix.local_entropy(img, 1, estimator="nsb", return_std="yes")
+    import dask.array as da
+
+    with pytest.raises(ValueError, match=r"`return_std` is not available for Dask arrays"):
+        infopix.local_entropy(da.zeros((4, 4), dtype=np.uint8, chunks=2), 1, estimator="nsb", return_std=True)

@@ -41,7 +41,7 @@ import numpy as np
 
 from . import _validation as v
 from ._binning import binning_for
-from ._dask import dispatch_dask
+from ._dask import dispatch_dask, is_dask_array
 from ._kernels import local as _k
 
 __all__ = [
@@ -413,7 +413,7 @@ def _in_memory_std(func):
 
     @functools.wraps(func)
     def wrapper(image, *args, **kwargs):
-        if kwargs.get("return_std") and type(image).__module__.startswith("dask."):
+        if kwargs.get("return_std") and is_dask_array(image):
             raise ValueError("`return_std` is not available for Dask arrays; compute the map in memory.")
         return func(image, *args, **kwargs)
 
