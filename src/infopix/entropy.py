@@ -73,10 +73,13 @@ def intensity_counts(image, *, bins=None, range=None, mask=None, channel="lumina
 
     Parameters
     ----------
-    image : (M, N) or (M, N, C) ndarray
-        Bool, integer or float image. Colour images are reduced by
-        ``channel``. A :class:`numpy.ma.MaskedArray`'s masked pixels are not counted
-        (its mask is combined with ``mask``).
+    image : (M, N), (M, N, C) or (Z, M, N) ndarray
+        Bool, integer or float image, or volume. Colour images are reduced by
+        ``channel``; with ``channel=None`` a 3-D array is a (Z, M, N) volume (or a series
+        of images counted together), never colour: a 3-D array is not taken for a volume
+        unless the caller says so. A
+        :class:`numpy.ma.MaskedArray`'s masked pixels are not counted (its mask is
+        combined with ``mask``).
     bins : int or Binning, optional
         Number of equal-width bins. Integer images default to one bin per level of the
         dtype's range (bool 2, uint8/int8 256, uint16/int16 65536; wider integer
@@ -90,10 +93,11 @@ def intensity_counts(image, *, bins=None, range=None, mask=None, channel="lumina
         the bin above it, the last edge to the last bin (``numpy.histogram``'s rule).
     mask : (M, N) ndarray of bool, optional
         Only pixels where ``mask`` is True are counted.
-    channel : {'luminance', 'joint'} or int, optional
+    channel : {'luminance', 'joint'}, int or None, optional
         For colour images: BT.601 luminance (default), one channel, or the joint
         distribution of colours (one outcome per colour; every channel is binned by
-        the same rule, then the channel codes are combined).
+        the same rule, then the channel codes are combined). ``None``: the array has no
+        channel axis (a 3-D array is a volume).
 
     Returns
     -------
@@ -123,15 +127,36 @@ def intensity_counts(image, *, bins=None, range=None, mask=None, channel="lumina
     ``np.linspace(0, 1, 11)[3] == 0.30000000000000004 > 0.3``.
     """
     image, mask = split_masked(image, mask)
-    arr = v.check_image(image, allow_color=True)
-    arr = select_channel(arr, channel)
-    m = v.check_mask(mask, arr.shape[:2])
-    if arr.ndim == 3:  # joint colour distribution
+    arr = as_image_or_volume(image, channel)
+    m = v.check_mask(mask, arr.shape if is_volume(arr, channel) else arr.shape[:2])
+    if arr.ndim == 3 and not is_volume(arr, channel):  # joint colour distribution
         v.check_finite_or_masked(arr, m)  # (counts pixels with a NaN in any channel)
         return _count_joint(arr, bins, range, m)
     b = binning_for(arr, bins, range, m)
     counts = b.counts(arr, m)
     return IntensityCounts(counts, b.n_outcomes, b.edges, b.offset or 0, b)
+
+
+def is_volume(arr: np.ndarray, channel) -> bool:
+    """Whether a validated array is a (Z, M, N) volume: 3-D with ``channel=None``."""
+    return arr.ndim == 3 and channel is None
+
+
+def as_image_or_volume(image, channel) -> np.ndarray:
+    """Validate a 2-D image, a colour image (reduced by ``channel``) or, with
+    ``channel=None``, a 2-D image or a (Z, M, N) volume.
+
+    A 3-D array is never taken for a volume unless the caller says so (``channel=None``),
+    since an (M, N, 3) array may be either."""
+    if channel is None:
+        return v.check_image(image, ndim=(2, 3))
+    arr = np.asarray(image) if not isinstance(image, np.ma.MaskedArray) else image
+    if getattr(arr, "ndim", 0) == 3 and arr.shape[-1] not in (3, 4):
+        raise ValueError(
+            f"`image` of shape {arr.shape} is 3-D but not an (M, N, 3|4) colour image; to "
+            f"count a (Z, M, N) volume pass channel=None (files: read them with axes='zyx')."
+        )
+    return select_channel(v.check_image(image, allow_color=True), channel)
 
 
 def _count_joint(arr, bins, range_, mask) -> IntensityCounts:
@@ -342,8 +367,13 @@ def intensity_entropy(
     Returns
     -------
     H : float
-        For estimators with an uncertainty use
-        :func:`infopix.estimators.entropy_from_counts` on :func:`intensity_counts`.
+        The point estimate only: the posterior std and credible interval of the
+        Bayesian estimators (``'nsb'``, ``'wolpert_wolf'``), the std of ``'ansb'`` and
+        the validity flag are not returned here. For them use
+        :func:`infopix.intensity_entropy_estimate` (``uncertainty='iid'`` for the
+        estimator's own posterior) or ``infopix.entropy_from_counts(
+        infopix.intensity_counts(image), estimator=...)``, both an
+        :class:`~infopix.estimators.EntropyEstimate` (K taken from the counts).
 
     See Also
     --------
