@@ -1266,17 +1266,20 @@ def computable_information_density(
         then jumps at the image's edge). ``'raster'`` reads rows left to right.
     compressor : {'zlib', 'bz2', 'lzma', 'lz77'}, optional
         ``'zlib'`` (default): raw DEFLATE, level 6 (LZ77 with a 32 KiB window + Huffman
-        coding), the fastest (about 0.1 s per megapixel); level 9 compresses binary
-        images a few % better but is up to 30 times slower on them. ``'bz2'``:
-        Burrows-Wheeler, level 9 (900 kB blocks); tighter than zlib on binary and smooth
-        images, but slow on noise and on very repetitive images (about 0.3 s per
-        megapixel). ``'lzma'``: LZMA2 (Python's ``lzma``, raw stream, preset 6), an
-        LZ77-family coder with range coding, usually the tightest, and 10-20 times
-        slower than zlib on 8-bit images. ``'lz77'``: a plain greedy LZ77 parsing with
-        a ``window``-symbol window, coded as c log2(n) bits for c phrases (the classic
+        coding), the fastest (about 4 s for a 4096 x 4096 8-bit image on a loaded
+        2-core machine, linear in the pixels); level 9 compresses binary images a few %
+        better but is up to 30 times slower on them. ``'bz2'``: Burrows-Wheeler, level 9
+        (900 kB blocks); tighter than zlib on binary and smooth images (on an 8-bit
+        photograph within 5 % of lzma) but about 4 times slower than zlib, more on noise
+        and on very repetitive images. ``'lzma'``: LZMA2 (Python's ``lzma``, raw stream,
+        preset 6), an LZ77-family coder with range coding, usually the tightest, and
+        about 25 times slower than zlib on 8-bit images (benchmarks/spatial.md).
+        ``'lz77'``: a plain greedy LZ77 parsing with a ``window``-symbol window, coded as
+        c log2(n) bits for c phrases (the classic
         Lempel-Ziv estimate); O(n x window) time, so meant for images up to about
-        256 x 256. The tighter the compressor, the closer ``cid`` and ``density`` come
-        to the entropy density; ``ratio`` is the least compressor-dependent.
+        256 x 256. Every compressor gives an upper bound of the same entropy density;
+        the tighter the compressor, the closer ``cid`` and ``density`` come to it (and
+        the lower ``ratio``), so compare images with one compressor.
     bins : int, optional
         Requantise into ``bins`` symbols.
     range : (float, float), optional
@@ -1309,11 +1312,12 @@ def computable_information_density(
     Notes
     -----
     The compressed stream holds each symbol in a field of b bits, b the smallest of
-    1, 2, 4, 8, 16, 32 with 2**b >= L (so a binary image is packed eight pixels to a
-    byte; LZ77 coders such as zlib find matches over bytes, and packing lets them
-    code a binary image in about 0.5 bit per pixel where one byte per pixel costs them
-    at least one bit per literal). The scan is compressed as one stream (lzma) or in
-    independent pieces of 4 MiB (zlib, 3.6 MB for bz2) in parallel threads; zlib's
+    1, 2, 4, 8, 16, 32 with 2**b >= L, so a binary image is packed eight pixels to a
+    byte. LZ77 coders such as zlib find matches over bytes and code each literal in at
+    least one bit: on a 1024 x 1024 binary image (thresholded smoothed noise, Hilbert
+    scan) zlib took 0.73 bit per pixel at one byte per pixel and 0.51 packed, where
+    lzma took 0.53 and 0.46. The scan is compressed as one stream (lzma) or in
+    independent pieces of 4 MiB (zlib; 3.6 MB for bz2) in parallel threads; zlib's
     32 KiB window and bz2's 900 kB blocks make the cuts cost under 0.1 % (tested). The
     Hilbert scan is compiled (:func:`infopix._kernels.cid._hilbert_scan`): a walk along
     the curve, O(n) for images that fill the enclosing power-of-two square.
