@@ -131,3 +131,31 @@ def pack_symbols(seq, bits: int) -> bytes:
     s = "".join(format(int(c), f"0{bits}b") for c in seq)
     s += "0" * (-len(s) % 8)
     return bytes(int(s[i:i + 8], 2) for i in range(0, len(s), 8))
+
+
+def hilbert_skilling_axes(d: int, bits: int, n: int) -> list[int]:
+    """Coordinates (X[0], ..., X[n-1]) of the ``d``-th cell of the n-D Hilbert curve on
+    a (2**bits)**n grid: J. Skilling, "Programming the Hilbert curve", AIP Conf. Proc.
+    707, 381 (2004), ``TransposetoAxes`` transcribed loop for loop, after spreading the
+    bits of d into the transposed form (bit j from the top goes to X[j % n])."""
+    X = [0] * n
+    for j in range(bits * n):
+        bit = (d >> (bits * n - 1 - j)) & 1
+        X[j % n] |= bit << (bits - 1 - j // n)
+    N = 2 << (bits - 1)
+    t = X[n - 1] >> 1  # Gray decode by H ^ (H / 2)
+    for i in range(n - 1, 0, -1):
+        X[i] ^= X[i - 1]
+    X[0] ^= t
+    Q = 2
+    while Q != N:  # undo excess work
+        P = Q - 1
+        for i in range(n - 1, -1, -1):
+            if X[i] & Q:
+                X[0] ^= P  # invert
+            else:
+                t = (X[0] ^ X[i]) & P  # exchange
+                X[0] ^= t
+                X[i] ^= t
+        Q <<= 1
+    return X
