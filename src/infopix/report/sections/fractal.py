@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from .._figures import figure_png, new_figure
+from .._figures import figure_png, new_figure, relabel_fit_legend
 from . import Rendered
 
 
 def render(ctx, computed) -> Rendered:
     d = computed.data
     box, dbc, gd, mf, thr = d["box"], d["dbc"], d["dq"], d["spectrum"], d["threshold"]
-    notes = computed.notes
     figures, captions = {}, {}
     if box is not None or dbc is not None:
         fig, axes = new_figure(10.0, 3.6, ncols=2)
@@ -30,6 +29,9 @@ def render(ctx, computed) -> Rendered:
             else:
                 fit.plot(ax=ax)
                 ax.set_title(title)
+                relabel_fit_legend(ax)
+                ax.set_xlabel("ln(1 / box size)  (box size in pixels)")
+                ax.set_ylabel("ln N  (N: boxes counted)")
         figures["fits"] = figure_png(fig)
         captions["fits"] = (
             "Regressions of log N against log(1/box size): box counting of the thresholded image (left) "
@@ -39,16 +41,33 @@ def render(ctx, computed) -> Rendered:
         fig, axes = new_figure(10.0, 3.6, ncols=2)
         gd.plot(ax=axes[0])
         mf.plot(ax=axes[1])
+        axes[0].set_xlabel("order q (dimensionless)")
+        axes[0].set_ylabel("$D_q$ (dimensionless)")
+        axes[1].set_xlabel(r"Hölder exponent $\alpha$ (dimensionless)")
+        axes[1].set_ylabel(r"$f(\alpha)$ (dimensionless)")
+        _offset_q_labels(axes[1])
         figures["multifractal"] = figure_png(fig)
         captions["multifractal"] = (
             "Generalised dimensions D_q (left) and the multifractal spectrum f(alpha) (right) "
             "of the image taken as a measure."
         )
     intro = (
-        "How the image fills space across scales: dimensions are slopes of log-log "
-        "regressions over box sizes, shown with their fits; ± is the slope's "
-        "regression standard error."
+        "How the image fills space across scales: each dimension is the slope of a log-log "
+        "fit over box sizes (read it with its fit below: points on a straight line make the "
+        "slope meaningful); ± is the slope's standard error."
     )
-    if notes:
-        intro += " Note: " + " ".join(notes)
     return Rendered(figures, captions, intro)
+
+
+def _offset_q_labels(ax) -> None:
+    """Move the ``q=...`` labels of the spectrum off their points (a few points up and
+    outwards), so neither hides the other."""
+    texts = [t for t in ax.texts if t.get_text().startswith("q=")]
+    for i, t in enumerate(texts):
+        if not hasattr(t, "xyann"):
+            continue
+        left = i == 0 and len(texts) > 1 and t.xy[0] <= texts[-1].xy[0]
+        t.set_anncoords("offset points")
+        t.xyann = (-8, 6) if left else (8, 6)
+        t.set_ha("right" if left else "left")
+        t.set_va("bottom")

@@ -21,13 +21,16 @@ def render(ctx, computed) -> Rendered:
     fig, ax = new_figure(6.0, 3.2)
     run.plot(ax=ax)
     ax.axhline(e_exact, color="0.5", ls=":", lw=1, label="Onsager energy")
-    ax.legend(fontsize=8)
+    ax.set_ylabel("energy per site (J), magnetisation (per site)")
+    ax.set_xlabel(f"time ({run.unit}s)")
+    ax.legend()
     return Rendered(
         {"frames": frames_png, "observables": figure_png(fig)},
         {
             "frames": "Spin configuration at the start, middle and end of the run (white +1, black -1).",
             "observables": "Energy per spin and magnetisation during the run; dotted: Onsager's equilibrium energy.",
         },
-        "The thresholded image as the start of a ferromagnetic Ising model: below the "
-        "critical temperature, like regions grow and small details dissolve.",
+        "The thresholded image as the start of a ferromagnetic Ising model: read the frames "
+        "left to right (below the critical temperature like regions grow and small details "
+        "dissolve) and the energy approaching Onsager's exact value.",
     )
