@@ -275,9 +275,13 @@ def print_json(data) -> None:
 FIGURE_SUFFIXES = (".png", ".pdf", ".svg")
 
 
-def save_figure(fig, path: Path, *, force: bool, dpi: int = 120, tight: bool = True) -> None:
-    """Save a matplotlib figure atomically in the format of ``path``'s suffix, then close it."""
+def save_figure(fig, path: Path, *, force: bool, dpi: int = 200, tight: bool = True) -> None:
+    """Save a matplotlib figure atomically in the format of ``path``'s suffix (PNG at 200
+    dpi, SVG with text as text, PDF with embedded fonts; the report's style), then close it."""
     from ..io import atomic_path
+    from ..report._figures import apply_style
+
+    apply_style()
 
     try:
         fmt = path.suffix.lstrip(".").lower() or "png"
@@ -296,4 +300,7 @@ def pyplot():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from ..report._figures import apply_style
+
+    apply_style()  # the report's figure style for every -o figure
     return plt

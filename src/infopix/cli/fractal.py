@@ -92,8 +92,13 @@ def fractal_command(
         if out.suffix.lower() == ".json":
             write_json(out, result, force=force)
         else:
-            pyplot()  # the Agg backend before the result draws
-            save_figure(res.plot().figure, out, force=force)
+            pyplot()  # the Agg backend and the report's style before the result draws
+            ax = res.plot()
+            if method in ("box", "dbc"):
+                from ..report._figures import relabel_fit_legend
+
+                relabel_fit_legend(ax)
+            save_figure(ax.figure, out, force=force)
     if as_json:
         print_json(result)
     else:
@@ -106,28 +111,34 @@ def _compute(method, img, threshold, fit_range, qs, result):
 
     import infopix
 
+    from .._format import format_value
+
     if method == "box":
         # the bundled sample is grey: without --threshold, count its pixels > 127
         res = infopix.box_counting_dimension(img, threshold=threshold, fit_range=fit_range)
         result.update(threshold=threshold, **_fit_dict(res))
-        line = (f"D_box = {res.dimension:.4f} ± {res.stderr:.2g} (R² {res.r2:.4f}, "
+        line = (f"D_box = {format_value(res.dimension, res.stderr)} (R² {res.r2:.3f}, "
                 f"sizes {res.fit_range[0]}–{res.fit_range[1]} px)")
     elif method == "dbc":
         res = infopix.dbc_dimension(img, fit_range=fit_range)
         result.update(**_fit_dict(res))
-        line = (f"D_dbc = {res.dimension:.4f} ± {res.stderr:.2g} (R² {res.r2:.4f}, "
+        line = (f"D_dbc = {format_value(res.dimension, res.stderr)} (R² {res.r2:.3f}, "
                 f"sizes {res.fit_range[0]}–{res.fit_range[1]} px)")
     elif method == "dq":
         res = infopix.generalized_dimensions(img, qs, fit_range=fit_range)
         result.update(qs=res.qs, dimensions=res.dimensions, stderr=res.stderr, r2=res.r2,
                       fit_range=list(res.fit_range), sizes=res.sizes)
         shown = [int(np.argmin(np.abs(res.qs - q))) for q in (0, 1, 2)]
-        line = "  ".join(f"D_{res.qs[i]:g} = {res.dimensions[i]:.4f}" for i in shown)
+        line = "  ".join(f"D_{res.qs[i]:g} = {format_value(res.dimensions[i], res.stderr[i])}"
+                         for i in shown)
     else:
         res = infopix.multifractal_spectrum(img, qs, fit_range=fit_range)
         result.update(qs=res.qs, alpha=res.alpha, f=res.f, alpha_stderr=res.alpha_stderr,
                       f_stderr=res.f_stderr, d0=res.d0, fit_range=list(res.fit_range),
                       sizes=res.sizes)
-        line = (f"alpha in [{res.alpha.min():.4f}, {res.alpha.max():.4f}], "
-                f"max f = {res.f.max():.4f}, D_0 = {res.d0:.4f}")
+        lo, hi, top = (int(np.argmin(res.alpha)), int(np.argmax(res.alpha)), int(np.argmax(res.f)))
+        line = (f"alpha from {format_value(res.alpha[lo], res.alpha_stderr[lo])} to "
+                f"{format_value(res.alpha[hi], res.alpha_stderr[hi])}, "
+                f"max f = {format_value(res.f[top], res.f_stderr[top])}, "
+                f"D_0 = {format_value(res.d0)} (no error computed)")
     return res, line
