@@ -205,7 +205,7 @@ def load_image(path: Path | None, channel: str | None = None, *, joint: bool = F
             f"({img.shape[0]}x{img.shape[1]}), drop --channel."
         )
     if info:
-        return img, label, {**got.to_dict(), "channel": channel}
+        return img, label, {**got.to_dict(), "channel": None if channel is None else ch}
     return img, label
 
 

@@ -500,7 +500,9 @@ def render_section(measure, ctx, computed) -> Section:
         computed = _m.Computed(results, computed.params, computed.data, computed.notes)
     render = renderer(measure.name)
     out = Rendered() if render is None else render(ctx, computed)
-    intro = out.intro or measure.description
+    intro = out.intro or measure.description or (
+        f"{measure.title}: each row below gives one number, its unit and what it means"
+    )
     if intro and not intro.endswith("."):
         intro += "."
     return Section(

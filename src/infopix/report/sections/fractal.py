@@ -42,9 +42,9 @@ def render(ctx, computed) -> Rendered:
         gd.plot(ax=axes[0])
         mf.plot(ax=axes[1])
         axes[0].set_xlabel("order q (dimensionless)")
-        axes[0].set_ylabel("$D_q$ (dimensionless)")
-        axes[1].set_xlabel(r"Hölder exponent $\alpha$ (dimensionless)")
-        axes[1].set_ylabel(r"$f(\alpha)$ (dimensionless)")
+        axes[0].set_ylabel("generalised dimension D_q (dimensionless)")
+        axes[1].set_xlabel("Hölder exponent α (dimensionless)")
+        axes[1].set_ylabel("spectrum f(α) (dimensionless)")
         _offset_q_labels(axes[1])
         figures["multifractal"] = figure_png(fig)
         captions["multifractal"] = (

@@ -46,7 +46,10 @@ def scale_curve_axes(ax, curves, labels=None) -> None:
     unit = _unit_of(curves[0])
     px = getattr(curves[0], "unit", "px") == "px"
     if any_log:
+        from matplotlib.ticker import FuncFormatter
+
         ax.set_xscale("log")
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
         ax.set_xlabel("Gaussian sigma (pixels, log scale)" if px else "Gaussian sigma (fraction of the longest side, log scale)")
     else:
         ax.set_xlabel("Gaussian sigma (pixels)" if px else "Gaussian sigma (fraction of the longest side)")
