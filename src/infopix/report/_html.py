@@ -39,7 +39,8 @@ table { border-collapse: collapse; width: 100%; margin: .6rem 0 1rem; font-size:
 th, td { text-align: left; vertical-align: top; padding: .32rem .5rem;
   border-bottom: 1px solid var(--rule); }
 th { font-weight: 600; background: #f3f5f7; }
-td.v { font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.v { font-variant-numeric: tabular-nums; min-width: 7rem; }
+.nw { white-space: nowrap; }
 td.n code { font-size: .85rem; color: var(--muted); }
 dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem;
   margin: .8rem 0; font-size: .93rem; }
@@ -145,9 +146,10 @@ def _value_cell(q: dict) -> str:
         flat = all(not isinstance(u, list) for u in v)
         if flat and len(v) <= 8:
             if isinstance(std, list) and len(std) == len(v):
-                text = ", ".join(fmt_value(u, s) for u, s in zip(v, std))
+                items = [fmt_value(u, s) for u, s in zip(v, std)]
             else:
-                text = ", ".join(fmt_number(u) for u in v)
+                items = [fmt_number(u) for u in v]
+            text = ", ".join(f"<span class='nw'>{escape(t)}</span>" for t in items)
             if q.get("x") is not None and q.get("x") != v and len(q["x"]) == len(v):
                 xu = q.get("x_unit", "")
                 xn = q.get("x_name", "")
@@ -160,7 +162,7 @@ def _value_cell(q: dict) -> str:
         else:
             text = f"{len(v)} values (see the figure; all in results.json)"
         return text
-    text = fmt_value(v, std)
+    text = f"<span class='nw'>{escape(fmt_value(v, std))}</span>"
     if q.get("interval") is not None and not isinstance(std, list):
         lvl = q.get("level")
         pct = f"{100 * lvl:g}% " if isinstance(lvl, (int, float)) else ""
@@ -187,6 +189,13 @@ def _rows_table(results: dict, names) -> str:
     return "".join(parts)
 
 
+def _css_width(png: bytes) -> str:
+    """A width attribute showing a 200-dpi figure at its physical size (half its pixels)."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or len(png) < 24:
+        return ""
+    return f" width='{int.from_bytes(png[16:20], 'big') // 2}'"
+
+
 def _section_html(sec, hlevel: int = 2) -> str:
     parts = [f"<section id='{escape(sec.key)}'>", f"<h{hlevel}>{escape(sec.title)}</h{hlevel}>"]
     if sec.intro:
@@ -208,7 +217,7 @@ def _section_html(sec, hlevel: int = 2) -> str:
             f"<figure id='fig-{escape(sec.key)}-{escape(stem)}'"
             + (" class='picture'>" if stem == "image" else ">")
             + 
-            f"<img src='{png_data_uri(png)}' alt='{escape(alt)}'>"
+            f"<img src='{png_data_uri(png)}'{_css_width(png)} alt='{escape(alt)}'>"
             + (f"<figcaption>{escape(cap)}</figcaption>" if cap else "")
             + "</figure>"
         )

@@ -11,7 +11,7 @@ def render(ctx, computed) -> Rendered:
     box, dbc, gd, mf, thr = d["box"], d["dbc"], d["dq"], d["spectrum"], d["threshold"]
     figures, captions = {}, {}
     if box is not None or dbc is not None:
-        fig, axes = new_figure(10.0, 3.6, ncols=2)
+        fig, axes = new_figure(8.0, 3.2, ncols=2)
         for ax, fit, title in (
             (axes[0], box, f"box counting, image > {thr:.4g}"),
             (axes[1], dbc, "differential box counting (grey surface)"),
@@ -38,7 +38,7 @@ def render(ctx, computed) -> Rendered:
             "and differential box counting of the grey levels (right); hollow points are outside the fit range."
         )
     if gd is not None and mf is not None:
-        fig, axes = new_figure(10.0, 3.6, ncols=2)
+        fig, axes = new_figure(8.0, 3.2, ncols=2)
         gd.plot(ax=axes[0])
         mf.plot(ax=axes[1])
         axes[0].set_xlabel("order q (dimensionless)")

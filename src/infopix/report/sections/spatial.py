@@ -12,7 +12,7 @@ from . import Rendered
 def render(ctx, computed) -> Rendered:
     d = computed.data
     prof, cond, ks, dens, cid = d["profile"], d["conditional"], d["neighbours"], d["density"], d["cid"]
-    fig, axes = new_figure(10.0, 3.6, ncols=2)
+    fig, axes = new_figure(8.0, 3.2, ncols=2)
     if prof is not None and np.any(prof.mi > 0) and np.any(prof.noise_floor > 0):
         prof.plot(ax=axes[0])
     else:
