@@ -352,3 +352,22 @@ def test_overview_and_alerts_render_in_headless_chromium(report, written):
     assert [u for u in page.requests[1:] if not u.startswith("data:")] == []
     assert [x for x in page.console if x[0] in ("error", "assert")] == [] and page.exceptions == []
     assert [e for e in page.log_entries if e[0] == "error"] == []
+
+
+def test_compare_command_draws_the_same_index(index, tmp_path):
+    from infopix.cli import app
+
+    out, reports = index
+    cmp_ = tmp_path / "cmp"
+    res = CliRunner().invoke(app, ["compare", str(out / "noise"), str(out / "ramp" / "results.json"),
+                                   str(out / "photo"), "-o", str(cmp_), "-q"])
+    assert res.exit_code == 0, res.output
+    html = (cmp_ / "index.html").read_text()
+    assert "class='sortable'" in html and html.count("class='thumb'") == 3
+    for link in re.findall(r"<a href='([^'#]+)'>", html):  # links reach each report
+        assert (cmp_ / link).resolve().is_file(), link
+    ET.parse(cmp_ / "figures" / "compare.svg")
+    again = CliRunner().invoke(app, ["compare", str(out / "noise"), "-o", str(cmp_)])
+    assert again.exit_code == 1 and "--force" in again.output
+    bad = CliRunner().invoke(app, ["compare", str(tmp_path / "none.json"), "-o", str(tmp_path / "c2")])
+    assert bad.exit_code == 1 and "does not exist" in bad.output

@@ -95,7 +95,10 @@ def fmt_number(x) -> str:
         return "∞" if xf > 0 else "−∞"
     if xf == int(xf) and abs(xf) < 1e6:
         return _minus(f"{int(xf)}")
-    return _minus(format_value(xf))
+    s = format_value(xf)  # four significant digits; no error: trailing zeros claim nothing
+    if "e" not in s and "." in s:
+        s = s.rstrip("0").rstrip(".")
+    return _minus(s)
 
 
 def _minus(s: str) -> str:

@@ -62,12 +62,20 @@ def render(ctx, computed) -> Rendered:
 def _offset_q_labels(ax) -> None:
     """Move the ``q=...`` labels of the spectrum off their points (a few points up and
     outwards), so neither hides the other."""
-    texts = [t for t in ax.texts if t.get_text().startswith("q=")]
-    for i, t in enumerate(texts):
-        if not hasattr(t, "xyann"):
-            continue
-        left = i == 0 and len(texts) > 1 and t.xy[0] <= texts[-1].xy[0]
+    import numpy as np
+
+    texts = [t for t in ax.texts if t.get_text().startswith("q=") and hasattr(t, "xyann")]
+    pts = np.concatenate([np.column_stack(ln.get_data()) for ln in ax.get_lines()
+                          if len(ln.get_xdata()) > 2] or [np.zeros((0, 2))])
+    if not texts or not len(pts):
+        return
+    span = np.ptp(pts, axis=0)
+    span[span == 0] = 1.0
+    centre = pts.mean(axis=0)
+    for t in texts:  # away from the curve's centre: the label lies outside the curve
+        d = (np.asarray(t.xy, dtype=float) - centre) / span
+        d = d / (np.hypot(*d) or 1.0)
         t.set_anncoords("offset points")
-        t.xyann = (-8, 6) if left else (8, 6)
-        t.set_ha("right" if left else "left")
-        t.set_va("bottom")
+        t.xyann = (12 * d[0], 12 * d[1])
+        t.set_ha("left" if d[0] >= 0 else "right")
+        t.set_va("bottom" if d[1] >= 0 else "top")
