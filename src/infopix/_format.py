@@ -101,7 +101,7 @@ def format_value(value, error=None, *, unit: str | None = None) -> str:
     if err == 0:
         return f"{x:.10g} (exact){suffix}"
     if abs(err) < 1e-9 * abs(x):  # an error at rounding level: keep the value's digits
-        return f"{_minus_zero(x):.10g} ± {abs(err):.1g}{suffix}"
+        return f"{_minus_zero(x):.7g} ± {abs(err):.1g}{suffix}"
     e_r, dec = round_to_error(err)
     mag = math.floor(math.log10(max(abs(x), e_r)))
     if mag >= _SCI_HIGH or mag < _SCI_LOW:

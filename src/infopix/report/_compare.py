@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 from ._html import _page, escape, headline_value, png_data_uri, unit_text
@@ -44,6 +45,9 @@ table.sortable th::after { content: ' \\2195'; color: #9aa3ad; font-weight: 400;
 table.sortable th[aria-sort=ascending]::after { content: ' \\2191'; color: inherit; }
 table.sortable th[aria-sort=descending]::after { content: ' \\2193'; color: inherit; }
 td img.thumb { width: 72px; height: auto; display: block; }
+body { max-width: 84rem; }
+div.scroll { overflow-x: auto; }
+table.sortable td:nth-child(2) { white-space: nowrap; }
 """
 
 
@@ -105,9 +109,8 @@ def comparison_figure(results: list[dict], names=None):
             ax.set_xlim(-0.5, len(results) - 0.5)
             ax.set_xticks(x, names, rotation=30 if len(results) > 2 else 0, ha="right" if len(results) > 2 else "center")
             ax.set_title(label, fontsize=8.5)
-            ax.set_ylabel(f"{label.split(' (')[0]} ({unit or 'dimensionless'})"
-                          if unit not in ("1", "") else f"{label.split(' (')[0]} (dimensionless)",
-                          fontsize=8)
+            short = re.sub(r"\s*\([^()]*\)$", "", label)
+            ax.set_ylabel(f"{short} ({unit_text(unit)})", fontsize=8)
             ax.set_xlabel("image (name)")
             ax.grid(alpha=0.25, axis="y")
         for ax in axes[len(ms):]:
@@ -157,8 +160,8 @@ def index_html(results: list[dict], links, thumbnails=None, figure=None, *, titl
         "<p class='sub'>Every headline measure of each image, rounded to its uncertainty; click a "
         "column header to sort. Each image's full report (with its alerts) is linked from its name."
         "</p>"
-        "<table class='sortable'><thead>" + head + "</thead><tbody>" + "".join(body)
-        + "</tbody></table>" + fig
+        "<div class='scroll'><table class='sortable'><thead>" + head + "</thead><tbody>"
+        + "".join(body) + "</tbody></table></div>" + fig
     )
     return _page(title or "infopix reports", f"<style>{_CSS}</style>" + text, script=_SORT_JS)
 
