@@ -103,6 +103,11 @@ def headline(report_sections, entropy: dict | None) -> list[dict]:
             label = f"{label.split(' (')[0]} (r = {x[0]} pixels)" if x else label
             v = v[0]
             std = std[0] if isinstance(std, list) else None
+        parts = [k[4:].replace("_", " ") for k in q if k.startswith("std_")]
+        if parts and std is not None:
+            how = "standard error combining " + ", ".join(parts)
+        if q.get("curved"):
+            how = (how or _NO_ERROR) + "; the log-log relation is curved: see the alerts"
         row = {
             "section": sec,
             "name": name,
@@ -110,7 +115,8 @@ def headline(report_sections, entropy: dict | None) -> list[dict]:
             "value": v,
             "std": std,
             "unit": q.get("unit", ""),
-            "uncertainty": (q.get("uncertainty") or how) if std is not None else _NO_ERROR,
+            "uncertainty": (q.get("uncertainty") or how) if std is not None else (
+                _NO_ERROR if not q.get("curved") else how),
         }
         if q.get("not_applicable"):
             row["not_applicable"] = q["not_applicable"]

@@ -54,7 +54,9 @@ def render(ctx, computed) -> Rendered:
     intro = (
         "How the image fills space across scales: each dimension is the slope of a log-log "
         "fit over box sizes (read it with its fit below: points on a straight line make the "
-        "slope meaningful); ± is the slope's standard error."
+        "slope meaningful); ± combines the regression's residual error with the spread of "
+        "the slope over fit ranges (and, for box counting, grid origins, size ladders and "
+        "edge conventions); a curved log-log relation is flagged in the alerts."
     )
     return Rendered(figures, captions, intro)
 
