@@ -279,7 +279,7 @@ def save_figure(fig, path: Path, *, force: bool, dpi: int = 200, tight: bool = T
     """Save a matplotlib figure atomically in the format of ``path``'s suffix (PNG at 200
     dpi, SVG with text as text, PDF with embedded fonts; the report's style), then close it."""
     from ..io import atomic_path
-    from ..report._figures import apply_style
+    from ..report import apply_style
 
     apply_style()
 
@@ -300,7 +300,7 @@ def pyplot():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from ..report._figures import apply_style
+    from ..report import apply_style
 
     apply_style()  # the report's figure style for every -o figure
     return plt

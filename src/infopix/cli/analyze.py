@@ -94,8 +94,14 @@ def analyze_command(
 
     from ..batch import file_checksum
     from ..measures import ImageContext
-    from ..report import analyze, default_sections, load_config, resolve_params, write_reports
-    from ..report._figures import check_formats
+    from ..report import (
+        analyze,
+        check_formats,
+        default_sections,
+        load_config,
+        resolve_params,
+        write_reports,
+    )
 
     formats = check_formats(figure_format, name="--figure-format")
 

@@ -102,7 +102,7 @@ def fractal_command(
             pyplot()  # the Agg backend and the report's style before the result draws
             ax = res.plot()
             if method in ("box", "dbc"):
-                from ..report._figures import relabel_fit_legend
+                from ..report import relabel_fit_legend
 
                 relabel_fit_legend(ax)
             save_figure(ax.figure, out, force=force)

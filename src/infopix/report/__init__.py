@@ -35,6 +35,7 @@ import numpy as np
 from .. import __version__
 from .. import measures as _m
 from ..measures import load_config, quantity
+from ._figures import FIGURE_FORMATS, apply_style, check_formats, relabel_fit_legend
 
 __all__ = [
     "Section",
@@ -46,6 +47,11 @@ __all__ = [
     "load_config",
     "results_schema",
     "default_sections",
+    "FIGURE_FORMATS",
+    "apply_style",
+    "check_formats",
+    "relabel_fit_legend",
+    "write_comparison",
 ]
 
 
@@ -525,3 +531,65 @@ def results_schema() -> dict:
 
     text = (resources.files("infopix") / "data" / "results.schema.json").read_text("utf-8")
     return json.loads(text)
+
+
+def write_comparison(results, out, *, force: bool = False, figure_formats=("png", "svg")) -> Path:
+    """Compare reports written earlier: ``out/index.html`` (a sortable table of every
+    headline measure, thumbnails, links to each report) and ``out/figures/compare.*``
+    (each measure across images).
+
+    Parameters
+    ----------
+    results : sequence of path
+        ``results.json`` files of :meth:`Report.write`, or the folders holding them.
+    out : path
+        Output folder, written at once (assembled beside it, then renamed); an existing
+        one is replaced only with ``force``.
+    figure_formats : sequence of {'png', 'svg', 'pdf'} or str, optional
+        Formats of the comparison figure.
+
+    Returns
+    -------
+    Path
+        ``out/index.html``.
+    """
+    from ._compare import comparison_figure, index_html, load_results
+    from ._figures import figure_formats as _formats
+
+    formats = check_formats(figure_formats)
+    paths = [Path(os.fspath(p)) for p in results]
+    data = load_results(paths)
+    out = Path(os.fspath(out))
+    if out.exists() and not force:
+        raise FileExistsError(f"output {str(out)!r} exists; pass --force (force=True) to replace it.")
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        raise FileNotFoundError(f"output folder {str(parent)!r} does not exist.")
+    folders = [p if p.is_dir() else p.parent for p in paths]
+    links, thumbs = [], []
+    for f in folders:
+        page = f / "report.html"
+        links.append(os.path.relpath(page, out.resolve()) if page.exists() else "")
+        pic = f / "figures" / "image_image.png"
+        thumbs.append(pic.read_bytes() if pic.is_file() else b"")
+    names = [Path(str(d.get("input", {}).get("source", "image"))).name or "image" for d in data]
+    with _formats(formats):
+        fig = comparison_figure(data, names)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.part.", dir=parent))
+    umask = os.umask(0o022)
+    os.umask(umask)
+    os.chmod(tmp, 0o777 & ~umask)
+    try:
+        if fig is not None:
+            (tmp / "figures").mkdir()
+            (tmp / "figures" / "compare.png").write_bytes(fig)
+            for fmt, b in fig.formats.items():
+                (tmp / "figures" / f"compare.{fmt}").write_bytes(b)
+        (tmp / "index.html").write_text(index_html(data, links, thumbs, fig), encoding="utf-8")
+        if out.exists():
+            shutil.rmtree(out)
+        os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out / "index.html"

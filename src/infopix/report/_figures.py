@@ -28,9 +28,8 @@ RC = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": False,
-    "axes.prop_cycle": __import__("cycler").cycler(
-        color=["#2a5d8f", "#c44e52", "#55a868", "#8172b2", "#dd8452", "#64b5cd"]
-    ),
+    "axes.prop_cycle": "cycler('color', ['#2a5d8f', '#c44e52', '#55a868', '#8172b2', "
+    "'#dd8452', '#64b5cd'])",
     "lines.linewidth": 1.3,
     "lines.markersize": 4.0,
     "errorbar.capsize": 2.0,

@@ -143,6 +143,11 @@ def mark_not_applicable(results: dict, estimates: dict | None = None) -> tuple[d
     when its explanation says "do not use this value" (outside [0, log2 K])."""
     out, alerts = {}, []
     for key, q in results.items():
+        if q.get("not_applicable"):  # the measure said so itself
+            out[key] = q
+            why = " ".join(str(q["not_applicable"]).split()).rstrip(".")
+            alerts.append(f"{key.replace('_', ' ')}: not applicable: {why}.")
+            continue
         reason = None
         est = None if estimates is None else estimates.get(key[2:] if key.startswith("H_") else key)
         if est is not None and not getattr(est, "valid", True):
