@@ -53,7 +53,7 @@ def small():
 
 @pytest.fixture(scope="module")
 def report(small, warner):
-    keys = rp.default_sections() + [warner]
+    keys = rp.default_sections() + [k for k in ("ising",) if k in ms.MEASURES] + [warner]
     return infopix.analyze(small, source="sample/4", sections=keys, quick=True)
 
 

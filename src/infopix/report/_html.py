@@ -394,6 +394,9 @@ _FRAGMENT_CSS = """
 .infopix-report dl.meta dd { margin: 0; }
 .infopix-report figure img { max-width: 100%; height: auto; }
 .infopix-report nav { display: none; }
+.infopix-report .alerts { border-left: 4px solid #c98a1b; background: #fdf6e7; padding: .4rem .7rem; }
+.infopix-report .na { color: #a23b2a; }
+.infopix-report .ov-grid { display: grid; grid-template-columns: minmax(8rem, 14rem) 1fr; gap: 1rem; }
 """
 
 
