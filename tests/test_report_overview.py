@@ -197,7 +197,8 @@ def test_every_figure_axis_has_labels_with_units(report):
     for name, ax in _axes(report):
         if not ax["visible"] or ax["image"] or ax["colorbar"]:
             continue
-        assert ax["xlabel"] and unit.search(ax["xlabel"]), (name, ax["xlabel"])
+        xlabel = ax["xlabel"] or ax["xlabel_shared"]  # stacked panels: the bottom one labels x
+        assert xlabel and unit.search(xlabel), (name, ax["xlabel"])
         if not ax["categorical_y"]:
             assert ax["ylabel"] and unit.search(ax["ylabel"]), (name, ax["ylabel"])
 

@@ -152,7 +152,7 @@ def _finite_range(values):
 def axes_info(fig) -> list[dict]:
     """What a reader sees on each axis of a drawn figure (for checks without eyes).
 
-    Each dict: ``xlabel``, ``ylabel``, ``xticks``/``yticks`` (tick label texts),
+    Each dict: ``xlabel``, ``ylabel``, ``xlabel_shared`` (the label of an axis sharing x), ``xticks``/``yticks`` (tick label texts),
     ``xlim``/``ylim``, ``xscale``/``yscale``, ``image`` (an image is shown),
     ``colorbar``, ``visible`` (axis lines and labels on), ``ydata`` (min, max of the
     lines, markers and error bars drawn in data coordinates, or None),
@@ -185,6 +185,9 @@ def axes_info(fig) -> list[dict]:
             {
                 "title": ax.get_title(),
                 "xlabel": ax.get_xlabel(),
+                # an axis sharing x with a labelled one (stacked panels) is labelled by it
+                "xlabel_shared": next((a.get_xlabel() for a in ax.get_shared_x_axes().get_siblings(ax)
+                                       if a.get_xlabel()), ""),
                 "ylabel": ax.get_ylabel(),
                 "xticks": [t.get_text() for t in ax.get_xticklabels()],
                 "yticks": yticks,
