@@ -83,6 +83,8 @@ class Section:
         table), not in the section's main table.
     guide : str
         A paragraph after the figures (e.g. which estimator matters, and when).
+    fold_note : str
+        What the folded table's numbers rest on (shown on its summary line).
     """
 
     key: str
@@ -95,6 +97,7 @@ class Section:
     alerts: tuple = ()
     folded: tuple = ()
     guide: str = ""
+    fold_note: str = ""
 
 
 def resolve_params(config=None, *, quick: bool = False, sections=None) -> dict:
@@ -522,6 +525,7 @@ def render_section(measure, ctx, computed) -> Section:
         alerts=tuple(alerts),
         folded=tuple(out.folded),
         guide=out.guide,
+        fold_note=out.fold_note,
     )
 
 

@@ -229,7 +229,9 @@ def _section_html(sec, hlevel: int = 2) -> str:
     if folded:
         parts.append(
             f"<details class='table'><summary>The full table ({len(folded)} rows: every "
-            "value with its uncertainty and interval)</summary>"
+            "value with its uncertainty and interval)"
+            + (f". {escape(sec.fold_note)}." if getattr(sec, "fold_note", "") else "")
+            + "</summary>"
             + _rows_table(sec.results, folded)
             + "</details>"
         )

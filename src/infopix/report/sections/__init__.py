@@ -26,6 +26,7 @@ class Rendered:
     intro: str = ""
     folded: tuple = ()
     guide: str = ""
+    fold_note: str = ""
 
 
 def renderer(name: str):

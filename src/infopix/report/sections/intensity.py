@@ -68,4 +68,6 @@ def render(ctx, computed) -> Rendered:
         "and compare the Rényi orders; the estimators' table is folded under the figure.",
         folded=tuple(f"H_{n}" for n in names),
         guide=guide,
+        fold_note="Its ± and intervals are the estimators' own and assume independent pixels; "
+        "the overview's error allows for spatial correlation",
     )
