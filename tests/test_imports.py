@@ -146,8 +146,6 @@ def test_faces_and_batch_use_public_names_only():
                 continue
             if m.split(".")[1] == "batch" and target == "infopix._dask":
                 continue  # batch re-exports the chunked local map (the Dask dispatch)
-            if target == "infopix._format":
-                continue  # the one rounding rule of every number a face shows (issue 20)
             if _private(target.removeprefix("infopix")):
                 problems.append(f"{m} imports private module {target}")
             bad = [n for n in names if _private(n)]

@@ -140,7 +140,7 @@ def test_estimator_table_folded_under_its_figure(written):
 
 
 def test_numbers_rounded_to_their_error(report, written):
-    from infopix._format import format_value
+    from infopix.formatting import format_value
 
     html = (written / "report.html").read_text()
     row = report.overview["headline"][0]

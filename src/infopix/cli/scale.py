@@ -106,7 +106,7 @@ def scale_command(
 
     import infopix
 
-    from .._format import format_value
+    from ..formatting import format_value
     from ..report.sections.scale import scale_curve_axes
 
     from ..io import atomic_path

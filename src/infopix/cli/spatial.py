@@ -73,7 +73,7 @@ def spatial_command(
 
     import infopix
 
-    from .._format import format_value
+    from ..formatting import format_value
 
     if measure not in MEASURES:
         raise ValueError(f"`--measure` expects one of {', '.join(MEASURES)}, got {measure!r}.")

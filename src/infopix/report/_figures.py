@@ -225,7 +225,7 @@ def relabel_fit_legend(ax) -> None:
     """Round the ``D = value ± error`` in a fit's legend to its error (one rule)."""
     import re
 
-    from .._format import format_value
+    from ..formatting import format_value
 
     changed = False
     for ln in ax.get_lines():

@@ -12,7 +12,7 @@ import html as _html
 import math
 
 from .. import __version__
-from .._format import format_value, round_to_error
+from ..formatting import format_value, round_to_error
 
 
 def png_data_uri(png: bytes) -> str:
@@ -79,7 +79,7 @@ _CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
 def fmt_number(x) -> str:
     """A number without an uncertainty for a reader: integers in full, others with four
-    significant digits (:func:`infopix._format.format_value`, the one rounding rule)."""
+    significant digits (:func:`infopix.formatting.format_value`, the one rounding rule)."""
     if x is None:
         return "n/a"
     if isinstance(x, str):

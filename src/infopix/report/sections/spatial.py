@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..._format import format_value
+from ...formatting import format_value
 from .._figures import figure_png, new_figure, pad_limits
 from . import Rendered
 
