@@ -239,6 +239,41 @@ def relabel_fit_legend(ax) -> None:
         ax.legend()
 
 
+def round_legend(ax) -> None:
+    """Round every ``value ± error`` in the legend labels of ``ax`` to its error."""
+    import re
+
+    from ..formatting import format_value
+
+    pat = re.compile(r"(-?[0-9][0-9.]*(?:[eE][-+]?[0-9]+)?) ± ([0-9][0-9.]*(?:[eE][-+]?[0-9]+)?)")
+    changed = False
+    for artist in ax.get_lines() + ax.collections:
+        lab = artist.get_label()
+        new = pat.sub(lambda m: format_value(float(m.group(1)), float(m.group(2))), lab)
+        if new != lab:
+            artist.set_label(new)
+            changed = True
+    if changed and ax.get_legend() is not None:
+        ax.legend()
+
+
+def plain_log_ticks(ax, axis: str = "both") -> None:
+    """Tick labels of a log axis as plain numbers (1, 10, 1.25) instead of 10^k forms."""
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    fmt = FuncFormatter(lambda v, _: f"{v:g}")
+    for name in ("x", "y") if axis == "both" else (axis,):
+        a = getattr(ax, f"{name}axis")
+        if getattr(ax, f"get_{name}scale")() == "log":
+            a.set_major_formatter(fmt)
+            a.set_minor_formatter(NullFormatter())
+            lo, hi = getattr(ax, f"get_{name}lim")()
+            if hi / lo < 10:  # less than a decade: a few plain ticks
+                from matplotlib.ticker import MaxNLocator
+
+                a.set_major_locator(MaxNLocator(5))
+
+
 def pad_limits(lo: float, hi: float, frac: float = 0.08) -> tuple[float, float]:
     """Limits around ``[lo, hi]`` with a margin (a flat range gets a small one)."""
     span = hi - lo

@@ -3,7 +3,7 @@ structural complexity by scale."""
 
 from __future__ import annotations
 
-from .._figures import figure_png, new_figure
+from .._figures import figure_png, new_figure, plain_log_ticks, round_legend
 from . import Rendered
 
 
@@ -25,6 +25,8 @@ def render(ctx, computed) -> Rendered:
     if lac is not None:
         lac.plot(ax=axes[1])
         axes[1].set_ylabel("lacunarity Λ(r) (dimensionless)")
+        plain_log_ticks(axes[1])
+        round_legend(axes[1])
     else:
         _blank(axes[1], "lacunarity not defined for this image")
     if sc is not None:
