@@ -1158,7 +1158,7 @@ def _serialise(seq: np.ndarray, L: int) -> np.ndarray:
 
 
 #: Default length of the shuffled and uniform references per compressor (missing:
-#: full length), see ``reference_pixels``; tests/test_spatial.py checks convergence.
+#: full length), see ``reference_pixels``; tests/test_cid.py checks convergence.
 _REF_PIXELS = {"zlib": 1 << 20}
 #: Bytes per independently compressed piece (compressed in parallel threads); none for
 #: lzma, whose 8 MiB dictionary would lose matches at the cuts. zlib: 32 KiB window;
