@@ -6,9 +6,7 @@ and NumPy ``.npy``. Nothing here touches the network.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from importlib import resources
 from pathlib import Path
 
@@ -175,36 +173,8 @@ def sample_image() -> np.ndarray:
         return np.asarray(iio.imread(f))
 
 
-def check_output_path(path, *, force: bool = False) -> tuple[Path, Path]:
-    """Refuse an existing output (unless ``force``) or a missing folder; (path, folder)."""
-    dest = Path(os.fspath(path))
-    if dest.exists() and not force:
-        raise FileExistsError(
-            f"output {str(dest)!r} exists; pass force=True (CLI: --force) to overwrite it."
-        )
-    parent = dest.parent if str(dest.parent) else Path(".")
-    if not parent.is_dir():
-        raise FileNotFoundError(f"output folder {str(parent)!r} does not exist.")
-    return dest, parent
-
-
-@contextlib.contextmanager
-def atomic_path(path, *, force: bool = False):
-    """Yield a temporary path beside ``path``; on success rename it onto ``path``.
-
-    An interrupted write leaves no half-written file at ``path``. Refuses to overwrite
-    an existing file unless ``force``.
-    """
-    dest, parent = check_output_path(path, force=force)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part" + dest.suffix, dir=parent)
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        os.replace(tmp, dest)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+# Atomic output lives in `_outputs` (shared by every writer); re-exported here.
+from ._outputs import atomic_path, check_output_path  # noqa: E402,F401
 
 
 def write_image(path, image, *, force: bool = False) -> None:

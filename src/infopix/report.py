@@ -414,20 +414,11 @@ def write_reports(reports, out, *, force: bool = False) -> list[Path]:
     if not reports:
         raise ValueError("`reports` is empty; nothing to write.")
     out = Path(os.fspath(out))
-    if out.exists() and not force:
-        raise FileExistsError(
-            f"output {str(out)!r} exists; pass --force (force=True) to overwrite it."
-        )
     if out.exists() and not out.is_dir():
         raise FileExistsError(f"output {str(out)!r} exists and is not a folder.")
-    parent = out.parent if str(out.parent) else Path(".")
-    if not parent.is_dir():
-        raise FileNotFoundError(f"output folder {str(parent)!r} does not exist.")
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.part.", dir=parent))
-    umask = os.umask(0o022)
-    os.umask(umask)
-    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes 0700; a report folder is ordinary
-    try:
+    from ._outputs import atomic_dir
+
+    with atomic_dir(out, force=force) as tmp:  # assembled beside `out`, swapped in at once
         if len(reports) == 1:
             reports[0]._fill(tmp)
         else:
@@ -438,21 +429,6 @@ def write_reports(reports, out, *, force: bool = False) -> list[Path]:
                 (tmp / stem).mkdir()
                 r._fill(tmp / stem)
             (tmp / "index.html").write_text(render_index(reports, stems), encoding="utf-8")
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=parent))
-            os.replace(out, old / out.name)
-            try:
-                os.replace(tmp, out)
-            except BaseException:
-                os.replace(old / out.name, out)
-                raise
-            finally:
-                shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     if len(reports) == 1:
         files = [out / "report.html", out / "results.json"]
         return files + sorted((out / "figures").glob("*.png"))
