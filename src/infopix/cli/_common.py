@@ -35,7 +35,7 @@ def one_line_errors(func):
             return func(*args, **kwargs)
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
-        except KeyboardInterrupt:
+        except KeyboardInterrupt:  # outside main() (no handler installed): same line, 130
             typer.echo("infopix: interrupted", err=True)
             raise typer.Exit(130) from None
         except FileExistsError as exc:
