@@ -238,11 +238,29 @@ def output_set(paths, *, force: bool = False, flags=None):
                 staged.append(_Staged(d, force=force, flag=f))
         it = iter(staged)
         yield [None if d is None else next(it).new for d in dests]
-    except BaseException:
+    except BaseException as exc:
         for s in staged:
             s.discard()
+        _raise_with_output_names(exc, staged)
         raise
     _commit(staged)
+
+
+def _raise_with_output_names(exc: BaseException, staged) -> None:
+    """Re-raise ``exc`` with the outputs' names in place of their temporary ones."""
+    if not isinstance(exc, Exception):
+        return
+    msg = str(exc)
+    new = msg
+    for s in staged:
+        new = new.replace(str(s.new), str(s.dest)).replace(str(s.stage), str(_parent(s.dest)))
+    if new == msg:
+        return
+    try:
+        replacement = type(exc)(new)
+    except Exception:
+        return
+    raise replacement from None
 
 
 @contextlib.contextmanager

@@ -54,9 +54,12 @@ def refuse_existing(*paths, force: bool) -> None:
     """Fail before any work if an output exists and ``--force`` was not given."""
     if force:
         return
+    import os
+
     for p in paths:
-        if p is not None and Path(p).exists():
-            raise FileExistsError(f"output {str(p)!r} exists; pass --force to overwrite it.")
+        if p is not None and os.path.lexists(p):
+            what = " (a dangling symbolic link)" if not Path(p).exists() else ""
+            raise FileExistsError(f"output {str(p)!r} exists{what}; pass --force to overwrite it.")
 
 
 def load_image(path: Path | None, *, channel: str = "luminance"):
@@ -100,13 +103,42 @@ def to_jsonable(obj):
     return obj
 
 
+def json_text(data) -> str:
+    """``data`` as the JSON text the commands write (NumPy values converted)."""
+    return json.dumps(to_jsonable(data), indent=2, allow_nan=False) + "\n"
+
+
 def write_json(path: Path, data, *, force: bool) -> None:
     """Write JSON atomically (temporary file + rename); refuse to overwrite without force."""
-    from ..io import atomic_path
+    from .._outputs import atomic_path
 
     with atomic_path(path, force=force) as tmp:
-        tmp.write_text(json.dumps(to_jsonable(data), indent=2, allow_nan=False) + "\n")
+        tmp.write_text(json_text(data))
 
 
 def print_json(data) -> None:
     sys.stdout.write(json.dumps(to_jsonable(data), indent=2, allow_nan=False) + "\n")
+
+
+def check_range(value, flag: str, lo=None, hi=None, *, why: str = ""):
+    """An option's value within [lo, hi] (None: unbounded), or a one-line error naming it.
+
+    ``why`` explains an upper bound (e.g. "each scale is a full-image blur").
+    """
+    if value is None:
+        return value
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        if lo is not None and hi is not None:
+            span = f"from {lo} to {hi}"
+        elif lo is not None:
+            span = f">= {lo}"
+        else:
+            span = f"<= {hi}"
+        kind = "an integer" if isinstance(value, int) else "a number"
+        raise ValueError(f"`{flag}` expects {kind} {span}, got {value}" + (f" ({why})." if why else "."))
+    return value
+
+
+def check_seed(seed):
+    """``--seed``: an integer >= 0 (NumPy's seeds), named in the error."""
+    return check_range(seed, "--seed", 0, 2**63 - 1)

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from . import app
-from ._common import console, err_console, load_image, one_line_errors, print_json
+from ._common import check_seed, console, err_console, load_image, one_line_errors, print_json
 
 _HELP = """Analyse IMAGE(s) and write a readable report to --out.
 
@@ -91,6 +91,7 @@ def analyze_command(
         raise ValueError(
             "`--channel` expects 'luminance' or a channel index for a report, got 'joint'."
         )
+    check_seed(seed)
     cfg = load_config(config) if config is not None else {}
     if radius:
         from .. import _validation as _v

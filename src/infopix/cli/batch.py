@@ -177,6 +177,9 @@ def batch_command(
     files = expand_inputs(inputs)
     if not files:
         raise ValueError("INPUTS select no image file.")
+    from ..batch import _check_out
+
+    _check_out(out, ms, resume=resume, force=force)  # OUT is a results folder (or absent)
     if os.path.lexists(out) or resume:  # refuse at once if another run writes OUT
         from ..batch import _Lock
 

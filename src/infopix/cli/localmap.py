@@ -7,8 +7,10 @@ from pathlib import Path
 import typer
 
 from . import app
-from ._common import console, load_image, one_line_errors, print_json, refuse_existing
+from ._common import check_range, console, load_image, one_line_errors, print_json, refuse_existing
 
+#: The smallest ``--chunks`` (pixels a side) accepted.
+MIN_CHUNK = 16
 MEASURES = ("entropy", "std", "mean", "laurent", "taylor", "surprisal")
 _UNITS = {"std": "intensity", "mean": "intensity", "laurent": "levels - 1", "taylor": "-(1 + sum p^2)"}
 
@@ -45,6 +47,7 @@ def localmap_command(
     from .. import _validation as v
 
     v.check_choice(measure, MEASURES, name="--measure")
+    check_range(chunks, "--chunks", MIN_CHUNK, why="pixels a side of each chunk; smaller ones cost more than they compute")
     if chunks is not None or out.suffix.lower() == ".zarr":  # chunked on Dask (cli/batch.py, issue 11)
         from .batch import localmap_chunked
         return localmap_chunked(image, out, chunks=chunks, radius=radius, measure=measure, estimator=estimator, alpha=alpha, base=base, edge=edge, bins=bins, force=force, as_json=as_json, quiet=quiet)

@@ -8,7 +8,15 @@ from pathlib import Path
 import typer
 
 from . import app
-from ._common import console, load_image, one_line_errors, print_json, refuse_existing, write_json
+from ._common import (
+    check_seed,
+    console,
+    load_image,
+    one_line_errors,
+    print_json,
+    refuse_existing,
+    write_json,
+)
 
 MEASURES = ("mi", "block", "conditional", "density", "cid")
 
@@ -75,6 +83,7 @@ def spatial_command(
     if out is not None and out.suffix.lower() not in (".json", ".png", ".pdf", ".svg"):
         raise ValueError(f"`--out` expects a .json, .png, .pdf or .svg file, got {str(out)!r}.")
     refuse_existing(out, force=force)
+    check_seed(seed)
     img, label = load_image(image, channel=channel)
     unit = {2.0: "bits", float(np.e): "nats", 10.0: "dits"}.get(float(base), f"log base {base:g}")
     est = estimator or ("miller_madow" if measure == "density" else "plugin")

@@ -72,7 +72,13 @@ def intensity_section(image: np.ndarray, params: dict) -> Section:
         )
 
     hmax = float(np.log2(c.n_outcomes))
-    names = list(ESTIMATORS) if params["estimators"] == "all" else list(params["estimators"])
+    chosen = params["estimators"]
+    if chosen == "all":
+        names = list(ESTIMATORS)
+    elif isinstance(chosen, str):  # one name, not its characters
+        names = [chosen]
+    else:
+        names = list(chosen)
     estimates = {}
     for name in names:
         e = entropy_from_counts(
