@@ -211,3 +211,19 @@ def test_config_estimators_string_is_one_name():
     names = {q.get("estimator") for q in report.to_dict()["sections"]["intensity"]["results"].values()
              if isinstance(q, dict)}
     assert "nsb" in names and not ({"n", "s", "b"} & names)
+
+
+@pytest.mark.parametrize("quick", [False, True])
+def test_analyze_refuses_an_image_too_big_for_memory(img, tmp_path, monkeypatch, quick):
+    """The estimate is checked before any work; the error names the chunked path, and
+    recommends --quick only when it was not given (and would fit)."""
+    from infopix.cli import analyze as cli_analyze
+
+    npix = 24 * 20
+    need_quick = cli_analyze.BASE_BYTES + cli_analyze.BYTES_PER_PIXEL[True] * npix
+    # available: enough for --quick, not for the full report
+    monkeypatch.setattr(cli_analyze, "available_memory", lambda: need_quick + 1 if not quick else need_quick - 1)
+    argv = ["analyze", str(img), "-o", str(tmp_path / "rep")] + (["--quick"] if quick else [])
+    line = _one_line(CliRunner().invoke(app, argv), code=1, names=["a.png", "24 x 20", "localmap", "--chunks"])
+    assert ("--quick needs" in line) == (not quick)
+    assert os.listdir(tmp_path) == []

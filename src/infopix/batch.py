@@ -499,6 +499,13 @@ def _write_meta(folder: Path, meta: dict) -> None:
     os.replace(tmp, folder / _META_NAME)
 
 
+def _new_dataset(folder: Path, meta: dict) -> None:
+    """Fill an empty folder as an empty dataset: the metadata and an empty first part
+    (so that ``pandas.read_parquet`` sees the columns before any row is recorded)."""
+    _write_meta(folder, meta)
+    _write_part(folder, 0, [], meta["columns"])
+
+
 def _rewrite(folder: Path, meta: dict, rows: list[dict]) -> None:
     """Replace the dataset ``folder`` by one holding exactly ``rows``, in one atomic swap.
 
@@ -508,8 +515,7 @@ def _rewrite(folder: Path, meta: dict, rows: list[dict]) -> None:
 
     with atomic_dir(folder, force=True) as tmp:
         _write_meta(tmp, meta)
-        if rows:
-            _write_part(tmp, 0, rows, meta["columns"])
+        _write_part(tmp, 0, rows, meta["columns"])  # even empty: it carries the columns
 
 
 def _compact_private(folder: Path, columns: Sequence[str]) -> None:
@@ -518,8 +524,7 @@ def _compact_private(folder: Path, columns: Sequence[str]) -> None:
     if nparts <= 1 and stored == len(rows):
         return
     old = sorted(folder.glob(_PART_GLOB))
-    if rows:
-        _write_part(folder, max(int(p.name.split("-")[1]) for p in old) + 1, rows, columns)
+    _write_part(folder, max(int(p.name.split("-")[1]) for p in old) + 1, rows, columns)
     for p in old:
         p.unlink()
 
@@ -801,7 +806,7 @@ def run(
         if os.path.lexists(folder) and force and not resume:
             # replaced only once the new run has completed: written beside, then swapped
             with atomic_dir(folder, force=True) as tmp:
-                _write_meta(tmp, meta)
+                _new_dataset(tmp, meta)
                 writer = _PartWriter(tmp, columns, part_size=ps, part_seconds=part_seconds)
                 df = _compute(files, ms, columns, options, client, group_size, numba_threads,
                               progress, {}, writer)
@@ -823,8 +828,8 @@ def run(
             if len(keep) != stored:
                 _rewrite(folder, meta, keep)
         else:
-            os.mkdir(folder)
-            _write_meta(folder, meta)
+            with atomic_dir(folder) as tmp:  # complete, or absent
+                _new_dataset(tmp, meta)
         writer = _PartWriter(folder, columns, part_size=ps, part_seconds=part_seconds)
         df = _compute(files, ms, columns, options, client, group_size, numba_threads,
                       progress, done_rows, writer)

@@ -44,8 +44,9 @@ def one_line_errors(func):
             fail(str(exc))
         except USER_ERRORS as exc:
             fail(str(exc))
-        except MemoryError:
-            fail("out of memory; try a smaller image, --quick, or `infopix batch` with Dask chunks")
+        except MemoryError as exc:
+            fail(str(exc) or "out of memory; for a large image compute local maps chunk by "
+                 "chunk: infopix localmap IMAGE --chunks 2048 -o map.zarr")
 
     return wrapper
 
