@@ -74,6 +74,7 @@ def _raise(signum, frame):
         defer_signal(signum)
         return
     if first:
+        _state.pop("redeliver", None)
         _state["interrupted"] = signum
         threading.Thread(target=_watchdog, args=(signum,), daemon=True).start()
     raise Interrupted(_state["interrupted"])

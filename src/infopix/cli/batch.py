@@ -18,7 +18,7 @@ _HELP = """Apply measures to many images on Dask and write one row per image to 
 
 INPUTS are image files, folders (their image files) or glob patterns (quote them; ** matches sub-folders). Without --scheduler a local Dask cluster is started (--workers processes, default one per core); with --scheduler ADDRESS the batch runs on that cluster (its workers need infopix installed).
 
-OUT is a Parquet dataset (a folder of part files, read it with pandas.read_parquet): columns path, checksum (SHA-256), shape, dtype, status, error and one per measure value. Parts are written as images complete, so --resume after an interruption computes only the images not yet recorded (same path and checksum). An image that fails is recorded with its error and the batch goes on; the exit status is then 1 (0 when every image succeeded).
+OUT is a Parquet dataset (a folder of part files, read it with pandas.read_parquet): one current row per image, columns path, checksum (SHA-256), shape, dtype, status, error and one per measure value. Parts are written as images complete, so --resume after an interruption computes only the images not yet recorded (same path and checksum; an image whose file changed is computed again and its old row removed). --force replaces OUT only once the new run has completed. While a run writes OUT it holds the lock .OUT.lock beside it; a second run on the same OUT refuses. An image that fails is recorded with its error and the batch goes on; the exit status is then 1 (0 when every image succeeded). Ctrl-C stops with status 130, keeping the rows completed so far.
 
 Example: infopix batch 'photos/*.png' scans/ -o results.parquet --measures entropy,localmap
 """
