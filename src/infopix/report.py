@@ -435,6 +435,10 @@ def write_reports(reports, out, *, force: bool = False) -> list[Path]:
     if not reports:
         raise ValueError("`reports` is empty; nothing to write.")
     out = Path(os.fspath(out))
+    if os.path.lexists(out) and not force:
+        raise FileExistsError(
+            f"output {str(out)!r} exists; pass --force (force=True) to overwrite it."
+        )
     if out.exists() and not out.is_dir():
         raise FileExistsError(f"output {str(out)!r} exists and is not a folder.")
     from ._outputs import atomic_dir
