@@ -20,6 +20,7 @@ _LAZY = {
     "write_image": "io",
     "sample_image": "io",
     "select_channel": "io",
+    "ImageInfo": "io",
     # entropy of distributions and of the intensity distribution
     "IntensityCounts": "entropy",
     "intensity_counts": "entropy",
@@ -33,6 +34,8 @@ _LAZY = {
     "EntropyEstimate": "estimators",
     "entropy_from_counts": "estimators",
     "posterior_predictive": "estimators",
+    # uncertainty of whole-image entropies under spatial correlation
+    "intensity_entropy_estimate": "uncertainty",
     # local and block maps
     "mapbox": "local",
     "mapblocks": "local",
@@ -73,7 +76,7 @@ _LAZY = {
 
 _SUBMODULES = {
     "io", "entropy", "estimators", "local", "scale", "fractal", "ising", "spatial",
-    "report", "batch", "cli",
+    "report", "batch", "cli", "uncertainty",
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]

@@ -347,11 +347,13 @@ def process_image(path, measures, options=None) -> dict:
         row.update(dict.fromkeys(m.columns, math.nan))
     try:
         row["checksum"] = file_checksum(path)
-        img = read_image(path)
+        img, info = read_image(path, return_info=True)
         row["shape"] = "x".join(str(n) for n in img.shape)
         row["dtype"] = str(img.dtype)
-        if img.ndim == 3:
+        if info.axes == "yxc":  # only a colour axis the file (or convention) names
             img = select_channel(img, "luminance")
+        elif info.axes != "yx":
+            raise ValueError(f"a {info.axes!r} array (volume or series): batch analyses 2-D images")
     except Exception as exc:  # an unreadable file is a result, not a crash
         row["status"] = "error"
         row["error"] = _error_text(exc)

@@ -519,12 +519,10 @@ def analyze(
 
     file_sha = None
     if isinstance(image, (str, os.PathLike)):
-        from .io import read_image, select_channel
+        from .io import read_image
 
         path = Path(os.fspath(image))
-        arr = read_image(path)
-        if arr.ndim == 3:
-            arr = select_channel(arr, "luminance")
+        arr = read_image(path, channel="luminance")  # a volume stays 3-D: refused below
         file_sha = _sha256_file(path)
         source = str(path) if source is None else source
     else:

@@ -63,16 +63,54 @@ def refuse_existing(*paths, force: bool) -> None:
             raise FileExistsError(f"output {str(p)!r} exists{what}; pass --force to overwrite it.")
 
 
-def load_image(path: Path | None, *, channel: str = "luminance"):
-    """Read ``path`` (or the bundled sample when None) and return (image, label)."""
+#: ``--axes`` and ``--max-pixels``: shared by every command that reads an image.
+AXES_OPTION = typer.Option(
+    None, "--axes",
+    help="What the stored array's axes are when the file does not say: yx, zyx (volume), "
+    "tyx (series), yxc (colour), cyx, czyx, ...",
+)
+MAX_PIXELS_OPTION = typer.Option(
+    None, "--max-pixels",
+    help="Refuse images decoding to more pixels (default: $INFOPIX_MAX_PIXELS, else 178956970).",
+)
+
+
+def load_image(path: Path | None, *, channel: str = "luminance", axes: str | None = None,
+               max_pixels: int | None = None):
+    """Read ``path`` (or the bundled sample when None) and return (2-D image, label).
+
+    The same reading as the API's ``read_image(path, axes=axes, channel=...)``: a colour
+    axis is reduced by ``channel`` (``'joint'`` keeps it); arrays whose axes the file
+    does not record need ``--axes``; volumes and series are refused with one line (the
+    commands analyse 2-D images), so the CLI accepts exactly what the library does.
+    """
     import infopix
 
+    from ..io import _parse_axes
+
+    if axes is not None:
+        _parse_axes(axes, name="--axes")
+    if max_pixels is not None and max_pixels < 1:
+        raise ValueError(f"`--max-pixels` expects a positive integer, got {max_pixels}.")
     if path is None:
         return infopix.sample_image(), "sample image (camera, CC0)"
-    img = infopix.read_image(path)
-    if img.ndim == 3:
-        img = infopix.select_channel(img, parse_channel(channel))
-    return img, str(path)
+    try:
+        img, info = infopix.read_image(path, channel=parse_channel(channel), axes=axes,
+                                       max_pixels=max_pixels, return_info=True)
+    except ValueError as exc:  # name the CLI flags, not the Python keywords
+        msg = str(exc).replace("pass axes=", "pass").replace("`axes`", "`--axes`")
+        raise ValueError(msg.replace("max_pixels= (CLI: --max-pixels)", "--max-pixels")
+                         .replace(" (CLI: --axes)", " --axes")) from None
+    # a printable label: undecodable bytes of a non-UTF-8 file name become U+FFFD
+    label = str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    if {"t", "z"} & set(info.axes):
+        kind = "a series" if "t" in info.axes else "a volume"
+        raise ValueError(
+            f"IMAGE {label!r} is {kind} (axes {info.axes!r}, shape {info.shape}); this "
+            f"command analyses 2-D images: save one slice (e.g. with numpy) and pass that, "
+            f"or --axes if the file's axes are not what it holds."
+        )
+    return img, label
 
 
 def parse_channel(channel: str):

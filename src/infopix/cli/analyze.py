@@ -8,7 +8,16 @@ from pathlib import Path
 import typer
 
 from . import app
-from ._common import check_seed, console, err_console, load_image, one_line_errors, print_json
+from ._common import (
+    AXES_OPTION,
+    MAX_PIXELS_OPTION,
+    check_seed,
+    console,
+    err_console,
+    load_image,
+    one_line_errors,
+    print_json,
+)
 
 _HELP = """Analyse IMAGE(s) and write a readable report to --out.
 
@@ -121,6 +130,8 @@ def analyze_command(
     quiet: bool = typer.Option(
         False, "--quiet", "-q", help="No progress display and no summary; errors only."
     ),
+    axes: str = AXES_OPTION,
+    max_pixels: int = MAX_PIXELS_OPTION,
 ):
     import dataclasses
 
@@ -157,7 +168,7 @@ def analyze_command(
     paths = list(images) if images else [None]
     loaded = []
     for p in paths:  # read and check every input first: a bad one fails before any work
-        img, label = load_image(p, channel=channel)
+        img, label = load_image(p, channel=channel, axes=axes, max_pixels=max_pixels)
         check_memory(img.shape, label, quick=quick)  # before any work
         v.check_finite_or_masked(v.check_image(img), None)
         # keep the first image; read the others again in turn (memory: one image at a time)
@@ -178,7 +189,7 @@ def analyze_command(
         task = progress.add_task("analysing", total=len(loaded) * len(keys))
         for img, label, path in loaded:
             if img is None:
-                img, _ = load_image(path, channel=channel)
+                img, _ = load_image(path, channel=channel, axes=axes, max_pixels=max_pixels)
             name = label if len(loaded) == 1 else Path(label).name
             state = {"started": False}
 

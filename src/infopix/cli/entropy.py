@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from . import app
-from ._common import console, load_image, one_line_errors, print_json
+from ._common import AXES_OPTION, MAX_PIXELS_OPTION, console, load_image, one_line_errors, print_json
 
 
 @app.command("entropy")
@@ -20,6 +20,8 @@ def entropy_command(
     bins: int = typer.Option(None, "--bins", help="Bins for float images (default 256 over the data range)."),
     channel: str = typer.Option("luminance", "--channel", help="Colour images: luminance, joint, or a channel index."),
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
+    axes: str = AXES_OPTION,
+    max_pixels: int = MAX_PIXELS_OPTION,
 ):
     """Entropy of the intensity distribution of IMAGE, in bits by default.
 
@@ -29,7 +31,7 @@ def entropy_command(
 
     import infopix
 
-    img, label = load_image(image, channel=channel)
+    img, label = load_image(image, channel=channel, axes=axes, max_pixels=max_pixels)
     alpha_v = np.inf if alpha == float("inf") else alpha
     value = infopix.intensity_entropy(img, alpha=alpha_v, base=base, estimator=estimator, bins=bins)
     unit = {2.0: "bits", float(np.e): "nats", 10.0: "dits"}.get(float(base), f"log base {base:g}")

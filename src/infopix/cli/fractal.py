@@ -9,6 +9,8 @@ import typer
 
 from . import app
 from ._common import (
+    AXES_OPTION,
+    MAX_PIXELS_OPTION,
     check_range,
     console,
     err_console,
@@ -52,6 +54,8 @@ def fractal_command(
     out: Path = typer.Option(None, "--out", "-o", help="Write the result: .json for numbers, .png/.pdf/.svg for the regression plot."),
     force: bool = typer.Option(False, "--force", "-f", help="Overwrite OUT if it exists."),
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
+    axes: str = AXES_OPTION,
+    max_pixels: int = MAX_PIXELS_OPTION,
 ):
     """Fractal dimension of IMAGE with the regression shown (slope, standard error, R², fit range).
 
@@ -69,7 +73,7 @@ def fractal_command(
     if out is not None and out.suffix.lower() not in (".json",) + _FIGURES:
         raise ValueError(f"`--out` expects a .json, .png, .pdf or .svg path, got {str(out)!r}.")
     refuse_existing(out, force=force)
-    img, label = load_image(image, channel=channel)
+    img, label = load_image(image, channel=channel, axes=axes, max_pixels=max_pixels)
     fit_range = None
     if fit_min is not None or fit_max is not None:
         fit_range = (fit_min if fit_min is not None else 0, fit_max if fit_max is not None else np.inf)

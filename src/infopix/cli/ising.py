@@ -8,6 +8,8 @@ import typer
 
 from . import app
 from ._common import (
+    AXES_OPTION,
+    MAX_PIXELS_OPTION,
     check_range,
     check_seed,
     console,
@@ -78,6 +80,8 @@ def ising_command(
     force: bool = typer.Option(False, "--force", "-f", help="Overwrite existing outputs."),
     as_json: bool = typer.Option(False, "--json", help="Print the run summary as JSON."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars or summary."),
+    axes: str = AXES_OPTION,
+    max_pixels: int = MAX_PIXELS_OPTION,
 ):
     """Run Ising dynamics on IMAGE (the notebook's §12) and report energy and magnetisation.
 
@@ -99,7 +103,7 @@ def ising_command(
     check_seed(seed)
     if movie is not None and movie.suffix.lower() not in (".gif", ".mp4"):
         raise ValueError(f"`--movie` expects a .gif or .mp4 file name, got {str(movie)!r}.")
-    img, label = load_image(image)
+    img, label = load_image(image, axes=axes, max_pixels=max_pixels)
     sched = parse_schedule(schedule)
     if model == "grey":
         if threshold is not None:
@@ -114,7 +118,7 @@ def ising_command(
             mdl = ising.MetricIsing(spins, symmetric=symmetric)
         else:
             if edges is not None:
-                eimg, _ = load_image(edges)
+                eimg, _ = load_image(edges, max_pixels=max_pixels)
                 mask = ising.spins_from_image(eimg) > 0
             else:
                 from skimage.feature import canny

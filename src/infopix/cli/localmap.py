@@ -7,7 +7,16 @@ from pathlib import Path
 import typer
 
 from . import app
-from ._common import check_range, console, load_image, one_line_errors, print_json, refuse_existing
+from ._common import (
+    AXES_OPTION,
+    MAX_PIXELS_OPTION,
+    check_range,
+    console,
+    load_image,
+    one_line_errors,
+    print_json,
+    refuse_existing,
+)
 
 #: The smallest ``--chunks`` (pixels a side) accepted.
 MIN_CHUNK = 16
@@ -32,6 +41,8 @@ def localmap_command(
     as_json: bool = typer.Option(False, "--json", help="Print a JSON summary (min, mean, max) of the map."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing on success."),
     chunks: int = typer.Option(None, "--chunks", help="Images larger than memory: read lazily, compute chunk by chunk (this many pixels a side) on Dask, write --out .zarr."),
+    axes: str = AXES_OPTION,
+    max_pixels: int = MAX_PIXELS_OPTION,
 ):
     """Local map of IMAGE: a value per pixel from the r-box around it.
 
@@ -55,7 +66,7 @@ def localmap_command(
     if ext not in (".npy", ".tif", ".tiff", ".png"):
         raise ValueError(f"`--out` expects a .npy, .tif, .tiff or .png file, got {str(out)!r}.")
     refuse_existing(out, force=force)
-    img, label = load_image(image, channel=channel)
+    img, label = load_image(image, channel=channel, axes=axes, max_pixels=max_pixels)
     alpha_v = np.inf if alpha == float("inf") else alpha
     kw = {} if bins is None else {"bins": bins}
     if measure == "entropy":

@@ -10,6 +10,8 @@ import typer
 
 from . import app
 from ._common import (
+    AXES_OPTION,
+    MAX_PIXELS_OPTION,
     check_range,
     console,
     err_console,
@@ -97,6 +99,8 @@ def scale_command(
     force: bool = typer.Option(False, "--force", "-f", help="Overwrite existing outputs."),
     as_json: bool = typer.Option(False, "--json", help="Also print the result as JSON."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+    axes: str = AXES_OPTION,
+    max_pixels: int = MAX_PIXELS_OPTION,
 ):
     """Intensity entropy of IMAGE against Gaussian smoothing scale (curve as PNG, CSV, JSON).
 
@@ -115,7 +119,7 @@ def scale_command(
     refuse_existing(png, csv_path, json_path, force=force)
     values = parse_scales(scales)  # before reading the image: a bad option fails at once
     check_range(strip, "--strip", 0, 50, why="blurred images shown under the curve")
-    img, label = load_image(image)
+    img, label = load_image(image, axes=axes, max_pixels=max_pixels)
     kwargs = dict(unit=unit, bins=bins, quantize=quantize, estimator=estimator, mode=mode, truncate=truncate)
     if quiet or as_json:
         curve = infopix.entropy_vs_scale(img, values, **kwargs)

@@ -9,6 +9,8 @@ import typer
 
 from . import app
 from ._common import (
+    AXES_OPTION,
+    MAX_PIXELS_OPTION,
     check_seed,
     console,
     load_image,
@@ -69,6 +71,8 @@ def spatial_command(
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
     out: Path = typer.Option(None, "--out", "-o", help="Write the result: .json (numbers) or .png/.pdf/.svg (plot, mi and density)."),
     force: bool = typer.Option(False, "--force", "-f", help="Overwrite an existing output."),
+    axes: str = AXES_OPTION,
+    max_pixels: int = MAX_PIXELS_OPTION,
 ):
     """Spatial information of IMAGE: what the intensity entropy ignores.
 
@@ -84,7 +88,7 @@ def spatial_command(
         raise ValueError(f"`--out` expects a .json, .png, .pdf or .svg file, got {str(out)!r}.")
     refuse_existing(out, force=force)
     check_seed(seed)
-    img, label = load_image(image, channel=channel)
+    img, label = load_image(image, channel=channel, axes=axes, max_pixels=max_pixels)
     unit = {2.0: "bits", float(np.e): "nats", 10.0: "dits"}.get(float(base), f"log base {base:g}")
     est = estimator or ("miller_madow" if measure == "density" else "plugin")
     result = {"image": label, "shape": list(img.shape), "measure": measure, "levels": levels, "base": base, "unit": unit}
