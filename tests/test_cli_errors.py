@@ -61,6 +61,10 @@ CASES = [
     ("config-string-list", ["analyze", "{img}", "-o", "{out}/rep", "--config", "{out}/c.toml"],
      {"c.toml": "[local]\nradii = \"3\"\n"}, ["--config", "radii", "list"]),
     ("scale-exists", ["scale", "{img}", "-o", "{out}/c", "--scales", "0,1"], {"c.json": "{}"}, ["c.json", "--force"]),
+    # the library's checks, named by the option (not the Python keyword)
+    ("alpha-keyword", ["entropy", "{img}", "--alpha", "-1"], {}, ["`--alpha`", "-1"]),
+    ("radius-keyword", ["localmap", "{img}", "-r", "-1", "-o", "{out}/m.npy"], {}, ["`--radius`", "-1"]),
+    ("measures-keyword", ["batch", "{img}", "-o", "{out}/r.parquet", "--measures", "foo"], {}, ["`--measures`", "foo"]),
     ("batch-output-is-file", ["batch", "{img}", "-o", "{out}/r.parquet", "--workers", "0", "--force"],
      {"r.parquet": "not a dataset"}, ["r.parquet"]),
 ]

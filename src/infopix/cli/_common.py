@@ -19,9 +19,36 @@ err_console = Console(stderr=True)
 USER_ERRORS = (ValueError, TypeError, OSError, KeyError, IndexError, ArithmeticError)
 
 
+#: Library parameter names whose CLI option has another name.
+_PARAM_FLAGS = {"rng": "--seed", "n_workers": "--workers", "fit_range": "--fit-min/--fit-max"}
+
+
+def _cli_names(message: str) -> str:
+    """Name CLI options, not the Python keywords they become: "`alpha` expects ..." from
+    the library reads "`--alpha` expects ..." when the running command has ``--alpha``."""
+    try:  # Typer >= 0.16 carries its own copy of Click
+        from typer._click.globals import get_current_context
+    except ImportError:
+        from click import get_current_context
+
+    ctx = get_current_context(silent=True)
+    if ctx is None or "`" not in message:
+        return message
+    names = {p.name for p in ctx.command.params}
+    flags = {k: v for k, v in _PARAM_FLAGS.items() if v.split("/")[0] in
+             {o for p in ctx.command.params for o in getattr(p, "opts", ())}}
+    for param in ctx.command.params:
+        if getattr(param, "param_type_name", "") == "option" and param.name in names:
+            longs = [o for o in param.opts if o.startswith("--")]
+            flags[param.name] = longs[0] if longs else param.opts[0]
+    for name, flag in flags.items():
+        message = message.replace(f"`{name}`", f"`{flag}`")
+    return message
+
+
 def fail(message: str, code: int = 1):
     """Print one line to stderr and exit with ``code`` (never a traceback)."""
-    msg = " ".join(str(message).split())
+    msg = " ".join(_cli_names(str(message)).split())
     typer.echo(f"infopix: error: {msg}", err=True)
     raise typer.Exit(code)
 
