@@ -80,22 +80,29 @@ def _raise(signum, frame):
     raise Interrupted(_state["interrupted"])
 
 
+def _redeliver(signum: int) -> None:
+    if _state["finished"]:
+        return
+    _state["redeliver"] = True
+    try:
+        os.kill(os.getpid(), signum)
+    except OSError:
+        pass
+
+
 def _watchdog(signum: int) -> None:
     """Deliver the interrupt again if it was swallowed.
 
     A handler's exception raised inside a garbage-collector callback or a destructor is
-    printed as "Exception ignored" and lost (Dask registers gc callbacks); while the
-    command has not ended, the signal is raised again every second.
+    "ignored" (Dask registers gc callbacks): the unraisable hook sees it and delivers the
+    signal again at once. Code that swallows it silently (``except BaseException``) is
+    caught by this watchdog, which raises it again every 5 s until the command has ended.
     """
     while True:
-        time.sleep(1.0)
+        time.sleep(5.0)
         if _state["finished"]:
             return
-        _state["redeliver"] = True
-        try:
-            os.kill(os.getpid(), signum)
-        except OSError:
-            return
+        _redeliver(signum)
 
 
 def _install(handler) -> None:
@@ -123,6 +130,7 @@ def _quiet_unraisable(default):
 
     def hook(unraisable):
         if isinstance(unraisable.exc_value, Interrupted):
+            _redeliver(unraisable.exc_value.signum)  # swallowed: raise it again, now
             return
         default(unraisable)
 
