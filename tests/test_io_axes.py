@@ -502,13 +502,13 @@ def test_cli_axes_option(tmp_path):
 
 def test_batch_and_report_never_misread_a_volume(tmp_path):
     """Issue 17: `infopix batch` listed a 5x64x64 stack and computed on (5, 64)."""
-    from infopix.batch import MEASURES, process_image
+    from infopix.batch import columns, process_image
 
     vol = _data((5, 16, 16), np.uint8)
     write_image(tmp_path / "vol.tif", vol, axes="zyx")
     row = process_image(tmp_path / "vol.tif", ["entropy"])
     assert row["status"] == "error" and "'zyx' array (volume or series)" in row["error"]
-    assert all(np.isnan(row[c]) for c in MEASURES["entropy"].columns)
+    assert all(np.isnan(row[c]) for c in columns(["entropy"]))
     with pytest.raises(ValueError, match=r"2-D only"):
         infopix.analyze(tmp_path / "vol.tif", sections=["intensity"])
     # colour the file names is still reduced to luminance, as before

@@ -30,6 +30,7 @@ _LAZY = {
     "tsallis_entropy": "entropy",
     "intensity_entropy": "entropy",
     "intensity_expected": "entropy",
+    "expected_value": "entropy",
     # estimators
     "EntropyEstimate": "estimators",
     "entropy_from_counts": "estimators",
@@ -57,6 +58,7 @@ _LAZY = {
     "dbc_dimension": "fractal",
     "generalized_dimensions": "fractal",
     "multifractal_spectrum": "fractal",
+    "multifractal_analysis": "fractal",
     "information_dimension": "fractal",
     "information_dimension_of_sample": "fractal",
     "GeneralizedDimensions": "fractal",

@@ -7,24 +7,30 @@ from pathlib import Path
 
 import typer
 
-from . import app
 from ._common import (
     AXES_OPTION,
     MAX_PIXELS_OPTION,
+    FIGURE_SUFFIXES,
+    channel_option,
     check_range,
+    command,
     console,
     err_console,
+    force_option,
+    image_argument,
+    json_option,
     load_image,
     one_line_errors,
     print_json,
+    pyplot,
     refuse_existing,
+    save_figure,
     write_json,
 )
 
 _METHODS = ("box", "dbc", "dq", "spectrum")
 #: The most orders ``--nq`` accepts.
 MAX_NQ = 10_000
-_FIGURES = (".png", ".pdf", ".svg")
 
 
 def _fit_dict(fit) -> dict:
@@ -39,21 +45,21 @@ def _fit_dict(fit) -> dict:
     }
 
 
-@app.command("fractal")
+@command("fractal")
 @one_line_errors
 def fractal_command(
-    image: Path = typer.Argument(None, help="Image file (PNG, JPEG, TIFF, .npy); the bundled sample if omitted."),
-    method: str = typer.Option("box", "--method", "-m", help="box (binary box counting), dbc (grey-level), dq (generalised dimensions) or spectrum (f(alpha))."),
+    image: Path = image_argument(),
+    method: str = typer.Option("box", "--method", help="box (binary box counting), dbc (grey-level), dq (generalised dimensions) or spectrum (f(alpha))."),
     threshold: float = typer.Option(None, "--threshold", "-t", help="Box counting: foreground is image > T (needed unless the image is binary)."),
     fit_min: float = typer.Option(None, "--fit-min", help="Smallest box size in the fit (pixels)."),
     fit_max: float = typer.Option(None, "--fit-max", help="Largest box size in the fit (pixels)."),
     qmin: float = typer.Option(-5.0, "--qmin", help="dq/spectrum: smallest order q."),
     qmax: float = typer.Option(5.0, "--qmax", help="dq/spectrum: largest order q."),
     nq: int = typer.Option(41, "--nq", help="dq/spectrum: number of orders from qmin to qmax."),
-    channel: str = typer.Option("luminance", "--channel", help="Colour images: luminance or a channel index."),
+    channel: str = channel_option(),
     out: Path = typer.Option(None, "--out", "-o", help="Write the result: .json for numbers, .png/.pdf/.svg for the regression plot."),
-    force: bool = typer.Option(False, "--force", "-f", help="Overwrite OUT if it exists."),
-    as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
+    force: bool = force_option("Overwrite OUT if it exists."),
+    as_json: bool = json_option(),
     axes: str = AXES_OPTION,
     max_pixels: int = MAX_PIXELS_OPTION,
 ):
@@ -68,12 +74,10 @@ def fractal_command(
 
     if method not in _METHODS:
         raise ValueError(f"`--method` expects one of {', '.join(_METHODS)}, got {method!r}.")
-    if channel == "joint":
-        raise ValueError("`--channel` expects 'luminance' or a channel index for fractal dimensions, got 'joint'.")
-    if out is not None and out.suffix.lower() not in (".json",) + _FIGURES:
+    if out is not None and out.suffix.lower() not in (".json",) + FIGURE_SUFFIXES:
         raise ValueError(f"`--out` expects a .json, .png, .pdf or .svg path, got {str(out)!r}.")
     refuse_existing(out, force=force)
-    img, label = load_image(image, channel=channel, axes=axes, max_pixels=max_pixels)
+    img, label = load_image(image, channel, axes=axes, max_pixels=max_pixels)
     fit_range = None
     if fit_min is not None or fit_max is not None:
         fit_range = (fit_min if fit_min is not None else 0, fit_max if fit_max is not None else np.inf)
@@ -90,17 +94,8 @@ def fractal_command(
         if out.suffix.lower() == ".json":
             write_json(out, result, force=force)
         else:
-            import matplotlib
-
-            matplotlib.use("Agg")
-            import matplotlib.pyplot as plt
-
-            from ..io import atomic_path
-
-            ax = res.plot()
-            with atomic_path(out, force=force) as tmp:
-                ax.figure.savefig(tmp, format=out.suffix.lower()[1:], dpi=120, bbox_inches="tight")
-            plt.close(ax.figure)
+            pyplot()  # the Agg backend before the result draws
+            save_figure(res.plot().figure, out, force=force)
     if as_json:
         print_json(result)
     else:
