@@ -39,13 +39,13 @@ def _images(folder: Path, n: int, size: int, seed: int) -> Path:
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory):
-    """8 small images, their results with `entropy` (old) and `entropy,localmap` (new)."""
+    """8 small images, their results with `intensity` (old) and `intensity,local` (new)."""
     root = tmp_path_factory.mktemp("dur")
     imgs = _images(root / "imgs", 8, 24, 161)
     old, new = root / "old.parquet", root / "new.parquet"
-    for out, m in ((old, "entropy"), (new, "entropy,localmap")):
+    for out, m in ((old, "intensity"), (new, "intensity,local")):
         t0 = time.monotonic()
-        p = subprocess.run([*CLI, "batch", str(imgs), "-o", str(out), "-m", m, "-w", "0", "-q"],
+        p = subprocess.run([*CLI, "batch", str(imgs), "-o", str(out), "-m", m, "-e", "plugin", "-w", "0", "-q"],
                            capture_output=True, text=True, timeout=300)
         assert p.returncode == 0, p.stderr
         seconds = time.monotonic() - t0
@@ -73,8 +73,8 @@ def test_force_killed_at_random_leaves_old_or_new(small, tmp_path, seed):
     shutil.copytree(old, out)
     old_df, new_df = batch.read_results(old), batch.read_results(new)
     delay = np.random.default_rng(seed).uniform(0.0, 1.2 * seconds)
-    p = subprocess.Popen([*CLI, "batch", str(imgs), "-o", str(out), "-m", "entropy,localmap",
-                          "-w", "0", "-q", "--force"], start_new_session=True,
+    p = subprocess.Popen([*CLI, "batch", str(imgs), "-o", str(out), "-m", "intensity,local",
+                          "-e", "plugin", "-w", "0", "-q", "--force"], start_new_session=True,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         p.wait(timeout=delay)
@@ -84,8 +84,8 @@ def test_force_killed_at_random_leaves_old_or_new(small, tmp_path, seed):
     df = _check_set(out)
     assert _same(df, old_df) or _same(df, new_df), (delay, df)
     # the next write of that output removes the killed run's temporaries and its lock
-    r = CliRunner().invoke(app, ["batch", str(imgs), "-o", str(out), "-m", "entropy",
-                                 "-w", "0", "-q", "--force"])
+    r = CliRunner().invoke(app, ["batch", str(imgs), "-o", str(out), "-m", "intensity",
+                                 "-e", "plugin", "-w", "0", "-q", "--force"])
     assert r.exit_code == 0, r.stderr
     assert _same(_check_set(out), old_df)
     assert sorted(os.listdir(tmp_path)) == ["r.parquet"]
@@ -98,27 +98,27 @@ def test_second_writer_refuses_on_the_lock(small, tmp_path):
     lock = batch._Lock(out)
     lock.acquire()
     try:
-        r = CliRunner().invoke(app, ["batch", str(imgs), "-o", str(out), "-m", "entropy",
-                                     "-w", "0", "--resume"])
+        r = CliRunner().invoke(app, ["batch", str(imgs), "-o", str(out), "-m", "intensity",
+                                     "-e", "plugin", "-w", "0", "--resume"])
         lines = r.stderr.strip().splitlines()
         assert r.exit_code == 1 and len(lines) == 1 and "Traceback" not in r.stderr
         assert "being written" in lines[0] and f"process {os.getpid()}" in lines[0]
         with pytest.raises(batch.OutputLocked):
-            batch.run(imgs, ["entropy"], out=out, force=True)
+            batch.run(imgs, ["intensity"], out=out, force=True, estimator="plugin")
     finally:
         lock.release()
     assert os.listdir(tmp_path) == ["r.parquet"]  # the lock file goes with its holder
     # a lock file left by a dead holder is stale: taken over
     (tmp_path / ".r.parquet.lock").write_text("999999999\n")
-    batch.run(imgs, ["entropy"], out=out, resume=True)
+    batch.run(imgs, ["intensity"], out=out, resume=True, estimator="plugin")
     assert os.listdir(tmp_path) == ["r.parquet"]
 
 
 def test_two_concurrent_resumes_leave_one_row_per_image(tmp_path):
     imgs = _images(tmp_path / "imgs", 24, 48, 162)
     out = tmp_path / "r.parquet"
-    argv = [*CLI, "batch", str(imgs), "-o", str(out), "-m", "entropy,localmap", "-w", "0",
-            "-q", "--resume"]
+    argv = [*CLI, "batch", str(imgs), "-o", str(out), "-m", "intensity,local", "-e", "plugin",
+            "-w", "0", "-q", "--resume"]
     procs = [subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for _ in range(2)]
     results = [(p.wait(timeout=300), p.stderr.read()) for p in procs]
@@ -146,15 +146,15 @@ def test_resume_replaces_the_row_of_a_changed_image(tmp_path):
             raise Stop
 
     with pytest.raises(Stop):  # interrupted after 3 rows, one part each
-        batch.run(imgs, ["entropy"], out=out, part_size=1, progress=stop)
+        batch.run(imgs, ["intensity"], out=out, part_size=1, progress=stop, estimator="plugin")
     first = _check_set(out)
     assert len(first) == 3
     changed = Path(first["path"][1])
     infopix.write_image(changed, np.tile(np.array([0, 9], np.uint8), (16, 8)), force=True)
-    df = batch.run(imgs, ["entropy"], out=out, resume=True, part_size=1)
+    df = batch.run(imgs, ["intensity"], out=out, resume=True, part_size=1, estimator="plugin")
     stored = _check_set(out)
     assert len(stored) == 5 and len(df) == 5
-    assert stored.set_index("path").loc[str(changed), "entropy"] == 1.0  # two equal levels
+    assert stored.set_index("path").loc[str(changed), "intensity.shannon"] == 1.0  # two equal levels
     assert (stored.set_index("path").loc[df["path"], "checksum"].values == df["checksum"].values).all()
     assert len(list(out.glob("part-*.parquet"))) == 1  # compacted once complete
 
@@ -237,7 +237,7 @@ def many(tmp_path_factory):
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_signal_during_a_serial_batch(many, tmp_path, sig):
     out = tmp_path / "r.parquet"
-    rc, _, err, _ = _signal_run(["batch", str(many), "-o", str(out), "-m", "entropy,localmap,fractal",
+    rc, _, err, _ = _signal_run(["batch", str(many), "-o", str(out), "-m", "intensity,local,fractal",
                                  "-w", "0", "-q"], sig, lambda p: _started(out))
     _assert_one_line(rc, err, sig)
     df = _check_set(out)  # the rows completed so far, a consistent set that --resume completes
@@ -251,7 +251,7 @@ def test_ctrl_c_during_a_dask_batch(many, tmp_path):
 
     out = tmp_path / "r.parquet"
     rc, _, err, children = _signal_run(
-        ["batch", str(many), "-o", str(out), "-m", "entropy,localmap,fractal", "-w", "1", "-q"],
+        ["batch", str(many), "-o", str(out), "-m", "intensity,local,fractal", "-w", "1", "-q"],
         signal.SIGINT, lambda p: _started(out))
     _assert_one_line(rc, err, signal.SIGINT)
     assert children  # the worker process (and its helpers) ...
