@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 import infopix
-from infopix import _outputs
+from infopix import outputs as _outputs
 from infopix.cli import app
 
 #: a pid no process has (above Linux's largest pid_max, 2**22)

@@ -292,7 +292,7 @@ def write_zarr(darr, path, *, force: bool = False) -> None:
     when complete, so an interrupted run leaves no half-written output; an existing
     ``path`` is replaced only with ``force``.
     """
-    from ._outputs import atomic_dir
+    from .outputs import atomic_dir
 
     regular = all(
         all(c == cs[0] for c in cs[:-1]) and cs[-1] <= cs[0] for cs in darr.chunks

@@ -67,6 +67,7 @@ __all__ = [
     "Measure",
     "MEASURES",
     "OutputLocked",
+    "check_output",
     "available_measures",
     "columns",
     "expand_inputs",
@@ -481,7 +482,7 @@ def _rewrite(folder: Path, meta: dict, rows: list[dict]) -> None:
 
     Readers (``pandas.read_parquet``) see the old parts or the new one, never both.
     """
-    from ._outputs import atomic_dir
+    from .outputs import atomic_dir
 
     with atomic_dir(folder, force=True) as tmp:
         _write_meta(tmp, meta)
@@ -531,14 +532,14 @@ class _Lock:
             fcntl = None
         for _ in range(100):
             if fcntl is None:
-                from ._outputs import _pid_alive
+                from .outputs import pid_alive
 
                 try:
                     fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o666)
                 except FileExistsError:
                     holder = self._holder()
                     pid = holder.split()[-1]
-                    if pid.isdigit() and not _pid_alive(int(pid)):
+                    if pid.isdigit() and not pid_alive(int(pid)):
                         self.path.unlink(missing_ok=True)
                         continue
                     raise self._busy(holder) from None
@@ -573,6 +574,24 @@ class _Lock:
             self.path.unlink(missing_ok=True)
             os.close(self.fd)
             self.fd = None
+
+
+def check_output(out, measures, *, config=None, quick: bool = False, resume: bool = False,
+                 force: bool = False) -> None:
+    """Check, before any work, that :func:`run` may write ``out`` with these arguments.
+
+    Raises what :func:`run` would raise for ``out`` (an existing output without
+    ``resume`` or ``force``, a file or a folder not written by a batch, other measures
+    when resuming), and :class:`OutputLocked` if another process is writing it now.
+    ``infopix batch`` calls it before it starts a Dask cluster.
+    """
+    ms = resolve_measures(measures)
+    cols = _columns(ms, _params(ms, config, quick=quick))
+    folder, _ = _check_out(out, ms, cols, resume=resume, force=force)
+    if os.path.lexists(folder) or resume:
+        probe = _Lock(folder)
+        probe.acquire()
+        probe.release()
 
 
 def _check_out(out, ms: list, columns, *, resume: bool, force: bool, params=None) -> tuple[Path, dict]:
@@ -794,7 +813,7 @@ def run(
     lock = _Lock(folder)
     lock.acquire()
     try:
-        from ._outputs import atomic_dir, clean_stale
+        from .outputs import atomic_dir, clean_stale
 
         clean_stale(folder)  # staging folders of killed runs
         folder, _ = _check_out(out, ms, columns, resume=resume, force=force)  # again, locked

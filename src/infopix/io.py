@@ -739,8 +739,8 @@ def sample_image() -> np.ndarray:
         return np.asarray(iio.imread(f))
 
 
-# Atomic output lives in `_outputs` (shared by every writer); re-exported here.
-from ._outputs import atomic_path, check_output_path  # noqa: E402,F401
+# Atomic output lives in `outputs` (shared by every writer); re-exported here.
+from .outputs import atomic_path, check_output_path  # noqa: E402,F401
 
 
 #: What each lossless-or-lossy 8-bit format holds: {ext: {dtype kind: allowed shapes}}.

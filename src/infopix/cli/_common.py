@@ -289,7 +289,7 @@ def json_text(data) -> str:
 
 def write_json(path: Path, data, *, force: bool) -> None:
     """Write JSON atomically (temporary file + rename); refuse to overwrite without force."""
-    from .._outputs import atomic_path
+    from ..outputs import atomic_path
 
     with atomic_path(path, force=force) as tmp:
         tmp.write_text(json_text(data))

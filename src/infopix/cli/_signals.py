@@ -5,7 +5,7 @@ prints one line and ends the process at once. Once a command runs, SIGINT/SIGTER
 :class:`Interrupted` (not ``KeyboardInterrupt``, which Click would turn into a blank
 line and ``Aborted!``), so ``finally`` blocks remove temporaries and close Dask clusters;
 :func:`infopix.cli.main` then prints the line and exits. While outputs are being renamed
-into place (``infopix._outputs.critical``) the signal is held back until the set is
+into place (``infopix.outputs.critical``) the signal is held back until the set is
 complete. A second signal while the first is being handled ends the process at once.
 
 Only the standard library is imported here: this runs before the heavy imports.
@@ -62,7 +62,7 @@ def _exit_now(signum, frame=None):
 
 
 def _raise(signum, frame):
-    from .._outputs import defer_signal, in_critical
+    from ..outputs import defer_signal, in_critical
 
     if _state["finished"]:
         return

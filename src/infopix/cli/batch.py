@@ -176,7 +176,7 @@ def batch_command(
         TimeRemainingColumn,
     )
 
-    from ..batch import columns, expand_inputs, resolve_measures, run
+    from ..batch import check_output, columns, expand_inputs, resolve_measures, run
     from ..measures import apply_estimator, load_config, resolve_params
 
     names = [m.strip() for m in measures.split(",") if m.strip()]
@@ -202,16 +202,8 @@ def batch_command(
     files = expand_inputs(inputs)
     if not files:
         raise ValueError("INPUTS select no image file.")
-    from ..batch import _check_out, _columns, _params
-
-    # OUT is a results folder of these columns (or absent)
-    _check_out(out, ms, _columns(ms, _params(ms, options, quick=quick)), resume=resume, force=force)
-    if os.path.lexists(out) or resume:  # refuse at once if another run writes OUT
-        from ..batch import _Lock
-
-        probe = _Lock(out)
-        probe.acquire()
-        probe.release()
+    # OUT is absent or a results folder of these columns, and no other run writes it
+    check_output(out, ms, config=options, quick=quick, resume=resume, force=force)
 
     t0 = time.perf_counter()
     with _quiet_dask_logs(), open_client(scheduler, workers) as client:

@@ -99,7 +99,7 @@ def ising_command(
 
     from infopix import ising
 
-    from .._outputs import output_set
+    from ..outputs import output_set
     from ..io import write_image
 
     refuse_existing(movie, out, json_out, force=force)

@@ -121,7 +121,7 @@ def scale_command(
 
     import infopix
 
-    from .._outputs import output_set
+    from ..outputs import output_set
 
     png, csv_path, json_path = _outputs(out)
     refuse_existing(png, csv_path, json_path, force=force)

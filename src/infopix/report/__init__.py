@@ -234,7 +234,7 @@ def write_reports(reports, out, *, force: bool = False) -> list[Path]:
         )
     if out.exists() and not out.is_dir():
         raise FileExistsError(f"output {str(out)!r} exists and is not a folder.")
-    from .._outputs import atomic_dir
+    from ..outputs import atomic_dir
 
     with atomic_dir(out, force=force) as tmp:  # assembled beside `out`, swapped in at once
         if len(reports) == 1:

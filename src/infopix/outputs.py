@@ -29,7 +29,7 @@ import shutil
 from pathlib import Path
 
 __all__ = ["check_output_path", "atomic_path", "atomic_dir", "output_set", "critical",
-           "clean_stale", "exchange"]
+           "in_critical", "defer_signal", "clean_stale", "exchange", "pid_alive"]
 
 #: Characters of the output name kept in a temporary name (NAME_MAX is 255 on common
 #: file systems; the rest of the temporary name takes at most ~30).
@@ -83,7 +83,8 @@ def _tmp_name(dest: Path, tag: str = "") -> str:
     return f".{dest.name[:_NAME_KEEP]}.{os.getpid()}-{secrets.token_hex(4)}{tag}{_SUFFIX}"
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id exists (a stale temporary's or lock's owner)."""
     if pid <= 0:
         return False
     try:
@@ -115,7 +116,7 @@ def clean_stale(dest) -> int:
         if not (name.startswith(prefix) and name.endswith(_SUFFIX)):
             continue
         owner = name[len(prefix):].split("-", 1)[0]
-        if not owner.isdigit() or int(owner) == os.getpid() or _pid_alive(int(owner)):
+        if not owner.isdigit() or int(owner) == os.getpid() or pid_alive(int(owner)):
             continue
         try:
             if e.is_dir(follow_symlinks=False):
