@@ -121,7 +121,7 @@ def test_context_counts_once(monkeypatch):
 
 def test_context_renyi_table_once(monkeypatch):
     """D_q and f(alpha) come from one table of box sums per image (it was two)."""
-    import infopix.fractal as fr
+    import infopix.fractal.multifractal as fr
 
     calls = []
     real = fr._renyi_table

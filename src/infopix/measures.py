@@ -904,11 +904,15 @@ _DQ_WHAT = {0.0: "support (capacity)", 1.0: "information", 2.0: "correlation"}
 
 
 def _fit_q(fit, what: str, explain: str) -> dict:
+    # the parts of std (std_regression, std_fit_range, ...): flat numbers, as the schema wants
+    parts = {f"std_{k.replace(' ', '_')}": float(v) for k, v in fit.stderr_components.items()}
     return quantity(
         float(fit.dimension),
         "1",
         explain,
         std=float(fit.stderr),
+        **parts,
+        curved=bool(fit.curved),
         r2=float(fit.r2),
         fit_range=[float(fit.fit_range[0]), float(fit.fit_range[1])],
         method=fit.method,
@@ -979,13 +983,14 @@ def _fractal_compute(ctx: ImageContext, params: dict) -> Computed:
             undefined, "dq", "1", "Generalised (Rényi) dimensions D_q of the brightness measure."
         )
     else:
-        for q, D, s, r2 in zip(gd.qs, gd.dimensions, gd.stderr, gd.r2):
+        for q, D, s, r2, bent in zip(gd.qs, gd.dimensions, gd.stderr, gd.r2, gd.curved):
             if float(q) in _DQ_NAMES:
                 res[_DQ_NAMES[float(q)]] = quantity(
                     float(D),
                     "1",
                     f"Generalised dimension D_q at q = {q:g}, the {_DQ_WHAT[float(q)]} dimension of the image taken as a measure of brightness{shifted}.",
                     std=float(s),
+                    curved=bool(bent),
                     r2=float(r2),
                     q=float(q),
                     estimator="least-squares slope (Rényi entropy vs log 1/size)",

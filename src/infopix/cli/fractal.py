@@ -37,6 +37,10 @@ def _fit_dict(fit) -> dict:
     return {
         "dimension": fit.dimension,
         "stderr": fit.stderr,
+        "stderr_components": fit.stderr_components,
+        "curved": fit.curved,
+        "slope_drift": fit.slope_drift,
+        "slope_drift_stderr": fit.slope_drift_stderr,
         "r2": fit.r2,
         "intercept": fit.intercept,
         "fit_range": list(fit.fit_range),
@@ -64,6 +68,9 @@ def fractal_command(
     max_pixels: int = MAX_PIXELS_OPTION,
 ):
     """Fractal dimension of IMAGE with the regression shown (slope, standard error, R², fit range).
+
+    The ± includes the spread over grid origins, size ladders and fit ranges, not only
+    the regression residuals; a curved log-log plot is flagged with a warning.
 
     Example: infopix fractal photo.png --threshold 159 -o fit.png
     """
@@ -102,34 +109,41 @@ def fractal_command(
         console.print(f"{label}: {line}" + (f" -> {out}" if out is not None else ""), soft_wrap=True)
 
 
+def _curved(flag) -> str:
+    return ", curved: see the warning" if flag else ""
+
+
 def _compute(method, img, threshold, fit_range, qs, result):
     """Run one method; fill ``result`` and return (result object, summary line)."""
     import numpy as np
 
     import infopix
+    from infopix._format import format_value
 
     if method == "box":
         # the bundled sample is grey: without --threshold, count its pixels > 127
         res = infopix.box_counting_dimension(img, threshold=threshold, fit_range=fit_range)
         result.update(threshold=threshold, **_fit_dict(res))
-        line = (f"D_box = {res.dimension:.4f} ± {res.stderr:.2g} (R² {res.r2:.4f}, "
-                f"sizes {res.fit_range[0]}–{res.fit_range[1]} px)")
+        line = (f"D_box = {format_value(res.dimension, res.stderr)} (R² {res.r2:.4f}, "
+                f"sizes {res.fit_range[0]}–{res.fit_range[1]} px{_curved(res.curved)})")
     elif method == "dbc":
         res = infopix.dbc_dimension(img, fit_range=fit_range)
         result.update(**_fit_dict(res))
-        line = (f"D_dbc = {res.dimension:.4f} ± {res.stderr:.2g} (R² {res.r2:.4f}, "
-                f"sizes {res.fit_range[0]}–{res.fit_range[1]} px)")
+        line = (f"D_dbc = {format_value(res.dimension, res.stderr)} (R² {res.r2:.4f}, "
+                f"sizes {res.fit_range[0]}–{res.fit_range[1]} px{_curved(res.curved)})")
     elif method == "dq":
         res = infopix.generalized_dimensions(img, qs, fit_range=fit_range)
-        result.update(qs=res.qs, dimensions=res.dimensions, stderr=res.stderr, r2=res.r2,
+        result.update(qs=res.qs, dimensions=res.dimensions, stderr=res.stderr,
+                      stderr_regression=res.stderr_regression, curved=res.curved, r2=res.r2,
                       fit_range=list(res.fit_range), sizes=res.sizes)
         shown = [int(np.argmin(np.abs(res.qs - q))) for q in (0, 1, 2)]
-        line = "  ".join(f"D_{res.qs[i]:g} = {res.dimensions[i]:.4f}" for i in shown)
+        line = "  ".join(f"D_{res.qs[i]:g} = {format_value(res.dimensions[i], res.stderr[i])}"
+                         f"{_curved(res.curved[i])}" for i in shown)
     else:
         res = infopix.multifractal_spectrum(img, qs, fit_range=fit_range)
         result.update(qs=res.qs, alpha=res.alpha, f=res.f, alpha_stderr=res.alpha_stderr,
-                      f_stderr=res.f_stderr, d0=res.d0, fit_range=list(res.fit_range),
-                      sizes=res.sizes)
+                      f_stderr=res.f_stderr, curved=res.curved, d0=res.d0,
+                      fit_range=list(res.fit_range), sizes=res.sizes)
         line = (f"alpha in [{res.alpha.min():.4f}, {res.alpha.max():.4f}], "
                 f"max f = {res.f.max():.4f}, D_0 = {res.d0:.4f}")
     return res, line

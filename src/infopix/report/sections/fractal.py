@@ -46,8 +46,10 @@ def render(ctx, computed) -> Rendered:
         )
     intro = (
         "How the image fills space across scales: dimensions are slopes of log-log "
-        "regressions over box sizes, shown with their fits; ± is the slope's "
-        "regression standard error."
+        "regressions over box sizes, shown with their fits; ± combines the regression's "
+        "residual error with the spread of the slope over fit ranges (and, for box "
+        "counting, grid origins, size ladders and edge conventions); a curved log-log "
+        "relation is flagged below."
     )
     if notes:
         intro += " Note: " + " ".join(notes)
