@@ -1,10 +1,11 @@
 """Ctrl-C and SIGTERM for the ``infopix`` command: one line, exit 130 or 143.
 
 Two stages. While the command's modules import (before any output can exist), a signal
-prints one line and ends the process at once. Once a command runs, SIGINT/SIGTERM raise
-:class:`Interrupted` (not ``KeyboardInterrupt``, which Click would turn into a blank
-line and ``Aborted!``), so ``finally`` blocks remove temporaries and close Dask clusters;
-:func:`infopix.cli.main` then prints the line and exits. While outputs are being renamed
+prints one line and ends the process at once. Once a command runs, SIGINT/SIGTERM print
+the line, close stderr to anything after it, and raise :class:`Interrupted` (not
+``KeyboardInterrupt``, which Click would turn into a blank line and ``Aborted!``), so
+``finally`` blocks remove temporaries and close Dask clusters; :func:`infopix.cli.main`
+then exits with 130 or 143. While outputs are being renamed
 into place (``infopix.outputs.critical``) the signal is held back until the set is
 complete. A second signal while the first is being handled ends the process at once.
 
@@ -76,6 +77,8 @@ def _raise(signum, frame):
     if first:
         _state.pop("redeliver", None)
         _state["interrupted"] = signum
+        # the line now (feedback at once); what the clean-up might log is not shown
+        _say(signum)
         threading.Thread(target=_watchdog, args=(signum,), daemon=True).start()
     raise Interrupted(_state["interrupted"])
 
