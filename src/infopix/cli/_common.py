@@ -4,7 +4,7 @@ options every command spells the same way (``--channel``, ``--force``, ``--json`
 
 Short option letters mean one thing across commands: ``-o`` out, ``-f`` force, ``-q``
 quiet, ``-e`` estimator, ``-r`` radius, ``-a`` alpha, ``-b`` base, ``-m`` measure(s),
-``-s`` scales, ``-n`` sweeps, ``-t`` threshold, ``-d`` distances, ``-l`` levels, ``-u``
+``-s`` scales, ``-n`` sweeps, ``-t`` threshold, ``-d`` distances, ``-l`` bins (``--levels``), ``-u``
 unit, ``-c`` config, ``-w`` workers. Other options have long names only.
 """
 
@@ -67,6 +67,8 @@ def _cli_names(message: str) -> str:
         if getattr(param, "param_type_name", "") == "option" and param.name in names:
             longs = [o for o in param.opts if o.startswith("--")]
             flags[param.name] = longs[0] if longs else param.opts[0]
+            for o in longs:  # `--bins` also answers to the library's `bins`
+                flags.setdefault(o[2:].replace("-", "_"), o)
     for name, flag in flags.items():
         message = message.replace(f"`{name}`", f"`{flag}`")
     return message
