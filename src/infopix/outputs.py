@@ -222,6 +222,26 @@ def output_set(paths, *, force: bool = False, flags=None):
     it ends, all are renamed into place; if the block or a rename fails, nothing
     changes (outputs already renamed get their previous version back) and the
     temporaries are removed.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from pathlib import Path
+    >>> from infopix.outputs import output_set
+    >>> d = Path(tempfile.mkdtemp())
+    >>> with output_set([d / "a.csv", d / "a.json"]) as (csv_tmp, json_tmp):
+    ...     _ = csv_tmp.write_text("x\\n1\\n")
+    ...     _ = json_tmp.write_text("{}")
+    >>> sorted(os.listdir(d))   # both committed, no temporary left
+    ['a.csv', 'a.json']
+    >>> try:
+    ...     with output_set([d / "a.csv", d / "a.json"], force=True) as (csv_tmp, json_tmp):
+    ...         _ = csv_tmp.write_text("new")
+    ...         raise RuntimeError("the JSON could not be made")
+    ... except RuntimeError:
+    ...     pass
+    >>> (d / "a.csv").read_text()   # the old set is untouched
+    'x\\n1\\n'
     """
     paths = list(paths)
     flags = list(flags) if flags is not None else [None] * len(paths)
