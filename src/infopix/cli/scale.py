@@ -121,7 +121,9 @@ def scale_command(
 
     import infopix
 
+    from ..formatting import format_value
     from ..outputs import output_set
+    from ..report.sections.scale import scale_curve_axes
 
     png, csv_path, json_path = _outputs(out)
     refuse_existing(png, csv_path, json_path, force=force)
@@ -164,7 +166,7 @@ def scale_command(
         strip_axes = [fig.add_subplot(gs[1, i]) for i in range(nstrip)]
     else:
         ax = fig.add_subplot(1, 1, 1)
-    curve.plot(ax=ax)
+    scale_curve_axes(ax, [curve])
     ax.set_title(f"{Path(label).name}: entropy vs scale ({mode}, {'re-quantised' if quantize else 'fixed bins'})", fontsize=9)
     if nstrip:
         idx = np.unique(np.linspace(0, len(values) - 1, nstrip).round().astype(int))
@@ -180,15 +182,18 @@ def scale_command(
         w.writerow([repr(float(x)) for x in row])
     # the three files are committed together: all new, or (on any failure) all as before
     with output_set([png, csv_path, json_path], force=force, flags=["--out"] * 3) as (tp, tc, tj):
-        save_figure(fig, tp, force=True, dpi=110, tight=False)
+        save_figure(fig, tp, force=True, tight=False)
         tc.write_text(buf.getvalue())
         tj.write_text(json_text(result))
 
     if as_json:
         print_json(result)
     elif not quiet:
+        err = np.asarray(curve.entropy_std, dtype=float)
+        first, last = (format_value(curve.entropies[i], None if np.isnan(err[i]) else err[i])
+                       for i in (0, -1))
         console.print(
-            f"{label}: {len(values)} scales, entropy {curve.entropies[0]:.4f} -> {curve.entropies[-1]:.4f} bits"
+            f"{label}: {len(values)} scales, entropy {first} -> {last} bits", soft_wrap=True
         )
         for p in (png, csv_path, json_path):
             console.print(f"wrote {p}")
