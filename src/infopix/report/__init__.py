@@ -25,8 +25,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -559,21 +557,13 @@ def write_comparison(results, out, *, force: bool = False, figure_formats=("png"
     names = [Path(str(d.get("input", {}).get("source", "image"))).name or "image" for d in data]
     with _formats(formats):
         fig = comparison_figure(data, names)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.part.", dir=parent))
-    umask = os.umask(0o022)
-    os.umask(umask)
-    os.chmod(tmp, 0o777 & ~umask)
-    try:
+    from ..outputs import atomic_dir
+
+    with atomic_dir(out, force=force) as tmp:  # assembled beside `out`, swapped in at once
         if fig is not None:
             (tmp / "figures").mkdir()
             (tmp / "figures" / "compare.png").write_bytes(fig)
             for fmt, b in fig.formats.items():
                 (tmp / "figures" / f"compare.{fmt}").write_bytes(b)
         (tmp / "index.html").write_text(index_html(data, links, thumbs, fig), encoding="utf-8")
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return out / "index.html"
