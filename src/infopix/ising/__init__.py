@@ -21,6 +21,7 @@ Examples
 from __future__ import annotations
 
 from . import onsager
+from .cubic import CUBIC_METHODS, CubicRun, simulate_cubic
 from .dynamics import METHODS, IsingRun, simulate
 from .models import EdgeIsing, GreyIsing, IsingModel, MetricIsing, StandardIsing, spins_from_image
 from .schedules import Schedule, arctan, as_schedule, concat, constant, geometric, linear
@@ -35,6 +36,9 @@ __all__ = [
     "simulate",
     "IsingRun",
     "METHODS",
+    "simulate_cubic",
+    "CubicRun",
+    "CUBIC_METHODS",
     "Schedule",
     "constant",
     "linear",
