@@ -247,14 +247,16 @@ def checkerboard_sweeps(spins, t, sym, nsweeps, record_every, sweep0, seed, bond
     _join(sub, spins)
 
 
-@nb.njit(cache=NUMBA_CACHE, parallel=True)
+@nb.njit(cache=NUMBA_CACHE)
 def bond_and_spin_sums(spins):
     """(sum_i sum_d s_i s_{i + e_d}, sum_i s_i) of a (Z, Y, X) configuration, from
-    scratch (any sides; the neighbour in +d wraps periodically)."""
+    scratch (any sides; the neighbour in +d wraps periodically). Serial: the Wolff
+    kernel calls it once per record, and a parallel region per record costs more than
+    it saves on a loaded machine."""
     Z, Y, X = spins.shape
     bonds = 0
     total = 0
-    for z in nb.prange(Z):
+    for z in range(Z):
         zp = z + 1 if z < Z - 1 else 0
         b = 0
         s = 0
