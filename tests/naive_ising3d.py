@@ -33,16 +33,17 @@ def energy(s, J=1.0, h=0.0):
 
 def checkerboard_sweep(s, T, seed, sweep, J=1.0, h=0.0):
     """One checkerboard sweep site by site, with the kernel's draws: colour c are the
-    sites with (z + y + x) % 2 == c; the row (z, y) of colour c uses the stream of
-    (seed, sweep, c, z * Y + y), its k-th site (x = 2k + ((z + y + c) & 1)) the top
-    31 bits of SplitMix64 output k + 1; accepted when draw < floor(p 2**31), with
+    sites with (z + y + x) % 2 == c; the plane z of colour c uses the stream of
+    (seed, sweep, c, z), the k-th site of its row y (x = 2k + ((z + y + c) & 1)) the
+    top 31 bits of SplitMix64 output i + 1 with i = (y + 1) (X/2 + 2) + k + 1 (its
+    index in the kernel's padded plane); accepted when draw < floor(p 2**31), with
     p = min(1, exp(-dE / T)) and p = 1/2 at dE = 0."""
     Z, Y, X = s.shape
     s = s.copy()
     for c in range(2):
         for z in range(Z):
+            key = stream_key(seed, sweep, c, z)
             for y in range(Y):
-                key = stream_key(seed, sweep, c, z * Y + y)
                 off = (z + y + c) & 1
                 for k in range(X // 2):
                     x = 2 * k + off
@@ -50,7 +51,8 @@ def checkerboard_sweep(s, T, seed, sweep, J=1.0, h=0.0):
                          + s[z, (y + 1) % Y, x] + s[z, y, (x - 1) % X] + s[z, y, (x + 1) % X])
                     de = 2.0 * s[z, y, x] * (J * int(m) + h)
                     p = 1.0 if de < 0 else (0.5 if de == 0 else math.exp(-de / T))
-                    draw = mix((key + (k + 1) * GOLDEN) & MASK) >> 33
+                    i = (y + 1) * (X // 2 + 2) + k + 1
+                    draw = mix((key + (i + 1) * GOLDEN) & MASK) >> 33
                     if p >= 1.0 or draw < int(p * 2.0**31):
                         s[z, y, x] = -s[z, y, x]
     return s

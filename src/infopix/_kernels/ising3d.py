@@ -7,7 +7,7 @@ same site, so that pair carries two bond terms (coupling 2 J): every kernel here
 the six-neighbour sum with repetitions, which is exactly this convention.
 
 Randomness follows :mod:`infopix._kernels.ising` (whose SplitMix64 primitives are
-reused): the checkerboard sweep gives each (sweep, colour, row) a counter-based stream
+reused): the checkerboard sweep gives each (sweep, colour, z plane) a counter-based stream
 keyed by the seed, so the result depends neither on the number of threads nor on how
 the sweeps are split between calls; Wolff carries one sequential stream whose state
 lives in a 1-element uint64 array. The checkerboard accepts a move with dE = 0 with
@@ -97,60 +97,79 @@ def _site_gen(a, k, m, r, t):
 
 
 @nb.njit(cache=NUMBA_CACHE)
-def _row(a, zm, zp, ym, yp, cur, shift, key, t, sym, H, rb):
-    """One sublattice row: ``a`` (H sites) has the neighbours k of rows ``zm, zp, ym,
-    yp`` (the other sublattice at z -+ 1, y -+ 1) and k, k + shift of ``cur`` (same
-    z, y). A draw pass (one SplitMix64 output per site counter, top 31 bits) and an
-    update pass whose inner loop has no wrap-around branch. Returns the flips."""
-    z = key
-    for k in range(H):
-        z += _GOLDEN  # key + (k + 1) * golden: the site counter's output
-        rb[k] = np.int32(_mix(z) >> _S33)
+def _plane_loop(a, zm, zp, ym, yp, xm, x0, xp, pat, rb, t, sym, n):
+    """The update pass of :func:`_plane` on views that start at the first site (a loop
+    from 0 in its own function: LLVM vectorises this form, not the inlined offset one)."""
+    # the bounds as a tuple of scalars: registers in the loop (an array would be
+    # reloaded after every store to ``a``, which blocks vectorisation)
+    t = (t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9], t[10], t[11], t[12],
+         t[13])
     acc = np.int32(0)
     if sym:
-        if shift == 1:
-            for k in range(H - 1):
-                m = np.int32(zm[k] + zp[k] + ym[k] + yp[k] + cur[k] + cur[k + 1])
-                acc = np.int32(acc + _site_sym(a, k, m, rb[k], t))
-            k = H - 1
-            m = np.int32(zm[k] + zp[k] + ym[k] + yp[k] + cur[k] + cur[0])
-            acc = np.int32(acc + _site_sym(a, k, m, rb[k], t))
-        else:
-            m = np.int32(zm[0] + zp[0] + ym[0] + yp[0] + cur[0] + cur[H - 1])
-            acc = np.int32(acc + _site_sym(a, 0, m, rb[0], t))
-            for k in range(1, H):
-                m = np.int32(zm[k] + zp[k] + ym[k] + yp[k] + cur[k] + cur[k - 1])
-                acc = np.int32(acc + _site_sym(a, k, m, rb[k], t))
+        for i in range(n):
+            p = np.int32(pat[i])
+            # both loads unconditional, select by arithmetic: keeps the loop vectorised
+            lo = np.int32(xm[i])
+            xn = lo + (p >> 1) * (np.int32(xp[i]) - lo)
+            m = np.int32(zm[i] + zp[i] + ym[i] + yp[i] + x0[i] + xn)
+            f = _site_sym(a, i, m, rb[i], t)
+            acc = np.int32(acc + (f & np.int32(p != 0)))
     else:
-        if shift == 1:
-            for k in range(H - 1):
-                m = np.int32(zm[k] + zp[k] + ym[k] + yp[k] + cur[k] + cur[k + 1])
-                acc = np.int32(acc + _site_gen(a, k, m, rb[k], t))
-            k = H - 1
-            m = np.int32(zm[k] + zp[k] + ym[k] + yp[k] + cur[k] + cur[0])
-            acc = np.int32(acc + _site_gen(a, k, m, rb[k], t))
-        else:
-            m = np.int32(zm[0] + zp[0] + ym[0] + yp[0] + cur[0] + cur[H - 1])
-            acc = np.int32(acc + _site_gen(a, 0, m, rb[0], t))
-            for k in range(1, H):
-                m = np.int32(zm[k] + zp[k] + ym[k] + yp[k] + cur[k] + cur[k - 1])
-                acc = np.int32(acc + _site_gen(a, k, m, rb[k], t))
+        for i in range(n):
+            p = np.int32(pat[i])
+            lo = np.int32(xm[i])
+            xn = lo + (p >> 1) * (np.int32(xp[i]) - lo)
+            m = np.int32(zm[i] + zp[i] + ym[i] + yp[i] + x0[i] + xn)
+            f = _site_gen(a, i, m, rb[i], t)
+            acc = np.int32(acc + (f & np.int32(p != 0)))
     return np.int64(acc)
+
+
+@nb.njit(cache=NUMBA_CACHE)
+def _plane(a, zm, zp, cur, pat, key, t, sym, W, n0, n1, rb):
+    """Update one padded sublattice plane ``a`` (flat, (Y + 2) x W, W = X/2 + 2) given
+    the other sublattice's planes at z - 1, z + 1 and z (``zm, zp, cur``, same padded
+    layout, ghosts current). Sites n0 <= i < n1 are visited in one flat loop (ghost
+    columns too: their flips are discarded by the ghost refresh and not counted):
+    neighbours ``zm[i], zp[i], cur[i - W], cur[i + W], cur[i]`` and ``cur[i + 1]``
+    (``pat[i] == 2``) or ``cur[i - 1]`` (``pat[i] == 1``; 0 marks ghosts). A draw pass
+    (SplitMix64 output i + 1 of the stream ``key``, top 31 bits) precedes a branch-free
+    update pass (:func:`_plane_loop`). Returns the flips of real sites."""
+    z = key + np.uint64(n0) * _GOLDEN
+    for i in range(n0, n1):
+        z += _GOLDEN  # key + (i + 1) * golden: the site counter's output
+        rb[i] = np.int32(_mix(z) >> _S33)
+    return _plane_loop(a[n0:n1], zm[n0:n1], zp[n0:n1], cur[n0 - W:n1 - W], cur[n0 + W:n1 + W],
+                       cur[n0 - 1:n1 - 1], cur[n0:n1], cur[n0 + 1:n1 + 1], pat[n0:n1], rb[n0:n1],
+                       t, sym, n1 - n0)
+
+
+@nb.njit(inline="always", cache=NUMBA_CACHE)
+def _refresh(p, Y, H):
+    """Ghosts of one padded plane ``p`` ((Y + 2, H + 2)): columns 0 and H + 1 copy the
+    real columns H and 1 (periodic in x), then rows 0 and Y + 1 copy rows Y and 1."""
+    for y in range(1, Y + 1):
+        p[y, 0] = p[y, H]
+        p[y, H + 1] = p[y, 1]
+    for k in range(H + 2):
+        p[0, k] = p[Y, k]
+        p[Y + 1, k] = p[1, k]
 
 
 @nb.njit(cache=NUMBA_CACHE, parallel=True)
 def _split(spins, sub):
-    """Copy the two checkerboard sublattices into ``sub`` (2, Z, Y, X/2): colour c holds
-    the sites with (z + y + x) % 2 == c, site k of row (z, y) at x = 2k + ((z + y + c) & 1)."""
+    """Copy the two checkerboard sublattices into the padded ``sub`` (2, Z, Y + 2,
+    X/2 + 2): colour c holds the sites with (z + y + x) % 2 == c, site k of row (z, y)
+    (x = 2k + ((z + y + c) & 1)) at ``sub[c, z, y + 1, k + 1]``; ghosts refreshed."""
     Z, Y, X = spins.shape
     H = X // 2
-    for r in nb.prange(Z * Y):
-        z = r // Y
-        y = r - z * Y
+    for z in nb.prange(Z):
         for c in range(2):
-            off = (z + y + c) & 1
-            for k in range(H):
-                sub[c, z, y, k] = spins[z, y, 2 * k + off]
+            for y in range(Y):
+                off = (z + y + c) & 1
+                for k in range(H):
+                    sub[c, z, y + 1, k + 1] = spins[z, y, 2 * k + off]
+            _refresh(sub[c, z], Y, H)
 
 
 @nb.njit(cache=NUMBA_CACHE, parallel=True)
@@ -158,44 +177,38 @@ def _join(sub, spins):
     """Inverse of :func:`_split`."""
     Z, Y, X = spins.shape
     H = X // 2
-    for r in nb.prange(Z * Y):
-        z = r // Y
-        y = r - z * Y
+    for z in nb.prange(Z):
         for c in range(2):
-            off = (z + y + c) & 1
-            for k in range(H):
-                spins[z, y, 2 * k + off] = sub[c, z, y, k]
+            for y in range(Y):
+                off = (z + y + c) & 1
+                for k in range(H):
+                    spins[z, y, 2 * k + off] = sub[c, z, y + 1, k + 1]
 
 
 @nb.njit(cache=NUMBA_CACHE, parallel=True)
 def _sub_sums(sub):
-    """(bond sum, spin sum) from the sublattices: every bond joins a colour-0 site to a
-    colour-1 site, so the bond sum is sum over colour 0 of s * (its six neighbours)."""
-    _, Z, Y, H = sub.shape
+    """(bond sum, spin sum) from the padded sublattices: every bond joins a colour-0
+    site to a colour-1 site, so the bond sum is sum over colour 0 of s * (its six
+    neighbours)."""
+    _, Z, Y2, W = sub.shape
+    Y = Y2 - 2
+    H = W - 2
     bonds = 0
     total = 0
-    for r in nb.prange(Z * Y):
-        z = r // Y
-        y = r - z * Y
-        off = (z + y) & 1
-        shift = -1 if off == 0 else 1
-        a = sub[0, z, y]
-        o = sub[1, z, y]
-        zm = sub[1, z - 1 if z > 0 else Z - 1, y]
-        zp = sub[1, z + 1 if z < Z - 1 else 0, y]
-        ym = sub[1, z, y - 1 if y > 0 else Y - 1]
-        yp = sub[1, z, y + 1 if y < Y - 1 else 0]
+    for z in nb.prange(Z):
+        a = sub[0, z]
+        o = sub[1, z]
+        zm = sub[1, z - 1 if z > 0 else Z - 1]
+        zp = sub[1, z + 1 if z < Z - 1 else 0]
         b = 0
         s = 0
-        for k in range(H):
-            kk = k + shift
-            if kk < 0:
-                kk = H - 1
-            elif kk >= H:
-                kk = 0
-            m = np.int64(zm[k]) + zp[k] + ym[k] + yp[k] + o[k] + o[kk]
-            b += np.int64(a[k]) * m
-            s += np.int64(a[k]) + o[k]
+        for y in range(1, Y + 1):
+            shift = 1 if ((z + y - 1) & 1) == 1 else -1
+            for k in range(1, H + 1):
+                m = (np.int64(zm[y, k]) + zp[y, k] + o[y - 1, k] + o[y + 1, k] + o[y, k]
+                     + o[y, k + shift])
+                b += np.int64(a[y, k]) * m
+                s += np.int64(a[y, k]) + o[y, k]
         bonds += b
         total += s
     return bonds, total
@@ -206,35 +219,43 @@ def checkerboard_sweeps(spins, t, sym, nsweeps, record_every, sweep0, seed, bond
                         accepted, frames):
     """``nsweeps`` checkerboard sweeps of ``spins`` (Z, Y, X; all sides even), in place.
 
-    The sublattices are copied into contiguous (Z, Y, X/2) arrays (:func:`_split`);
-    colour 0 then colour 1 is updated, the Z*Y rows of a colour in parallel
-    (``prange``), each row by :func:`_row` with the stream of (seed, sweep0 + sweep,
-    colour, z * Y + y). ``t`` holds the bounds of :func:`cubic_thresholds`; ``sym``
-    says they depend on s * m only. After every ``record_every`` sweeps, record f gets
-    the bond and spin sums (``bonds[f]``, ``sums[f]``), the flips since the previous
-    record (``accepted[f]``) and, when ``frames`` has records, the configuration.
+    The sublattices are copied into padded contiguous (Z, Y + 2, X/2 + 2) arrays
+    whose ghost rows and columns repeat the periodic neighbours (:func:`_split`), so a
+    plane is updated by one flat loop without wrap-around branches (:func:`_plane`).
+    Colour 0 then colour 1 is updated, the Z planes of a colour in parallel
+    (``prange``), plane z with the stream of (seed, sweep0 + sweep, colour, z) and
+    site counter = padded flat index; each task then refreshes its plane's ghosts.
+    ``t`` holds the bounds of :func:`cubic_thresholds`; ``sym`` says they depend on
+    s * m only. After every ``record_every`` sweeps, record f gets the bond and spin
+    sums (``bonds[f]``, ``sums[f]``), the flips since the previous record
+    (``accepted[f]``) and, when ``frames`` has records, the configuration.
     """
     Z, Y, X = spins.shape
     H = X // 2
-    R = Z * Y
-    sub = np.empty((2, Z, Y, H), dtype=np.int8)
+    W = H + 2
+    P = (Y + 2) * W
+    sub = np.empty((2, Z, Y + 2, W), dtype=np.int8)
     _split(spins, sub)
-    rb = np.empty((R, H), dtype=np.int32)
+    flat = sub.reshape(2, Z, P)
+    # pat[q]: 0 ghost column, 2 if the in-row neighbours are k and k + 1 (x odd), 1 if
+    # k - 1 and k, for planes with (z + colour) % 2 == q
+    pat = np.zeros((2, P), dtype=np.int8)
+    for q in range(2):
+        for y in range(Y):
+            for k in range(H):
+                pat[q, (y + 1) * W + k + 1] = 2 if ((q + y) & 1) == 1 else 1
+    rb = np.empty((Z, P), dtype=np.int32)
     keep = frames.shape[0] > 0
     acc = 0
     for u in range(nsweeps):
         for colour in range(2):
-            other = sub[1 - colour]
-            for r in nb.prange(R):
-                z = r // Y
-                y = r - z * Y
-                off = (z + y + colour) & 1
-                shift = -1 if off == 0 else 1
-                key = _stream_key(seed, sweep0 + u, colour, r)
-                acc += _row(sub[colour, z, y], other[z - 1 if z > 0 else Z - 1, y],
-                            other[z + 1 if z < Z - 1 else 0, y], other[z, y - 1 if y > 0 else Y - 1],
-                            other[z, y + 1 if y < Y - 1 else 0], other[z, y], shift, key, t, sym,
-                            H, rb[r])
+            other = flat[1 - colour]
+            for z in nb.prange(Z):
+                key = _stream_key(seed, sweep0 + u, colour, z)
+                acc += _plane(flat[colour, z], other[z - 1 if z > 0 else Z - 1],
+                              other[z + 1 if z < Z - 1 else 0], other[z],
+                              pat[(z + colour) & 1], key, t, sym, W, W, (Y + 1) * W, rb[z])
+                _refresh(sub[colour, z], Y, H)
         if (u + 1) % record_every == 0:
             f = (u + 1) // record_every - 1
             b, s = _sub_sums(sub)
