@@ -31,6 +31,7 @@ EXPECTED_COMMANDS = {
     "fractal",
     "ising",
     "spatial",
+    "patterns",
     "batch",
     "analyze",
 }
@@ -58,6 +59,7 @@ COMMANDS = {
         alpha=None,
     ),
     "spatial": dict(args=["{img}", "-l", "16", "-o", "{out}/p.json"], radius=None, alpha=None),
+    "patterns": dict(args=["{img}", "-o", "{out}/pat.json"], radius=None, alpha=None),
     # batch runs on one shared in-process Dask cluster (module fixture), not a new one each time
     "batch": dict(
         args=[

@@ -74,9 +74,14 @@ def test_recorded_energy_is_the_configurations(method):
         assert run.energy[f] * 216 == pytest.approx(naive.energy(run.frames[f]), abs=1e-9)
         assert run.magnetisation[f] == pytest.approx(run.frames[f].mean(), abs=1e-12)
     np.testing.assert_array_equal(run.frames[-1], run.final)
-    # the same seed gives the same run
-    again = ising.simulate_cubic(6, 4.5, sweeps=6, record_every=2, method=method, rng=11)
+    # the recorded seed reproduces the run, random start included
+    assert run.seed == 11
+    again = ising.simulate_cubic(6, 4.5, sweeps=6, record_every=2, method=method,
+                                 rng=run.seed)
     np.testing.assert_array_equal(again.final, run.final)
+    gen = ising.simulate_cubic(6, 4.5, sweeps=2, method=method, rng=np.random.default_rng(4))
+    again = ising.simulate_cubic(6, 4.5, sweeps=2, method=method, rng=gen.seed)
+    np.testing.assert_array_equal(again.final, gen.final)
 
 
 @pytest.mark.parametrize(

@@ -71,6 +71,17 @@ _LAZY = {
     "block_entropy": "spatial",
     "entropy_density": "spatial",
     "computable_information_density": "spatial",
+    # patterns and complexity
+    "ordinal_distribution": "patterns",
+    "permutation_entropy": "patterns",
+    "statistical_complexity": "patterns",
+    "complexity_entropy_plane": "patterns",
+    "complexity_curves": "patterns",
+    "fisher_shannon": "patterns",
+    "missing_patterns": "patterns",
+    "lacunarity": "patterns",
+    "structural_complexity": "patterns",
+    "sample_entropy_2d": "patterns",
     # the report
     "analyze": "report",
     "Report": "report",
@@ -78,7 +89,7 @@ _LAZY = {
 
 _SUBMODULES = {
     "io", "entropy", "estimators", "local", "scale", "fractal", "ising", "spatial",
-    "report", "batch", "cli", "uncertainty",
+    "patterns", "report", "batch", "cli", "uncertainty",
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]

@@ -508,19 +508,24 @@ def _chao_wang_jost(counts, n_outcomes):
 @register("shrinkage", code=_k.SHRINKAGE, description="James-Stein shrinkage to uniform (Hausser & Strimmer 2009)")
 def _shrinkage(counts, n_outcomes):
     # Hausser & Strimmer 2009 (JMLR 10, 1469), target t_k = 1/K over all K bins
+    # Sums over the K - m unobserved bins are written in closed form (O(m), so K may be
+    # as large as 16! for ordinal patterns).
     x, n = _split(counts)
     K = n_outcomes
-    u = np.zeros(K)
-    u[: x.size] = x / n
+    u = x / n
     t = 1.0 / K
+    n0 = K - x.size
     if n <= 1:
         lam = 1.0
     else:
-        msp = float(np.sum((t - u) ** 2))
+        msp = float(np.sum((t - u) ** 2)) + n0 * t * t
         lam = 1.0 if msp == 0 else min(1.0, max(0.0, (1 - float(np.sum(u * u))) / ((n - 1) * msp)))
     p = lam * t + (1 - lam) * u
     p = p[p > 0]
-    return -float(np.sum(p * np.log(p))), None, None
+    h = -float(np.sum(p * np.log(p)))
+    if lam > 0 and n0:
+        h -= n0 * lam * t * math.log(lam * t)
+    return h, None, None
 
 
 @register("zhang", code=_k.ZHANG, description="Zhang 2012 (Turing's perspective), bias decays exponentially")

@@ -1069,7 +1069,7 @@ def _spatial_compute(ctx: ImageContext, params: dict) -> Computed:
     if dist is not None:  # distances the image can hold (quick preset on a small image)
         dist = [d for d in dist if d < min(image.shape)] or [1]
     prof = _attempt(
-        undefined, "mi", mutual_information_profile, image, dist, levels=L, estimator=est
+        undefined, "mi", mutual_information_profile, image, dist, bins=L, estimator=est
     )
     ks = [int(k) for k in params["neighbours"]]
     cond = [
@@ -1079,7 +1079,7 @@ def _spatial_compute(ctx: ImageContext, params: dict) -> Computed:
             conditional_entropy,
             image,
             neighbours=f"causal-{k}",
-            levels=L,
+            bins=L,
             estimator=est,
         )
         for k in ks
@@ -1091,7 +1091,7 @@ def _spatial_compute(ctx: ImageContext, params: dict) -> Computed:
         "density",
         entropy_density,
         image,
-        levels=L,
+        bins=L,
         estimator=params["density_estimator"],
     )
     cid = _attempt(
@@ -1101,7 +1101,7 @@ def _spatial_compute(ctx: ImageContext, params: dict) -> Computed:
         image,
         scan=params["scan"],
         compressor=params["compressor"],
-        levels=L,
+        bins=L,
         rng=int(params["seed"]),
     )
     sym = "observed grey levels" if L is None else f"{L} equal-width grey-level bins"
@@ -1229,6 +1229,138 @@ register(
         requires=("spatial",),
         description="mutual information against distance, conditional entropies, entropy "
         "density and its compression estimate (CID), bits",
+    )
+)
+
+
+# ----------------------------------------------------------------------- patterns
+
+
+def _patterns_quantities(params) -> tuple:
+    return (
+        Quantity("pattern", "pixels", column=False),
+        Quantity("n_observed_patterns", "patterns"),
+        Quantity("permutation_entropy", "1", "std"),
+        Quantity("plugin_permutation_entropy", "1"),
+        Quantity("statistical_complexity", "1"),
+        Quantity("fisher_information", "1"),
+        Quantity("missing_fraction", "1"),
+        Quantity("lacunarity_slope", "1", "std"),
+        Quantity("structural_complexity", "intensity²"),
+        Quantity("structural_partial", "intensity²", column=False),
+    )
+
+
+def _patterns_compute(ctx: ImageContext, params: dict) -> Computed:
+    from .patterns import (
+        complexity_entropy_plane,
+        fisher_shannon,
+        lacunarity,
+        missing_patterns,
+        ordinal_distribution,
+        permutation_entropy,
+        structural_complexity,
+    )
+
+    image = ctx.image
+    undefined = {}
+    dx, dy = int(params["dx"]), int(params["dy"])
+    est = params["estimator"]
+    dist = _attempt(undefined, "ordinal", ordinal_distribution, image, dx=dx, dy=dy)
+    res = {"pattern": quantity([dy, dx], "pixels", "Ordinal pattern height and width (delay 1).")}
+    data = {}
+    if dist is None:
+        for key, unit, text in (
+            ("n_observed_patterns", "patterns", "Distinct ordinal patterns seen."),
+            ("permutation_entropy", "1", "Permutation entropy."),
+            ("plugin_permutation_entropy", "1", "Plug-in permutation entropy."),
+            ("statistical_complexity", "1", "Statistical complexity."),
+            ("fisher_information", "1", "Fisher information."),
+            ("missing_fraction", "1", "Fraction of missing patterns."),
+        ):
+            res[key] = _na(undefined, "ordinal", unit, text)
+    else:
+        pe = permutation_entropy(dist, estimator=est)
+        plane = complexity_entropy_plane(dist)
+        fs = fisher_shannon(dist)
+        miss = missing_patterns(dist)
+        data.update(plane=plane)
+        res.update(
+            n_observed_patterns=quantity(
+                dist.n_observed, "patterns",
+                f"Distinct {dy}x{dx} ordinal patterns among the {dist.n_windows} windows, of "
+                f"K = {dist.n_outcomes} possible.",
+            ),
+            permutation_entropy=quantity(
+                pe.value, "1",
+                f"Entropy of the ordinal patterns divided by log K (1: every pattern equally likely), "
+                f"estimated with {est} from counts with K = {dist.n_outcomes} possible patterns.",
+                std=pe.std, interval=pe.interval, level=pe.level, estimator=est,
+            ),
+            plugin_permutation_entropy=quantity(
+                plane.entropy, "1", "The same from the observed frequencies (plug-in; biased low when "
+                "patterns are undersampled). Exact given the image: no uncertainty.",
+            ),
+            statistical_complexity=quantity(
+                plane.complexity, "1", "Plug-in entropy times the Jensen-Shannon distance of the "
+                "pattern distribution from uniform (Rosso et al. 2007): 0 for order and for noise.",
+            ),
+            fisher_information=quantity(
+                fs.fisher, "1", "Fisher information of the pattern distribution (patterns in "
+                "lexicographic order, ordpy's convention).",
+            ),
+            missing_fraction=quantity(
+                miss.fraction, "1", f"Fraction of the K patterns never seen (independent noise windows "
+                f"would leave {miss.expected_fraction:.3g}).",
+            ),
+        )
+    lac = _attempt(undefined, "lacunarity", lacunarity, ctx.measure_image())
+    if lac is None:
+        res["lacunarity_slope"] = _na(undefined, "lacunarity", "1", "Log-log slope of the lacunarity.")
+    else:
+        data.update(lacunarity=lac)
+        res["lacunarity_slope"] = quantity(
+            lac.slope, "1", f"Slope of log lacunarity against log box side (grey gliding boxes of "
+            f"{int(lac.sizes[0])} to {int(lac.sizes[-1])} pixels); 0 for a homogeneous image.",
+            std=None if not math.isfinite(lac.slope_stderr) else lac.slope_stderr,
+        )
+    sc = _attempt(undefined, "structural", structural_complexity, image)
+    if sc is None:
+        res["structural_complexity"] = _na(undefined, "structural", "intensity²", "Structural complexity.")
+        res["structural_partial"] = _na(undefined, "structural", "intensity²", "Partial complexities.")
+    else:
+        data.update(structural=sc)
+        res["structural_complexity"] = quantity(
+            sc.total, "intensity²", "Multiscale structural complexity (Bagrov et al. 2020): half the "
+            "mean square lost at each 2x2 coarse-graining, summed over scales. Exact given the image.",
+        )
+        res["structural_partial"] = quantity(
+            sc.partial.tolist(), "intensity²", "Its part at each scale, finest first.",
+            x=sc.block_sides[:-1].tolist(), x_name="block side", x_unit="pixels",
+        )
+    return Computed(res, dict(params), data)
+
+
+register(
+    Measure(
+        "patterns",
+        "Patterns and complexity",
+        _patterns_compute,
+        defaults={"dx": 3, "dy": 3, "estimator": "nsb"},
+        quick={"dx": 2, "dy": 2, "estimator": "miller_madow"},
+        quantities=_patterns_quantities,
+        functions=(
+            "ordinal_distribution",
+            "permutation_entropy",
+            "complexity_entropy_plane",
+            "fisher_shannon",
+            "missing_patterns",
+            "lacunarity",
+            "structural_complexity",
+        ),
+        requires=("patterns",),
+        description="ordinal patterns (permutation entropy with K = (dx dy)!, statistical "
+        "complexity, Fisher information, missing patterns), lacunarity slope, structural complexity",
     )
 )
 

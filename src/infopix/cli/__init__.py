@@ -92,6 +92,7 @@ from . import batch as _batch  # noqa: E402,F401
 from . import fractal as _fractal  # noqa: E402,F401
 from . import spatial as _spatial  # noqa: E402,F401
 from . import ising as _ising  # noqa: E402,F401
+from . import patterns as _patterns  # noqa: E402,F401
 from ._common import COMMANDS as _COMMANDS  # noqa: E402
 
 for _name, _options, _func in _COMMANDS:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._validation import check_choice, check_positive_int
+from .dynamics import _kernel_seed, resolve_seed
 
 __all__ = ["simulate_cubic", "CubicRun", "CUBIC_METHODS"]
 
@@ -44,7 +45,8 @@ class CubicRun:
     clusters_per_sweep : int
         Wolff clusters per sweep (0 for the checkerboard).
     seed : int
-        The 63-bit seed drawn from ``rng`` that determines every random number.
+        The seed that determines every random number (``rng`` itself when it is an
+        integer); ``simulate_cubic(..., rng=run.seed)`` reproduces the run.
     """
 
     final: np.ndarray
@@ -84,10 +86,12 @@ def _check_real(value, name, *, positive=False):
     return float(value)
 
 
-def _check_spins(spins, rng):
+def _check_spins(spins, seed):
     if isinstance(spins, numbers.Integral) and not isinstance(spins, bool):
         L = check_positive_int(spins, name="spins", minimum=2)
-        return np.where(rng.random((L, L, L)) < 0.5, -1, 1).astype(np.int8)
+        # the random start's stream: the recorded seed's own, distinct from the kernels'
+        gen = np.random.default_rng([seed, 1])
+        return np.where(gen.random((L, L, L)) < 0.5, -1, 1).astype(np.int8)
     arr = np.asarray(spins)
     if arr.ndim != 3:
         raise ValueError(
@@ -139,8 +143,9 @@ def simulate_cubic(spins, T, *, sweeps, method="checkerboard", J=1.0, h=0.0, rec
         ``N`` have; the count is the number of clusters per sweep (at least 1). It
         is then constant through the run, as detailed balance requires.
     rng : {numpy.random.Generator, int}, optional
-        Source of the random start and of the single 63-bit seed from which every
-        random number of the dynamics is derived.
+        Source of the seed (:func:`~infopix.ising.resolve_seed`: an integer >= 0 is the
+        seed itself) from which the random start and every random number of the
+        dynamics are derived; ``rng=run.seed`` reproduces a run bit for bit.
 
     Returns
     -------
@@ -183,7 +188,7 @@ def simulate_cubic(spins, T, *, sweeps, method="checkerboard", J=1.0, h=0.0, rec
 
     from .._kernels import ising3d as K
 
-    rng = np.random.default_rng(rng)
+    seed = resolve_seed(rng)
     method = check_choice(method, CUBIC_METHODS, name="method")
     T = _check_real(T, "T", positive=True)
     J = _check_real(J, "J")
@@ -196,7 +201,7 @@ def simulate_cubic(spins, T, *, sweeps, method="checkerboard", J=1.0, h=0.0, rec
         )
     if not isinstance(keep_frames, (bool, np.bool_)):
         raise TypeError(f"`keep_frames` expects True or False, got {keep_frames!r}.")
-    sigma = _check_spins(spins, rng)
+    sigma = _check_spins(spins, seed)
     shape = sigma.shape
     if method == "checkerboard" and any(n % 2 for n in shape):
         raise ValueError(
@@ -213,8 +218,7 @@ def simulate_cubic(spins, T, *, sweeps, method="checkerboard", J=1.0, h=0.0, rec
     elif clusters_per_sweep is not None:
         raise ValueError("`clusters_per_sweep` applies to method='wolff' only, got method='checkerboard'.")
 
-    seed = int(rng.integers(0, 2**63, dtype=np.int64))
-    seed64 = np.uint64(seed)
+    seed64 = np.uint64(_kernel_seed(seed))
     beta = 1.0 / T
     nsites = sigma.size
     F = sweeps // record_every

@@ -1,0 +1,50 @@
+"""Patterns and complexity of images.
+
+- :mod:`~infopix.patterns.ordinal`: ordinal (Bandt-Pompe) patterns of images,
+  permutation entropy through every registered estimator, statistical complexity and
+  the complexity-entropy plane, the Fisher-Shannon plane, missing patterns.
+- :mod:`~infopix.patterns.lacunarity`: gliding-box lacunarity.
+- :mod:`~infopix.patterns.structural`: multiscale structural complexity.
+- :mod:`~infopix.patterns.sample`: two-dimensional sample entropy (exact match counts).
+"""
+
+from __future__ import annotations
+
+from .lacunarity import Lacunarity, lacunarity
+from .ordinal import (
+    ComplexityEntropyPlane,
+    FisherShannon,
+    MissingPatterns,
+    OrdinalDistribution,
+    PermutationEntropy,
+    complexity_curves,
+    complexity_entropy_plane,
+    fisher_shannon,
+    missing_patterns,
+    ordinal_distribution,
+    permutation_entropy,
+    statistical_complexity,
+)
+from .sample import SampleEntropy2D, sample_entropy_2d
+from .structural import StructuralComplexity, structural_complexity
+
+__all__ = [
+    "ComplexityEntropyPlane",
+    "FisherShannon",
+    "Lacunarity",
+    "MissingPatterns",
+    "OrdinalDistribution",
+    "PermutationEntropy",
+    "SampleEntropy2D",
+    "StructuralComplexity",
+    "complexity_curves",
+    "complexity_entropy_plane",
+    "fisher_shannon",
+    "lacunarity",
+    "missing_patterns",
+    "ordinal_distribution",
+    "permutation_entropy",
+    "sample_entropy_2d",
+    "statistical_complexity",
+    "structural_complexity",
+]
