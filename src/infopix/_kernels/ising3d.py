@@ -185,30 +185,40 @@ def _join(sub, spins):
                     spins[z, y, 2 * k + off] = sub[c, z, y + 1, k + 1]
 
 
+@nb.njit(cache=NUMBA_CACHE)
+def _plane_sums(a, zm, zp, ym, yp, xm, x0, xp, pat, n):
+    """(bond sum, spin sum) of one colour-0 plane and the colour-1 plane at the same z,
+    on views laid out as in :func:`_plane_loop` (ghosts masked out by ``pat``)."""
+    b = np.int64(0)
+    s = np.int64(0)
+    for i in range(n):
+        p = np.int32(pat[i])
+        real = np.int32(p != 0)
+        lo = np.int32(xm[i])
+        xn = lo + (p >> 1) * (np.int32(xp[i]) - lo)
+        m = np.int32(zm[i] + zp[i] + ym[i] + yp[i] + x0[i] + xn)
+        b += np.int32(a[i]) * m * real
+        s += (np.int32(a[i]) + np.int32(x0[i])) * real
+    return b, s
+
+
 @nb.njit(cache=NUMBA_CACHE, parallel=True)
-def _sub_sums(sub):
-    """(bond sum, spin sum) from the padded sublattices: every bond joins a colour-0
-    site to a colour-1 site, so the bond sum is sum over colour 0 of s * (its six
-    neighbours)."""
-    _, Z, Y2, W = sub.shape
-    Y = Y2 - 2
-    H = W - 2
+def _sub_sums(flat, pat, Y, W):
+    """(bond sum, spin sum) from the padded sublattices ``flat`` (2, Z, (Y + 2) W):
+    every bond joins a colour-0 site to a colour-1 site, so the bond sum is the sum
+    over colour 0 of s * (its six neighbours)."""
+    Z = flat.shape[1]
+    n0 = W
+    n1 = (Y + 1) * W
     bonds = 0
     total = 0
     for z in nb.prange(Z):
-        a = sub[0, z]
-        o = sub[1, z]
-        zm = sub[1, z - 1 if z > 0 else Z - 1]
-        zp = sub[1, z + 1 if z < Z - 1 else 0]
-        b = 0
-        s = 0
-        for y in range(1, Y + 1):
-            shift = 1 if ((z + y - 1) & 1) == 1 else -1
-            for k in range(1, H + 1):
-                m = (np.int64(zm[y, k]) + zp[y, k] + o[y - 1, k] + o[y + 1, k] + o[y, k]
-                     + o[y, k + shift])
-                b += np.int64(a[y, k]) * m
-                s += np.int64(a[y, k]) + o[y, k]
+        o = flat[1, z]
+        zm = flat[1, z - 1 if z > 0 else Z - 1]
+        zp = flat[1, z + 1 if z < Z - 1 else 0]
+        b, s = _plane_sums(flat[0, z, n0:n1], zm[n0:n1], zp[n0:n1], o[n0 - W:n1 - W],
+                           o[n0 + W:n1 + W], o[n0 - 1:n1 - 1], o[n0:n1], o[n0 + 1:n1 + 1],
+                           pat[z & 1, n0:n1], n1 - n0)
         bonds += b
         total += s
     return bonds, total
@@ -258,7 +268,7 @@ def checkerboard_sweeps(spins, t, sym, nsweeps, record_every, sweep0, seed, bond
                 _refresh(sub[colour, z], Y, H)
         if (u + 1) % record_every == 0:
             f = (u + 1) // record_every - 1
-            b, s = _sub_sums(sub)
+            b, s = _sub_sums(flat, pat, Y, W)
             bonds[f] = b
             sums[f] = s
             accepted[f] = acc
