@@ -36,17 +36,18 @@ def _mean_err(x, nblocks=20):
 # ----------------------------------------------------------------- kernels, bookkeeping
 
 
-@pytest.mark.parametrize("h", [0.0, 0.4])
-def test_checkerboard_equals_naive_sweeps(h):
+@pytest.mark.parametrize("h, J", [(0.0, 1.0), (0.4, 1.0), (0.0, -1.0)])
+def test_checkerboard_equals_naive_sweeps(h, J):
     # bit-identical to a site-by-site Python sweep with the same counter-based draws
+    # (the three cases take the kernel's three threshold paths)
     rng = np.random.default_rng(20261129)
     s0 = np.where(rng.random((4, 6, 4)) < 0.5, -1, 1).astype(np.int8)
-    run = ising.simulate_cubic(s0, 4.0, sweeps=3, h=h, rng=7, keep_frames=True)
+    run = ising.simulate_cubic(s0, 4.0, sweeps=3, h=h, J=J, rng=7, keep_frames=True)
     s = s0.copy()
     for t in range(3):
-        s = naive.checkerboard_sweep(s, 4.0, _kernel_seed(run.seed), t, h=h)
+        s = naive.checkerboard_sweep(s, 4.0, _kernel_seed(run.seed), t, J=J, h=h)
         np.testing.assert_array_equal(run.frames[t], s)
-        assert run.energy[t] * s.size == pytest.approx(naive.energy(s, h=h), abs=1e-9)
+        assert run.energy[t] * s.size == pytest.approx(naive.energy(s, J=J, h=h), abs=1e-9)
         assert run.magnetisation[t] == pytest.approx(s.mean(), abs=1e-12)
     np.testing.assert_array_equal(run.final, s)
 
