@@ -45,8 +45,11 @@ def test_checkerboard_equals_naive_sweeps(h, J):
     run = ising.simulate_cubic(s0, 4.0, sweeps=3, h=h, J=J, rng=7, keep_frames=True)
     s = s0.copy()
     for t in range(3):
+        prev = s
         s = naive.checkerboard_sweep(s, 4.0, _kernel_seed(run.seed), t, J=J, h=h)
         np.testing.assert_array_equal(run.frames[t], s)
+        # each site is tried once per sweep: accepted flips = sites that changed
+        assert run.acceptance[t] * s.size == pytest.approx(np.sum(s != prev))
         assert run.energy[t] * s.size == pytest.approx(naive.energy(s, J=J, h=h), abs=1e-9)
         assert run.magnetisation[t] == pytest.approx(s.mean(), abs=1e-12)
     np.testing.assert_array_equal(run.final, s)
