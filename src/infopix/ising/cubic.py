@@ -116,7 +116,7 @@ def simulate_cubic(spins, T, *, sweeps, method="checkerboard", J=1.0, h=0.0, rec
     ----------
     spins : int or (Z, Y, X) array_like of +1/-1
         Initial configuration, or a side length ``L`` for a random (infinite-temperature)
-        ``L x L x L`` start drawn from ``rng``.
+        ``L x L x L`` start derived from the seed (see ``rng``).
     T : float
         Temperature (> 0, k_B = 1). The critical temperature at J = 1, h = 0 is
         T_c = 4.5115 [1]_.
@@ -124,7 +124,7 @@ def simulate_cubic(spins, T, *, sweeps, method="checkerboard", J=1.0, h=0.0, rec
         Number of sweeps (>= 1), a multiple of ``record_every``.
     method : {'checkerboard', 'wolff'}, optional
         ``'checkerboard'``: Metropolis sweeps over the two sublattices ((z + y + x) even,
-        then odd), rows in parallel (kernel
+        then odd), z-planes in parallel (kernel
         :func:`infopix._kernels.ising3d.checkerboard_sweeps`); every side must be even.
         Moves with dE = 0 are accepted with probability 1/2. The result does not
         depend on the number of threads. ``'wolff'``: single-cluster updates [2]_
