@@ -17,6 +17,7 @@ from the autocorrelation (Politis and White's rule, radially in 2-D and 3-D).
 
 from __future__ import annotations
 
+import builtins
 import math
 import numbers
 import warnings
@@ -293,9 +294,20 @@ def intensity_codes(image, *, bins=None, range=None, mask=None, channel="luminan
     counts = intensity_counts(image, bins=bins, range=range, mask=mask, channel=channel)
     image, mask = split_masked(image, mask)
     arr = as_image_or_volume(image, channel)
-    if arr.ndim == 3 and not is_volume(arr, channel):
-        raise ValueError("`channel='joint'` has no per-pixel codes here yet; pass "
-                         "channel='luminance' or a channel number.")
+    if arr.ndim == 3 and not is_volume(arr, channel):  # joint colour: index of each colour
+        valid = v.check_mask(mask, arr.shape[:2])
+        b = counts.binning
+        pix = np.stack([b.codes(arr[..., c], valid) for c in builtins.range(arr.shape[-1])],
+                       axis=-1).reshape(-1, arr.shape[-1])
+        sel = pix if valid is None else pix[valid.ravel()]
+        # the same sorted order as intensity_counts' joint counts (np.unique of the rows)
+        _, inverse = np.unique(sel, axis=0, return_inverse=True)
+        codes = np.zeros(pix.shape[0], dtype=np.int64)
+        if valid is None:
+            codes[:] = inverse.ravel()
+        else:
+            codes[valid.ravel()] = inverse.ravel()
+        return codes.reshape(arr.shape[:2]), valid, counts
     valid = v.check_mask(mask, arr.shape)
     return counts.binning.codes(arr, valid), valid, counts
 
