@@ -199,3 +199,16 @@ def test_joint_colour_codes_give_the_joint_entropy():
         assert e.value == pytest.approx(infopix.intensity_entropy(rgb, channel="joint", mask=m), abs=1e-12)
         # 64 equally likely colours, independent pixels: about log2(64) = 6 bits
         assert e.interval[0] - 0.01 < 6 < e.interval[1] + 0.01
+
+
+def test_scale_curve_carries_the_spatial_error_per_sigma():
+    img = quantised(160, 2, np.random.default_rng(31))
+    c = infopix.entropy_vs_scale(img, [0, 1, 2])
+    assert c.uncertainty == "spatial" and np.all(np.isfinite(c.entropy_std))
+    e = infopix.intensity_entropy_estimate(img)
+    assert c.entropies[0] == pytest.approx(e.value, abs=1e-12)
+    assert c.entropy_std[0] == pytest.approx(e.std, rel=1e-12)
+    # blurring lengthens the correlation: fewer independent pixels, a larger error
+    assert c.entropy_std[2] > c.entropy_std[0]
+    iid = infopix.entropy_vs_scale(img, [0, 1], uncertainty="iid")  # plug-in: no std
+    assert iid.uncertainty == "iid" and np.all(np.isnan(iid.entropy_std))
