@@ -205,12 +205,18 @@ def sums(words, replicas):
     return 4 * n0 - 2 * anti, 2 * ones - 2 * n0
 
 
+#: bits of the comparison U < T done for every word in the vectorised pass; lanes still
+#: undecided after them (probability 2**-D0 each) continue in a scalar pass
+D0 = 10
+
+
 @nb.njit(cache=NUMBA_CACHE)
-def _tables(beta, c, h, heatbath, bits, sure, rand):
-    """Per-sweep constants from the byte kernel's table: ``bits[si, n, k]`` all-ones
-    where bit 31 - n of the 32-bit threshold of (spin si, k anti-aligned) is set,
-    ``sure[si, k]`` / ``rand[si, k]`` all-ones where it is 2**32 / strictly between 0
-    and 2**32; returns True when the thresholds do not depend on the spin (h = 0)."""
+def _tables(beta, c, h, heatbath, tab):
+    """Per-sweep constants from the byte kernel's table, in ``tab`` (2, 34, 5) uint64:
+    for spin si (0: -1, 1: +1) and k anti-aligned neighbours, ``tab[si, 0, k]`` is
+    all-ones where the 32-bit threshold is 2**32 (always flip), ``tab[si, 1, k]`` where
+    it is strictly between 0 and 2**32 (draw), ``tab[si, 2 + n, k]`` where its bit
+    31 - n is set. Returns True when the thresholds do not depend on the spin (h = 0)."""
     thr = np.empty(TABLE_SIZE, dtype=np.uint64)
     build_table(0, beta, c, h, heatbath, thr)
     sym = True
@@ -221,10 +227,10 @@ def _tables(beta, c, h, heatbath, bits, sure, rand):
             m = sgn * (4 - 2 * k)
             t = thr[si * 17 + m + 8] >> _S21  # 53-bit -> 32-bit (FULL -> 2**32)
             tk[si, k] = t
-            sure[si, k] = _ALL if t >= _T32 else np.uint64(0)
-            rand[si, k] = _ALL if (t > 0 and t < _T32) else np.uint64(0)
+            tab[si, 0, k] = _ALL if t >= _T32 else np.uint64(0)
+            tab[si, 1, k] = _ALL if (t > 0 and t < _T32) else np.uint64(0)
             for n in range(32):
-                bits[si, n, k] = _ALL if (t >> np.uint64(31 - n)) & _ONE else np.uint64(0)
+                tab[si, 2 + n, k] = _ALL if (t >> np.uint64(31 - n)) & _ONE else np.uint64(0)
     for k in range(5):
         if tk[0, k] != tk[1, k]:
             sym = False
@@ -232,57 +238,129 @@ def _tables(beta, c, h, heatbath, bits, sure, rand):
 
 
 @nb.njit(inline="always", cache=NUMBA_CACHE)
-def _select(c0, c1, c2, c3, c4, t):
-    """OR of the class masks c_k where the all-ones/zero table entry t[k] is set."""
-    return (c0 & t[0]) | (c1 & t[1]) | (c2 & t[2]) | (c3 & t[3]) | (c4 & t[4])
+def _select(c0, c1, c2, c3, c4, t, q):
+    """OR of the class masks c_k where the all-ones/zero table entry t[q, k] is set."""
+    return (c0 & t[q, 0]) | (c1 & t[q, 1]) | (c2 & t[q, 2]) | (c3 & t[q, 3]) | (c4 & t[q, 4])
+
+
+@nb.njit(inline="always", cache=NUMBA_CACHE)
+def _lanes(s, ns, c0, c1, c2, c3, c4, tp, tm, q, sym):
+    """Lanes whose (spin, k) class has table row q set (``tp``: +1 spins, ``tm``: -1)."""
+    if sym:
+        return _select(c0, c1, c2, c3, c4, tp, q)
+    return (s & _select(c0, c1, c2, c3, c4, tp, q)) | (ns & _select(c0, c1, c2, c3, c4, tm, q))
+
+
+@nb.njit(inline="always", cache=NUMBA_CACHE)
+def _classes(s, u, d, l, r):
+    k0, k1, k2 = _planes(s, u, d, l, r)
+    return k0, k1, k2, ~(k2 | k1 | k0), k0 & ~k1, k1 & ~k0, k1 & k0, k2
+
+
+@nb.njit(inline="always", cache=NUMBA_CACHE)
+def _word(a, ud, k, u, d, l, r, z, tp, tm, sym):
+    """First pass over word k: flip the lanes that always flip and those decided by
+    the first D0 bits of the comparison (random words ``_mix(z + (n + 1) golden)``);
+    store the still undecided lanes in ``ud[k]``. Returns (flips, sum of k, flipped +1)."""
+    s = a[k]
+    ns = ~s
+    k0, k1, k2, c0, c1, c2, c3, c4 = _classes(s, u, d, l, r)
+    sur = _lanes(s, ns, c0, c1, c2, c3, c4, tp, tm, 0, sym)
+    und = _lanes(s, ns, c0, c1, c2, c3, c4, tp, tm, 1, sym)
+    lt = np.uint64(0)
+    for n in range(D0):
+        z += _GOLDEN
+        rw = _mix(z)
+        pb = _lanes(s, ns, c0, c1, c2, c3, c4, tp, tm, 2 + n, sym)
+        lt |= und & pb & ~rw  # U's bit 0 where T's is 1: U < T
+        und &= ~(pb ^ rw)  # still equal so far
+    f = sur | lt
+    a[k] = s ^ f
+    ud[k] = und
+    return (np.int64(_popcount(f)),
+            np.int64(_popcount(f & k0)) + 2 * np.int64(_popcount(f & k1)) + 4 * np.int64(_popcount(f & k2)),
+            np.int64(_popcount(f & s)))
+
+
+@nb.njit(inline="always", cache=NUMBA_CACHE)
+def _finish(a, k, u, d, l, r, und, z, tp, tm):
+    """Scalar second pass for the lanes ``und`` of word k left undecided by :func:`_word`
+    (their spins and neighbours are unchanged): bits D0..31 of the comparison from the
+    random words ``_mix(z + (n + 1) golden)``. Returns as :func:`_word`."""
+    s = a[k]
+    ns = ~s
+    k0, k1, k2, c0, c1, c2, c3, c4 = _classes(s, u, d, l, r)
+    lt = np.uint64(0)
+    n = D0
+    while und != 0 and n < 32:
+        z += _GOLDEN
+        rw = _mix(z)
+        pb = _lanes(s, ns, c0, c1, c2, c3, c4, tp, tm, 2 + n, False)
+        lt |= und & pb & ~rw
+        und &= ~(pb ^ rw)
+        n += 1
+    a[k] = s ^ lt
+    return (np.int64(_popcount(lt)),
+            np.int64(_popcount(lt & k0)) + 2 * np.int64(_popcount(lt & k1)) + 4 * np.int64(_popcount(lt & k2)),
+            np.int64(_popcount(lt & s)))
 
 
 @nb.njit(cache=NUMBA_CACHE)
-def _row(a, up, dn, cur, shift, H, rot_up, rot_dn, key, sym, bits, sure, rand):
-    """Update one row of 64-spin words; returns (flips, sum of k over them, number of
-    flipped spins that were +1)."""
-    z = key
+def _row(a, up, dn, cur, shift, H, key, sym, tp, tm, ud):
+    """Update one row of 64-spin words (``up``/``dn`` already rotated at strip
+    boundaries); returns (flips, sum of k over them, number of flipped +1 spins).
+    Word k draws the random words of counters k D0 + 1 .. k D0 + D0 of the row's
+    stream ``key`` in the first pass and 32 k + D0 + 1 .. of the stream ``_mix(~key)``
+    in the second, so the result depends only on (seed, sweep, colour, row, k)."""
     acc = 0
     ksum = 0
     plus = 0
-    bp = bits[1]
-    bm = bits[0]
+    step = np.uint64(D0) * _GOLDEN
+    # the word whose same-row neighbour wraps around is done apart: no branch in the loop
+    lo = 1 if shift < 0 else 0
+    hi = H if shift < 0 else H - 1
+    if sym:
+        for k in range(lo, hi):
+            f, ks, pl = _word(a, ud, k, up[k], dn[k], cur[k], cur[k + shift],
+                              key + np.uint64(k) * step, tp, tm, True)
+            acc += f
+            ksum += ks
+            plus += pl
+    else:
+        for k in range(lo, hi):
+            f, ks, pl = _word(a, ud, k, up[k], dn[k], cur[k], cur[k + shift],
+                              key + np.uint64(k) * step, tp, tm, False)
+            acc += f
+            ksum += ks
+            plus += pl
+    k = 0 if shift < 0 else H - 1
+    f, ks, pl = _word(a, ud, k, up[k], dn[k], cur[k], cur[H - 1 - k],
+                      key + np.uint64(k) * step, tp, tm, False)
+    acc += f
+    ksum += ks
+    plus += pl
+    key2 = _mix(~key)
     for k in range(H):
-        s = a[k]
-        u, d, l, r = _neighbours(up, dn, cur, k, shift, H, rot_up, rot_dn)
-        k0, k1, k2 = _planes(s, u, d, l, r)
-        nk0 = ~k0
-        c0 = ~(k2 | k1 | k0)
-        c1 = k0 & ~k1
-        c2 = k1 & nk0
-        c3 = k1 & k0
-        c4 = k2
-        ns = ~s
-        if sym:
-            sur = _select(c0, c1, c2, c3, c4, sure[1])
-            und = _select(c0, c1, c2, c3, c4, rand[1])
-        else:
-            sur = (s & _select(c0, c1, c2, c3, c4, sure[1])) | (ns & _select(c0, c1, c2, c3, c4, sure[0]))
-            und = (s & _select(c0, c1, c2, c3, c4, rand[1])) | (ns & _select(c0, c1, c2, c3, c4, rand[0]))
-        lt = np.uint64(0)
-        n = 0
-        while und != 0 and n < 32:
-            z += _GOLDEN
-            rw = _mix(z)
-            if sym:
-                pb = _select(c0, c1, c2, c3, c4, bp[n])
-            else:
-                pb = (s & _select(c0, c1, c2, c3, c4, bp[n])) | (ns & _select(c0, c1, c2, c3, c4, bm[n]))
-            lt |= und & pb & ~rw  # U's bit 0 where T's is 1: U < T
-            und &= ~(pb ^ rw)  # still equal so far
-            n += 1
-        f = sur | lt
-        a[k] = s ^ f
-        acc += np.int64(_popcount(f))
-        ksum += (np.int64(_popcount(f & k0)) + 2 * np.int64(_popcount(f & k1))
-                 + 4 * np.int64(_popcount(f & k2)))
-        plus += np.int64(_popcount(f & s))
+        if ud[k] != 0:
+            kk = k + shift
+            if kk < 0:
+                kk = H - 1
+            elif kk >= H:
+                kk = 0
+            f, ks, pl = _finish(a, k, up[k], dn[k], cur[k], cur[kk], ud[k],
+                                key2 + np.uint64(32 * k + D0) * _GOLDEN, tp, tm)
+            acc += f
+            ksum += ks
+            plus += pl
     return acc, ksum, plus
+
+
+@nb.njit(inline="always", cache=NUMBA_CACHE)
+def _rotated(row, left):
+    out = np.empty_like(row)
+    for k in range(row.size):
+        out[k] = _rotl1(row[k]) if left else _rotr1(row[k])
+    return out
 
 
 @nb.njit(cache=NUMBA_CACHE, parallel=True)
@@ -292,20 +370,22 @@ def sweeps(words, c, h, heatbath, betas, sweep0, seed, replicas, track):
     change of the spin sum) of sweep t; the energy is ``-c W - h S``. Rows of a colour
     in parallel (``prange``); the result does not depend on the number of threads."""
     _, hh, H = words.shape
-    bits = np.empty((2, 32, 5), dtype=np.uint64)
-    sure = np.empty((2, 5), dtype=np.uint64)
-    rand = np.empty((2, 5), dtype=np.uint64)
+    tab = np.empty((2, 34, 5), dtype=np.uint64)
+    ud = np.empty((hh, H), dtype=np.uint64)
     for t in range(betas.size):
-        sym = _tables(betas[t], c, h, heatbath, bits, sure, rand)
+        sym = _tables(betas[t], c, h, heatbath, tab)
         total = 0
         ks = 0
         pl = 0
         for colour in range(2):
             for i in nb.prange(hh):
                 shift, a, up, dn, cur, rot_up, rot_dn = _rows(words, colour, i, replicas)
+                if rot_up:
+                    up = _rotated(up, True)
+                if rot_dn:
+                    dn = _rotated(dn, False)
                 key = _stream_key(seed, sweep0 + t, colour + 2, i)
-                acc, ksum, plus = _row(a, up, dn, cur, shift, H, rot_up, rot_dn, key, sym,
-                                       bits, sure, rand)
+                acc, ksum, plus = _row(a, up, dn, cur, shift, H, key, sym, tab[1], tab[0], ud[i])
                 total += acc
                 ks += ksum
                 pl += plus
