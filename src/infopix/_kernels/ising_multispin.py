@@ -26,13 +26,18 @@ byte kernels run the same Markov chain, only the random numbers differ. Lanes wi
 T = 2**32 flip, lanes with T = 0 do not; each other lane flips when a 32-bit uniform U
 (its own bits of successive random words) is below its T: the comparison U < T runs
 bit-sliced from the most significant bit, all 64 lanes at once (a lane is decided at
-the first bit where U and T differ), and stops as soon as every lane is decided
-(about 8 random words per 64 spins), so P(flip) = T / 2**32 exactly, the byte kernel's
-precision.
+the first bit where U and T differ), so P(flip) = T / 2**32 exactly, the byte
+kernel's precision. The first D0 = 10 bits are compared for every word of a row in a
+branch-free loop (which the compiler vectorises across words); a lane is still
+undecided after them with probability 2**-10, and the few words with such lanes
+(~6 %) finish the comparison, up to bit 32, in a scalar pass.
 
-Randomness: counter-based SplitMix64 streams keyed by (seed, sweep, colour, row) as in
-the byte kernel (colour tags 2 and 3, so the streams differ from the byte kernel's),
-drawn in order along the row: the result does not depend on the number of threads.
+Randomness: counter-based SplitMix64 keyed by (seed, sweep, colour, row) as in the
+byte kernel (colour tags 2 and 3, so the streams differ from the byte kernel's); word
+k of a row uses the counters k D0 + 1 .. k D0 + D0 of the row's key in the first pass
+and 32 k + D0 + 1 .. of a second key in the scalar pass, so every draw is fixed by
+(seed, sweep, colour, row, word, bit) and the result does not depend on the number of
+threads.
 
 The kernel counts, as spins flip, the accepted flips, the change of the bond sum
 W = sum over bonds of s s' (a flip with k anti-aligned neighbours changes it by
