@@ -243,17 +243,10 @@ def _tables(beta, c, h, heatbath, tab):
 
 
 @nb.njit(inline="always", cache=NUMBA_CACHE)
-def _select(c0, c1, c2, c3, c4, t, q):
-    """OR of the class masks c_k where the all-ones/zero table entry t[q, k] is set."""
-    return (c0 & t[q, 0]) | (c1 & t[q, 1]) | (c2 & t[q, 2]) | (c3 & t[q, 3]) | (c4 & t[q, 4])
-
-
-@nb.njit(inline="always", cache=NUMBA_CACHE)
-def _lanes(s, ns, c0, c1, c2, c3, c4, tp, tm, q, sym):
-    """Lanes whose (spin, k) class has table row q set (``tp``: +1 spins, ``tm``: -1)."""
-    if sym:
-        return _select(c0, c1, c2, c3, c4, tp, q)
-    return (s & _select(c0, c1, c2, c3, c4, tp, q)) | (ns & _select(c0, c1, c2, c3, c4, tm, q))
+def _select(c0, c1, c2, c3, c4, t, si, q):
+    """OR of the class masks c_k where the all-ones/zero table entry t[si, q, k] is set."""
+    return ((c0 & t[si, q, 0]) | (c1 & t[si, q, 1]) | (c2 & t[si, q, 2]) | (c3 & t[si, q, 3])
+            | (c4 & t[si, q, 4]))
 
 
 @nb.njit(inline="always", cache=NUMBA_CACHE)
@@ -263,22 +256,36 @@ def _classes(s, u, d, l, r):
 
 
 @nb.njit(inline="always", cache=NUMBA_CACHE)
-def _word(a, ud, k, u, d, l, r, z, tp, tm, sym):
+def _word(a, ud, k, u, d, l, r, z, tab, sym):
     """First pass over word k: flip the lanes that always flip and those decided by
     the first D0 bits of the comparison (random words ``_mix(z + (n + 1) golden)``);
     store the still undecided lanes in ``ud[k]``. Returns (flips, sum of k, flipped +1)."""
     s = a[k]
     ns = ~s
     k0, k1, k2, c0, c1, c2, c3, c4 = _classes(s, u, d, l, r)
-    sur = _lanes(s, ns, c0, c1, c2, c3, c4, tp, tm, 0, sym)
-    und = _lanes(s, ns, c0, c1, c2, c3, c4, tp, tm, 1, sym)
     lt = np.uint64(0)
-    for n in range(D0):
-        z += _GOLDEN
-        rw = _mix(z)
-        pb = _lanes(s, ns, c0, c1, c2, c3, c4, tp, tm, 2 + n, sym)
-        lt |= und & pb & ~rw  # U's bit 0 where T's is 1: U < T
-        und &= ~(pb ^ rw)  # still equal so far
+    if sym:
+        sur = _select(c0, c1, c2, c3, c4, tab, 1, 0)
+        und = _select(c0, c1, c2, c3, c4, tab, 1, 1)
+        for n in range(D0):
+            z += _GOLDEN
+            rw = _mix(z)
+            pb = _select(c0, c1, c2, c3, c4, tab, 1, 2 + n)
+            lt |= und & pb & ~rw  # U's bit 0 where T's is 1: U < T
+            und &= ~(pb ^ rw)  # still equal so far
+    else:
+        # ten (spin, k) classes
+        p0, p1, p2, p3, p4 = c0 & s, c1 & s, c2 & s, c3 & s, c4 & s
+        m0, m1, m2, m3, m4 = c0 & ns, c1 & ns, c2 & ns, c3 & ns, c4 & ns
+        sur = _select(p0, p1, p2, p3, p4, tab, 1, 0) | _select(m0, m1, m2, m3, m4, tab, 0, 0)
+        und = _select(p0, p1, p2, p3, p4, tab, 1, 1) | _select(m0, m1, m2, m3, m4, tab, 0, 1)
+        for n in range(D0):
+            z += _GOLDEN
+            rw = _mix(z)
+            pb = (_select(p0, p1, p2, p3, p4, tab, 1, 2 + n)
+                  | _select(m0, m1, m2, m3, m4, tab, 0, 2 + n))
+            lt |= und & pb & ~rw
+            und &= ~(pb ^ rw)
     f = sur | lt
     a[k] = s ^ f
     ud[k] = und
@@ -288,7 +295,7 @@ def _word(a, ud, k, u, d, l, r, z, tp, tm, sym):
 
 
 @nb.njit(inline="always", cache=NUMBA_CACHE)
-def _finish(a, k, u, d, l, r, und, z, tp, tm):
+def _finish(a, k, u, d, l, r, und, z, tab):
     """Scalar second pass for the lanes ``und`` of word k left undecided by :func:`_word`
     (their spins and neighbours are unchanged): bits D0..31 of the comparison from the
     random words ``_mix(z + (n + 1) golden)``. Returns as :func:`_word`."""
@@ -300,7 +307,7 @@ def _finish(a, k, u, d, l, r, und, z, tp, tm):
     while und != 0 and n < 32:
         z += _GOLDEN
         rw = _mix(z)
-        pb = _lanes(s, ns, c0, c1, c2, c3, c4, tp, tm, 2 + n, False)
+        pb = (s & _select(c0, c1, c2, c3, c4, tab, 1, 2 + n)) | (ns & _select(c0, c1, c2, c3, c4, tab, 0, 2 + n))
         lt |= und & pb & ~rw
         und &= ~(pb ^ rw)
         n += 1
@@ -311,7 +318,7 @@ def _finish(a, k, u, d, l, r, und, z, tp, tm):
 
 
 @nb.njit(cache=NUMBA_CACHE)
-def _row(a, up, dn, cur, shift, H, key, sym, tp, tm, ud):
+def _row(a, up, dn, cur, shift, H, key, sym, tab, ud):
     """Update one row of 64-spin words (``up``/``dn`` already rotated at strip
     boundaries); returns (flips, sum of k over them, number of flipped +1 spins).
     Word k draws the random words of counters k D0 + 1 .. k D0 + D0 of the row's
@@ -327,20 +334,20 @@ def _row(a, up, dn, cur, shift, H, key, sym, tp, tm, ud):
     if sym:
         for k in range(lo, hi):
             f, ks, pl = _word(a, ud, k, up[k], dn[k], cur[k], cur[k + shift],
-                              key + np.uint64(k) * step, tp, tm, True)
+                              key + np.uint64(k) * step, tab, True)
             acc += f
             ksum += ks
             plus += pl
     else:
         for k in range(lo, hi):
             f, ks, pl = _word(a, ud, k, up[k], dn[k], cur[k], cur[k + shift],
-                              key + np.uint64(k) * step, tp, tm, False)
+                              key + np.uint64(k) * step, tab, False)
             acc += f
             ksum += ks
             plus += pl
     k = 0 if shift < 0 else H - 1
     f, ks, pl = _word(a, ud, k, up[k], dn[k], cur[k], cur[H - 1 - k],
-                      key + np.uint64(k) * step, tp, tm, False)
+                      key + np.uint64(k) * step, tab, False)
     acc += f
     ksum += ks
     plus += pl
@@ -353,7 +360,7 @@ def _row(a, up, dn, cur, shift, H, key, sym, tp, tm, ud):
             elif kk >= H:
                 kk = 0
             f, ks, pl = _finish(a, k, up[k], dn[k], cur[k], cur[kk], ud[k],
-                                key2 + np.uint64(32 * k + D0) * _GOLDEN, tp, tm)
+                                key2 + np.uint64(32 * k + D0) * _GOLDEN, tab)
             acc += f
             ksum += ks
             plus += pl
@@ -390,7 +397,7 @@ def sweeps(words, c, h, heatbath, betas, sweep0, seed, replicas, track):
                 if rot_dn:
                     dn = _rotated(dn, False)
                 key = _stream_key(seed, sweep0 + t, colour + 2, i)
-                acc, ksum, plus = _row(a, up, dn, cur, shift, H, key, sym, tab[1], tab[0], ud[i])
+                acc, ksum, plus = _row(a, up, dn, cur, shift, H, key, sym, tab, ud[i])
                 total += acc
                 ks += ksum
                 pl += plus
