@@ -388,6 +388,10 @@ def simulate(
     (dtype('int8'), (2, 16, 16))
     >>> bool(run.observables["magnetisation"][-1] > 0.9)  # T = 1 << Tc stays ordered
     True
+    >>> fast = simulate(StandardIsing(), np.ones((128, 64), np.int8), schedule=1.0,
+    ...                 sweeps=50, method="multispin", rng=0, progress=False)
+    >>> bool(fast.observables["magnetisation"][-1] > 0.9)
+    True
     """
     import numba
 
