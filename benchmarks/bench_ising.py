@@ -171,9 +171,15 @@ def multispin_vs_byte(sizes=(1024, 4096), beta=0.44):
             KM.sweeps(words, 1.0, 0.0, False, np.full(n, beta), 0, np.uint64(1), False,
                       np.empty((n, 3), np.int64))
 
+        def byte_sim(n):
+            sim(ising.StandardIsing(), pm, "checkerboard", sweeps=n, beta=beta)
+
+        def ms_sim(n):
+            sim(ising.StandardIsing(), pm, "multispin", sweeps=n, beta=beta)
+
         cases = {
-            "byte checkerboard, simulate": (lambda n: sim(ising.StandardIsing(), pm, "checkerboard", sweeps=n, beta=beta), n_byte),
-            "multispin, simulate": (lambda n: sim(ising.StandardIsing(), pm, "multispin", sweeps=n, beta=beta), n_ms),
+            "byte checkerboard, simulate": (byte_sim, n_byte),
+            "multispin, simulate": (ms_sim, n_ms),
             "byte checkerboard, kernel": (byte_kernel, n_byte),
             "multispin, kernel": (ms_kernel, n_ms),
         }
@@ -192,7 +198,8 @@ def multispin_vs_byte(sizes=(1024, 4096), beta=0.44):
                 rows.append((L, threads, name, wall / (n * L * L) * 1e9,
                              cpu / (n * L * L) * 1e9 / threads))
     numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
-    print(f"{'L':>5} {'threads':>7} {'case':<30} {'ns/flip wall':>13} {'cpu/thread':>11} {'x byte (wall)':>14}")
+    print(f"{'L':>5} {'threads':>7} {'case':<30} {'ns/flip wall':>13} {'cpu/thread':>11} "
+          f"{'x byte (wall)':>14}")
     ref = {}
     for L, th, name, w, c in rows:
         kind = name.split(", ")[1]
@@ -201,7 +208,8 @@ def multispin_vs_byte(sizes=(1024, 4096), beta=0.44):
         x = ref.get((L, th, kind), float("nan")) / w
         print(f"{L:5d} {th:7d} {name:<30} {w:13.3f} {c:11.3f} {x:13.2f}x")
     print("beta = 0.44, standard model; simulate with keep_frames=False; best of "
-          f"{REPEATS} interleaved timings; x byte = byte ns / multispin ns, same L, threads and path.")
+          f"{REPEATS} interleaved timings; x byte = byte ns / multispin ns, same L, threads "
+          "and path.")
     return rows
 
 

@@ -85,6 +85,13 @@ def _rotr1(w):
 
 
 @nb.njit(inline="always", cache=NUMBA_CACHE)
+def _ksum(f, k0, k1, k2):
+    """Sum of k = k0 + 2 k1 + 4 k2 over the lanes of the mask f."""
+    return (np.int64(_popcount(f & k0)) + 2 * np.int64(_popcount(f & k1))
+            + 4 * np.int64(_popcount(f & k2)))
+
+
+@nb.njit(inline="always", cache=NUMBA_CACHE)
 def _planes(s, n1, n2, n3, n4):
     """Bit planes (k0, k1, k2) of the number of the 4 neighbours anti-aligned with s."""
     x1 = s ^ n1
@@ -202,7 +209,7 @@ def sums(words, replicas):
         for k in range(H):
             u, d, l, r = _neighbours(up, dn, cur, k, shift, H, rot_up, rot_dn)
             k0, k1, k2 = _planes(a[k], u, d, l, r)
-            ra += np.int64(_popcount(k0)) + 2 * np.int64(_popcount(k1)) + 4 * np.int64(_popcount(k2))
+            ra += _ksum(_ALL, k0, k1, k2)
             ro += np.int64(_popcount(a[k])) + np.int64(_popcount(cur[k]))
         anti += ra
         ones += ro
@@ -290,7 +297,7 @@ def _word(a, ud, k, u, d, l, r, z, tab, sym):
     a[k] = s ^ f
     ud[k] = und
     return (np.int64(_popcount(f)),
-            np.int64(_popcount(f & k0)) + 2 * np.int64(_popcount(f & k1)) + 4 * np.int64(_popcount(f & k2)),
+            _ksum(f, k0, k1, k2),
             np.int64(_popcount(f & s)))
 
 
@@ -307,13 +314,14 @@ def _finish(a, k, u, d, l, r, und, z, tab):
     while und != 0 and n < 32:
         z += _GOLDEN
         rw = _mix(z)
-        pb = (s & _select(c0, c1, c2, c3, c4, tab, 1, 2 + n)) | (ns & _select(c0, c1, c2, c3, c4, tab, 0, 2 + n))
+        pb = ((s & _select(c0, c1, c2, c3, c4, tab, 1, 2 + n))
+              | (ns & _select(c0, c1, c2, c3, c4, tab, 0, 2 + n)))
         lt |= und & pb & ~rw
         und &= ~(pb ^ rw)
         n += 1
     a[k] = s ^ lt
     return (np.int64(_popcount(lt)),
-            np.int64(_popcount(lt & k0)) + 2 * np.int64(_popcount(lt & k1)) + 4 * np.int64(_popcount(lt & k2)),
+            _ksum(lt, k0, k1, k2),
             np.int64(_popcount(lt & s)))
 
 

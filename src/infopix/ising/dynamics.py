@@ -445,7 +445,7 @@ def simulate(
     seed64 = np.uint64(_kernel_seed(seed))
     rngstate = np.array([K._mix(seed64 ^ np.uint64(0x5DEECE66D))], dtype=np.uint64)
     kind, c, h, bw_r, bw_d, mag_, init, blocks, symmetric = model._aux(sigma, mag)
-    pm = (method == "checkerboard" and kind in (0, 1) and sr == sc == 2) or method == "multispin"
+    pm = method == "multispin" or (method == "checkerboard" and kind in (0, 1) and sr == sc == 2)
     if sigma_is_input and not pm:
         sigma = sigma.copy()
     # metropolis with sweeps: beta per step, M*N steps per unit
