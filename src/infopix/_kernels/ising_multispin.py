@@ -281,24 +281,50 @@ def _word(a, ud, k, u, d, l, r, z, tab, sym):
             lt |= und & pb & ~rw  # U's bit 0 where T's is 1: U < T
             und &= ~(pb ^ rw)  # still equal so far
     else:
-        # ten (spin, k) classes
-        p0, p1, p2, p3, p4 = c0 & s, c1 & s, c2 & s, c3 & s, c4 & s
-        m0, m1, m2, m3, m4 = c0 & ns, c1 & ns, c2 & ns, c3 & ns, c4 & ns
-        sur = _select(p0, p1, p2, p3, p4, tab, 1, 0) | _select(m0, m1, m2, m3, m4, tab, 0, 0)
-        und = _select(p0, p1, p2, p3, p4, tab, 1, 1) | _select(m0, m1, m2, m3, m4, tab, 0, 1)
-        for n in range(D0):
-            z += _GOLDEN
-            rw = _mix(z)
-            pb = (_select(p0, p1, p2, p3, p4, tab, 1, 2 + n)
-                  | _select(m0, m1, m2, m3, m4, tab, 0, 2 + n))
-            lt |= und & pb & ~rw
-            und &= ~(pb ^ rw)
+        return _word10(a, ud, ud, k, u, d, l, r, z, tab, 0, D0, True, True)
     f = sur | lt
     a[k] = s ^ f
     ud[k] = und
     return (np.int64(_popcount(f)),
             _ksum(f, k0, k1, k2),
             np.int64(_popcount(f & s)))
+
+
+@nb.njit(inline="always", cache=NUMBA_CACHE)
+def _word10(a, ud, lts, k, u, d, l, r, z, tab, n0, n1, first, last):
+    """:func:`_word` with ten (spin, k) classes (h != 0), bits n0..n1 - 1 of the
+    comparison only: the first call (``first``) starts it, a later one (``last``)
+    flips; in between the partial result waits in ``lts[k]`` and ``ud[k]`` (a row's
+    words are done in two vectorised loops of D0 / 2 bits each: with all ten classes
+    in one loop the compiler does not vectorise it). The random words are those of
+    :func:`_word`. Returns as :func:`_word` (zeros unless ``last``)."""
+    s = a[k]
+    ns = ~s
+    k0, k1, k2, c0, c1, c2, c3, c4 = _classes(s, u, d, l, r)
+    p0, p1, p2, p3, p4 = c0 & s, c1 & s, c2 & s, c3 & s, c4 & s
+    m0, m1, m2, m3, m4 = c0 & ns, c1 & ns, c2 & ns, c3 & ns, c4 & ns
+    if first:
+        lt = _select(p0, p1, p2, p3, p4, tab, 1, 0) | _select(m0, m1, m2, m3, m4, tab, 0, 0)
+        und = _select(p0, p1, p2, p3, p4, tab, 1, 1) | _select(m0, m1, m2, m3, m4, tab, 0, 1)
+    else:
+        lt = lts[k]
+        und = ud[k]
+    z += np.uint64(n0) * _GOLDEN
+    for n in range(n0, n1):
+        z += _GOLDEN
+        rw = _mix(z)
+        pb = (_select(p0, p1, p2, p3, p4, tab, 1, 2 + n)
+              | _select(m0, m1, m2, m3, m4, tab, 0, 2 + n))
+        lt |= und & pb & ~rw
+        und &= ~(pb ^ rw)
+    ud[k] = und
+    if not last:
+        lts[k] = lt
+        return np.int64(0), np.int64(0), np.int64(0)
+    a[k] = s ^ lt
+    return (np.int64(_popcount(lt)),
+            _ksum(lt, k0, k1, k2),
+            np.int64(_popcount(lt & s)))
 
 
 @nb.njit(inline="always", cache=NUMBA_CACHE)
@@ -326,7 +352,7 @@ def _finish(a, k, u, d, l, r, und, z, tab):
 
 
 @nb.njit(cache=NUMBA_CACHE)
-def _row(a, up, dn, cur, shift, H, key, sym, tab, ud):
+def _row(a, up, dn, cur, shift, H, key, sym, tab, ud, lts):
     """Update one row of 64-spin words (``up``/``dn`` already rotated at strip
     boundaries); returns (flips, sum of k over them, number of flipped +1 spins).
     Word k draws the random words of counters k D0 + 1 .. k D0 + D0 of the row's
@@ -347,9 +373,13 @@ def _row(a, up, dn, cur, shift, H, key, sym, tab, ud):
             ksum += ks
             plus += pl
     else:
+        half = D0 // 2
         for k in range(lo, hi):
-            f, ks, pl = _word(a, ud, k, up[k], dn[k], cur[k], cur[k + shift],
-                              key + np.uint64(k) * step, tab, False)
+            _word10(a, ud, lts, k, up[k], dn[k], cur[k], cur[k + shift],
+                    key + np.uint64(k) * step, tab, 0, half, True, False)
+        for k in range(lo, hi):
+            f, ks, pl = _word10(a, ud, lts, k, up[k], dn[k], cur[k], cur[k + shift],
+                                key + np.uint64(k) * step, tab, half, D0, False, True)
             acc += f
             ksum += ks
             plus += pl
@@ -392,6 +422,7 @@ def sweeps(words, c, h, heatbath, betas, sweep0, seed, replicas, track):
     _, hh, H = words.shape
     tab = np.empty((2, 34, 5), dtype=np.uint64)
     ud = np.empty((hh, H), dtype=np.uint64)
+    lts = np.empty((hh, H), dtype=np.uint64)
     for t in range(betas.size):
         sym = _tables(betas[t], c, h, heatbath, tab)
         total = 0
@@ -405,7 +436,7 @@ def sweeps(words, c, h, heatbath, betas, sweep0, seed, replicas, track):
                 if rot_dn:
                     dn = _rotated(dn, False)
                 key = _stream_key(seed, sweep0 + t, colour + 2, i)
-                acc, ksum, plus = _row(a, up, dn, cur, shift, H, key, sym, tab, ud[i])
+                acc, ksum, plus = _row(a, up, dn, cur, shift, H, key, sym, tab, ud[i], lts[i])
                 total += acc
                 ks += ksum
                 pl += plus
