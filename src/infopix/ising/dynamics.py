@@ -375,8 +375,9 @@ def simulate(
     (the others; one energy pass per record), ``metropolis_steps`` and
     ``wolff_updates``; ``infopix._kernels.ising_multispin.sweeps`` for
     ``method='multispin'`` (layout and acceptance masks in that module's docstring;
-    energies tracked the same way). Acceptance is ``min(1, exp(-beta dH))`` with the exact energy
-    change of the model's total energy; energies are in units of J, k_B = 1.
+    energies tracked the same way). Acceptance is ``min(1, exp(-beta dH))`` with the
+    exact energy change of the model's total energy; energies are in units of J,
+    k_B = 1.
 
     Examples
     --------
