@@ -52,40 +52,32 @@ def templates(img, NL, NW, tau, dy, dx):
 
 
 @nb.njit(cache=NUMBA_CACHE, parallel=True, nogil=True)
-def cell_keys(T, bits, gcols, lo, s, strides):
-    """Linear grid-cell key of every row: cells of side ``s`` on the columns ``gcols``
-    (``floor((T[:, g] - lo[g]) / s)``), and a 64-bit hash of the row's ``bits`` (the
-    float64 bit patterns: rows with equal values get equal hashes; equal hashes need
-    not mean equal rows)."""
-    P, d = T.shape
-    g = gcols.size
-    key = np.empty(P, dtype=np.int64)
+def row_hashes(bits):
+    """A 64-bit hash of every row of ``bits`` (float64 bit patterns): rows with equal
+    values get equal hashes; equal hashes need not mean equal rows."""
+    P, d = bits.shape
     h = np.empty(P, dtype=np.int64)
     for p in nb.prange(P):
-        kk = np.int64(0)
-        for q in range(g):
-            kk += np.int64(math.floor((T[p, gcols[q]] - lo[q]) / s)) * strides[q]
-        key[p] = kk
         hh = np.uint64(14695981039346656037)
         for c in range(d):
             hh = (hh ^ bits[p, c]) * np.uint64(1099511628211)
             hh ^= hh >> np.uint64(29)
         h[p] = np.int64(hh)
-    return key, h
+    return h
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
 def group_rows(T, order, key):
-    """Rows of ``T`` taken in ``order``; runs of adjacent identical rows merged into one
-    row with its multiplicity. Returns (unique rows, weights, their keys)."""
+    """Rows of ``T`` taken in ``order`` (sorted by ``key``); runs of adjacent identical
+    rows merged into one row with its multiplicity. Returns (unique rows, weights)."""
     P, d = T.shape
     U = np.empty((P, d), dtype=np.float64)
     w = np.empty(P, dtype=np.int64)
-    ku = np.empty(P, dtype=np.int64)
     G = 0
+    prev = np.int64(0)
     for t in range(P):
         p = order[t]
-        same = G > 0 and ku[G - 1] == key[p]
+        same = G > 0 and prev == key[p]
         if same:
             for c in range(d):
                 if U[G - 1, c] != T[p, c]:
@@ -97,73 +89,204 @@ def group_rows(T, order, key):
             for c in range(d):
                 U[G, c] = T[p, c]
             w[G] = 1
-            ku[G] = key[p]
             G += 1
-    return U[:G].copy(), w[:G].copy(), ku[:G].copy()
+        prev = key[p]
+    return U[:G].copy(), w[:G].copy()
+
+
+@nb.njit(cache=NUMBA_CACHE, nogil=True)
+def _select(X, perm, lo, hi, k, dim):
+    """Reorder ``perm[lo:hi]`` so that ``perm[k]`` holds the k-th smallest value of
+    column ``dim`` (quickselect, median-of-three pivots), smaller ones before it."""
+    while hi - lo > 1:
+        a, b, c = X[perm[lo], dim], X[perm[(lo + hi - 1) // 2], dim], X[perm[hi - 1], dim]
+        if a > b:
+            a, b = b, a
+        if b > c:
+            b = c
+            if a > b:
+                b = a
+        pivot = b
+        i, j = lo, hi - 1
+        while i <= j:
+            while X[perm[i], dim] < pivot:
+                i += 1
+            while X[perm[j], dim] > pivot:
+                j -= 1
+            if i <= j:
+                t = perm[i]
+                perm[i] = perm[j]
+                perm[j] = t
+                i += 1
+                j -= 1
+        if k <= j:
+            hi = j + 1
+        elif k >= i:
+            lo = i
+        else:
+            return
+
+
+@nb.njit(cache=NUMBA_CACHE, nogil=True)
+def build_kdtree(X, w, leaf_size):
+    """A k-d tree over the rows of X: median splits on the widest element, leaves of at
+    most ``leaf_size`` rows. Returns the permutation of rows, and per node its
+    bounding box (lo, hi), row range [start, end), total weight and children (-1 for
+    leaves)."""
+    G, d = X.shape
+    # a split node has > leaf_size rows, so every leaf has >= (leaf_size + 1) // 2
+    max_nodes = 2 * (G // max(1, (leaf_size + 1) // 2) + 1)
+    perm = np.arange(G)
+    lo = np.empty((max_nodes, d))
+    hi = np.empty((max_nodes, d))
+    start = np.empty(max_nodes, dtype=np.int64)
+    end = np.empty(max_nodes, dtype=np.int64)
+    left = np.full(max_nodes, -1, dtype=np.int64)
+    right = np.full(max_nodes, -1, dtype=np.int64)
+    W = np.zeros(max_nodes, dtype=np.int64)
+    stack = np.empty(max_nodes, dtype=np.int64)
+    start[0], end[0] = 0, G
+    n_nodes = 1
+    top = 1
+    stack[0] = 0
+    while top > 0:
+        top -= 1
+        node = stack[top]
+        s, e = start[node], end[node]
+        for c in range(d):
+            lo[node, c] = np.inf
+            hi[node, c] = -np.inf
+        tw = np.int64(0)
+        for t in range(s, e):
+            p = perm[t]
+            tw += w[p]
+            for c in range(d):
+                x = X[p, c]
+                if x < lo[node, c]:
+                    lo[node, c] = x
+                if x > hi[node, c]:
+                    hi[node, c] = x
+        W[node] = tw
+        if e - s <= leaf_size:
+            continue
+        dim = 0
+        width = -1.0
+        for c in range(d):
+            if hi[node, c] - lo[node, c] > width:
+                width = hi[node, c] - lo[node, c]
+                dim = c
+        if width <= 0:
+            continue
+        mid = s + (e - s) // 2
+        _select(X, perm, s, e, mid, dim)
+        L, R = n_nodes, n_nodes + 1
+        n_nodes += 2
+        start[L], end[L], start[R], end[R] = s, mid, mid, e
+        left[node], right[node] = L, R
+        stack[top] = L
+        stack[top + 1] = R
+        top += 2
+    return (perm, lo[:n_nodes].copy(), hi[:n_nodes].copy(), start[:n_nodes].copy(), end[:n_nodes].copy(),
+            left[:n_nodes].copy(), right[:n_nodes].copy(), W[:n_nodes].copy())
+
+
+@nb.njit(cache=NUMBA_CACHE, nogil=True)
+def _dual_tree(X, w, lo, hi, start, end, left, right, W, a0, b0, r, stack):
+    """Weighted unordered pairs within Chebyshev distance < r between nodes a0 and b0
+    (within a0 if a0 == b0). Node pairs whose boxes are surely apart are skipped,
+    those surely within r counted whole, others split; leaf pairs compared row by
+    row. Bounds and the row test use the same floating subtractions, which are
+    monotone, so ``hi_b - lo_a < r`` implies ``|x_j - x_i| < r`` for every pair."""
+    d = X.shape[1]
+    total = np.int64(0)
+    top = 1
+    stack[0, 0] = a0
+    stack[0, 1] = b0
+    while top > 0:
+        top -= 1
+        a = stack[top, 0]
+        b = stack[top, 1]
+        apart = False
+        within = True
+        for c in range(d):
+            g1 = lo[b, c] - hi[a, c]
+            g2 = lo[a, c] - hi[b, c]
+            if g1 >= r or g2 >= r:
+                apart = True
+                break
+            if within and not (hi[b, c] - lo[a, c] < r and hi[a, c] - lo[b, c] < r):
+                within = False
+        if apart:
+            continue
+        if within:
+            if a == b:
+                total += W[a] * (W[a] - 1) // 2
+            else:
+                total += W[a] * W[b]
+            continue
+        la = left[a] < 0
+        lb = left[b] < 0
+        if la and lb:
+            if a == b:
+                for i in range(start[a], end[a]):
+                    wi = w[i]
+                    acc = wi * (wi - 1) // 2
+                    for j in range(i + 1, end[a]):
+                        m = True
+                        for c in range(d):
+                            if not abs(X[j, c] - X[i, c]) < r:
+                                m = False
+                                break
+                        if m:
+                            acc += wi * w[j]
+                    total += acc
+            else:
+                for i in range(start[a], end[a]):
+                    wi = w[i]
+                    acc = np.int64(0)
+                    for j in range(start[b], end[b]):
+                        m = True
+                        for c in range(d):
+                            if not abs(X[j, c] - X[i, c]) < r:
+                                m = False
+                                break
+                        if m:
+                            acc += w[j]
+                    total += wi * acc
+            continue
+        if a == b:
+            L, R = left[a], right[a]
+            stack[top, 0], stack[top, 1] = L, L
+            stack[top + 1, 0], stack[top + 1, 1] = R, R
+            stack[top + 2, 0], stack[top + 2, 1] = L, R
+            top += 3
+        elif lb or (not la and end[a] - start[a] >= end[b] - start[b]):
+            stack[top, 0], stack[top, 1] = left[a], b
+            stack[top + 1, 0], stack[top + 1, 1] = right[a], b
+            top += 2
+        else:
+            stack[top, 0], stack[top, 1] = a, left[b]
+            stack[top + 1, 0], stack[top + 1, 1] = a, right[b]
+            top += 2
+    return total
 
 
 @nb.njit(cache=NUMBA_CACHE, parallel=True, nogil=True)
-def count_matches(U, w, key, gcols, lo, s, r, ncell, strides):
-    """Number of unordered pairs of templates at Chebyshev distance strictly below
-    ``r``, each template weighted by its multiplicity ``w``.
-
-    ``U`` holds the distinct templates sorted by their grid-cell ``key`` (cells of side
-    ``s >= r`` on the columns ``gcols``, as :func:`cell_keys` computes them). A pair within ``r`` lies in cells differing by at
-    most 1 on every grid column, so for template ``i`` only the 3**g neighbouring cells
-    are searched (each a contiguous run of ``key``, found by binary search: the last
-    grid column has stride 1), and of those only templates ``j > i``; every
-    candidate is checked on all columns with an early exit. Identical templates
-    (weight w) add ``w (w - 1) / 2`` pairs at distance 0. Integer sums: exact and
-    independent of the thread count.
-    """
-    G, d = U.shape
-    g = gcols.size
-    per_row = np.zeros(G, dtype=np.int64)
-    for i in nb.prange(G):
-        wi = w[i]
-        acc = wi * (wi - 1) // 2
-        # the cell coordinates of template i
-        cc = np.empty(g, dtype=np.int64)
-        for q in range(g):
-            cc[q] = np.int64(math.floor((U[i, gcols[q]] - lo[q]) / s))
-        off = np.full(g, -1, dtype=np.int64)  # offsets of the first g-1 grid columns
-        off[g - 1] = 0
-        n_combo = 1
-        for q in range(g - 1):
-            n_combo *= 3
-        for _ in range(n_combo):
-            base = np.int64(0)
-            ok = True
-            for q in range(g - 1):
-                cq = cc[q] + off[q]
-                if cq < 0 or cq >= ncell[q]:
-                    ok = False
-                    break
-                base += cq * strides[q]
-            if ok:
-                last = cc[g - 1]
-                k0 = base + max(last - 1, 0)
-                k1 = base + min(last + 1, ncell[g - 1] - 1)
-                a = np.searchsorted(key, k0, side="left")
-                b = np.searchsorted(key, k1, side="right")
-                if a < i + 1:
-                    a = i + 1
-                for j in range(a, b):
-                    match = True
-                    for c in range(d):
-                        if not abs(U[j, c] - U[i, c]) < r:
-                            match = False
-                            break
-                    if match:
-                        acc += wi * w[j]
-            # next combination of offsets (odometer over {-1, 0, 1}^(g-1))
-            for q in range(g - 1):
-                if off[q] < 1:
-                    off[q] += 1
-                    break
-                off[q] = -1
-        per_row[i] = acc
-    return per_row.sum()
+def count_pairs_tree(X, w, lo, hi, start, end, left, right, W, tasks, r):
+    """Sum of :func:`_dual_tree` over the node pairs ``tasks`` (n, 2), in parallel;
+    one integer per task, summed exactly (independent of the thread count)."""
+    n = tasks.shape[0]
+    out = np.zeros(n, dtype=np.int64)
+    depth = 1
+    node = 0
+    while left[node] >= 0:  # median splits: every path has about the same length
+        node = left[node]
+        depth += 1
+    cap = 3 * (2 * depth + 64)
+    for t in nb.prange(n):
+        stack = np.empty((cap, 2), dtype=np.int64)
+        out[t] = _dual_tree(X, w, lo, hi, start, end, left, right, W, tasks[t, 0], tasks[t, 1], r, stack)
+    return out.sum()
 
 
 @nb.njit(cache=NUMBA_CACHE, parallel=True, nogil=True)

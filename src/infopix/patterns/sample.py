@@ -4,8 +4,8 @@ The definitions (and, where sensible, the defaults) are EntropyHub's ``SampEn2D`
 ``FuzzEn2D``, ``DistEn2D`` and ``DispEn2D`` (Flood & Grimm 2021), which follow Silva
 et al. 2016, Hilal & Humeau-Heurtier 2019, Azami et al. 2017 and Azami et al. 2019.
 What differs is the counting: sample entropy counts template matches exactly without
-comparing all pairs (grid buckets on a few template elements, identical templates
-grouped with their multiplicities), and no image is too large by decree. Fuzzy and
+comparing all pairs (a dual-tree traversal of a k-d tree of the templates, identical
+templates grouped with their multiplicities), and no image is too large by decree. Fuzzy and
 distribution entropies are sums over all pairs of templates by definition; their
 compiled loops cost O(P^2) for P templates (about 10 s for a 256 x 256 image on two
 cores).
@@ -38,8 +38,6 @@ __all__ = [
     "sample_entropy_2d",
 ]
 
-#: grid buckets use at most this many template elements
-_MAX_GRID = 4
 #: membership functions with two parameters (EntropyHub asserts a tuple for these)
 _TWO_PARAM = ("default", "sigmoid", "modsampen", "bell", "trapezoidal2")
 _BINS = ("sturges", "sqrt", "rice", "doanes")
@@ -123,41 +121,52 @@ def _offsets(eL, eW):
 # ---------------------------------------------------------------------------------------
 
 
-def _corner_columns(eL, eW, cols):
-    """Positions within ``cols`` (row-major indices of an eL x eW block) of the block's
-    corners: the elements least correlated in a smooth image, used for the buckets."""
-    corners = [(0, 0), (eL - 1, eW - 1), (0, eW - 1), (eL - 1, 0)]
-    idx = []
-    for a, b in corners:
-        c = a * eW + b
-        if c not in idx:
-            idx.append(c)
-    pos = {c: i for i, c in enumerate(cols)}
-    return [pos[c] for c in idx][:_MAX_GRID]
+#: rows per k-d tree leaf
+_LEAF_SIZE = 6
+#: the dual-tree count is split into the node pairs of a frontier of about this many nodes
+_FRONTIER = 48
 
 
-def _match_count(X: np.ndarray, grid: list[int], r: float) -> int:
-    """Unordered pairs of rows of X (P, d) at Chebyshev distance < r (exact)."""
+def _frontier(left, right, start, end):
+    """Nodes partitioning the rows: breadth-first until about ``_FRONTIER`` nodes."""
+    front = [0]
+    while len(front) < _FRONTIER:
+        nxt, split = [], False
+        for n in front:
+            if left[n] >= 0:
+                nxt += [int(left[n]), int(right[n])]
+                split = True
+            else:
+                nxt.append(n)
+        front = nxt
+        if not split:
+            break
+    return front
+
+
+def _match_count(X: np.ndarray, r: float) -> int:
+    """Unordered pairs of rows of X (P, d) at Chebyshev distance < r, exactly.
+
+    Identical rows are grouped with their multiplicities; one element: a sort and a
+    binary search per value; more: a dual-tree traversal of a k-d tree (node pairs
+    surely apart skipped, surely within r counted whole).
+    """
     if X.shape[1] == 1:
         xs, w = np.unique(X[:, 0], return_counts=True)
         return int(_k.count_matches_1d(np.ascontiguousarray(xs), w.astype(np.int64), r))
-    gcols = np.asarray(grid, dtype=np.int64)
-    lo = X[:, gcols].min(axis=0)
-    span = X[:, gcols].max(axis=0) - lo
-    # cells of side s >= r (a margin so that rounding can never split a pair within r
-    # by two cells); at most 2**24 cells per element
-    s = max(r * (1.0 + 2.0**-20), float(span.max()) / 2**24)
-    ncell = (np.floor(span / s) + 1).astype(np.int64)
-    while gcols.size > 1 and float(np.prod(ncell.astype(float))) >= 2.0**62:
-        gcols, lo, ncell = gcols[:-1], lo[:-1], ncell[:-1]
-    strides = np.ones(gcols.size, dtype=np.int64)
-    for q in range(gcols.size - 2, -1, -1):
-        strides[q] = strides[q + 1] * ncell[q + 1]
     bits = np.ascontiguousarray(X + 0.0).view(np.uint64)  # + 0.0: -0.0 hashes as 0.0
-    key, h = _k.cell_keys(X, bits, gcols, lo, s, strides)
-    order = np.lexsort((h, key))
-    U, w, ku = _k.group_rows(X, order, key)
-    return int(_k.count_matches(U, w, ku, gcols, lo, s, r, ncell, strides))
+    h = _k.row_hashes(bits)
+    order = np.argsort(h, kind="stable")
+    U, w = _k.group_rows(X, order, h)
+    perm, lo, hi, start, end, left, right, W = _k.build_kdtree(U, w, _LEAF_SIZE)
+    Xs = np.ascontiguousarray(U[perm])
+    ws = np.ascontiguousarray(w[perm])
+    front = _frontier(left, right, start, end)
+    ii, jj = np.triu_indices(len(front))
+    tasks = np.column_stack([np.asarray(front)[ii], np.asarray(front)[jj]]).astype(np.int64)
+    # a fixed shuffle balances the threads' shares (integer sums: the order is immaterial)
+    tasks = np.ascontiguousarray(tasks[np.random.default_rng(0).permutation(len(tasks))])
+    return int(_k.count_pairs_tree(Xs, ws, lo, hi, start, end, left, right, W, tasks, r))
 
 
 # ---------------------------------------------------------------------------------------
@@ -261,14 +270,15 @@ def sample_entropy_2d(image, *, m=2, tau=1, r=None, base=np.e) -> SampleEntropy2
     the unordered pairs whose m-templates match, B those whose (m+1)-templates match,
     and ``SampEn2D = -log(B / A)``.
 
-    Counting (kernels :func:`infopix._kernels.sample_entropy.count_matches`, called
-    once for A and once for B): identical templates are grouped with their
-    multiplicities (w templates at distance 0 give w (w - 1) / 2 pairs), the distinct
-    ones sorted into grid cells of side r on up to four template corners, and each
-    template compared only with the later templates of its 3**g neighbouring cells.
-    The counts are exact; the work grows with the number of near matches rather than
-    with P^2 (noise at 1024 x 1024 takes a few seconds; an image whose templates nearly
-    all match, e.g. a smooth gradient with a large r, approaches P^2 / 2 comparisons).
+    Counting (kernel :func:`infopix._kernels.sample_entropy.count_pairs_tree`, once
+    for A and once for B): identical templates are grouped with their multiplicities
+    (w templates at distance 0 give w (w - 1) / 2 pairs); the distinct ones go into a
+    k-d tree (median splits, at most 6 per leaf), and a dual-tree traversal skips the pairs
+    of nodes whose bounding boxes are r or more apart on some element, counts whole
+    the pairs of nodes whose boxes lie within r on every element (a smooth region's
+    near-identical templates), and compares row by row only what is left. The counts
+    are exact; the work grows with the templates near the tolerance boundary rather
+    than with P^2, parallel over node pairs of the tree's upper levels.
     With m = 1 the m-templates are single pixels and A comes from one sort.
 
     On i.i.d. U(0, 1) pixels two distinct pixels differ by less than r with
@@ -305,10 +315,8 @@ def sample_entropy_2d(image, *, m=2, tau=1, r=None, base=np.e) -> SampleEntropy2
     T = _k.templates(img, NL, NW, tau, dy, dx)
     mcols = [a * (mW + 1) + b for a in range(mL) for b in range(mW)]
     allcols = mcols + [c for c in range(T.shape[1]) if c not in mcols]
-    Xm = np.ascontiguousarray(T[:, mcols])
-    A = _match_count(Xm, _corner_columns(mL, mW, [a * mW + b for a in range(mL) for b in range(mW)]), r)
-    X1 = np.ascontiguousarray(T[:, allcols])
-    B = _match_count(X1, _corner_columns(mL + 1, mW + 1, allcols), r) if A else 0
+    A = _match_count(np.ascontiguousarray(T[:, mcols]), r)
+    B = _match_count(np.ascontiguousarray(T[:, allcols]), r) if A else 0
 
     P = NL * NW
     Ny = P * (P - 1) // 2
