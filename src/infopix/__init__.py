@@ -76,6 +76,10 @@ _LAZY = {
     "missing_patterns": "patterns",
     "lacunarity": "patterns",
     "structural_complexity": "patterns",
+    "sample_entropy_2d": "patterns",
+    "fuzzy_entropy_2d": "patterns",
+    "distribution_entropy_2d": "patterns",
+    "dispersion_entropy_2d": "patterns",
     # the report
     "analyze": "report",
     "Report": "report",
