@@ -293,3 +293,59 @@ def test_other_option_errors():
         dispersion_entropy_2d(img, mapping="kmeans")
     with pytest.raises(TypeError, match="`r` expects"):
         sample_entropy_2d(img, r="0.2")
+
+
+# ---------------------------------------------------------------------------------------
+# the command line
+# ---------------------------------------------------------------------------------------
+
+
+def _cli(args):
+    from typer.testing import CliRunner
+
+    from infopix.cli import app
+
+    return CliRunner().invoke(app, ["patterns", *args])
+
+
+def test_cli_sample_entropies_match_library(tmp_path):
+    import json
+
+    img = (np.random.default_rng(SEED).random((36, 30)) * 255).astype(np.uint8)
+    path = tmp_path / "img.npy"
+    np.save(path, img)
+    runs = [
+        (["-m", "sampen", "--template", "2,3", "-r", "90"], sample_entropy_2d(img, m=(2, 3), r=90).value),
+        (["-m", "fuzzen", "--membership", "gaussian", "-r", "30"],
+         fuzzy_entropy_2d(img, r=30, membership="gaussian").value),
+        (["-m", "disten", "--bins", "10", "--tau", "2"], distribution_entropy_2d(img, bins=10, tau=2).value),
+        (["-m", "dispen", "--classes", "4", "--normalize", "1", "-b", "2"],
+         dispersion_entropy_2d(img, classes=4, normalized=True, base=2).value),
+    ]
+    for args, value in runs:
+        r = _cli([str(path), *args, "--json"])
+        assert r.exit_code == 0, r.output
+        assert json.loads(r.stdout)["value"] == pytest.approx(value, rel=1e-12)
+    fig = tmp_path / "dist.png"
+    r = _cli([str(path), "-m", "disten", "-o", str(fig)])
+    assert r.exit_code == 0, r.output
+    assert fig.stat().st_size > 1000
+
+
+@pytest.mark.parametrize("args,flag", [
+    (["-m", "sampen", "--template", "0"], "`--template`"),
+    (["-m", "sampen", "--template", "a"], "`--template`"),
+    (["-m", "sampen", "-r", "-1"], "`--tolerance`"),
+    (["-m", "fuzzen", "--membership", "cauchy"], "`--membership`"),
+    (["-m", "disten", "--bins", "scott"], "`--bins`"),
+    (["-m", "dispen", "--mapping", "kmeans"], "`--mapping`"),
+    (["-m", "sampen", "--tau", "30"], "`--tau`"),
+    (["-m", "sampen", "-o", "x.png"], "`--out`"),
+])
+def test_cli_errors_are_one_line(args, flag, tmp_path):
+    path = tmp_path / "img.npy"
+    np.save(path, np.random.default_rng(0).random((20, 20)))
+    r = _cli([str(path), *args])
+    assert r.exit_code == 1
+    lines = [ln for ln in r.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("infopix: error:") and flag in lines[0], r.output
