@@ -29,7 +29,7 @@ MEMBERSHIPS = (
 # ---------------------------------------------------------------------------------------
 
 
-@nb.njit(cache=NUMBA_CACHE, parallel=True, nogil=True)
+@nb.njit(cache=NUMBA_CACHE, nogil=True)
 def templates(img, NL, NW, tau, dy, dx):
     """``T[k*NW + n, c] = img[k + dy[c]*tau, n + dx[c]*tau]`` for k < NL, n < NW.
 
@@ -51,7 +51,7 @@ def templates(img, NL, NW, tau, dy, dx):
 # ---------------------------------------------------------------------------------------
 
 
-@nb.njit(cache=NUMBA_CACHE, parallel=True, nogil=True)
+@nb.njit(cache=NUMBA_CACHE, nogil=True)
 def row_hashes(bits):
     """A 64-bit hash of every row of ``bits`` (float64 bit patterns): rows with equal
     values get equal hashes; equal hashes need not mean equal rows."""
@@ -271,8 +271,7 @@ def _dual_tree(X, w, lo, hi, start, end, left, right, W, a0, b0, r, stack):
     return total
 
 
-@nb.njit(cache=NUMBA_CACHE, parallel=True, nogil=True)
-def count_pairs_tree(X, w, lo, hi, start, end, left, right, W, tasks, r):
+def _count_pairs_tree(X, w, lo, hi, start, end, left, right, W, tasks, r):
     """Sum of :func:`_dual_tree` over the node pairs ``tasks`` (n, 2), in parallel;
     one integer per task, summed exactly (independent of the thread count)."""
     n = tasks.shape[0]
@@ -289,7 +288,13 @@ def count_pairs_tree(X, w, lo, hi, start, end, left, right, W, tasks, r):
     return out.sum()
 
 
-@nb.njit(cache=NUMBA_CACHE, parallel=True, nogil=True)
+#: :func:`_count_pairs_tree` compiled twice: in parallel over the tasks, and serial for
+#: small inputs, where launching threads on a busy machine costs more than the work
+count_pairs_tree = nb.njit(cache=NUMBA_CACHE, parallel=True, nogil=True)(_count_pairs_tree)
+count_pairs_tree_serial = nb.njit(cache=NUMBA_CACHE, nogil=True)(_count_pairs_tree)
+
+
+@nb.njit(cache=NUMBA_CACHE, nogil=True)
 def count_matches_1d(x, w, r):
     """Unordered weighted pairs with ``|x_i - x_j| < r``; ``x`` sorted, distinct."""
     G = x.size

@@ -121,6 +121,8 @@ def _offsets(eL, eW):
 # ---------------------------------------------------------------------------------------
 
 
+#: distinct templates below which the dual-tree count runs on one thread
+_SERIAL_BELOW = 20_000
 #: rows per k-d tree leaf
 _LEAF_SIZE = 6
 #: the dual-tree count is split into the node pairs of a frontier of about this many nodes
@@ -166,7 +168,8 @@ def _match_count(X: np.ndarray, r: float) -> int:
     tasks = np.column_stack([np.asarray(front)[ii], np.asarray(front)[jj]]).astype(np.int64)
     # a fixed shuffle balances the threads' shares (integer sums: the order is immaterial)
     tasks = np.ascontiguousarray(tasks[np.random.default_rng(0).permutation(len(tasks))])
-    return int(_k.count_pairs_tree(Xs, ws, lo, hi, start, end, left, right, W, tasks, r))
+    count = _k.count_pairs_tree if len(U) > _SERIAL_BELOW else _k.count_pairs_tree_serial
+    return int(count(Xs, ws, lo, hi, start, end, left, right, W, tasks, r))
 
 
 # ---------------------------------------------------------------------------------------
