@@ -115,3 +115,23 @@ def structural_complexity(img, factor=2, n_scales=None) -> np.ndarray:
         out.append(abs(o_cross - (o_kk + o_next) / 2))
         f = g
     return np.array(out)
+
+
+def sample_entropy_2d_counts(img, mL, mW, tau, r):
+    """(A, B): all pairs of anchors compared elementwise, by loops (slow; small images)."""
+    img = np.asarray(img, dtype=np.float64)
+    H, W = img.shape
+    anchors = [(k, n) for k in range(H - mL * tau) for n in range(W - mW * tau)]
+    A = B = 0
+    for i in range(len(anchors)):
+        k1, n1 = anchors[i]
+        for j in range(i + 1, len(anchors)):
+            k2, n2 = anchors[j]
+            small = all(abs(img[k1 + a * tau, n1 + b * tau] - img[k2 + a * tau, n2 + b * tau]) < r
+                        for a in range(mL) for b in range(mW))
+            if small:
+                B += 1
+                if all(abs(img[k1 + a * tau, n1 + b * tau] - img[k2 + a * tau, n2 + b * tau]) < r
+                       for a in range(mL + 1) for b in range(mW + 1)):
+                    A += 1
+    return A, B

@@ -30,7 +30,12 @@ from infopix.cli import app
 
 da = pytest.importorskip("dask.array")  # a hard dependency; never skipped in practice
 
-MEASURES = ["entropy", "localmap"]
+MEASURES = ["intensity", "local"]
+# two estimators and one radius keep 50 images fast; the columns follow the registry
+CONFIG = {"intensity": {"estimators": ["plugin", "miller_madow"]},
+          "local": {"radii": [3], "estimator": "plugin"}}
+H, HMM, RENYI2 = "intensity.shannon", "intensity.H_miller_madow", "intensity.collision"
+LMEAN, LMAX = "local.mean_local_entropy[r=3]", "local.max_local_entropy[r=3]"
 N_BROKEN = 4  # text named .png, 4-D .npy, empty file, a 1-pixel image (measures fail)
 
 
@@ -103,7 +108,7 @@ def images(tmp_path_factory):
 @pytest.fixture(scope="module")
 def serial(images, one_numba_thread):
     """The reference: the same batch run serially in this process."""
-    return batch.run(images, MEASURES)
+    return batch.run(images, MEASURES, config=CONFIG)
 
 
 def _counting(image, *, log, tag):
@@ -117,7 +122,7 @@ def _counting(image, *, log, tag):
 @pytest.mark.slow
 def test_cluster_equals_serial_and_records_errors(client, images, serial, tmp_path):
     out = tmp_path / "res.parquet"
-    df = batch.run(images, MEASURES, client=client, out=out)
+    df = batch.run(images, MEASURES, client=client, out=out, config=CONFIG)
     # exactly the serial numbers, row for row (same functions, same inputs)
     pd.testing.assert_frame_equal(df, serial, check_exact=True)
     # the dataset on disk holds the same rows (in completion order)
@@ -129,11 +134,11 @@ def test_cluster_equals_serial_and_records_errors(client, images, serial, tmp_pa
     assert "not a readable image" in bad.loc["text.png", "error"]
     assert "not a readable image" in bad.loc["empty.tif", "error"]
     assert "4-D array" in bad.loc["four_d.npy", "error"]
-    assert bad.loc["one_pixel.png", "error"].startswith("measure entropy: ValueError")
+    assert bad.loc["one_pixel.png", "error"].startswith("ValueError: `image`")
     assert bad.loc["one_pixel.png", "shape"] == "1x1"  # it was read; the measures failed
-    assert bad.loc["text.png", ["entropy", "local_entropy_mean"]].isna().all()
+    assert bad.loc["text.png", [H, LMEAN]].isna().all()
     ok = df[df["status"] == "ok"]
-    assert ok["error"].isna().all() and ok[["entropy", "local_entropy_mean"]].notna().all().all()
+    assert ok["error"].isna().all() and ok[[H, LMEAN]].notna().all().all()
     # checksums are the SHA-256 of the bytes, shapes and dtypes as read
     import hashlib
 
@@ -142,10 +147,10 @@ def test_cluster_equals_serial_and_records_errors(client, images, serial, tmp_pa
     rgb = bad.loc["rgb_0.png"]
     assert rgb["shape"] == "24x28x3" and rgb["dtype"] == "uint8"
     # a constant image has entropy exactly 0; values are the public API's
-    assert bad.loc["const_0.png", "entropy"] == 0.0
+    assert bad.loc["const_0.png", H] == 0.0
     img = infopix.read_image(p0)
-    assert df["entropy"][0] == infopix.intensity_entropy(img)
-    assert df["local_entropy_max"][0] == infopix.local_entropy(img, 3).max()
+    assert df[H][0] == infopix.intensity_entropy(img)
+    assert df[LMAX][0] == infopix.local_entropy(img, 3).max()
 
 
 def test_resume_after_interruption_does_not_recompute(client, images, serial, tmp_path):
@@ -163,7 +168,7 @@ def test_resume_after_interruption_does_not_recompute(client, images, serial, tm
 
     # first run: stopped after k recorded results (as a kill half-way would)
     with pytest.raises(Stop):
-        batch.run(images, ["entropy", counter], client=client, out=out, group_size=1,
+        batch.run(images, ["entropy", counter], client=client, out=out, group_size=1, config=CONFIG,
                   part_size=5, options={"count": {"tag": "run1"}}, progress=stop_after_k)
     first = batch.read_results(out)
     assert len(first) == k  # the buffered rows were flushed on the way out
@@ -174,7 +179,7 @@ def test_resume_after_interruption_does_not_recompute(client, images, serial, tm
 
     # second run: resume computes exactly the other 50 - k images
     seen = []
-    df = batch.run(images, ["entropy", counter], client=client, out=out, resume=True,
+    df = batch.run(images, ["entropy", counter], client=client, out=out, resume=True, config=CONFIG,
                    options={"count": {"tag": "run2"}},
                    progress=lambda done, total, row: seen.append((done, total, row["path"])))
     assert len(seen) == 50 - k and seen[-1][:2] == (50 - k, 50 - k)
@@ -186,12 +191,12 @@ def test_resume_after_interruption_does_not_recompute(client, images, serial, tm
     readable_new = sum(1 for p in recomputed if not Path(p).name.startswith(("text", "four", "empty")))
     assert sum(ln.startswith("run2") for ln in lines) == readable_new
     # and the completed result equals the serial run, column by column
-    same = ["path", "checksum", "shape", "dtype", "status", "entropy", "entropy_miller_madow", "renyi2"]
+    same = ["path", "checksum", "shape", "dtype", "status", H, HMM, RENYI2]
     pd.testing.assert_frame_equal(df[same], serial[same], check_exact=True)
     assert (df.loc[df["status"] == "ok", "npix"] > 0).all()
     # a further resume has nothing left to do
     again = []
-    batch.run(images, ["entropy", counter], out=out, resume=True,
+    batch.run(images, ["entropy", counter], out=out, resume=True, config=CONFIG,
               options={"count": {"tag": "run3"}}, progress=lambda *a: again.append(a))
     assert again == [] and "run3" not in log.read_text()
 
@@ -209,8 +214,8 @@ def test_resume_recomputes_a_changed_file(tmp_path, one_numba_thread):
     infopix.write_image(folder / "a1.png", two, force=True)  # same path, new bytes
     df = batch.run(folder, ["entropy", counter], out=out, resume=True)
     assert len(log.read_text().splitlines()) == 4  # 3 + only the changed one again
-    assert df["entropy"].tolist() == [0.0, 1.0, 0.0]
-    assert batch.read_results(out)["entropy"].tolist() == [0.0, 0.0, 1.0]  # latest row kept
+    assert df[H].tolist() == [0.0, 1.0, 0.0]
+    assert batch.read_results(out)[H].tolist() == [0.0, 0.0, 1.0]  # latest row kept
 
 
 def test_registry_measures_call_the_public_api(images, one_numba_thread):
@@ -218,22 +223,28 @@ def test_registry_measures_call_the_public_api(images, one_numba_thread):
     assert batch.available_measures() == list(batch.MEASURES)
     path = images[0]
     img = infopix.read_image(path)
-    row = batch.process_image(str(path), list(batch.MEASURES),
-                              {"localmap": {"radius": 2}, "spatial": {"levels": 4}})
+    cfg = {"local": {"radii": [2]}, "spatial": {"levels": 4, "distances": [1, 2]},
+           "fractal": {"q": [0, 1, 2]}}
+    row = batch.process_image(str(path), ["intensity", "local", "fractal", "spatial"], cfg)
     assert row["status"] == "ok", row["error"]
-    assert row["renyi2"] == infopix.intensity_entropy(img, alpha=2)
-    assert row["local_entropy_median"] == np.median(infopix.local_entropy(img, 2))
-    assert row["dbc_dimension"] == infopix.dbc_dimension(img).dimension
+    assert row[RENYI2] == infopix.intensity_entropy(img, alpha=2)
+    assert row["local.median_local_entropy[r=2]"] == np.median(
+        infopix.local_entropy(img, 2, estimator="miller_madow"))
+    assert row["fractal.dbc_dimension"] == infopix.dbc_dimension(img).dimension
     box = infopix.box_counting_dimension(img, threshold=float(img.mean()))
-    assert row["box_dimension"] == box.dimension
-    assert row["mutual_information_1"] == infopix.mutual_information(img, (0, 1), levels=4)
-    assert row["entropy_density"] == infopix.entropy_density(img, levels=4).value
+    assert row["fractal.box_counting_dimension"] == box.dimension
+    assert row["fractal.box_counting_dimension.std"] == box.stderr
+    prof = infopix.mutual_information_profile(img, [1, 2], levels=4)
+    assert row["spatial.mutual_information[d=1]"] == prof.mi[0]
+    dens = infopix.entropy_density(img, levels=4, estimator="miller_madow")
+    assert row["spatial.entropy_density"] == dens.value
+    assert row["spatial.entropy_density.std"] == dens.error
     # a failing measure leaves NaN in its columns only and names itself in `error`
     flat = images[0].parent / "const_0.png"
-    row = batch.process_image(str(flat), ["entropy", "fractal"])
-    assert row["entropy"] == 0.0
+    row = batch.process_image(str(flat), ["intensity", "fractal"])
+    assert row[H] == 0.0
     if row["status"] == "error":
-        assert row["error"].startswith("measure fractal:") and np.isnan(row["dbc_dimension"])
+        assert "measure fractal:" in row["error"] and np.isnan(row["fractal.dbc_dimension"])
 
 
 # ---------------------------------------------------------------- chunked local maps
@@ -419,8 +430,12 @@ def test_cli_batch_through_scheduler_address(scheduler_address, images, serial, 
     out = tmp_path / "cli.parquet"
     inputs = [str(images[0].parent / "u8_0*.png"), str(images[0].parent / "text.png")]
     runner = CliRunner()
+    import json
+
+    cfg = tmp_path / "params.json"
+    cfg.write_text(json.dumps(CONFIG))
     res = runner.invoke(app, ["batch", *inputs, "-o", str(out), "--measures", "entropy,localmap",
-                              "--scheduler", scheduler_address, "--json"])
+                              "--config", str(cfg), "--scheduler", scheduler_address, "--json"])
     # the batch went on past text.png, recorded it, and says so with exit status 1
     assert res.exit_code == 1 and "1 of 11 image(s) failed" in res.stderr, res.output
     import json
@@ -434,7 +449,7 @@ def test_cli_batch_through_scheduler_address(scheduler_address, images, serial, 
     res = runner.invoke(app, ["batch", *inputs, "-o", str(out), "--scheduler", scheduler_address])
     assert res.exit_code == 1 and "--resume" in res.output
     res = runner.invoke(app, ["batch", *inputs, "-o", str(out), "--scheduler", scheduler_address,
-                              "--resume", "--json"])
+                              "--config", str(cfg), "--resume", "--json"])
     assert res.exit_code == 1, res.output  # the recorded failure is still there
     assert json.loads(res.stdout[res.stdout.index("{"):])["computed"] == 0
     # bad option combinations and addresses fail in one line

@@ -408,15 +408,15 @@ def test_analyze_bad_config_one_line(config, match, tmp_path):
 
 def test_analyze_interrupted_leaves_nothing(small_png, tmp_path, monkeypatch):
     """Ctrl-C during the analysis: exit 130, no output folder, no temporary left over."""
-    import infopix.report as rp
+    import dataclasses
 
-    real = rp.SECTIONS["intensity"]
+    import infopix.measures as ms
 
-    def interrupted(image, params):
+    def interrupted(ctx, params):
         raise KeyboardInterrupt
 
-    interrupted.defaults, interrupted.quick, interrupted.optional = real.defaults, real.quick, False
-    monkeypatch.setitem(rp.SECTIONS, "intensity", interrupted)
+    real = ms.MEASURES["intensity"]
+    monkeypatch.setitem(ms.MEASURES, "intensity", dataclasses.replace(real, compute=interrupted))
     r = CliRunner().invoke(app, ["analyze", str(small_png), "-o", str(tmp_path / "o"), "--quick"])
     assert r.exit_code == 130 and r.stderr.strip() == "infopix: interrupted"
     assert list(tmp_path.iterdir()) == []
@@ -424,12 +424,12 @@ def test_analyze_interrupted_leaves_nothing(small_png, tmp_path, monkeypatch):
 
 def test_analyze_help_lists_every_config_key():
     """The --config keys are documented from the registry itself, so docs cannot drift."""
-    import infopix.report as rp
+    import infopix.measures as ms
 
     text = " ".join(
         CliRunner().invoke(app, ["analyze", "--help"], env={"COLUMNS": "250"}).stdout.split()
     )
-    for key, builder in rp.SECTIONS.items():
+    for key, builder in ms.MEASURES.items():
         assert f"[{key}]" in text
         for name in builder.defaults:
             assert f"{name} = " in text, (key, name)

@@ -20,6 +20,7 @@ from infopix.patterns import (
     missing_patterns,
     ordinal_distribution,
     permutation_entropy,
+    sample_entropy_2d,
     statistical_complexity,
     structural_complexity,
 )
@@ -34,8 +35,9 @@ SEED = 20261129
 # ---------------------------------------------------------------------------------------
 
 # (dx, dy) x (taux, tauy): sizes where ordpy's definitions coincide with ours (ordpy
-# labels patterns by argsort with kind='stable' and flattens windows row-major, as we
-# do; its labels are wrong beyond 3 elements only in its `ordinal_network` output).
+# labels a window by argsort(kind='stable') of its values flattened row-major, as we do,
+# so even its pattern lists agree). 4x4 and other shapes, where ordpy is slow or not
+# trusted, are checked against the naive loop of tests/naive_patterns.py instead.
 SHAPES = [(2, 2), (2, 3), (3, 2), (3, 3)]
 DELAYS = [(1, 1), (2, 2), (1, 2)]
 
@@ -387,6 +389,13 @@ def test_lacunarity_bernoulli_expectation():
         assert np.all(np.abs(vals.mean(axis=0) - expected) < 3 * se), (p, vals.mean(axis=0), expected, se)
 
 
+def test_lacunarity_bool_from_raw_bytes():
+    raw = np.random.default_rng(SEED).integers(0, 3, (20, 24)).astype(np.uint8)
+    as_bool = raw.view(bool)  # bytes 2 are True too
+    L = lacunarity(as_bool, [1, 3, 7])
+    assert np.array_equal(L.lacunarity, lacunarity(raw > 0, [1, 3, 7]).lacunarity)
+
+
 def test_lacunarity_default_sizes_and_errors():
     img = np.random.default_rng(0).random((64, 50)) < 0.4
     L = lacunarity(img)
@@ -475,6 +484,76 @@ def test_structural_errors():
 
 
 # ---------------------------------------------------------------------------------------
+# two-dimensional sample entropy
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shape,m,tau,r,kind", [
+    ((32, 32), 2, 1, 0.3, "float"),
+    ((40, 36), (2, 3), 1, 0.25, "float"),
+    ((48, 48), 2, 2, 0.35, "float"),
+    ((33, 45), 3, 1, 0.5, "float"),
+    ((64, 64), 2, 1, 1.5, "levels"),     # 8 grey levels: ties, integer distances
+    ((36, 36), 2, 1, None, "float"),     # the default r = 0.2 std
+])
+def test_sample_entropy_2d_matches_entropyhub(shape, m, tau, r, kind):
+    EH = pytest.importorskip("EntropyHub")  # a dev dependency (pyproject.toml [dev])
+    rng = np.random.default_rng(SEED + shape[0] + shape[1])
+    img = rng.random(shape) if kind == "float" else (rng.random(shape) * 8).astype(np.uint8)
+    s = sample_entropy_2d(img, m=m, tau=tau, r=r)
+    r_eh = 0.2 * np.std(img) if r is None else r
+    with np.errstate(divide="ignore"):
+        se, (phi1, phi2) = EH.SampEn2D(img, m=m, tau=tau, r=r_eh)
+    # exact counts: the same pairs match, so Phi1, Phi2 agree to the last bit
+    assert s.phi == (phi1, phi2)
+    assert s.value == pytest.approx(se, rel=1e-12, abs=0) if np.isfinite(se) else s.value == se
+
+
+@pytest.mark.parametrize("r", [0.05, 0.3, 2.0, 1e-9])
+def test_sample_entropy_2d_matches_all_pairs(r):
+    """Against every pair compared by loops: wide r (one grid cell: d = 0), tiny r
+    (too many cells: fewer grid dimensions), ties (uint8 with 3 levels)."""
+    rng = np.random.default_rng(SEED)
+    for img, m, tau in ((rng.random((13, 15)), 2, 1), (rng.integers(0, 3, (12, 14)).astype(np.uint8), (1, 2), 2)):
+        s = sample_entropy_2d(img, m=m, tau=tau, r=r)
+        mm = (m, m) if isinstance(m, int) else m
+        assert (s.matches_m1, s.matches_m) == naive.sample_entropy_2d_counts(img, *mm, tau, r)
+
+
+@pytest.mark.slow
+def test_sample_entropy_2d_noise_expectation():
+    """i.i.d. U(0,1) pixels: two pixels match with probability P(|X - Y| < r) = 2r - r²,
+    independently, so for non-overlapping template pairs A/B estimates
+    (2r - r²)^((m+1)² - m²) and SampEn2D -> -((m+1)² - m²) log(2r - r²). Pairs of
+    overlapping templates (~4e-4 of all pairs at 256²) and the ratio's O(1/A) bias are
+    far below the seeded standard error. 256² rather than the issue's 512²: the exact
+    count enumerates every matching pair (~1e7 here, ~2e8 at 512², too slow for CI)."""
+    rng = np.random.default_rng(SEED)
+    r, m = 0.15, 2
+    vals = np.array([sample_entropy_2d(rng.random((256, 256)), m=m, r=r).value for _ in range(6)])
+    expected = -((m + 1) ** 2 - m**2) * math.log(2 * r - r * r)
+    se = vals.std(ddof=1) / math.sqrt(vals.size)
+    assert abs(vals.mean() - expected) < 3 * se, (vals, expected, se)
+    assert se < 0.02  # the check has teeth: ~2e4 (m+1)-matches per image
+
+
+def test_sample_entropy_2d_errors():
+    img = np.random.default_rng(0).random((12, 12))
+    with pytest.raises(TypeError, match="`m`"):
+        sample_entropy_2d(img, m=2.5)
+    with pytest.raises(ValueError, match="`m`"):
+        sample_entropy_2d(img, m=0)
+    with pytest.raises(ValueError, match="smaller `m` or `tau`"):
+        sample_entropy_2d(img, m=6, tau=2)
+    with pytest.raises(ValueError, match="`r`"):
+        sample_entropy_2d(img, r=-1.0)
+    with pytest.raises(ValueError, match="constant image"):
+        sample_entropy_2d(np.ones((12, 12)))
+    with pytest.raises(TypeError, match="`tau`"):
+        sample_entropy_2d(img, tau=1.5)
+
+
+# ---------------------------------------------------------------------------------------
 # plots (smoke: each result draws on a given axis and returns it)
 # ---------------------------------------------------------------------------------------
 
@@ -530,6 +609,12 @@ def test_cli_measures_match_library(tmp_path):
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["lacunarity"] == pytest.approx(
         lacunarity(img, [1, 2, 4], threshold=100).lacunarity.tolist(), rel=1e-12)
+    r = _cli([str(path), "-m", "sampen", "--template", "2", "--tolerance", "80", "--json"])
+    assert r.exit_code == 0, r.output
+    se = sample_entropy_2d(img, m=2, r=80.0)
+    assert np.isfinite(se.value)
+    out = json.loads(r.stdout)
+    assert out["sample_entropy"] == se.value and out["matches_m"] == se.matches_m
     r = _cli([str(path), "-m", "structural", "--json"])
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["total"] == pytest.approx(structural_complexity(img).total, rel=1e-12)
@@ -553,6 +638,9 @@ def test_cli_measures_match_library(tmp_path):
     (["-m", "structural", "--factor", "1"], "`--factor`"),
     (["-e", "nope"], "`--estimator`"),
     (["-o", "x.txt"], "`--out`"),
+    (["-m", "sampen", "--template", "2,x"], "`--template`"),
+    (["-m", "sampen", "--tolerance", "-1"], "`--tolerance`"),
+    (["-m", "sampen", "-o", "s.png"], "no plot"),
 ])
 def test_cli_errors_are_one_line(args, flag, tmp_path):
     path = tmp_path / "img.npy"

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import infopix
+from infopix import measures as ms
 from infopix import report as rp
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,7 +43,6 @@ def written(quick_report, tmp_path_factory):
 
 def test_every_present_family_has_its_section():
     """A family module in the tree gets its section; absence is the only reason to skip."""
-    rp._load_sections()
     expected = {
         "scale": "scale",
         "local": "local",
@@ -53,21 +53,20 @@ def test_every_present_family_has_its_section():
     }
     for key, module in expected.items():
         present = importlib.util.find_spec(f"infopix.{module}") is not None
-        assert (key in rp.SECTIONS) == present, (key, rp.UNAVAILABLE.get(key))
-        assert (key in rp.UNAVAILABLE) == (not present)
+        assert (key in ms.MEASURES) == present, (key, ms.UNAVAILABLE.get(key))
+        assert (key in ms.UNAVAILABLE) == (not present)
 
 
 def test_a_failing_section_raises(sample):
-    @rp.register_section("_broken_for_test", defaults={})
-    def broken(image, params):
-        """Broken"""
+    def broken(ctx, params):
         raise RuntimeError("section exploded")
 
+    ms.register(ms.Measure("_broken_for_test", "Broken", broken))
     try:
         with pytest.raises(RuntimeError, match="section exploded"):
             infopix.analyze(sample[:16, :16], sections=["_broken_for_test"])
     finally:
-        rp.SECTIONS.pop("_broken_for_test")
+        ms.MEASURES.pop("_broken_for_test")
 
 
 def test_sections_and_params_are_checked(sample):
@@ -418,7 +417,7 @@ def test_ising_section_equals_simulate(sample):
 
 def test_ising_is_optional():
     assert "ising" not in rp.default_sections()
-    assert rp.SECTIONS["ising"].optional
+    assert ms.MEASURES["ising"].optional
 
 
 def test_spatial_numbers_equal_library(sample, written):
@@ -472,7 +471,6 @@ def test_flat_image_numbers_undefined_not_hidden(tmp_path):
 
 
 def test_sections_in_report_order():
-    from infopix.report_sections import ORDER
-
-    assert list(rp.SECTIONS) == [k for k in ORDER if k in rp.SECTIONS]
+    order = ("image", "intensity", "scale", "local", "fractal", "spatial", "patterns", "ising")
+    assert list(ms.MEASURES) == [k for k in order if k in ms.MEASURES]
     assert rp.default_sections()[:2] == ["image", "intensity"]

@@ -1,6 +1,6 @@
 """Two-dimensional sample, fuzzy, distribution and dispersion entropies
 (infopix.patterns.sample) against EntropyHub 2.0 (SampEn2D, FuzzEn2D, DistEn2D,
-DispEn2D), a slow all-pairs loop (tests/naive_sample_entropy.py) and the closed form
+DispEn2D), a slow all-pairs loop (tests/naive_patterns.py) and the closed form
 of SampEn2D on i.i.d. uniform noise.
 
 Convention differences with EntropyHub, all in the parameters, none in the values:
@@ -23,7 +23,7 @@ from infopix.patterns import (
     sample_entropy_2d,
 )
 
-from naive_sample_entropy import sample_entropy_counts
+from naive_patterns import sample_entropy_2d_counts
 
 eh = pytest.importorskip("EntropyHub")
 
@@ -88,7 +88,7 @@ def test_sample_entropy_counts_equal_naive(shape, m, tau, r, kind):
     else:
         img = rng.random(shape) < 0.5
     mm = (m, m) if isinstance(m, int) else m
-    A, B = sample_entropy_counts(np.asarray(img, float), *mm, tau, r)
+    B, A = sample_entropy_2d_counts(np.asarray(img, float), *mm, tau, r)  # returns ((m+1)-pairs, m-pairs)
     se = sample_entropy_2d(img, m=m, tau=tau, r=r)
     assert (se.count_m, se.count_m1) == (A, B)
     assert se.value == pytest.approx(-np.log(B / A), rel=1e-14)
@@ -315,8 +315,8 @@ def test_cli_sample_entropies_match_library(tmp_path):
     path = tmp_path / "img.npy"
     np.save(path, img)
     runs = [
-        (["-m", "sampen", "--template", "2,3", "-r", "90"], sample_entropy_2d(img, m=(2, 3), r=90).value),
-        (["-m", "fuzzen", "--membership", "gaussian", "-r", "30"],
+        (["-m", "sampen", "--template", "2,3", "--tolerance", "90"], sample_entropy_2d(img, m=(2, 3), r=90).value),
+        (["-m", "fuzzen", "--membership", "gaussian", "--tolerance", "30"],
          fuzzy_entropy_2d(img, r=30, membership="gaussian").value),
         (["-m", "disten", "--bins", "10", "--tau", "2"], distribution_entropy_2d(img, bins=10, tau=2).value),
         (["-m", "dispen", "--classes", "4", "--normalize", "1", "-b", "2"],
@@ -325,7 +325,9 @@ def test_cli_sample_entropies_match_library(tmp_path):
     for args, value in runs:
         r = _cli([str(path), *args, "--json"])
         assert r.exit_code == 0, r.output
-        assert json.loads(r.stdout)["value"] == pytest.approx(value, rel=1e-12)
+        out = json.loads(r.stdout)
+        got = out["sample_entropy"] if args[1] == "sampen" else out["value"]
+        assert got == pytest.approx(value, rel=1e-12)
     fig = tmp_path / "dist.png"
     r = _cli([str(path), "-m", "disten", "-o", str(fig)])
     assert r.exit_code == 0, r.output
@@ -335,12 +337,12 @@ def test_cli_sample_entropies_match_library(tmp_path):
 @pytest.mark.parametrize("args,flag", [
     (["-m", "sampen", "--template", "0"], "`--template`"),
     (["-m", "sampen", "--template", "a"], "`--template`"),
-    (["-m", "sampen", "-r", "-1"], "`--tolerance`"),
+    (["-m", "sampen", "--tolerance", "-1"], "`--tolerance`"),
     (["-m", "fuzzen", "--membership", "cauchy"], "`--membership`"),
     (["-m", "disten", "--bins", "scott"], "`--bins`"),
     (["-m", "dispen", "--mapping", "kmeans"], "`--mapping`"),
     (["-m", "sampen", "--tau", "30"], "`--tau`"),
-    (["-m", "sampen", "-o", "x.png"], "`--out`"),
+    (["-m", "fuzzen", "-o", "x.png"], "`--out`"),
 ])
 def test_cli_errors_are_one_line(args, flag, tmp_path):
     path = tmp_path / "img.npy"

@@ -20,6 +20,7 @@ _LAZY = {
     "write_image": "io",
     "sample_image": "io",
     "select_channel": "io",
+    "ImageInfo": "io",
     # entropy of distributions and of the intensity distribution
     "IntensityCounts": "entropy",
     "intensity_counts": "entropy",
@@ -29,10 +30,13 @@ _LAZY = {
     "tsallis_entropy": "entropy",
     "intensity_entropy": "entropy",
     "intensity_expected": "entropy",
+    "expected_value": "entropy",
     # estimators
     "EntropyEstimate": "estimators",
     "entropy_from_counts": "estimators",
     "posterior_predictive": "estimators",
+    # uncertainty of whole-image entropies under spatial correlation
+    "intensity_entropy_estimate": "uncertainty",
     # local and block maps
     "mapbox": "local",
     "mapblocks": "local",
@@ -54,6 +58,7 @@ _LAZY = {
     "dbc_dimension": "fractal",
     "generalized_dimensions": "fractal",
     "multifractal_spectrum": "fractal",
+    "multifractal_analysis": "fractal",
     "information_dimension": "fractal",
     "information_dimension_of_sample": "fractal",
     "GeneralizedDimensions": "fractal",
@@ -87,7 +92,7 @@ _LAZY = {
 
 _SUBMODULES = {
     "io", "entropy", "estimators", "local", "scale", "fractal", "ising", "spatial",
-    "patterns", "report", "batch", "cli",
+    "patterns", "report", "batch", "cli", "uncertainty",
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]

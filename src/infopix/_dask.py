@@ -248,9 +248,9 @@ def read_lazy(path, *, chunks=2048):
     """
     import dask.array as da
 
-    p = Path(os.fspath(path))
-    if not p.exists():
-        raise FileNotFoundError(f"`path` {str(p)!r} does not exist.")
+    from .io import _source
+
+    p = _source(path)  # missing files, FIFOs and devices refused (never waited on)
     if isinstance(chunks, (tuple, list)):
         c = tuple(v.check_positive_int(x, name="chunks") for x in chunks)
         if len(c) != 2:

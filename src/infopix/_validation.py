@@ -51,9 +51,13 @@ def check_image(
 ) -> np.ndarray:
     """Validate an image and return it as a NumPy array (never a copy if avoidable).
 
-    Accepts 2-D arrays (and, with ``allow_color``, (M, N, 3) or (M, N, 4) arrays) of
-    bool, integer or float dtype. Rejects complex and object dtypes, empty images and
-    images with fewer than ``min_pixels`` pixels. Does not check for NaN (see
+    Accepts arrays of the ranks in ``ndim`` (and, with ``allow_color``, (M, N, 3) or
+    (M, N, 4) colour arrays) of bool, integer or float dtype. A non-native byte order
+    (``'>u2'`` on a little-endian machine, e.g. from a ``.npy`` file) is converted to
+    native here, once, so that no kernel ever sees it. Rejects complex and object
+    dtypes, arrays of any other shape (a 3-D array given to a 2-D-only function is
+    refused with the reason, never read as colour), empty images and images with
+    fewer than ``min_pixels`` pixels. Does not check for NaN (see
     :func:`check_finite_or_masked`).
     """
     if isinstance(image, (str, bytes)) or image is None:
@@ -75,14 +79,26 @@ def check_image(
         raise TypeError(f"`{name}` expects an integer or bool image, got dtype {arr.dtype}.")
     if arr.dtype.kind == "b" and not allow_bool:
         raise TypeError(f"`{name}` expects an integer or float image, got dtype bool.")
+    if not arr.dtype.isnative:  # big-endian data: convert once, here, for every kernel
+        arr = arr.astype(arr.dtype.newbyteorder("="))
     accepted = set(ndim)
     is_color = allow_color and arr.ndim == 3 and arr.shape[-1] in (3, 4)
     if arr.ndim not in accepted and not is_color:
         shapes = " or ".join(f"{d}-D" for d in sorted(accepted))
         extra = " or an (M, N, 3|4) colour image" if allow_color else ""
+        why = ""
+        if arr.ndim == 3 and 3 not in accepted:
+            why = (
+                " This function is 2-D only: for a volume or a series (Z or T, M, N) pass "
+                f"one slice, {name}[k]; for colour, pass 3 (RGB) or 4 (RGBA) channels last"
+                if allow_color else
+                " This function is 2-D only: for a volume or a series (Z or T, M, N) pass "
+                f"one slice, {name}[k]; for colour, reduce it first with "
+                "infopix.select_channel"
+            ) + "."
         raise ValueError(
             f"`{name}` expects a {shapes} array{extra}, got a {arr.ndim}-D array of shape "
-            f"{arr.shape}."
+            f"{arr.shape}.{why}"
         )
     if arr.size == 0:
         raise ValueError(f"`{name}` is empty (shape {arr.shape}); it needs at least {min_pixels} pixels.")

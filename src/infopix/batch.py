@@ -1,7 +1,8 @@
 """Measures over many images, serially or on a Dask cluster, with resumable output.
 
-:func:`run` reads each image, applies the chosen measures (each a thin wrapper around the
-public API, registered in :data:`MEASURES`) and returns one row per image. On a
+:func:`run` reads each image, applies the chosen measures (the records of
+:mod:`infopix.measures`, the same the report renders, with the same parameters and
+``--config`` tables; or your own :class:`Measure`) and returns one row per image. On a
 ``distributed.Client`` the images are spread over the workers; without one they are
 processed in this process, in the same way, so both give the same numbers.
 
@@ -17,7 +18,11 @@ computes the rest. Columns:
 ``path`` (absolute), ``checksum`` (SHA-256 of the file's bytes), ``shape`` (e.g.
 ``"512x512"`` or ``"480x640x3"``), ``dtype``, ``status`` (``"ok"`` or ``"error"``),
 ``error`` (``"<ExceptionType>: message"``, empty when ok), then one float64 column per
-measure value (NaN where it could not be computed).
+measure value (NaN where it could not be computed): ``<measure>.<quantity>`` for a
+number (e.g. ``intensity.shannon``), ``<measure>.<quantity>.std`` for its uncertainty,
+``<measure>.<quantity>[r=3]`` for each value of a list (see
+:meth:`infopix.measures.Measure.columns`). They equal the numbers of the report
+(``results.json``) for the same image and parameters.
 
 An image that cannot be read (not an image, wrong dimensionality, empty file) or on which
 a measure fails gets ``status="error"`` and its message; the batch goes on.
@@ -37,19 +42,29 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
+from . import measures as _registry
+
+# The chunked path of `infopix localmap` and its table of local maps (public here):
+# map kind -> (public infopix function, fixed keyword arguments).
+from ._dask import LOCAL_MEASURES as LOCAL_MAPS
+from ._dask import local_map_to_zarr
 
 __all__ = [
     "Measure",
     "MEASURES",
     "available_measures",
+    "columns",
     "expand_inputs",
     "file_checksum",
     "local_cluster",
+    "LOCAL_MAPS",
+    "local_map_to_zarr",
     "process_image",
     "read_results",
+    "resolve_measures",
     "run",
 ]
+
 
 #: Columns every row has, before the measure columns.
 BASE_COLUMNS = ("path", "checksum", "shape", "dtype", "status", "error")
@@ -65,24 +80,27 @@ _PART_GLOB = "part-*.parquet"
 
 @dataclass(frozen=True)
 class Measure:
-    """A named measure of one image, returning named scalar values.
+    """Your own measure of one image, returning named scalar values.
+
+    The built-in measures are the records of :mod:`infopix.measures` (pass their
+    names); this class adds a function of your own to a batch.
 
     Attributes
     ----------
     name : str
-        The name used in ``measures=`` and ``--measures``.
+        The name used in ``options=``.
     columns : tuple of str
         The names of the values ``func`` returns (the result columns), fixed in advance
         so that failed images still fill every column (with NaN).
     func : callable
         ``func(image, **options) -> dict`` mapping each column to a float. ``image`` is
-        2-D (colour images are reduced to luminance first). It must be picklable (a
+        2-D (colour images are reduced to ``channel`` first). It must be picklable (a
         module-level function or a ``functools.partial`` of one) to run on Dask workers.
     needs : tuple of str
         The public infopix names the measure calls (e.g. ``('local_entropy',)``); the
         measure is available when all of them can be imported.
     description : str
-        One line for ``infopix batch --help``.
+        One line for listings.
     """
 
     name: str
@@ -92,95 +110,8 @@ class Measure:
     description: str = ""
 
 
-def _entropy_measure(image, *, base=2):
-    import infopix
-
-    return {
-        "entropy": infopix.intensity_entropy(image, base=base),
-        "entropy_miller_madow": infopix.intensity_entropy(image, base=base, estimator="miller_madow"),
-        "renyi2": infopix.intensity_entropy(image, alpha=2, base=base),
-    }
-
-
-def _localmap_measure(image, *, radius=3, edge="clip", estimator="plugin", base=2):
-    import infopix
-
-    m = np.asarray(infopix.local_entropy(image, radius, edge=edge, estimator=estimator, base=base))
-    return {
-        "local_entropy_mean": float(m.mean()),
-        "local_entropy_std": float(m.std()),
-        "local_entropy_min": float(m.min()),
-        "local_entropy_median": float(np.median(m)),
-        "local_entropy_max": float(m.max()),
-    }
-
-
-def _fractal_measure(image, *, variant="relative"):
-    import infopix
-
-    dbc = infopix.dbc_dimension(image, variant=variant)
-    out = {"dbc_dimension": float(dbc.dimension), "dbc_dimension_stderr": float(dbc.stderr)}
-    try:
-        if image.dtype == bool:
-            box = infopix.box_counting_dimension(image)
-        else:
-            box = infopix.box_counting_dimension(image, threshold=float(np.mean(image)))
-        out.update(box_dimension=float(box.dimension), box_dimension_stderr=float(box.stderr))
-    except ValueError:  # no foreground above the mean (a constant image)
-        out.update(box_dimension=math.nan, box_dimension_stderr=math.nan)
-    return out
-
-
-def _spatial_measure(image, *, levels=None, estimator="plugin"):
-    import infopix
-
-    mi = infopix.mutual_information(image, (0, 1), levels=levels, estimator=estimator)
-    return {
-        "mutual_information_1": float(_as_value(mi)),
-        "entropy_density": float(_as_value(infopix.entropy_density(image, levels=levels))),
-    }
-
-
-def _as_value(x):
-    """A number from a float or from a result object with a ``value`` field."""
-    return getattr(x, "value", x)
-
-
-#: name -> :class:`Measure`; the measures :func:`run` and ``infopix batch`` know.
-MEASURES: dict[str, Measure] = {
-    m.name: m
-    for m in (
-        Measure(
-            "entropy",
-            ("entropy", "entropy_miller_madow", "renyi2"),
-            _entropy_measure,
-            ("intensity_entropy",),
-            "intensity entropy in bits: Shannon (plug-in, Miller-Madow) and Renyi-2",
-        ),
-        Measure(
-            "localmap",
-            ("local_entropy_mean", "local_entropy_std", "local_entropy_min",
-             "local_entropy_median", "local_entropy_max"),
-            _localmap_measure,
-            ("local_entropy",),
-            "summary of the local entropy map (radius 3, clipped windows), bits",
-        ),
-        Measure(
-            "fractal",
-            ("dbc_dimension", "dbc_dimension_stderr", "box_dimension", "box_dimension_stderr"),
-            _fractal_measure,
-            ("dbc_dimension", "box_counting_dimension"),
-            "grey-level (DBC) dimension, and box-counting dimension of image > mean",
-        ),
-        Measure(
-            "spatial",
-            ("mutual_information_1", "entropy_density"),
-            _spatial_measure,
-            ("mutual_information", "entropy_density"),
-            "mutual information of horizontal neighbours (plug-in) and entropy density, bits",
-        ),
-    )
-}
+#: The registered measures (:data:`infopix.measures.MEASURES`): name -> record.
+MEASURES = _registry.MEASURES
 
 
 def _measure_available(m: Measure) -> bool:
@@ -196,30 +127,27 @@ def _measure_available(m: Measure) -> bool:
 
 def available_measures() -> list[str]:
     """Names of the registered measures whose infopix functions are installed."""
-    return [n for n, m in MEASURES.items() if _measure_available(m)]
+    return _registry.available()
 
 
-def _resolve_measures(measures) -> list[Measure]:
+def resolve_measures(measures) -> list:
+    """Registered measures (by name; earlier names ``entropy``, ``localmap`` accepted) and
+    :class:`Measure` objects, checked: known, available, each once."""
     if measures is None:
-        measures = ["entropy"]
-    if isinstance(measures, (str, Measure)):
+        measures = ["intensity"]
+    if isinstance(measures, (str, Measure, _registry.Measure)):
         measures = [measures]
-    out: list[Measure] = []
+    out: list = []
     for m in measures:
-        if isinstance(m, Measure):
+        if isinstance(m, (Measure, _registry.Measure)):
             meas = m
+            if isinstance(m, Measure) and not _measure_available(m):
+                raise ValueError(
+                    f"measure {m.name!r} needs infopix.{', infopix.'.join(m.needs)}, not "
+                    f"available in this installation."
+                )
         elif isinstance(m, str):
-            if m not in MEASURES:
-                raise ValueError(
-                    f"`measures` expects names among {', '.join(repr(k) for k in MEASURES)} "
-                    f"(or Measure objects), got {m!r}."
-                )
-            meas = MEASURES[m]
-            if not _measure_available(meas):
-                raise ValueError(
-                    f"measure {m!r} needs infopix.{', infopix.'.join(meas.needs)}, not "
-                    f"available in this installation; available: {', '.join(available_measures())}."
-                )
+            meas = _registry.get(m)
         else:
             raise TypeError(f"`measures` expects names or Measure objects, got {m!r}.")
         if meas.name in [x.name for x in out]:
@@ -227,11 +155,40 @@ def _resolve_measures(measures) -> list[Measure]:
         out.append(meas)
     if not out:
         raise ValueError("`measures` is empty; give at least one measure.")
-    cols = [c for m in out for c in m.columns]
+    return out
+
+
+def _params(ms, config=None, *, quick=False) -> dict:
+    """Effective parameters of the registered measures among ``ms`` (``config`` tables
+    and ``options`` of your own measures both keyed by name)."""
+    names = [m.name for m in ms if isinstance(m, _registry.Measure)]
+    config = {_registry.ALIASES.get(k, k): v for k, v in (config or {}).items()}
+    own = {m.name for m in ms if isinstance(m, Measure)}
+    # every table is checked, as `infopix analyze --config` does (unknown names fail)
+    _registry.resolve_params({k: v for k, v in config.items() if k not in own})
+    reg = {k: v for k, v in config.items() if k in names}
+    eff = _registry.resolve_params(reg, quick=quick, measures=names)
+    for m in ms:
+        if isinstance(m, Measure):
+            eff[m.name] = dict(config.get(m.name, {}))
+    return eff
+
+
+def columns(measures, params=None) -> list[str]:
+    """The measure columns of a batch, in order (after :data:`BASE_COLUMNS`), for the
+    measures and their parameters (``config`` tables by measure name)."""
+    ms = resolve_measures(measures)
+    return _columns(ms, _params(ms, params))
+
+
+def _columns(ms, eff) -> list[str]:
+    cols = []
+    for m in ms:
+        cols += m.columns(eff[m.name]) if isinstance(m, _registry.Measure) else list(m.columns)
     dup = sorted({c for c in cols if cols.count(c) > 1 or c in BASE_COLUMNS})
     if dup:
         raise ValueError(f"`measures` produce clashing column names: {', '.join(dup)}.")
-    return out
+    return cols
 
 
 # --------------------------------------------------------------------------------------
@@ -303,7 +260,7 @@ def _error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
 
 
-def process_image(path, measures, options=None) -> dict:
+def process_image(path, measures, options=None, *, channel="luminance") -> dict:
     """Read one image and apply the measures; never raises for a bad image.
 
     Parameters
@@ -313,7 +270,10 @@ def process_image(path, measures, options=None) -> dict:
     measures : sequence of str or Measure
         As in :func:`run`.
     options : mapping, optional
-        Measure name -> keyword arguments for that measure's function.
+        Measure name -> parameters (a ``--config`` table: defaults are filled in) or,
+        for your own :class:`Measure`, keyword arguments of its function.
+    channel : {'luminance'} or int, optional
+        What a colour image is reduced to; grey images are measured as they are.
 
     Returns
     -------
@@ -324,19 +284,26 @@ def process_image(path, measures, options=None) -> dict:
     """
     from .io import read_image, select_channel
 
-    ms = _resolve_measures(measures)
-    options = dict(options or {})
+    ms = resolve_measures(measures)
+    eff = _params(ms, options)
     row: dict = {"path": str(path), "checksum": None, "shape": None, "dtype": None,
                  "status": "ok", "error": None}
-    for m in ms:
-        row.update(dict.fromkeys(m.columns, math.nan))
+    row.update(dict.fromkeys(_columns(ms, eff), math.nan))
     try:
         row["checksum"] = file_checksum(path)
-        img = read_image(path)
+        img, info = read_image(path, return_info=True)
         row["shape"] = "x".join(str(n) for n in img.shape)
         row["dtype"] = str(img.dtype)
-        if img.ndim == 3:
-            img = select_channel(img, "luminance")
+        if info.axes == "yxc":  # only a colour axis the file (or convention) names
+            if channel == "joint":
+                raise ValueError(
+                    "`channel` 'joint' keeps the colours: the batch measures take one "
+                    "channel or the luminance."
+                )
+            img = select_channel(img, channel)
+        elif info.axes != "yx":
+            raise ValueError(f"a {info.axes!r} array (volume or series): batch analyses 2-D images")
+        ctx = _registry.ImageContext(img)
     except Exception as exc:  # an unreadable file is a result, not a crash
         row["status"] = "error"
         row["error"] = _error_text(exc)
@@ -344,7 +311,10 @@ def process_image(path, measures, options=None) -> dict:
     errors = []
     for m in ms:
         try:
-            values = m.func(img, **options.get(m.name, {}))
+            if isinstance(m, _registry.Measure):
+                row.update(m.row(m.compute(ctx, dict(eff[m.name])), eff[m.name]))
+                continue
+            values = m.func(ctx.image, **eff[m.name])
             missing = [c for c in m.columns if c not in values]
             if missing:
                 raise KeyError(f"measure returned no value for {', '.join(missing)}")
@@ -358,13 +328,13 @@ def process_image(path, measures, options=None) -> dict:
     return row
 
 
-def _process_group(paths, measures, options, numba_threads):
+def _process_group(paths, measures, options, numba_threads, channel="luminance"):
     """Worker task: a few images, one row each (threads pinned for the whole task)."""
     if numba_threads is not None:
         import numba
 
         numba.set_num_threads(max(1, min(int(numba_threads), numba.config.NUMBA_NUM_THREADS)))
-    return [process_image(p, measures, options) for p in paths]
+    return [process_image(p, measures, options, channel=channel) for p in paths]
 
 
 # --------------------------------------------------------------------------------------
@@ -463,10 +433,11 @@ def _read_meta(folder: Path) -> dict:
     return json.loads(meta.read_text())
 
 
-def _prepare_out(out, ms: list[Measure], *, resume: bool, force: bool) -> Path:
+def _prepare_out(out, ms: list, columns, *, resume: bool, force: bool, params=None) -> Path:
     folder = Path(os.fspath(out))
-    columns = [c for m in ms for c in m.columns]
     meta = {"format": "infopix-batch/1", "measures": [m.name for m in ms], "columns": columns}
+    if params is not None:
+        meta["parameters"] = _registry.jsonable(params)
     if folder.exists():
         if resume:
             old = _read_meta(folder) if folder.is_dir() else None
@@ -565,12 +536,16 @@ def _n_workers(client) -> int:
 
 def run(
     paths,
-    measures=("entropy",),
+    measures=("intensity",),
     *,
     client=None,
     out=None,
     resume: bool = False,
     force: bool = False,
+    config: Mapping[str, Mapping] | None = None,
+    quick: bool = False,
+    estimator: str | None = None,
+    channel="luminance",
     options: Mapping[str, Mapping] | None = None,
     group_size: int | None = None,
     numba_threads: int | None = None,
@@ -585,8 +560,10 @@ def run(
     paths : str, os.PathLike or iterable of them
         Image files, folders or glob patterns (see :func:`expand_inputs`).
     measures : sequence of str or Measure, optional
-        Names from :data:`MEASURES` (``'entropy'``, ``'localmap'``, ``'fractal'``,
-        ``'spatial'``; see :func:`available_measures`) or :class:`Measure` objects.
+        Names from :data:`infopix.measures.MEASURES` (``'image'``, ``'intensity'``,
+        ``'scale'``, ``'local'``, ``'fractal'``, ``'spatial'``, ``'ising'``; see
+        :func:`available_measures`; ``'entropy'`` and ``'localmap'`` are earlier names of
+        ``'intensity'`` and ``'local'``) or :class:`Measure` objects of your own.
     client : distributed.Client, optional
         Run on this client's cluster. ``None`` (default) runs serially in this process.
     out : str or os.PathLike, optional
@@ -597,8 +574,18 @@ def run(
         are not computed again (their recorded rows are returned).
     force : bool, optional
         Replace an existing ``out`` (without ``resume``).
+    config : mapping, optional
+        Parameters by measure, the tables of ``infopix analyze --config``, e.g.
+        ``{"local": {"radii": [5]}}``.
+    quick : bool, optional
+        Each measure's quick preset (as ``infopix analyze --quick``).
+    estimator : str, optional
+        The entropy estimator of every chosen measure that takes one.
+    channel : {'luminance'} or int, optional
+        What colour images are reduced to (grey images are measured as they are).
     options : mapping, optional
-        Measure name -> keyword arguments, e.g. ``{"localmap": {"radius": 5}}``.
+        Like ``config`` (applied after it); for your own :class:`Measure`, keyword
+        arguments of its function.
     group_size : int, optional
         Images per Dask task. Default: about four tasks per worker, at most 32 images
         per task, so that scheduling overhead stays small and progress stays smooth
@@ -633,16 +620,24 @@ def run(
     >>> d = tempfile.mkdtemp()
     >>> infopix.write_image(os.path.join(d, "flat.png"), np.zeros((8, 8), np.uint8))
     >>> infopix.write_image(os.path.join(d, "two.png"), np.tile([0, 255], (8, 4)).astype(np.uint8))
-    >>> df = infopix.batch.run(d, ["entropy"])
-    >>> df["entropy"].tolist()   # a constant image: 0 bits; two equally frequent levels: 1 bit
+    >>> df = infopix.batch.run(d, ["intensity"], config={"intensity": {"estimators": ["plugin"]}})
+    >>> df["intensity.shannon"].tolist()   # a constant image: 0 bits; two equal levels: 1 bit
     [0.0, 1.0]
     """
-    ms = _resolve_measures(measures)
-    columns = [c for m in ms for c in m.columns]
-    options = {k: dict(v) for k, v in (options or {}).items()}
+    ms = resolve_measures(measures)
+    options = {_registry.ALIASES.get(k, k): dict(v) for k, v in (options or {}).items()}
     unknown = sorted(set(options) - {m.name for m in ms})
     if unknown:
         raise ValueError(f"`options` names measures not in `measures`: {', '.join(unknown)}.")
+    cfg = {_registry.ALIASES.get(k, k): dict(v) for k, v in (config or {}).items()}
+    if estimator is not None:
+        cfg = _registry.apply_estimator(
+            cfg, estimator, [m.name for m in ms if isinstance(m, _registry.Measure)]
+        )
+    for k, v in options.items():
+        cfg[k] = {**cfg.get(k, {}), **v}
+    options = _params(ms, cfg, quick=quick)
+    columns = _columns(ms, options)
     files = expand_inputs(paths)
     if not files:
         raise ValueError("`paths` selects no image file.")
@@ -653,7 +648,7 @@ def run(
     done_rows: dict[str, dict] = {}
     writer = None
     if out is not None:
-        folder = _prepare_out(out, ms, resume=resume, force=force)
+        folder = _prepare_out(out, ms, columns, resume=resume, force=force, params=options)
         if resume:
             wanted = set(files)
             for rec in _read_rows(folder, columns):
@@ -683,9 +678,10 @@ def run(
     try:
         if client is None:
             for p in todo:
-                record(_process_group([p], spec, options, numba_threads))
+                record(_process_group([p], spec, options, numba_threads, channel))
         else:
-            _run_distributed(client, todo, spec, options, group_size, numba_threads, record)
+            _run_distributed(client, todo, spec, options, group_size, numba_threads, record,
+                             channel)
     finally:
         if writer is not None:
             writer.flush()
@@ -695,7 +691,8 @@ def run(
     return df
 
 
-def _run_distributed(client, todo, spec, options, group_size, numba_threads, record):
+def _run_distributed(client, todo, spec, options, group_size, numba_threads, record,
+                     channel="luminance"):
     from distributed import as_completed
 
     if not todo:
@@ -719,7 +716,7 @@ def _run_distributed(client, todo, spec, options, group_size, numba_threads, rec
     group_of = {}
 
     def submit(g):
-        fut = client.submit(_process_group, g, spec, options, threads, pure=False)
+        fut = client.submit(_process_group, g, spec, options, threads, channel, pure=False)
         group_of[fut.key] = g
         return fut
 
@@ -731,7 +728,8 @@ def _run_distributed(client, todo, spec, options, group_size, numba_threads, rec
             try:
                 rows = fut.result()
             except Exception as exc:  # the task itself died (a worker killed, OOM, ...)
-                rows = [_failed_row(p, spec, f"task failed: {_error_text(exc)}") for p in g]
+                rows = [_failed_row(p, spec, options, f"task failed: {_error_text(exc)}")
+                        for p in g]
             fut.release()
             nxt = next(pending, None)
             if nxt is not None:
@@ -742,10 +740,9 @@ def _run_distributed(client, todo, spec, options, group_size, numba_threads, rec
         raise
 
 
-def _failed_row(path, spec, message) -> dict:
+def _failed_row(path, spec, options, message) -> dict:
     """The row of an image whose task did not return (checksum unknown: retried on resume)."""
     row = {"path": str(path), "checksum": None, "shape": None, "dtype": None,
            "status": "error", "error": message}
-    for m in _resolve_measures(spec):
-        row.update(dict.fromkeys(m.columns, math.nan))
+    row.update(dict.fromkeys(columns(spec, options), math.nan))
     return row

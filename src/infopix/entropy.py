@@ -491,6 +491,35 @@ def intensity_expected(f, image, *, base=2, bins=None, range=None, mask=None, ch
     >>> infopix.intensity_expected("laurent", img)
     2.0
     """
+    p = intensity_distribution(image, bins=bins, range=range, mask=mask, channel=channel)
+    return expected_value(f, p, base=base)
+
+
+def expected_value(f, p, *, base=2) -> float:
+    """Expected value of ``f(p)`` over a distribution: ``sum_v p_v f(p_v)``.
+
+    The sum behind :func:`intensity_expected`, for a distribution already at hand (the
+    report computes the histogram once and takes every expected value from it).
+
+    Parameters
+    ----------
+    f : {'surprisal', 'laurent', 'taylor'} or callable
+        As in :func:`intensity_expected`.
+    p : (K,) array_like
+        Probabilities (zeros contribute 0; ``f`` is never evaluated at 0).
+    base : float, optional
+        Logarithm base for ``'surprisal'``.
+
+    Returns
+    -------
+    E : float
+
+    Examples
+    --------
+    >>> import numpy as np, infopix
+    >>> infopix.expected_value("laurent", np.array([0.5, 0.25, 0.25, 0.0]))
+    2.0
+    """
     b = v.check_base(base)
     if isinstance(f, str):
         func = EXPECTED_FUNCTIONS.get(f)
@@ -504,7 +533,7 @@ def intensity_expected(f, image, *, base=2, bins=None, range=None, mask=None, ch
         func = f
     else:
         raise TypeError(f"`f` expects a name ('surprisal', 'laurent', 'taylor') or a callable, got {f!r}.")
-    p = intensity_distribution(image, bins=bins, range=range, mask=mask, channel=channel)
+    p = np.asarray(p, dtype=np.float64)
     q = p[p > 0]
     return float(np.sum(q * _apply_f(func, q))) + 0.0
 

@@ -70,6 +70,15 @@ class EntropyEstimate:
         The posterior of H in nats, as a mixture of scaled Beta densities on
         ``[0, log K]``: ``(weights, alphas, betas, log K)`` (Bayesian methods only; not
         part of equality or repr). Used by :meth:`posterior_density` and :meth:`plot`.
+    uncertainty : str or None
+        What ``std`` and ``interval`` rest on, for estimates of an image's entropy
+        (:func:`infopix.intensity_entropy_estimate`): ``'spatial: ...'`` (the image as
+        one realisation of a stationary random field) or ``'iid: ...'`` (independent
+        pixels). ``None`` for estimates from counts, whose error (where the method has
+        one) assumes independent samples.
+    effective_samples : float or None
+        The number of independent samples the data are worth under ``uncertainty``
+        (the number of pixels for independent pixels, fewer for correlated ones).
     """
 
     value: float
@@ -79,6 +88,8 @@ class EntropyEstimate:
     base: float
     level: float | None = None
     posterior: tuple | None = field(default=None, repr=False, compare=False)
+    uncertainty: str | None = None
+    effective_samples: float | None = None
 
     def posterior_density(self, x=None):
         """Posterior density of H in units of ``base``.

@@ -3,7 +3,10 @@
 Typed, C-contiguous arrays in; no validation (the public wrappers do that).
 
 - :func:`block_reduce` builds one level of a box pyramid from the previous one
-  (max = OR for 0/1 images, min, or sum over ``f x f`` blocks registered at the origin).
+  (max = OR for 0/1 images, min, or sum over ``f x f`` or ``f x f x f`` blocks
+  registered at the origin), for images and volumes.
+- :func:`box_counts_packed` counts occupied boxes of a bit-packed image or volume on
+  a grid with any origin, with whole and area-weighted edge boxes.
 - :func:`renyi_sums` gives, for every order q, the three sums the generalised
   dimensions and the Chhabra–Jensen spectrum need, in one pass over the boxes
   (a Python dispatcher over a serial and a parallel compiled driver).
@@ -22,40 +25,55 @@ OP_MIN = 1
 OP_SUM = 2
 
 
-@nb.njit(cache=NUMBA_CACHE, nogil=True)
 def block_reduce(a, f, op, init):
-    """Reduce ``a`` over ``f x f`` blocks whose grid starts at ``a[0, 0]``.
+    """Reduce a 2-D image or a 3-D volume over ``f x f`` (``f x f x f``) blocks whose
+    grid starts at the first element.
 
-    The output has ``ceil(M / f) x ceil(N / f)`` entries. Blocks cut by the far (bottom,
-    right) edges reduce only the pixels that exist: for OR and sum this is padding with
+    The output has ``ceil(side / f)`` entries along each axis. Blocks cut by the far
+    edges reduce only the elements that exist: for OR and sum this is padding with
     background 0. ``op``: 0 max, 1 min, 2 sum; ``init`` is the operation's identity in
-    ``a``'s dtype. Serial: the reduction is memory-bound, and a parallel launch costs
-    more than it saves on all but the first level.
+    ``a``'s dtype. A 2-D image runs as a volume of depth 1 (blocks of depth 1): one
+    compiled loop nest, :func:`_block_reduce3`.
     """
-    M, N = a.shape
+    if a.ndim == 2:
+        return _block_reduce3(a[None], 1, f, op, init)[0]
+    return _block_reduce3(a, f, f, op, init)
+
+
+@nb.njit(cache=NUMBA_CACHE, nogil=True)
+def _block_reduce3(a, fz, f, op, init):
+    """:func:`block_reduce` of a ``(Z, M, N)`` array over ``fz x f x f`` blocks. Serial:
+    the reduction is memory-bound, and a parallel launch costs more than it saves on all
+    but the first level."""
+    Z, M, N = a.shape
+    zo = (Z + fz - 1) // fz
     mo = (M + f - 1) // f
     no = (N + f - 1) // f
-    out = np.empty((mo, no), dtype=a.dtype)
-    for bi in range(mo):
-        r0 = bi * f
-        r1 = min(M, r0 + f)
-        for bj in range(no):
-            c0 = bj * f
-            c1 = min(N, c0 + f)
-            acc = init
-            if op == 0:
-                for r in range(r0, r1):
-                    for c in range(c0, c1):
-                        acc = max(acc, a[r, c])
-            elif op == 1:
-                for r in range(r0, r1):
-                    for c in range(c0, c1):
-                        acc = min(acc, a[r, c])
-            else:
-                for r in range(r0, r1):
-                    for c in range(c0, c1):
-                        acc += a[r, c]
-            out[bi, bj] = acc
+    out = np.empty((zo, mo, no), dtype=a.dtype)
+    for bz in range(zo):
+        z0 = bz * fz
+        z1 = min(Z, z0 + fz)
+        for bi in range(mo):
+            r0 = bi * f
+            r1 = min(M, r0 + f)
+            for bj in range(no):
+                c0 = bj * f
+                c1 = min(N, c0 + f)
+                acc = init
+                for z in range(z0, z1):
+                    if op == 0:
+                        for r in range(r0, r1):
+                            for c in range(c0, c1):
+                                acc = max(acc, a[z, r, c])
+                    elif op == 1:
+                        for r in range(r0, r1):
+                            for c in range(c0, c1):
+                                acc = min(acc, a[z, r, c])
+                    else:
+                        for r in range(r0, r1):
+                            for c in range(c0, c1):
+                                acc += a[z, r, c]
+                out[bz, bi, bj] = acc
     return out
 
 
@@ -260,3 +278,82 @@ def dbc_counts(vmax, vmin, h, relative, nrows, ncols):
     for i in range(nrows):
         total += partial[i]
     return total
+
+
+@nb.njit(cache=NUMBA_CACHE, nogil=True)
+def _any_bit(row, c0, c1):
+    """Whether any of the bits ``c0 .. c1 - 1`` of a packed row is set (``np.packbits``
+    order: pixel ``c`` is bit ``7 - c % 8`` of byte ``c // 8``)."""
+    b0 = c0 >> 3
+    b1 = (c1 - 1) >> 3
+    m0 = np.uint8(0xFF >> (c0 & 7))
+    m1 = np.uint8((0xFF << (7 - ((c1 - 1) & 7))) & 0xFF)
+    if b0 == b1:
+        return (row[b0] & m0 & m1) != 0
+    if (row[b0] & m0) != 0 or (row[b1] & m1) != 0:
+        return True
+    for b in range(b0 + 1, b1):
+        if row[b] != 0:
+            return True
+    return False
+
+
+@nb.njit(cache=NUMBA_CACHE, nogil=True)
+def box_counts_packed(bits, shape, s, offsets, zbox):
+    """Occupied boxes of size ``s`` in a bit-packed binary image or volume.
+
+    ``bits`` is ``np.packbits(volume, axis=-1)`` of a ``(Z, M, N)`` volume (a 2-D
+    image as ``Z = 1``), C-contiguous uint8; ``shape`` is ``(Z, M, N)``. The grid's
+    lines fall at ``offsets[a] + i s`` along each axis ``a`` (``0 <= offsets[a] < s``);
+    with ``zbox`` False the first axis is not boxed (2-D: boxes are ``s x s`` in every
+    plane ``z``, and ``Z`` must be 1). Boxes cut by the edges (the first box along an
+    axis when its offset is not 0, the last when ``s`` does not divide the side) are
+    the parts inside.
+
+    Returns ``(padded, area)``: the number of occupied boxes, each counted as 1 (the
+    set ends at the edges), and the sum over occupied boxes of the fraction of their
+    area (volume) inside (the image is a window on a larger set). For every box slab
+    along the first boxed axes the packed rows are ORed (``N / 8`` bytes per row of
+    pixels), then each box tests its bit range: the same loop in 2-D and 3-D, with one
+    more level for the third axis.
+    """
+    Z, M, N = shape[0], shape[1], shape[2]
+    nbytes = bits.shape[2]
+    acc = np.empty(nbytes, dtype=np.uint8)
+    padded = 0
+    area = 0.0
+    inv = 1.0 / (float(s) * float(s))
+    if zbox:
+        inv /= float(s)
+    z0 = 0
+    z1 = (min(offsets[0], Z) if offsets[0] > 0 else min(s, Z)) if zbox else Z
+    while z0 < Z:
+        dz = float(z1 - z0) if zbox else 1.0
+        r0 = 0
+        r1 = min(offsets[1], M) if offsets[1] > 0 else min(s, M)
+        while r0 < M:
+            for b in range(nbytes):
+                acc[b] = 0
+            for z in range(z0, z1):
+                for r in range(r0, r1):
+                    for b in range(nbytes):
+                        acc[b] |= bits[z, r, b]
+            nonzero = False
+            for b in range(nbytes):
+                if acc[b] != 0:
+                    nonzero = True
+                    break
+            if nonzero:
+                c0 = 0
+                c1 = min(offsets[2], N) if offsets[2] > 0 else min(s, N)
+                while c0 < N:
+                    if _any_bit(acc, c0, c1):
+                        padded += 1
+                        area += dz * (r1 - r0) * (c1 - c0) * inv
+                    c0 = c1
+                    c1 = min(N, c1 + s)
+            r0 = r1
+            r1 = min(M, r1 + s)
+        z0 = z1
+        z1 = min(Z, z1 + s)
+    return padded, area

@@ -283,3 +283,90 @@ def coarse_grain(f, factor):
         t1 += of[i]
         t2 += oc[i]
     return g, t1, t2
+
+
+# ---------------------------------------------------------------------------------------
+# two-dimensional sample entropy: exact template-match counts on a grid
+# ---------------------------------------------------------------------------------------
+
+
+@nb.njit(cache=NUMBA_CACHE, parallel=True, nogil=True)
+def gather_templates(img, mL, mW, tau):
+    """Every (mL+1) x (mW+1) template (delay ``tau``), one row each.
+
+    Row ``k * NW + n`` (anchor (k, n), ``NL = H - mL tau``, ``NW = W - mW tau``, EntropyHub's
+    anchors) holds first the ``mL * mW`` elements of the m-template, row-major, then the
+    ``mL + mW + 1`` elements the (m+1)-template adds (last row, then last column).
+    """
+    H, W = img.shape
+    NL = H - mL * tau
+    NW = W - mW * tau
+    D = (mL + 1) * (mW + 1)
+    out = np.empty((NL * NW, D), dtype=np.float64)
+    for k in nb.prange(NL):
+        for n in range(NW):
+            p = k * NW + n
+            e = 0
+            for a in range(mL):
+                for b in range(mW):
+                    out[p, e] = img[k + a * tau, n + b * tau]
+                    e += 1
+            for b in range(mW + 1):
+                out[p, e] = img[k + mL * tau, n + b * tau]
+                e += 1
+            for a in range(mL):
+                out[p, e] = img[k + a * tau, n + mW * tau]
+                e += 1
+    return out
+
+
+@nb.njit(cache=NUMBA_CACHE, parallel=True, nogil=True)
+def count_template_matches(X, dm, r, cells, ncell, d, starts, offsets):
+    """Pairs of templates (rows of ``X``, sorted by grid cell) within Chebyshev distance < r.
+
+    ``X`` rows are sorted by their cell key; ``cells[i, :d]`` are row i's cell
+    coordinates on the first ``d`` template elements (cells of side >= r, so matching
+    rows sit in the same or adjacent cells), ``starts`` the CSR offsets of each key
+    (``ncell**d + 1`` entries), ``offsets`` the ``3**d`` neighbour steps. Each pair
+    ``i < j`` is tested once (from its first row): B counts matches of the first ``dm``
+    elements (the m-templates), A of all elements (the (m+1)-templates,
+    ``|x - y| < r`` elementwise, as EntropyHub's ``max(abs(...)) < r``).
+    Returns ``(A, B)`` as int64 (exact, independent of the thread count).
+    """
+    P, D = X.shape
+    nnb = offsets.shape[0]
+    acount = np.zeros(P, dtype=np.int64)
+    bcount = np.zeros(P, dtype=np.int64)
+    for i in nb.prange(P):
+        a_loc = np.int64(0)
+        b_loc = np.int64(0)
+        for o in range(nnb):
+            key = np.int64(0)
+            ok = True
+            for q in range(d):
+                c = cells[i, q] + offsets[o, q]
+                if c < 0 or c >= ncell:
+                    ok = False
+                    break
+                key = key * ncell + c
+            if not ok:
+                continue
+            j1 = starts[key + 1]
+            j0 = max(starts[key], i + 1)
+            for j in range(j0, j1):
+                match = True
+                for e in range(dm):
+                    if not abs(X[j, e] - X[i, e]) < r:
+                        match = False
+                        break
+                if match:
+                    b_loc += 1
+                    for e in range(dm, D):
+                        if not abs(X[j, e] - X[i, e]) < r:
+                            match = False
+                            break
+                    if match:
+                        a_loc += 1
+        acount[i] = a_loc
+        bcount[i] = b_loc
+    return acount.sum(), bcount.sum()

@@ -1,7 +1,8 @@
 """The ``infopix`` command line (Typer + Rich).
 
-Each family of ideas has its own command module in this package; it registers its
-command on :data:`app` when imported at the bottom of this file. Commands only call the
+Each family of ideas has its own command module in this package; it records its
+command with :func:`infopix.cli._common.command`, and the commands are added to
+:data:`app` at the bottom of this file. Commands only call the
 public Python API.
 """
 
@@ -82,7 +83,7 @@ def main() -> None:
     app()
 
 
-# Command modules register themselves on `app` (one import per family).
+# Command modules record their commands (one import per family); they are added here.
 from . import entropy as _entropy  # noqa: E402,F401
 from . import analyze as _analyze  # noqa: E402,F401
 from . import scale as _scale  # noqa: E402,F401
@@ -92,3 +93,7 @@ from . import fractal as _fractal  # noqa: E402,F401
 from . import spatial as _spatial  # noqa: E402,F401
 from . import ising as _ising  # noqa: E402,F401
 from . import patterns as _patterns  # noqa: E402,F401
+from ._common import COMMANDS as _COMMANDS  # noqa: E402
+
+for _name, _options, _func in _COMMANDS:
+    app.command(_name, **_options)(_func)

@@ -1,4 +1,12 @@
-"""Pieces every ``infopix`` command shares: one-line errors, image loading, output."""
+"""Pieces every ``infopix`` command shares: one-line errors, the image argument and the
+options every command spells the same way (``--channel``, ``--force``, ``--json``,
+``--quiet``), image loading, JSON and figure output.
+
+Short option letters mean one thing across commands: ``-o`` out, ``-f`` force, ``-q``
+quiet, ``-e`` estimator, ``-r`` radius, ``-a`` alpha, ``-b`` base, ``-m`` measure(s),
+``-s`` scales, ``-n`` sweeps, ``-t`` threshold, ``-d`` distances, ``-l`` levels, ``-u``
+unit, ``-c`` config, ``-w`` workers. Other options have long names only.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +15,27 @@ import json
 import sys
 from pathlib import Path
 
-import numpy as np
 import typer
+import typer.core
 from rich.console import Console
+
+def _flag_without_metavar(display_type_rich):
+    """Typer's help shows ``<bool>`` beside on/off flags (``--force <bool>``), which reads
+    as if the flag took a value; flags show no type."""
+
+    def display(self, ctx):
+        if getattr(self, "is_flag", False):
+            return None
+        return display_type_rich(self, ctx)
+
+    display.__wrapped__ = display_type_rich
+    return display
+
+
+if not hasattr(typer.core.TyperOption.display_type_rich, "__wrapped__"):
+    typer.core.TyperOption.display_type_rich = _flag_without_metavar(
+        typer.core.TyperOption.display_type_rich
+    )
 
 #: stdout for results, stderr for progress and errors
 console = Console()
@@ -59,45 +85,170 @@ def refuse_existing(*paths, force: bool) -> None:
             raise FileExistsError(f"output {str(p)!r} exists; pass --force to overwrite it.")
 
 
-def load_image(path: Path | None, *, channel: str = "luminance"):
-    """Read ``path`` (or the bundled sample when None) and return (image, label)."""
+#: (name, options, callback) of every command, in registration order: the command
+#: modules record themselves here and ``infopix.cli`` adds them to its app (so that no
+#: command module imports the package that imports it).
+COMMANDS: list = []
+
+
+def command(name: str, **options):
+    """Decorator recording a command callback for the ``infopix`` app."""
+
+    def deco(func):
+        COMMANDS.append((name, options, func))
+        return func
+
+    return deco
+
+
+# ----------------------------------------------------------------------- shared options
+
+IMAGE_HELP = "Image file (PNG, JPEG, TIFF, .npy); the bundled sample if omitted."
+
+
+def image_argument(help: str = IMAGE_HELP):
+    """The IMAGE argument of every command that reads one image."""
+    return typer.Argument(None, help=help, show_default=False)
+
+
+def channel_option(*, joint: bool = False):
+    """``--channel``: what a colour image is reduced to (refused on a grey image)."""
+    what = "luminance (default), joint (every colour one outcome), or a channel index" if joint \
+        else "luminance (default) or a channel index"
+    return typer.Option(
+        None,
+        "--channel",
+        help=f"Colour images: {what}. Refused for a grey image.",
+        show_default=False,
+    )
+
+
+#: ``--axes`` and ``--max-pixels``: shared by every command that reads an image.
+AXES_OPTION = typer.Option(
+    None, "--axes",
+    help="What the stored array's axes are when the file does not say: yx, zyx (volume), "
+    "tyx (series), yxc (colour), cyx, czyx, ...",
+)
+MAX_PIXELS_OPTION = typer.Option(
+    None, "--max-pixels",
+    help="Refuse images decoding to more pixels (default: $INFOPIX_MAX_PIXELS, else 178956970).",
+)
+
+
+def force_option(help: str = "Overwrite existing outputs."):
+    return typer.Option(False, "--force", "-f", help=help)
+
+
+def json_option(help: str = "Print machine-readable JSON."):
+    return typer.Option(False, "--json", help=help)
+
+
+def quiet_option(help: str = "Print nothing but errors."):
+    return typer.Option(False, "--quiet", "-q", help=help)
+
+
+def load_image(path: Path | None, channel: str | None = None, *, joint: bool = False,
+               axes: str | None = None, max_pixels: int | None = None):
+    """Read ``path`` (or the bundled sample when None) and return (2-D image, label).
+
+    The same reading as the API's ``read_image(path, axes=axes, channel=...)``: a colour
+    axis is reduced by ``channel`` (the ``--channel`` text; None: luminance);
+    ``--channel`` given for a grey image is refused, not ignored. ``joint`` allows
+    ``'joint'``, which keeps the colour axis (the joint colour distribution). Arrays
+    whose axes the file does not record need ``--axes``; volumes and series are refused
+    with one line (the commands analyse 2-D images), so the CLI accepts exactly what the
+    library does.
+    """
     import infopix
 
+    if max_pixels is not None and max_pixels < 1:
+        raise ValueError(f"`--max-pixels` expects a positive integer, got {max_pixels}.")
+    ch = "luminance" if channel is None else parse_channel(channel)
+    if ch == "joint" and not joint:
+        raise ValueError(
+            "`--channel` expects 'luminance' or a channel index for this command, got 'joint' "
+            "(the joint colour distribution is for `infopix entropy`)."
+        )
     if path is None:
+        if channel is not None:
+            raise ValueError("`--channel` applies to colour images; the sample image is grey.")
+        if axes is not None:
+            raise ValueError("`--axes` applies to an IMAGE file; the sample image is 2-D.")
         return infopix.sample_image(), "sample image (camera, CC0)"
-    img = infopix.read_image(path)
-    if img.ndim == 3:
-        img = infopix.select_channel(img, parse_channel(channel))
-    return img, str(path)
+    try:
+        img, info = infopix.read_image(path, channel=ch, axes=axes, max_pixels=max_pixels,
+                                       return_info=True)
+    except ValueError as exc:  # name the CLI flags, not the Python keywords
+        msg = str(exc).replace("pass axes=", "pass").replace("`axes`", "`--axes`")
+        msg = msg.replace("`channel`", "`--channel`")
+        raise ValueError(msg.replace("max_pixels= (CLI: --max-pixels)", "--max-pixels")
+                         .replace(" (CLI: --axes)", " --axes")) from None
+    # a printable label: undecodable bytes of a non-UTF-8 file name become U+FFFD
+    label = str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    if {"t", "z"} & set(info.axes):
+        kind = "a series" if "t" in info.axes else "a volume"
+        raise ValueError(
+            f"IMAGE {label!r} is {kind} (axes {info.axes!r}, shape {info.shape}); this "
+            f"command analyses 2-D images: save one slice (e.g. with numpy) and pass that, "
+            f"or --axes if the file's axes are not what it holds."
+        )
+    if channel is not None and info.colour_handling.startswith("grey"):
+        raise ValueError(
+            f"`--channel` applies to colour images; {label} is grey "
+            f"({img.shape[0]}x{img.shape[1]}), drop --channel."
+        )
+    return img, label
 
 
-def parse_channel(channel: str):
-    """``'luminance'``, ``'joint'`` or a channel index given as text."""
+def parse_channel(channel: str, n_channels: int | None = None):
+    """``'luminance'``, ``'joint'`` or a channel index given as text (checked against
+    ``n_channels`` when known)."""
     if channel in ("luminance", "joint"):
         return channel
     try:
-        return int(channel)
+        index = int(channel)
     except ValueError:
         raise ValueError(
             f"`--channel` expects 'luminance', 'joint' or a channel index, got {channel!r}."
         ) from None
+    if index < 0 or (n_channels is not None and index >= n_channels):
+        top = "" if n_channels is None else f" 0..{n_channels - 1}"
+        raise ValueError(f"`--channel` expects a channel index{top}, got {channel!r}.")
+    return index
+
+
+def check_positive(value, flag: str, *, minimum: int = 0) -> int:
+    """An integer option that must be >= ``minimum``, or a one-line error naming it."""
+    if value is None:
+        return value
+    if int(value) != value or value < minimum:
+        raise ValueError(f"`{flag}` expects an integer >= {minimum}, got {value!r}.")
+    return int(value)
+
+
+def map_options(measure, *, alpha, base, estimator, edge, bins) -> dict:
+    """The keyword arguments of local map ``measure`` from ``infopix localmap``'s options
+    (its in-memory and chunked paths take the same)."""
+    kw = {"edge": edge}
+    if measure == "entropy":
+        kw.update(alpha=float("inf") if alpha == float("inf") else alpha, base=base,
+                  estimator=estimator)
+    elif measure in ("laurent", "taylor", "surprisal"):
+        kw.update(base=base)
+    if bins is not None and measure not in ("mean", "std"):
+        kw["bins"] = bins
+    return kw
+
+
+# ----------------------------------------------------------------------- output
 
 
 def to_jsonable(obj):
-    """Convert NumPy scalars/arrays (and tuples) for ``json.dumps``."""
-    if isinstance(obj, dict):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [to_jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return to_jsonable(obj.tolist())
-    if isinstance(obj, np.generic):
-        return obj.item()
-    if isinstance(obj, float) and not np.isfinite(obj):
-        return None if np.isnan(obj) else ("inf" if obj > 0 else "-inf")
-    if isinstance(obj, Path):
-        return str(obj)
-    return obj
+    """NumPy scalars/arrays, tuples, paths and non-finite floats for ``json.dumps``
+    (:func:`infopix.measures.jsonable`, the one conversion)."""
+    from ..measures import jsonable
+
+    return jsonable(obj)
 
 
 def write_json(path: Path, data, *, force: bool) -> None:
@@ -110,3 +261,30 @@ def write_json(path: Path, data, *, force: bool) -> None:
 
 def print_json(data) -> None:
     sys.stdout.write(json.dumps(to_jsonable(data), indent=2, allow_nan=False) + "\n")
+
+
+FIGURE_SUFFIXES = (".png", ".pdf", ".svg")
+
+
+def save_figure(fig, path: Path, *, force: bool, dpi: int = 120, tight: bool = True) -> None:
+    """Save a matplotlib figure atomically in the format of ``path``'s suffix, then close it."""
+    from ..io import atomic_path
+
+    try:
+        fmt = path.suffix.lstrip(".").lower() or "png"
+        with atomic_path(path, force=force) as tmp:
+            fig.savefig(tmp, format=fmt, dpi=dpi, **({"bbox_inches": "tight"} if tight else {}))
+    finally:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+
+
+def pyplot():
+    """``matplotlib.pyplot`` on the non-interactive Agg backend."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt

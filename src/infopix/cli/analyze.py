@@ -6,8 +6,21 @@ from pathlib import Path
 
 import typer
 
-from . import app
-from ._common import console, err_console, load_image, one_line_errors, print_json
+from ._common import (
+    AXES_OPTION,
+    MAX_PIXELS_OPTION,
+    command,
+    channel_option,
+    check_positive,
+    console,
+    err_console,
+    force_option,
+    json_option,
+    load_image,
+    one_line_errors,
+    print_json,
+    quiet_option,
+)
 
 _HELP = """Analyse IMAGE(s) and write a readable report to --out.
 
@@ -15,7 +28,7 @@ Writes OUT/report.html (one self-contained page: figures embedded, no network, p
 
 Several images: one folder per image, OUT/<image stem>/, and OUT/index.html linking them. OUT is written at once (assembled beside it, then renamed): an interrupted run leaves nothing half written, and an existing OUT is replaced only with --force.
 
---config FILE (TOML or JSON) sets parameters by section, e.g. a TOML file with the two lines "\\[local]" and "radii = [2, 5]". The sections, their keys and defaults:
+--config FILE (TOML or JSON) sets parameters by section, e.g. a TOML file with the two lines "\\[local]" and "radii = [2, 5]". The same file works with `infopix batch`. The sections (`infopix.measures`), their keys and defaults:
 
 {config_keys}
 
@@ -23,24 +36,22 @@ Example: infopix analyze photo.tif -o report --force --config params.toml
 """
 
 
-def _config_keys() -> str:
-    """One line per report section: its configuration keys with their defaults."""
+def config_keys() -> str:
+    """One line per measure of the registry: its configuration keys with their defaults."""
     import json
 
-    from ..report import SECTIONS, _load_sections
+    from ..measures import MEASURES
 
-    _load_sections()
     lines = ["\b"]
-    for key, builder in SECTIONS.items():
-        items = ", ".join(f"{k} = {json.dumps(v)}" for k, v in builder.defaults.items())
+    for key, m in MEASURES.items():
+        items = ", ".join(f"{k} = {json.dumps(v)}" for k, v in m.defaults.items())
         lines.append(
-            f"  \\[{key}] {items or '(no parameters)'}"
-            + ("  (with --ising)" if builder.optional else "")
+            f"  \\[{key}] {items or '(no parameters)'}" + ("  (with --ising)" if m.optional else "")
         )
     return "\n".join(lines)
 
 
-@app.command("analyze", help=_HELP.replace("{config_keys}", _config_keys()))
+@command("analyze", help=_HELP.replace("{config_keys}", config_keys()))
 @one_line_errors
 def analyze_command(
     images: list[Path] = typer.Argument(
@@ -49,7 +60,7 @@ def analyze_command(
         show_default=False,
     ),
     out: Path = typer.Option(Path("infopix-report"), "--out", "-o", help="Output folder."),
-    force: bool = typer.Option(False, "--force", "-f", help="Replace an existing output folder."),
+    force: bool = force_option("Replace an existing output folder."),
     quick: bool = typer.Option(
         False, "--quick", help="Fewer radii, scales and sweeps: seconds, not tens of seconds."
     ),
@@ -66,36 +77,23 @@ def analyze_command(
         False, "--ising", help="Add a short Ising-model demonstration seeded by the image."
     ),
     seed: int = typer.Option(None, "--seed", help="Random seed of the stochastic parts (Ising)."),
-    channel: str = typer.Option(
-        "luminance", "--channel", help="Colour images: luminance or a channel index."
-    ),
-    as_json: bool = typer.Option(False, "--json", help="Also print results.json to stdout."),
-    quiet: bool = typer.Option(
-        False, "--quiet", "-q", help="No progress display and no summary; errors only."
-    ),
+    channel: str = channel_option(),
+    as_json: bool = json_option("Also print results.json to stdout."),
+    quiet: bool = quiet_option("No progress display and no summary; errors only."),
+    axes: str = AXES_OPTION,
+    max_pixels: int = MAX_PIXELS_OPTION,
 ):
     import dataclasses
 
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from ..report import (
-        _sha256_file,
-        analyze,
-        default_sections,
-        load_config,
-        resolve_params,
-        write_reports,
-    )
+    from ..batch import file_checksum
+    from ..measures import ImageContext
+    from ..report import analyze, default_sections, load_config, resolve_params, write_reports
 
-    if channel == "joint":
-        raise ValueError(
-            "`--channel` expects 'luminance' or a channel index for a report, got 'joint'."
-        )
     cfg = load_config(config) if config is not None else {}
     if radius:
-        from .. import _validation as _v
-
-        cfg.setdefault("local", {})["radii"] = [_v.check_radius(r) for r in radius]
+        cfg.setdefault("local", {})["radii"] = [check_positive(r, "--radius") for r in radius]
     if seed is not None:
         cfg.setdefault("ising", {})["seed"] = seed
     keys = default_sections() + (["ising"] if ising else [])
@@ -103,13 +101,11 @@ def analyze_command(
     if out.exists() and not force:
         raise FileExistsError(f"output {str(out)!r} exists; pass --force to replace it.")
 
-    from .. import _validation as v
-
     paths = list(images) if images else [None]
     loaded = []
     for p in paths:  # read and check every input first: a bad one fails before any work
-        img, label = load_image(p, channel=channel)
-        v.check_finite_or_masked(v.check_image(img), None)
+        img, label = load_image(p, channel, axes=axes, max_pixels=max_pixels)
+        ImageContext(img)  # validates: finite, bool/integer/float, >= 2 pixels
         # keep the first image; read the others again in turn (memory: one image at a time)
         loaded.append((img if not loaded else None, label, p))
 
@@ -128,7 +124,7 @@ def analyze_command(
         task = progress.add_task("analysing", total=len(loaded) * len(keys))
         for img, label, path in loaded:
             if img is None:
-                img, _ = load_image(path, channel=channel)
+                img, _ = load_image(path, channel, axes=axes, max_pixels=max_pixels)
             name = label if len(loaded) == 1 else Path(label).name
             state = {"started": False}
 
@@ -142,7 +138,7 @@ def analyze_command(
                 img, source=label, sections=keys, quick=quick, config=cfg, progress=step
             )
             if path is not None:  # the input file's checksum too, whatever channel was taken
-                report = dataclasses.replace(report, file_sha256=_sha256_file(path))
+                report = dataclasses.replace(report, file_sha256=file_checksum(path))
             reports.append(report)
             progress.advance(task)
         progress.update(task, description="writing report")

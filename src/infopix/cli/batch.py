@@ -9,25 +9,38 @@ from pathlib import Path
 
 import typer
 
-from . import app
-from ._common import console, err_console, fail, one_line_errors, print_json, refuse_existing
+from ._common import (
+    command,
+    check_positive,
+    console,
+    err_console,
+    fail,
+    force_option,
+    json_option,
+    map_options,
+    one_line_errors,
+    parse_channel,
+    print_json,
+    quiet_option,
+    refuse_existing,
+)
 
 _HELP = """Apply measures to many images on Dask and write one row per image to OUT.
 
 INPUTS are image files, folders (their image files) or glob patterns (quote them; ** matches sub-folders). Without --scheduler a local Dask cluster is started (--workers processes, default one per core); with --scheduler ADDRESS the batch runs on that cluster (its workers need infopix installed).
 
-OUT is a Parquet dataset (a folder of part files, read it with pandas.read_parquet): columns path, checksum (SHA-256), shape, dtype, status, error and one per measure value. Parts are written as images complete, so --resume after an interruption computes only the images not yet recorded (same path and checksum). An image that fails is recorded with its error and the batch goes on; the exit status is then 1 (0 when every image succeeded).
+OUT is a Parquet dataset (a folder of part files, read it with pandas.read_parquet): columns path, checksum (SHA-256), shape, dtype, status, error and one per measure value, named MEASURE.QUANTITY (e.g. intensity.shannon, intensity.H_nsb.std, local.mean_local_entropy[r=3]); the numbers equal those of `infopix analyze` with the same parameters. --config takes the same file as `infopix analyze` (tables by measure), --quick its quick presets. Parts are written as images complete, so --resume after an interruption computes only the images not yet recorded (same path and checksum). An image that fails is recorded with its error and the batch goes on; the exit status is then 1 (0 when every image succeeded).
 
-Example: infopix batch 'photos/*.png' scans/ -o results.parquet --measures entropy,localmap
+Example: infopix batch 'photos/*.png' scans/ -o results.parquet --measures intensity,local --config params.toml
 """
 
 
 def _measure_help() -> str:
-    from ..batch import MEASURES
+    from ..measures import MEASURES
 
     return "Comma-separated measures: " + "; ".join(
         f"{m.name} ({m.description})" for m in MEASURES.values()
-    ) + "."
+    ) + ". Default: intensity,local."
 
 
 @contextlib.contextmanager
@@ -91,19 +104,23 @@ def open_client(scheduler: str | None, workers: int | None):
         cluster.close()
 
 
-@app.command("batch", help=_HELP)
+@command("batch", help=_HELP)
 @one_line_errors
 def batch_command(
     inputs: list[str] = typer.Argument(..., help="Image files, folders or glob patterns.", show_default=False),
     out: Path = typer.Option(..., "--out", "-o", help="Results: a Parquet dataset folder, e.g. results.parquet."),
-    measures: str = typer.Option("entropy,localmap", "--measures", "-m", help=_measure_help()),
+    measures: str = typer.Option("intensity,local", "--measures", "-m", help=_measure_help()),
+    config: Path = typer.Option(None, "--config", "-c", help="TOML or JSON file of parameters by measure, as for `infopix analyze` (keys: `infopix analyze --help`)."),
+    quick: bool = typer.Option(False, "--quick", help="The measures' quick presets (fewer radii, scales, orders), as `infopix analyze --quick`."),
+    estimator: str = typer.Option(None, "--estimator", "-e", help="Entropy estimator of every chosen measure that takes one (plugin, miller_madow, nsb, ...); default: each measure's own."),
+    channel: str = typer.Option(None, "--channel", help="Colour images: luminance (default) or a channel index; grey images are measured as they are.", show_default=False),
     scheduler: str = typer.Option(None, "--scheduler", help="Address of a Dask scheduler, e.g. tcp://127.0.0.1:8786; default: a local cluster."),
     workers: int = typer.Option(None, "--workers", "-w", help="Worker processes of the local cluster (default: one per core)."),
-    radius: int = typer.Option(None, "--radius", "-r", help="Window radius of the localmap measure (default 3)."),
+    radius: int = typer.Option(None, "--radius", "-r", help="Window radius of the local measure (sets local.radii to this one radius)."),
     resume: bool = typer.Option(False, "--resume", help="Complete an interrupted OUT: skip images already recorded."),
-    force: bool = typer.Option(False, "--force", "-f", help="Replace an existing OUT."),
-    as_json: bool = typer.Option(False, "--json", help="Print a JSON summary to stdout."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary; errors only."),
+    force: bool = force_option("Replace an existing OUT."),
+    as_json: bool = json_option("Print a JSON summary to stdout."),
+    quiet: bool = quiet_option("No progress bar and no summary; errors only."),
 ):
     from rich.progress import (
         BarColumn,
@@ -113,16 +130,24 @@ def batch_command(
         TimeRemainingColumn,
     )
 
-    from .. import _validation as v
-    from ..batch import _resolve_measures, expand_inputs, run
+    from ..batch import columns, expand_inputs, resolve_measures, run
+    from ..measures import apply_estimator, load_config, resolve_params
 
     names = [m.strip() for m in measures.split(",") if m.strip()]
-    ms = _resolve_measures(names)  # unknown or unavailable measures fail before any work
-    options = {}
+    ms = resolve_measures(names)  # unknown or unavailable measures fail before any work
+    options = load_config(config) if config is not None else {}
     if radius is not None:
-        if "localmap" not in names:
-            raise ValueError("`--radius` applies to the localmap measure, which is not in --measures.")
-        options["localmap"] = {"radius": v.check_radius(radius)}
+        if "local" not in [m.name for m in ms]:
+            raise ValueError("`--radius` applies to the local measure, which is not in --measures.")
+        options.setdefault("local", {})["radii"] = [check_positive(radius, "--radius")]
+    if estimator is not None:
+        options = apply_estimator(options, estimator, [m.name for m in ms], name="--estimator")
+    ch = "luminance" if channel is None else parse_channel(channel)
+    if ch == "joint":
+        raise ValueError("`--channel` expects 'luminance' or a channel index for batch measures, got 'joint'.")
+    resolve_params(options)  # unknown sections or parameters fail before any work
+    options = {k: v for k, v in options.items() if k in {m.name for m in ms}}
+    columns(ms, options)
     if resume and force:
         raise ValueError("`--resume` completes OUT and `--force` replaces it: give one of them.")
     if out.exists() and not (resume or force):
@@ -163,7 +188,7 @@ def batch_command(
                 progress.update(task, completed=done, total=total, errors=errors)
 
             df = run(files, [m.name for m in ms], client=client, out=out, resume=resume,
-                     force=force, options=options, progress=advance)
+                     force=force, config=options, quick=quick, channel=ch, progress=advance)
     elapsed = time.perf_counter() - t0
     n_err = int((df["status"] != "ok").sum())
     summary = {
@@ -236,22 +261,14 @@ def _rich_dask_progress(description: str, *, disable: bool):
 def localmap_chunked(image, out: Path, *, chunks, radius, measure, estimator, alpha, base, edge,
                      bins, force, as_json, quiet):
     """Chunked local map of a large image (lazy read, Dask, Zarr output) for ``infopix localmap``."""
-    import numpy as np
-
-    from .._dask import local_map_to_zarr
+    from ..batch import local_map_to_zarr
 
     if image is None:
         raise ValueError("`--chunks` / a .zarr output needs an IMAGE file (the sample image fits in memory).")
     if out.suffix.lower() != ".zarr":
         raise ValueError(f"`--chunks` writes a chunked Zarr array: `--out` expects a .zarr path, got {str(out)!r}.")
     refuse_existing(out, force=force)
-    kw = {"edge": edge}
-    if measure == "entropy":
-        kw.update(alpha=np.inf if alpha == float("inf") else alpha, base=base, estimator=estimator)
-    elif measure in ("laurent", "taylor", "surprisal"):
-        kw.update(base=base)
-    if bins is not None:
-        kw["bins"] = bins
+    kw = map_options(measure, alpha=alpha, base=base, estimator=estimator, edge=edge, bins=bins)
     bar = _rich_dask_progress(f"local {measure} r={radius}", disable=quiet or as_json)
     local_map_to_zarr(image, out, radius=radius, measure=measure, chunks=chunks or 2048,
                       force=force, scheduler="threads", callbacks=[bar], **kw)

@@ -7,25 +7,37 @@ from pathlib import Path
 
 import typer
 
-from . import app
 from ._common import (
+    AXES_OPTION,
+    MAX_PIXELS_OPTION,
+    command,
+    FIGURE_SUFFIXES,
+    channel_option,
     console,
     err_console,
+    force_option,
+    image_argument,
+    json_option,
     load_image,
     one_line_errors,
     print_json,
+    pyplot,
     refuse_existing,
+    save_figure,
     write_json,
 )
 
 _METHODS = ("box", "dbc", "dq", "spectrum")
-_FIGURES = (".png", ".pdf", ".svg")
 
 
 def _fit_dict(fit) -> dict:
     return {
         "dimension": fit.dimension,
         "stderr": fit.stderr,
+        "stderr_components": fit.stderr_components,
+        "curved": fit.curved,
+        "slope_drift": fit.slope_drift,
+        "slope_drift_stderr": fit.slope_drift_stderr,
         "r2": fit.r2,
         "intercept": fit.intercept,
         "fit_range": list(fit.fit_range),
@@ -34,23 +46,28 @@ def _fit_dict(fit) -> dict:
     }
 
 
-@app.command("fractal")
+@command("fractal")
 @one_line_errors
 def fractal_command(
-    image: Path = typer.Argument(None, help="Image file (PNG, JPEG, TIFF, .npy); the bundled sample if omitted."),
-    method: str = typer.Option("box", "--method", "-m", help="box (binary box counting), dbc (grey-level), dq (generalised dimensions) or spectrum (f(alpha))."),
+    image: Path = image_argument(),
+    method: str = typer.Option("box", "--method", help="box (binary box counting), dbc (grey-level), dq (generalised dimensions) or spectrum (f(alpha))."),
     threshold: float = typer.Option(None, "--threshold", "-t", help="Box counting: foreground is image > T (needed unless the image is binary)."),
     fit_min: float = typer.Option(None, "--fit-min", help="Smallest box size in the fit (pixels)."),
     fit_max: float = typer.Option(None, "--fit-max", help="Largest box size in the fit (pixels)."),
     qmin: float = typer.Option(-5.0, "--qmin", help="dq/spectrum: smallest order q."),
     qmax: float = typer.Option(5.0, "--qmax", help="dq/spectrum: largest order q."),
     nq: int = typer.Option(41, "--nq", help="dq/spectrum: number of orders from qmin to qmax."),
-    channel: str = typer.Option("luminance", "--channel", help="Colour images: luminance or a channel index."),
+    channel: str = channel_option(),
     out: Path = typer.Option(None, "--out", "-o", help="Write the result: .json for numbers, .png/.pdf/.svg for the regression plot."),
-    force: bool = typer.Option(False, "--force", "-f", help="Overwrite OUT if it exists."),
-    as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
+    force: bool = force_option("Overwrite OUT if it exists."),
+    as_json: bool = json_option(),
+    axes: str = AXES_OPTION,
+    max_pixels: int = MAX_PIXELS_OPTION,
 ):
     """Fractal dimension of IMAGE with the regression shown (slope, standard error, R², fit range).
+
+    The ± includes the spread over grid origins, size ladders and fit ranges, not only
+    the regression residuals; a curved log-log plot is flagged with a warning.
 
     Example: infopix fractal photo.png --threshold 159 -o fit.png
     """
@@ -61,12 +78,10 @@ def fractal_command(
 
     if method not in _METHODS:
         raise ValueError(f"`--method` expects one of {', '.join(_METHODS)}, got {method!r}.")
-    if channel == "joint":
-        raise ValueError("`--channel` expects 'luminance' or a channel index for fractal dimensions, got 'joint'.")
-    if out is not None and out.suffix.lower() not in (".json",) + _FIGURES:
+    if out is not None and out.suffix.lower() not in (".json",) + FIGURE_SUFFIXES:
         raise ValueError(f"`--out` expects a .json, .png, .pdf or .svg path, got {str(out)!r}.")
     refuse_existing(out, force=force)
-    img, label = load_image(image, channel=channel)
+    img, label = load_image(image, channel, axes=axes, max_pixels=max_pixels)
     fit_range = None
     if fit_min is not None or fit_max is not None:
         fit_range = (fit_min if fit_min is not None else 0, fit_max if fit_max is not None else np.inf)
@@ -84,21 +99,16 @@ def fractal_command(
         if out.suffix.lower() == ".json":
             write_json(out, result, force=force)
         else:
-            import matplotlib
-
-            matplotlib.use("Agg")
-            import matplotlib.pyplot as plt
-
-            from ..io import atomic_path
-
-            ax = res.plot()
-            with atomic_path(out, force=force) as tmp:
-                ax.figure.savefig(tmp, format=out.suffix.lower()[1:], dpi=120, bbox_inches="tight")
-            plt.close(ax.figure)
+            pyplot()  # the Agg backend before the result draws
+            save_figure(res.plot().figure, out, force=force)
     if as_json:
         print_json(result)
     else:
         console.print(f"{label}: {line}" + (f" -> {out}" if out is not None else ""), soft_wrap=True)
+
+
+def _curved(flag) -> str:
+    return ", curved: see the warning" if flag else ""
 
 
 def _compute(method, img, threshold, fit_range, qs, result):
@@ -106,29 +116,32 @@ def _compute(method, img, threshold, fit_range, qs, result):
     import numpy as np
 
     import infopix
+    from infopix._format import format_value
 
     if method == "box":
         # the bundled sample is grey: without --threshold, count its pixels > 127
         res = infopix.box_counting_dimension(img, threshold=threshold, fit_range=fit_range)
         result.update(threshold=threshold, **_fit_dict(res))
-        line = (f"D_box = {res.dimension:.4f} ± {res.stderr:.2g} (R² {res.r2:.4f}, "
-                f"sizes {res.fit_range[0]}–{res.fit_range[1]} px)")
+        line = (f"D_box = {format_value(res.dimension, res.stderr)} (R² {res.r2:.4f}, "
+                f"sizes {res.fit_range[0]}–{res.fit_range[1]} px{_curved(res.curved)})")
     elif method == "dbc":
         res = infopix.dbc_dimension(img, fit_range=fit_range)
         result.update(**_fit_dict(res))
-        line = (f"D_dbc = {res.dimension:.4f} ± {res.stderr:.2g} (R² {res.r2:.4f}, "
-                f"sizes {res.fit_range[0]}–{res.fit_range[1]} px)")
+        line = (f"D_dbc = {format_value(res.dimension, res.stderr)} (R² {res.r2:.4f}, "
+                f"sizes {res.fit_range[0]}–{res.fit_range[1]} px{_curved(res.curved)})")
     elif method == "dq":
         res = infopix.generalized_dimensions(img, qs, fit_range=fit_range)
-        result.update(qs=res.qs, dimensions=res.dimensions, stderr=res.stderr, r2=res.r2,
+        result.update(qs=res.qs, dimensions=res.dimensions, stderr=res.stderr,
+                      stderr_regression=res.stderr_regression, curved=res.curved, r2=res.r2,
                       fit_range=list(res.fit_range), sizes=res.sizes)
         shown = [int(np.argmin(np.abs(res.qs - q))) for q in (0, 1, 2)]
-        line = "  ".join(f"D_{res.qs[i]:g} = {res.dimensions[i]:.4f}" for i in shown)
+        line = "  ".join(f"D_{res.qs[i]:g} = {format_value(res.dimensions[i], res.stderr[i])}"
+                         f"{_curved(res.curved[i])}" for i in shown)
     else:
         res = infopix.multifractal_spectrum(img, qs, fit_range=fit_range)
         result.update(qs=res.qs, alpha=res.alpha, f=res.f, alpha_stderr=res.alpha_stderr,
-                      f_stderr=res.f_stderr, d0=res.d0, fit_range=list(res.fit_range),
-                      sizes=res.sizes)
+                      f_stderr=res.f_stderr, curved=res.curved, d0=res.d0,
+                      fit_range=list(res.fit_range), sizes=res.sizes)
         line = (f"alpha in [{res.alpha.min():.4f}, {res.alpha.max():.4f}], "
                 f"max f = {res.f.max():.4f}, D_0 = {res.d0:.4f}")
     return res, line

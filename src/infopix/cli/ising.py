@@ -6,22 +6,29 @@ from pathlib import Path
 
 import typer
 
-from . import app
 from ._common import (
+    AXES_OPTION,
+    MAX_PIXELS_OPTION,
+    command,
+    channel_option,
     console,
     err_console,
+    force_option,
+    image_argument,
+    json_option,
     load_image,
     one_line_errors,
     print_json,
+    quiet_option,
     refuse_existing,
     write_json,
 )
 
 SCHEDULE_HELP = (
     "Inverse temperature per sweep: a number (constant), constant:B, linear:B0:B1, "
-    "geometric:B0:B1 or arctan:C (the notebook's C*(pi/2)/arctan(n-i)); join parts with "
-    "'+' to run them one after another, e.g. 'linear:4:0.001+linear:0.001:4' (the "
-    "notebook's anneal-then-reverse)."
+    "geometric:B0:B1 or arctan:C (beta = C*(pi/2)/arctan(n-i) at sweep i of n); join parts "
+    "with '+' to run them one after another, e.g. 'linear:4:0.001+linear:0.001:4' (anneal, "
+    "then reverse)."
 )
 
 
@@ -51,18 +58,18 @@ def parse_schedule(text: str):
     return parts[0] if len(parts) == 1 else ising.concat(*parts)
 
 
-@app.command("ising")
+@command("ising")
 @one_line_errors
 def ising_command(
-    image: Path = typer.Argument(None, help="Image file (PNG, JPEG, TIFF, .npy); the bundled sample if omitted."),
-    model: str = typer.Option("standard", "--model", "-m", help="standard (thresholded spins), grey (2x/max-1 spins), edge (edge mask: --edges or Canny edges of the image), metric (agree with the thresholded image)."),
-    schedule: str = typer.Option("arctan:0.5", "--schedule", "-s", help=SCHEDULE_HELP),
+    image: Path = image_argument(),
+    model: str = typer.Option("standard", "--model", help="standard (thresholded spins), grey (2x/max-1 spins), edge (edge mask: --edges or Canny edges of the image), metric (agree with the thresholded image)."),
+    schedule: str = typer.Option("arctan:0.5", "--schedule", help=SCHEDULE_HELP),
     sweeps: int = typer.Option(100, "--sweeps", "-n", help="Number of sweeps (M*N attempted flips each)."),
-    method: str = typer.Option("checkerboard", "--method", help="checkerboard (parallel sublattices), metropolis (the notebook's random sites) or wolff (standard model only)."),
+    method: str = typer.Option("checkerboard", "--method", help="checkerboard (parallel sublattices), metropolis (random sites) or wolff (standard model only)."),
     acceptance: str = typer.Option("metropolis", "--acceptance", help="metropolis or heat-bath."),
     edges: Path = typer.Option(None, "--edges", help="Edge image for --model edge (pixels above half scale are edges)."),
-    variant: str = typer.Option("neighbour", "--variant", help="Edge model variant: neighbour (nenergy) or site (eenergy)."),
-    symmetric: bool = typer.Option(False, "--symmetric", help="Metric model: the inversion-symmetric energy (sienergy)."),
+    variant: str = typer.Option("neighbour", "--variant", help="Edge model variant: neighbour (the energy of neighbouring pairs on edges) or site (the energy of edge sites)."),
+    symmetric: bool = typer.Option(False, "--symmetric", help="Metric model: the inversion-symmetric energy (unchanged when every spin flips)."),
     threshold: float = typer.Option(None, "--threshold", help="Spin threshold in image units (default: half the full scale)."),
     seed: int = typer.Option(None, "--seed", help="Random seed (default: fresh entropy)."),
     record_every: int = typer.Option(None, "--record-every", help="Sweeps between frames/records (default: sweeps/100, at least 1)."),
@@ -70,11 +77,14 @@ def ising_command(
     fps: float = typer.Option(10.0, "--fps", help="Movie frames per second."),
     out: Path = typer.Option(None, "--out", "-o", help="Write the final configuration as an 8-bit PNG (or .npy)."),
     json_out: Path = typer.Option(None, "--json-out", help="Write the observables table and run summary as JSON."),
-    force: bool = typer.Option(False, "--force", "-f", help="Overwrite existing outputs."),
-    as_json: bool = typer.Option(False, "--json", help="Print the run summary as JSON."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars or summary."),
+    channel: str = channel_option(),
+    force: bool = force_option(),
+    as_json: bool = json_option("Print the run summary as JSON."),
+    quiet: bool = quiet_option("No progress bars or summary."),
+    axes: str = AXES_OPTION,
+    max_pixels: int = MAX_PIXELS_OPTION,
 ):
-    """Run Ising dynamics on IMAGE (the notebook's §12) and report energy and magnetisation.
+    """Run Ising dynamics on IMAGE and report energy and magnetisation.
 
     Example: infopix ising letters.png --model edge --schedule arctan:0.5 --sweeps 200 --seed 1 --movie run.gif
     """
@@ -89,7 +99,7 @@ def ising_command(
     refuse_existing(movie, out, json_out, force=force)
     if movie is not None and movie.suffix.lower() not in (".gif", ".mp4"):
         raise ValueError(f"`--movie` expects a .gif or .mp4 file name, got {str(movie)!r}.")
-    img, label = load_image(image)
+    img, label = load_image(image, channel, axes=axes, max_pixels=max_pixels)
     sched = parse_schedule(schedule)
     if model == "grey":
         if threshold is not None:
@@ -104,7 +114,7 @@ def ising_command(
             mdl = ising.MetricIsing(spins, symmetric=symmetric)
         else:
             if edges is not None:
-                eimg, _ = load_image(edges)
+                eimg, _ = load_image(edges, max_pixels=max_pixels)
                 mask = ising.spins_from_image(eimg) > 0
             else:
                 from skimage.feature import canny

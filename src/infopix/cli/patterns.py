@@ -6,16 +6,33 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
+import math
+
 import typer
 
-from . import app
-from ._common import console, load_image, one_line_errors, print_json, refuse_existing, write_json
+from ._common import (
+    AXES_OPTION,
+    MAX_PIXELS_OPTION,
+    channel_option,
+    command,
+    console,
+    force_option,
+    image_argument,
+    json_option,
+    load_image,
+    one_line_errors,
+    print_json,
+    pyplot,
+    refuse_existing,
+    save_figure,
+    write_json,
+)
 
 MEASURES = ("ordinal", "lacunarity", "structural", "sampen", "fuzzen", "disten", "dispen")
-_SAMPLE_FLAGS = {"m": "--template", "tau": "--tau", "r": "--tolerance", "membership": "--membership",
-                 "bins": "--bins", "normalize": "--normalize", "classes": "--classes", "mapping": "--mapping",
-                 "estimator": "--estimator", "base": "--base", "image": "IMAGE"}
+#: Python parameters of fuzzen/disten/dispen -> their CLI flags, for error messages
+_ENTROPY_2D_FLAGS = {"m": "--template", "tau": "--tau", "r": "--tolerance", "membership": "--membership",
+                     "bins": "--bins", "normalize": "--normalize", "classes": "--classes", "mapping": "--mapping",
+                     "estimator": "--estimator", "base": "--base"}
 _OUTPUTS = (".json", ".png", ".pdf", ".svg")
 
 
@@ -36,103 +53,6 @@ def _parse_sizes(text: str) -> list[int]:
         raise ValueError(f"`--sizes` expects START:STOP (inclusive) or a comma list of integers, got {text!r}.") from None
 
 
-def _parse_template(text: str):
-    """``'2'`` or ``'2,3'`` (height, width)."""
-    try:
-        vals = [int(t) for t in text.split(",")]
-        if len(vals) not in (1, 2):
-            raise ValueError
-    except ValueError:
-        raise ValueError(f"`--template` expects an integer or HEIGHT,WIDTH (e.g. 2 or 2,3), got {text!r}.") from None
-    return vals[0] if len(vals) == 1 else tuple(vals)
-
-
-def _parse_tolerance(text: str | None):
-    """``'0.2'`` or ``'0.2,2'`` (fuzzy membership parameters)."""
-    if text is None:
-        return None
-    try:
-        vals = [float(t) for t in text.split(",")]
-        if len(vals) not in (1, 2):
-            raise ValueError
-    except ValueError:
-        raise ValueError(f"`--tolerance` expects a number or R1,R2 (e.g. 0.2 or 0.2,2), got {text!r}.") from None
-    return vals[0] if len(vals) == 1 else tuple(vals)
-
-
-def _sample_measure(P, measure, img, label, *, template, tau, tolerance, membership, bins, normalize, classes,
-                    mapping, estimator, base):
-    """Run one of the 2-D sample entropies; returns (result dict, lines, plottable or None)."""
-    m = _parse_template(template)
-    r = _parse_tolerance(tolerance)
-    try:
-        if measure == "sampen":
-            e = P.sample_entropy_2d(img, m=m, tau=tau, r=r, base=np.e if base is None else base)
-        elif measure == "fuzzen":
-            e = P.fuzzy_entropy_2d(img, m=m, tau=tau, r=r, membership=membership, base=np.e if base is None else base)
-        elif measure == "disten":
-            b = int(bins) if bins.strip().lstrip("-").isdigit() else bins
-            e = P.distribution_entropy_2d(img, m=m, tau=tau, bins=b, normalize=normalize,
-                                          base=2.0 if base is None else base)
-        else:
-            e = P.dispersion_entropy_2d(img, m=m, tau=tau, classes=classes, mapping=mapping,
-                                        base=np.e if base is None else base, estimator=estimator,
-                                        normalized=bool(normalize))
-    except (ValueError, TypeError) as exc:  # name the CLI flags, not the Python parameters
-        msg = str(exc)
-        for name, flag in _SAMPLE_FLAGS.items():
-            msg = msg.replace(f"`{name}`", f"`{flag}`")
-        raise type(exc)(msg) from None
-    mm = f"{e.m[0]}x{e.m[1]}"
-    result = {"m": list(e.m), "tau": e.tau, "base": e.base, "value": e.value}
-    if measure == "sampen":
-        result.update(count_m=e.count_m, count_m1=e.count_m1, n_templates=e.n_templates, n_pairs=e.n_pairs,
-                      r=e.r, std_independent=e.std_independent, uncertainty=e.uncertainty)
-        lines = [f"{label}: 2-D sample entropy SampEn2D = [bold]{e.value:.6g}[/bold] (m = {mm}, tau = {e.tau}, "
-                 f"r = {e.r:.4g}, base {e.base:.4g})",
-                 f"  exact counts: A = {e.count_m} m-pairs, B = {e.count_m1} (m+1)-pairs of {e.n_pairs} "
-                 f"({e.n_templates} templates); no sampling uncertainty attached (the binomial error of "
-                 f"independent pairs, {e.std_independent:.2g}, understates the scatter between images)"]
-        return result, lines, None
-    if measure == "fuzzen":
-        result.update(sum_m=e.sum_m, sum_m1=e.sum_m1, n_pairs=e.n_pairs, r=list(e.r), membership=e.membership,
-                      uncertainty=e.uncertainty)
-        lines = [f"{label}: 2-D fuzzy entropy FuzzEn2D = [bold]{e.value:.6g}[/bold] (m = {mm}, tau = {e.tau}, "
-                 f"membership {e.membership} r = {', '.join(f'{x:.4g}' for x in e.r)}; all {e.n_pairs} pairs; "
-                 f"no uncertainty attached)"]
-        return result, lines, None
-    if measure == "disten":
-        result.update(bins=e.bins, counts=e.counts, edges=e.edges, n_pairs=e.n_pairs, normalize=e.normalize,
-                      uncertainty=e.uncertainty)
-        lines = [f"{label}: 2-D distribution entropy DistEn2D = [bold]{e.value:.6g}[/bold] (m = {mm}, "
-                 f"tau = {e.tau}, {e.bins} bins, normalize {e.normalize}; all {e.n_pairs} pairs; "
-                 f"no uncertainty attached)"]
-        return result, lines, e
-    result.update(std=e.std, interval=e.interval, rde=e.rde, classes=e.classes, mapping=e.mapping,
-                  estimator=e.estimator, n_observed=int(e.counts.size), n_outcomes=e.n_outcomes,
-                  normalized=e.normalized,
-                  uncertainty="entropy: the estimator's std/interval (None if it has none); RDE: none attached")
-    lines = [f"{label}: 2-D dispersion entropy DispEn2D ({e.estimator}) = [bold]{e.value:.6g}[/bold]"
-             + _unc(e.std, e.interval, 0.95) + f" (m = {mm}, tau = {e.tau}, {e.classes} classes, {e.mapping})",
-             f"  reverse dispersion entropy = {e.rde:.6g} (no uncertainty attached); {e.counts.size} of "
-             f"{e.n_outcomes} patterns seen"]
-    return result, lines, None
-
-
-def _save_plot(result, path: Path, *, force: bool) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from ..io import atomic_path
-
-    ax = result.plot()
-    with atomic_path(path, force=force) as tmp:
-        ax.figure.savefig(tmp, format=path.suffix.lstrip(".").lower(), dpi=120, bbox_inches="tight")
-    plt.close(ax.figure)
-
-
 def _unc(std, interval, level) -> str:
     if std is None:
         return " (no uncertainty: this estimator gives none)"
@@ -142,13 +62,62 @@ def _unc(std, interval, level) -> str:
     return txt
 
 
-@app.command("patterns")
+def _entropy_2d(P, measure, img, label, *, m, tau, tolerance, r2, membership, bins, normalize, classes,
+                mapping, estimator, base):
+    """fuzzen, disten, dispen: (result fields, lines, plottable or None)."""
+    try:
+        if measure == "fuzzen":
+            r = None if tolerance is None else (tolerance,) + (() if r2 is None else (r2,))
+            if r is not None and len(r) == 1 and membership in ("default", "sigmoid", "modsampen", "bell", "trapezoidal2"):
+                r = (tolerance, 2.0)  # EntropyHub's second default parameter
+            e = P.fuzzy_entropy_2d(img, m=m, tau=tau, r=r, membership=membership, base=math.e if base is None else base)
+        elif measure == "disten":
+            b = int(bins) if bins.strip().isdigit() else bins
+            e = P.distribution_entropy_2d(img, m=m, tau=tau, bins=b, normalize=2 if normalize is None else normalize,
+                                          base=2.0 if base is None else base)
+        else:
+            e = P.dispersion_entropy_2d(img, m=m, tau=tau, classes=classes, mapping=mapping,
+                                        base=math.e if base is None else base, estimator=estimator,
+                                        normalized=bool(normalize))
+    except (ValueError, TypeError) as exc:  # name the CLI flags, not the Python parameters
+        msg = str(exc)
+        for name, flag in _ENTROPY_2D_FLAGS.items():
+            msg = msg.replace(f"`{name}`", f"`{flag}`")
+        raise type(exc)(msg) from None
+    mm = f"{e.m[0]}x{e.m[1]}"
+    result = {"m": list(e.m), "tau": e.tau, "base": e.base, "value": e.value}
+    if measure == "fuzzen":
+        result.update(sum_m=e.sum_m, sum_m1=e.sum_m1, n_pairs=e.n_pairs, r=list(e.r), membership=e.membership,
+                      uncertainty=e.uncertainty)
+        lines = [f"{label}: FuzzEn2D (m = {mm}, tau = {e.tau}, {e.membership} membership, r = "
+                 f"{', '.join(f'{x:.4g}' for x in e.r)}) = [bold]{e.value:.6g}[/bold] (base {e.base:.4g}; all "
+                 f"{e.n_pairs} template pairs; no uncertainty attached)"]
+        return result, lines, None
+    if measure == "disten":
+        result.update(bins=e.bins, counts=e.counts, edges=e.edges, n_pairs=e.n_pairs, normalize=e.normalize,
+                      uncertainty=e.uncertainty)
+        lines = [f"{label}: DistEn2D (m = {mm}, tau = {e.tau}, {e.bins} bins, normalize {e.normalize}) = "
+                 f"[bold]{e.value:.6g}[/bold] (base {e.base:.4g}; all {e.n_pairs} template pairs; no uncertainty "
+                 f"attached)"]
+        return result, lines, e
+    result.update(std=e.std, interval=e.interval, rde=e.rde, classes=e.classes, mapping=e.mapping,
+                  estimator=e.estimator, n_observed=int(e.counts.size), n_outcomes=e.n_outcomes,
+                  normalized=e.normalized,
+                  uncertainty="entropy: the estimator's std/interval (None if it has none); RDE: none attached")
+    lines = [f"{label}: DispEn2D ({e.estimator}; m = {mm}, tau = {e.tau}, {e.classes} classes, {e.mapping}) = "
+             f"[bold]{e.value:.6g}[/bold]" + _unc(e.std, e.interval, 0.95),
+             f"  reverse dispersion entropy = {e.rde:.6g} (no uncertainty attached); {e.counts.size} of "
+             f"{e.n_outcomes} patterns seen"]
+    return result, lines, None
+
+
+@command("patterns")
 @one_line_errors
 def patterns_command(
-    image: Path = typer.Argument(None, help="Image file (PNG, JPEG, TIFF, .npy); the bundled sample if omitted."),
+    image: Path = image_argument(),
     measure: str = typer.Option("ordinal", "--measure", "-m",
-                                help="ordinal | lacunarity | structural | sampen | fuzzen | disten | dispen (fuzzen and disten "
-                                     "compare all template pairs: about 10 s at 256 x 256, hours at 1024 x 1024)."),
+                                help="ordinal | lacunarity | structural | sampen | fuzzen | disten | dispen (fuzzen and "
+                                     "disten compare all template pairs: about 10 s at 256 x 256, hours at 1024 x 1024)."),
     dx: int = typer.Option(2, "--dx", help="ordinal: pattern width (pixels)."),
     dy: int = typer.Option(2, "--dy", help="ordinal: pattern height (pixels); dx*dy <= 20."),
     taux: int = typer.Option(1, "--taux", help="ordinal: horizontal delay."),
@@ -157,31 +126,34 @@ def patterns_command(
     seed: int = typer.Option(None, "--seed", help="ordinal: seed of the tie-breaking noise (--ties noise)."),
     estimator: str = typer.Option("plugin", "--estimator", "-e", help="ordinal: entropy estimator (plugin, nsb, chao_shen, ...)."),
     base: float = typer.Option(None, "--base", "-b",
-                               help="Logarithm base (ordinal, disten: 2; sampen, fuzzen, dispen: e)."),
+                               help="Logarithm base (ordinal, disten: 2; fuzzen, dispen: e; sampen reports nats)."),
     sizes: str = typer.Option(None, "--sizes", help="lacunarity: box sides as a comma list or START:STOP (default: 16 geometric)."),
     threshold: float = typer.Option(None, "--threshold", "-t", help="lacunarity: foreground is image > T (default: grey masses, or the bool image)."),
     factor: int = typer.Option(2, "--factor", help="structural: coarse-graining factor."),
     scales: int = typer.Option(None, "--scales", help="structural: number of coarse-graining steps (default: all)."),
-    template: str = typer.Option("2", "--template", help="sampen/fuzzen/disten/dispen: template size m, N or H,W."),
-    tau: int = typer.Option(1, "--tau", help="sampen/fuzzen/disten/dispen: delay."),
-    tolerance: str = typer.Option(None, "--tolerance", "-r",
-                                  help="sampen: r (default 0.2 x std); fuzzen: R1[,R2] membership parameters."),
-    membership: str = typer.Option("default", "--membership", help="fuzzen: EntropyHub's Fx (default, sigmoid, ...)."),
-    bins: str = typer.Option("sturges", "--bins", help="disten: number of bins or sturges | sqrt | rice | doanes."),
+    m: str = typer.Option("2", "--template", help="sampen: template side m, or HEIGHT,WIDTH (compared with m+1)."),
+    tau: int = typer.Option(1, "--tau", help="sampen: delay between template elements."),
+    tolerance: float = typer.Option(None, "--tolerance", help="sampen: match tolerance r (default 0.2 * std of the image); "
+                                    "fuzzen: first membership parameter."),
+    r2: float = typer.Option(None, "--r2", help="fuzzen: second membership parameter (default 2 where one is needed)."),
+    membership: str = typer.Option("default", "--membership", help="fuzzen: EntropyHub's Fx (default, sigmoid, gaussian, ...)."),
+    bins: str = typer.Option("sturges", "--bins", help="disten: number of bins, or sturges | sqrt | rice | doanes."),
     normalize: int = typer.Option(None, "--normalize",
                                   help="disten: EntropyHub's Norm 0-3 (default 2); dispen: 1 to normalise (default 0)."),
     classes: int = typer.Option(3, "--classes", help="dispen: number of symbols."),
     mapping: str = typer.Option("ncdf", "--mapping", help="dispen: ncdf | linear | equal."),
-    channel: str = typer.Option("luminance", "--channel", help="Colour images: luminance or a channel index."),
-    as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
+    channel: str = channel_option(),
+    as_json: bool = json_option(),
     out: Path = typer.Option(None, "--out", "-o", help="Write the result: .json (numbers) or .png/.pdf/.svg (plot)."),
-    force: bool = typer.Option(False, "--force", "-f", help="Overwrite an existing output."),
+    force: bool = force_option("Overwrite an existing output."),
+    axes: str = AXES_OPTION,
+    max_pixels: int = MAX_PIXELS_OPTION,
 ):
     """Patterns and complexity of IMAGE.
 
     Example: infopix patterns photo.png -m ordinal --dx 3 --dy 3 -e nsb -o plane.png
 
-    Example: infopix patterns photo.png -m sampen --template 2 --tolerance 10
+    Example: infopix patterns photo.png -m dispen --template 2 --classes 4 -e nsb
     """
     import infopix.patterns as P
 
@@ -190,17 +162,9 @@ def patterns_command(
     if out is not None and out.suffix.lower() not in _OUTPUTS:
         raise ValueError(f"`--out` expects a .json, .png, .pdf or .svg file, got {str(out)!r}.")
     refuse_existing(out, force=force)
-    img, label = load_image(image, channel=channel)
+    img, label = load_image(image, channel, axes=axes, max_pixels=max_pixels)
     result = {"image": label, "shape": list(img.shape), "measure": measure}
-    if measure in ("sampen", "fuzzen", "disten", "dispen"):
-        if out is not None and measure != "disten" and out.suffix.lower() != ".json":
-            raise ValueError(f"`--out` for -m {measure} expects a .json file (only disten has a plot), got {str(out)!r}.")
-        norm = (2 if measure == "disten" else 0) if normalize is None else normalize
-        extra, lines, plottable = _sample_measure(
-            P, measure, img, label, template=template, tau=tau, tolerance=tolerance, membership=membership,
-            bins=bins, normalize=norm, classes=classes, mapping=mapping, estimator=estimator, base=base)
-        result.update(extra)
-    elif measure == "ordinal":
+    if measure == "ordinal":
         base = 2.0 if base is None else base
         try:
             d = P.ordinal_distribution(img, dx=dx, dy=dy, taux=taux, tauy=tauy, ties=ties, rng=seed)
@@ -258,6 +222,37 @@ def patterns_command(
             f"  log-log slope = [bold]{L.slope:.4g}{err}[/bold] (R² = {L.r2:.4f}); Λ counts every box "
             f"(no sampling uncertainty)",
         ]
+    elif measure in ("sampen", "fuzzen", "disten", "dispen"):
+        try:
+            mm = tuple(int(x) for x in m.split(","))
+            if len(mm) not in (1, 2):
+                raise ValueError
+        except ValueError:
+            raise ValueError(f"`--template` expects a template side or HEIGHT,WIDTH, got {m!r}.") from None
+        if measure in ("fuzzen", "disten", "dispen"):
+            extra, lines, plottable = _entropy_2d(
+                P, measure, img, label, m=mm[0] if len(mm) == 1 else mm, tau=tau, tolerance=tolerance, r2=r2,
+                membership=membership, bins=bins, normalize=normalize, classes=classes, mapping=mapping,
+                estimator=estimator, base=base)
+            result.update(extra)
+        else:
+            try:
+                se = P.sample_entropy_2d(img, m=mm[0] if len(mm) == 1 else mm, tau=tau, r=tolerance)
+            except (ValueError, TypeError) as exc:
+                msg = str(exc).replace("`m`", "`--template`").replace("`tau`", "`--tau`").replace("`r`", "`--tolerance`")
+                raise type(exc)(msg) from None
+            plottable = None
+            result.update(
+                m=list(se.m), tau=se.tau, r=se.r, sample_entropy=se.value, matches_m=se.matches_m,
+                matches_m1=se.matches_m1, n_templates=se.n_templates, n_pairs=se.n_pairs, unit="nats",
+                uncertainty="none attached: template pairs share templates (exact counts A and B given)",
+            )
+            lines = [
+                f"{label}: SampEn2D (m = {se.m[0]}x{se.m[1]}, tau = {se.tau}, r = {se.r:.4g}) = "
+                f"[bold]{se.value:.6g}[/bold] nats",
+                f"  {se.matches_m1} of {se.matches_m} matching {se.m[0]}x{se.m[1]} template pairs still match at "
+                f"{se.m[0] + 1}x{se.m[1] + 1} ({se.n_templates} templates; exact counts, no uncertainty attached)",
+            ]
     else:
         try:
             S = P.structural_complexity(img, factor=factor, n_scales=scales)
@@ -277,7 +272,10 @@ def patterns_command(
         if out.suffix.lower() == ".json":
             write_json(out, result, force=force)
         else:
-            _save_plot(plottable, out, force=force)
+            if plottable is None:
+                raise ValueError(f"`--out` {str(out)!r}: --measure {measure} has no plot; use a .json file.")
+            pyplot()  # the Agg backend before the result draws
+            save_figure(plottable.plot().figure, out, force=force)
     if as_json:
         print_json(result)
     else:

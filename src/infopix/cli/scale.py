@@ -8,14 +8,23 @@ from pathlib import Path
 
 import typer
 
-from . import app
 from ._common import (
+    AXES_OPTION,
+    MAX_PIXELS_OPTION,
+    command,
+    channel_option,
     console,
     err_console,
+    force_option,
+    image_argument,
+    json_option,
     load_image,
     one_line_errors,
     print_json,
+    pyplot,
+    quiet_option,
     refuse_existing,
+    save_figure,
     write_json,
 )
 
@@ -66,22 +75,25 @@ def _outputs(out: Path) -> tuple[Path, Path, Path]:
             stem.with_name(stem.name + ".json"))
 
 
-@app.command("scale")
+@command("scale")
 @one_line_errors
 def scale_command(
-    image: Path = typer.Argument(None, help="Image file (PNG, JPEG, TIFF, .npy); the bundled sample if omitted."),
+    image: Path = image_argument(),
     scales: str = typer.Option("0:0.05:26", "--scales", "-s", help=SCALES_HELP),
     unit: str = typer.Option("fraction", "--unit", "-u", help="Unit of --scales: px or fraction (of the longest side)."),
-    quantize: bool = typer.Option(False, "--quantize", help="Re-quantise each blurred image to the input dtype before counting (the notebook's PIL behaviour)."),
+    quantize: bool = typer.Option(False, "--quantize", help="Re-quantise each blurred image to the input dtype before counting (what a blur returning an integer image measures)."),
     bins: int = typer.Option(None, "--bins", help="Bins fixed for all scales (default: one per level for integer images, 256 for float)."),
-    mode: str = typer.Option("reflect", "--mode", "-m", help="Boundary: reflect (numpy 'symmetric'), mirror, wrap, nearest, constant."),
+    mode: str = typer.Option("reflect", "--mode", help="Boundary: reflect (numpy 'symmetric'), mirror, wrap, nearest, constant."),
     truncate: float = typer.Option(4.0, "--truncate", help="Kernel radius in sigmas."),
     estimator: str = typer.Option("plugin", "--estimator", "-e", help="Entropy estimator (plugin, miller_madow, ...)."),
     strip: int = typer.Option(5, "--strip", help="Number of blurred images shown under the curve (0: none)."),
     out: Path = typer.Option(Path("infopix-scale"), "--out", "-o", help="Output stem: writes OUT.png, OUT.csv and OUT.json."),
-    force: bool = typer.Option(False, "--force", "-f", help="Overwrite existing outputs."),
-    as_json: bool = typer.Option(False, "--json", help="Also print the result as JSON."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+    channel: str = channel_option(),
+    force: bool = force_option(),
+    as_json: bool = json_option("Also print the result as JSON."),
+    quiet: bool = quiet_option(),
+    axes: str = AXES_OPTION,
+    max_pixels: int = MAX_PIXELS_OPTION,
 ):
     """Intensity entropy of IMAGE against Gaussian smoothing scale (curve as PNG, CSV, JSON).
 
@@ -98,7 +110,7 @@ def scale_command(
 
     png, csv_path, json_path = _outputs(out)
     refuse_existing(png, csv_path, json_path, force=force)
-    img, label = load_image(image)
+    img, label = load_image(image, channel, axes=axes, max_pixels=max_pixels)
     values = parse_scales(scales)
     kwargs = dict(unit=unit, bins=bins, quantize=quantize, estimator=estimator, mode=mode, truncate=truncate)
     if quiet or as_json:
@@ -127,11 +139,7 @@ def scale_command(
     }
 
     # figure
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     nstrip = max(0, min(int(strip), len(values)))
     fig = plt.figure(figsize=(max(6.0, 1.9 * nstrip), 6.0 if nstrip else 3.8), constrained_layout=True)
     if nstrip:
@@ -148,9 +156,7 @@ def scale_command(
         for a in strip_axes[idx.size:]:
             a.set_axis_off()
 
-    with atomic_path(png, force=force) as tmp:
-        fig.savefig(tmp, dpi=110, format="png")
-    plt.close(fig)
+    save_figure(fig, png, force=force, dpi=110, tight=False)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     cols = curve.table()

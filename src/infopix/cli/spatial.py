@@ -7,8 +7,23 @@ from pathlib import Path
 
 import typer
 
-from . import app
-from ._common import console, load_image, one_line_errors, print_json, refuse_existing, write_json
+from ._common import (
+    AXES_OPTION,
+    MAX_PIXELS_OPTION,
+    command,
+    channel_option,
+    console,
+    force_option,
+    image_argument,
+    json_option,
+    load_image,
+    one_line_errors,
+    print_json,
+    pyplot,
+    refuse_existing,
+    save_figure,
+    write_json,
+)
 
 MEASURES = ("mi", "block", "conditional", "density", "cid")
 
@@ -27,40 +42,28 @@ def _parse_int_list(text: str, name: str) -> list[int]:
         raise ValueError(f"`{name}` expects START:STOP (inclusive) or a comma list of integers, got {text!r}.") from None
 
 
-def _save_plot(result, path: Path, *, force: bool) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from ..io import atomic_path
-
-    ax = result.plot()
-    with atomic_path(path, force=force) as tmp:
-        ax.figure.savefig(tmp, format=path.suffix.lstrip(".").lower() or "png", dpi=120, bbox_inches="tight")
-    plt.close(ax.figure)
-
-
-@app.command("spatial")
+@command("spatial")
 @one_line_errors
 def spatial_command(
-    image: Path = typer.Argument(None, help="Image file (PNG, JPEG, TIFF, .npy); the bundled sample if omitted."),
+    image: Path = image_argument(),
     measure: str = typer.Option("mi", "--measure", "-m", help="mi | block | conditional | density | cid."),
     distances: str = typer.Option(None, "--distances", "-d", help="mi: distances as START:STOP or a comma list (default 1:32)."),
     direction: str = typer.Option("isotropic", "--direction", help="mi: isotropic | horizontal | vertical."),
-    block: int = typer.Option(None, "--block", "-n", help="block: block side n (default 1..4); density: largest block side."),
+    block: int = typer.Option(None, "--block", help="block: block side n (default 1..4); density: largest block side."),
     neighbours: str = typer.Option("causal-3", "--neighbours", help="conditional: causal-k or staircase-k."),
     method: str = typer.Option("conditional", "--method", help="density: conditional | block."),
-    levels: int = typer.Option(None, "--levels", "-l", help="Requantise into this many grey levels (required for float images)."),
+    levels: int = typer.Option(None, "--levels", "-l", help="Requantise into this many grey levels (needed for float images)."),
     estimator: str = typer.Option(None, "--estimator", "-e", help="Entropy estimator (default plugin; density: miller_madow)."),
     base: float = typer.Option(2.0, "--base", "-b", help="Logarithm base (2: bits, 2.718281828: nats)."),
     scan: str = typer.Option("hilbert", "--scan", help="cid: hilbert | raster."),
     compressor: str = typer.Option("lzma", "--compressor", help="cid: lzma | zlib | lz77."),
     seed: int = typer.Option(None, "--seed", help="cid: seed of the shuffled reference."),
-    channel: str = typer.Option("luminance", "--channel", help="Colour images: luminance or a channel index."),
-    as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
+    channel: str = channel_option(),
+    as_json: bool = json_option(),
     out: Path = typer.Option(None, "--out", "-o", help="Write the result: .json (numbers) or .png/.pdf/.svg (plot, mi and density)."),
-    force: bool = typer.Option(False, "--force", "-f", help="Overwrite an existing output."),
+    force: bool = force_option("Overwrite an existing output."),
+    axes: str = AXES_OPTION,
+    max_pixels: int = MAX_PIXELS_OPTION,
 ):
     """Spatial information of IMAGE: what the intensity entropy ignores.
 
@@ -75,7 +78,7 @@ def spatial_command(
     if out is not None and out.suffix.lower() not in (".json", ".png", ".pdf", ".svg"):
         raise ValueError(f"`--out` expects a .json, .png, .pdf or .svg file, got {str(out)!r}.")
     refuse_existing(out, force=force)
-    img, label = load_image(image, channel=channel)
+    img, label = load_image(image, channel, axes=axes, max_pixels=max_pixels)
     unit = {2.0: "bits", float(np.e): "nats", 10.0: "dits"}.get(float(base), f"log base {base:g}")
     est = estimator or ("miller_madow" if measure == "density" else "plugin")
     result = {"image": label, "shape": list(img.shape), "measure": measure, "levels": levels, "base": base, "unit": unit}
@@ -120,7 +123,8 @@ def spatial_command(
         else:
             if plottable is None:
                 raise ValueError(f"`--out` {str(out)!r}: only --measure mi and density have a plot; use a .json file.")
-            _save_plot(plottable, out, force=force)
+            pyplot()  # the Agg backend before the result draws
+            save_figure(plottable.plot().figure, out, force=force)
     if as_json:
         print_json(result)
     else:

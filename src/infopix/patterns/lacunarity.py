@@ -148,7 +148,9 @@ def lacunarity(image, sizes=None, *, threshold=None) -> Lacunarity:
     ``Lambda(r) = mean(M^2) / mean(M)^2``. Box masses come from a summed-area table
     (Kernels: :func:`infopix._kernels.patterns.summed_area_u32`/``box_moments_u32``
     for integer images of total mass < 2**32, exact by modular arithmetic; float64
-    otherwise, exact for integer images of total < 2**53). A filled image has
+    otherwise, exact for integer images of total < 2**53; for float images a box mass
+    carries a rounding error of about 1e-16 times the image's total mass, relative to
+    it). A filled image has
     Lambda = 1 at every r; i.i.d. Bernoulli(p) pixels have
     ``E[M^2]/E[M]^2 = 1 + (1 - p) / (p r^2)``.
 
@@ -185,7 +187,12 @@ def lacunarity(image, sizes=None, *, threshold=None) -> Lacunarity:
                              f"pass `threshold` for a binary image, or shift the values.")
         total = int(arr.sum(dtype=np.uint64)) if arr.dtype.kind != "b" else int(np.count_nonzero(arr))
         if total < 2**32:
-            S = _k.summed_area_u32(np.ascontiguousarray(arr.view(np.uint8) if binary else arr))
+            if binary:  # bytes of a bool array built from raw data may be other than 0/1
+                src = arr.view(np.uint8)
+                src = src if src.max() <= 1 else arr.astype(np.uint8)
+            else:
+                src = arr
+            S = _k.summed_area_u32(np.ascontiguousarray(src))
             vmax = 1 if binary else int(arr.max())
             # integer squares where a row's sum of them fits in int64
             big = [min(total, int(ri) ** 2 * vmax) for ri in r]

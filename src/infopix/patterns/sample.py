@@ -227,6 +227,21 @@ class SampleEntropy2D:
         "independent) understates the scatter between images by orders of magnitude"
     )
 
+    @property
+    def matches_m(self) -> int:
+        """``count_m`` (pairs matching as m-templates)."""
+        return self.count_m
+
+    @property
+    def matches_m1(self) -> int:
+        """``count_m1`` (pairs matching as (m+1)-templates)."""
+        return self.count_m1
+
+    @property
+    def phi(self) -> tuple[float, float]:
+        """``(phi_m, phi_m1)``, EntropyHub's ``(Phi1, Phi2)``."""
+        return self.phi_m, self.phi_m1
+
 
 def sample_entropy_2d(image, *, m=2, tau=1, r=None, base=np.e) -> SampleEntropy2D:
     """Two-dimensional sample entropy (SampEn2D) with exact match counts.

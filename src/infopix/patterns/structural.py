@@ -59,8 +59,8 @@ class StructuralComplexity:
             _, ax = plt.subplots(figsize=(5, 3.5))
         k = np.arange(self.partial.size)
         ax.bar(k, self.partial, color="C0")
-        ax.set_xticks(k, [f"{k}\n({s}→{s * self.factor})" for k, s in zip(k, self.block_sides[:-1])], fontsize="small")
-        ax.set_xlabel("scale k (block side, pixels)")
+        ax.set_xticks(k, [str(s) for s in self.block_sides[:-1]], fontsize="small")
+        ax.set_xlabel(f"pixel side at scale k, before the {self.factor}x{self.factor} step (pixels)")
         ax.set_ylabel("partial complexity C_k")
         ax.set_title(f"Structural complexity C = {self.total:.4g}")
         return ax

@@ -1,16 +1,13 @@
-"""The report of ``infopix analyze``: every family of measures adds one section.
+"""The report of ``infopix analyze``: every measure of the registry is one section.
 
-The one small interface
------------------------
-A section is a function ``builder(image, params) -> Section`` registered with
-:func:`register_section`. ``params`` is the section's own parameter dict: its
-``defaults`` overridden by ``quick`` (for ``quick=True``) and then by the user's
-configuration. Section builders live in :mod:`infopix.report_sections`, one module per
-family, and only call the family's public API. A section whose family module is not in
-this installation is not registered (it is listed in :data:`UNAVAILABLE`); a section
-whose module exists but fails raises: errors are never hidden.
+The measures, their parameters and the quantities they return are the records of
+:mod:`infopix.measures`; :func:`analyze` builds an image's
+:class:`~infopix.measures.ImageContext` once (validated array, counts, multifractal
+table), computes each measure from it, and renders each as a :class:`Section`: its
+quantities, the figures drawn by :mod:`infopix.report.sections` and a plain intro.
 
-Every number a section reports is a *quantity*, a dict made by :func:`quantity`::
+Every number a section reports is a *quantity*, a dict made by
+:func:`infopix.measures.quantity`::
 
     {"value": 7.05, "unit": "bits", "explain": "one plain sentence", "std": ..., ...}
 
@@ -23,36 +20,29 @@ place, so an interrupted run leaves no half-written report.
 
 from __future__ import annotations
 
-import base64
 import datetime as _dt
 import hashlib
-import html as _html
-import importlib.util
-import io as _io
 import json
-import math
 import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from . import __version__
+from .. import __version__
+from .. import measures as _m
+from ..measures import load_config, quantity
 
 __all__ = [
     "Section",
     "Report",
     "analyze",
-    "register_section",
     "quantity",
     "resolve_params",
     "write_reports",
-    "SECTIONS",
-    "UNAVAILABLE",
     "load_config",
     "results_schema",
     "default_sections",
@@ -90,194 +80,18 @@ class Section:
     captions: dict = field(default_factory=dict)
 
 
-def quantity(value, unit: str, explain: str, **extra) -> dict:
-    """One reported number: value, unit, a one-line plain explanation and extras.
-
-    Extras in use: ``std`` (standard error or posterior std), ``interval`` ((lo, hi)),
-    ``level`` (credible level of ``interval``), ``estimator`` (registry name), ``x`` and
-    ``x_unit`` (abscissa of a series), and any parameter that defines the number.
-    ``None`` extras are dropped.
-    """
-    q = {"value": _plain(value), "unit": unit, "explain": explain}
-    q.update({k: _plain(v) for k, v in extra.items() if v is not None})
-    return q
-
-
-def _plain(v):
-    """NumPy scalars and arrays as Python numbers and lists (JSON-able, readable reprs)."""
-    if isinstance(v, np.ndarray):
-        return v.tolist()
-    if isinstance(v, np.generic):
-        return v.item()
-    if isinstance(v, (list, tuple)):
-        return [_plain(u) for u in v]
-    return v
-
-
-#: Ordered registry of section builders: key -> callable(image, params) -> Section.
-#: Each builder carries ``.defaults``, ``.quick`` and ``.optional`` attributes.
-SECTIONS: dict[str, Callable] = {}
-
-#: Sections whose family module is absent from this installation: key -> reason.
-UNAVAILABLE: dict[str, str] = {}
-
-
-def register_section(key: str, *, requires=(), defaults=None, quick=None, optional=False):
-    """Decorator registering a section builder under ``key`` (in order of registration).
-
-    Parameters
-    ----------
-    key : str
-        Section key (``results.json`` key, figure prefix, configuration table).
-    requires : sequence of str, optional
-        infopix modules the section needs (e.g. ``("local",)``). If one is absent from
-        the installation the section is not registered and :data:`UNAVAILABLE` says why.
-        A module that exists but fails to import or run is *not* skipped.
-    defaults : dict, optional
-        Every parameter the builder reads, with its default (the accepted config keys).
-    quick : dict, optional
-        Overrides applied by ``quick=True`` (``infopix analyze --quick``).
-    optional : bool, optional
-        Run only when asked for (e.g. the Ising demonstration, ``--ising``).
-    """
-    missing = [m for m in requires if importlib.util.find_spec(f"infopix.{m}") is None]
-
-    def deco(func):
-        func.defaults = dict(defaults or {})
-        func.quick = dict(quick or {})
-        func.optional = bool(optional)
-        if missing:
-            UNAVAILABLE[key] = f"needs infopix.{missing[0]}, not in this installation"
-            SECTIONS.pop(key, None)
-        else:
-            UNAVAILABLE.pop(key, None)
-            SECTIONS[key] = func
-        return func
-
-    return deco
-
-
-def _load_sections() -> None:
-    from . import report_sections  # noqa: F401  (registers the builders)
+def resolve_params(config=None, *, quick: bool = False, sections=None) -> dict:
+    """Each section's effective parameters: defaults < quick < ``config``
+    (:func:`infopix.measures.resolve_params` for the report's sections)."""
+    return _m.resolve_params(config, quick=quick, measures=sections)
 
 
 def default_sections() -> list[str]:
     """Keys of the sections run when none are asked for (all but the optional ones)."""
-    _load_sections()
-    return [k for k, f in SECTIONS.items() if not f.optional]
-
-
-def resolve_params(config=None, *, quick: bool = False, sections=None) -> dict:
-    """Each section's effective parameters: defaults < quick < ``config``.
-
-    Raises ``ValueError`` for a section or parameter name that does not exist.
-    """
-    _load_sections()
-    config = {} if config is None else dict(config)
-    known = set(SECTIONS) | set(UNAVAILABLE)
-    bad = sorted(set(config) - known)
-    if bad:
-        raise ValueError(f"`config` has unknown section(s) {bad}; accepted: {sorted(known)}.")
-    keys = list(SECTIONS) if sections is None else list(sections)
-    out = {}
-    for key in keys:
-        builder = SECTIONS[key]
-        user = config.get(key) or {}
-        if not isinstance(user, dict):
-            raise TypeError(f"`config` entry {key!r} expects a table of parameters, got {user!r}.")
-        unknown = sorted(set(user) - set(builder.defaults))
-        if unknown:
-            raise ValueError(
-                f"`config` section {key!r} has unknown parameter(s) {unknown}; accepted: "
-                f"{sorted(builder.defaults)}."
-            )
-        p = dict(builder.defaults)
-        if quick:
-            p.update(builder.quick)
-        p.update(user)
-        out[key] = p
-    return out
-
-
-def load_config(path) -> dict:
-    """Read a ``--config`` file: TOML (``.toml``) or JSON (``.json``), tables by section.
-
-    Example TOML::
-
-        [local]
-        radii = [2, 5]
-        estimator = "miller_madow"
-
-        [scale]
-        sigmas = [0.5, 1, 2, 4, 8]
-    """
-    p = Path(os.fspath(path))
-    if not p.exists():
-        raise FileNotFoundError(f"`config` file {str(p)!r} does not exist.")
-    text = p.read_bytes()
-    ext = p.suffix.lower()
-    try:
-        if ext == ".toml":
-            import tomllib
-
-            data = tomllib.loads(text.decode("utf-8"))
-        elif ext == ".json":
-            data = json.loads(text.decode("utf-8"))
-        else:
-            raise ValueError(f"`config` file {str(p)!r} must end in .toml or .json.")
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"`config` file {str(p)!r} is not valid {ext[1:]}: {exc}") from None
-    except Exception as exc:  # tomllib.TOMLDecodeError
-        if isinstance(exc, ValueError) and "must end in" in str(exc):
-            raise
-        raise ValueError(f"`config` file {str(p)!r} is not valid {ext[1:]}: {exc}") from None
-    if not isinstance(data, dict):
-        raise ValueError(f"`config` file {str(p)!r} must hold a table of sections.")
-    return data
-
-
-# ----------------------------------------------------------------------- figures
-
-
-def new_figure(width: float = 6.0, height: float = 3.4, ncols: int = 1, nrows: int = 1):
-    """A matplotlib figure on the non-interactive Agg canvas (no display needed)."""
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(width, height), layout="constrained")
-    axes = fig.subplots(nrows, ncols, squeeze=False)
-    return fig, (axes[0, 0] if nrows * ncols == 1 else axes.ravel())
-
-
-def figure_png(fig, dpi: int = 100) -> bytes:
-    """Render a matplotlib figure to PNG bytes and release it."""
-    buf = _io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    try:
-        import matplotlib.pyplot as plt
-
-        plt.close(fig)
-    except Exception:  # a Figure() not managed by pyplot
-        pass
-    return buf.getvalue()
+    return [m.name for m in _m.resolve(None)]
 
 
 # ----------------------------------------------------------------------- report
-
-
-def _jsonable(obj):
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return _jsonable(obj.tolist())
-    if isinstance(obj, np.generic):
-        return _jsonable(obj.item())
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None if math.isnan(obj) else ("inf" if obj > 0 else "-inf")
-    if isinstance(obj, Path):
-        return str(obj)
-    return obj
 
 
 @dataclass(frozen=True)
@@ -319,7 +133,7 @@ class Report:
 
     def to_dict(self) -> dict:
         """Everything in ``results.json`` as plain Python (JSON-able) data."""
-        return _jsonable(
+        return _m.jsonable(
             {
                 "infopix_version": __version__,
                 "created": self.created,
@@ -348,7 +162,7 @@ class Report:
         text = json.dumps(self.to_dict(), indent=2, allow_nan=False) + "\n"
         if path is None:
             return text
-        from .io import atomic_path
+        from ..io import atomic_path
 
         path = Path(path)
         with atomic_path(path, force=force) as tmp:
@@ -357,12 +171,12 @@ class Report:
 
     def to_html(self, path=None, *, force: bool = False):
         """The self-contained HTML report; with ``path``, also written there atomically."""
-        from ._report_html import render_document
+        from ._html import render_document
 
         text = render_document(self)
         if path is None:
             return text
-        from .io import atomic_path
+        from ..io import atomic_path
 
         path = Path(path)
         with atomic_path(path, force=force) as tmp:
@@ -370,7 +184,7 @@ class Report:
         return path
 
     def _repr_html_(self) -> str:
-        from ._report_html import render_fragment
+        from ._html import render_fragment
 
         return render_fragment(self)
 
@@ -431,7 +245,7 @@ def write_reports(reports, out, *, force: bool = False) -> list[Path]:
         if len(reports) == 1:
             reports[0]._fill(tmp)
         else:
-            from ._report_html import render_index
+            from ._html import render_index
 
             stems = _stems(reports)
             for r, stem in zip(reports, stems):
@@ -487,7 +301,7 @@ def analyze(
         Where the image came from, recorded in the report (default: the path, or
         ``"array"``).
     sections : sequence of str or "all", optional
-        Keys of :data:`SECTIONS` to run, in registry order. Default: every section but
+        Names of :data:`infopix.measures.MEASURES` to run, in registry order. Default: every one but
         the optional ones (the Ising demonstration); ``"all"`` includes those.
     quick : bool, optional
         Smaller radii, fewer scales and shorter runs (seconds instead of tens of
@@ -514,55 +328,44 @@ def analyze(
     >>> r["intensity"].results["shannon"]["value"]        # 64 equally frequent levels
     6.0
     """
-    from . import _validation as v
-
     file_sha = None
     if isinstance(image, (str, os.PathLike)):
-        from .io import read_image, select_channel
+        from ..io import read_image
 
         path = Path(os.fspath(image))
-        arr = read_image(path)
-        if arr.ndim == 3:
-            arr = select_channel(arr, "luminance")
+        arr = read_image(path, channel="luminance")  # a volume stays 3-D: refused below
         file_sha = _sha256_file(path)
         source = str(path) if source is None else source
     else:
         arr = image
-    arr = v.check_image(arr)
-    v.check_finite_or_masked(arr, None)
+    ctx = _m.ImageContext(arr)
+    arr = ctx.image
     source = "array" if source is None else str(source)
 
-    _load_sections()
     if sections is None:
-        keys = default_sections()
-    elif isinstance(sections, str) and sections == "all":
-        keys = list(SECTIONS)
+        chosen = _m.resolve(None)
     else:
-        asked = [sections] if isinstance(sections, str) else list(sections)
-        bad = [k for k in asked if k not in SECTIONS]
+        asked = [sections] if isinstance(sections, str) and sections != "all" else sections
+        bad = [] if asked == "all" else [k for k in asked if k not in _m.MEASURES]
         if bad:
-            why = "; ".join(f"{k!r}: {UNAVAILABLE[k]}" for k in bad if k in UNAVAILABLE)
+            why = "; ".join(f"{k!r}: {_m.UNAVAILABLE[k]}" for k in bad if k in _m.UNAVAILABLE)
             raise ValueError(
-                f"`sections` expects names from {list(SECTIONS)}, got {bad}"
+                f"`sections` expects names from {list(_m.MEASURES)}, got {bad}"
                 + (f" ({why})" if why else "")
                 + "."
             )
-        keys = [k for k in SECTIONS if k in asked]
+        chosen = _m.resolve(asked)
+    keys = [m.name for m in chosen]
     merged = dict(config or {})
     for k, p in params.items():
         merged[k] = {**merged.get(k, {}), **(p or {})}
     eff = resolve_params(merged, quick=quick, sections=keys)
 
     built = []
-    for key in keys:
+    for m in chosen:
         if progress is not None:
-            progress(
-                key, SECTIONS[key].__doc__.strip().splitlines()[0] if SECTIONS[key].__doc__ else key
-            )
-        sec = SECTIONS[key](arr, eff[key])
-        if not isinstance(sec, Section) or sec.key != key:
-            raise TypeError(f"section builder {key!r} must return Section(key={key!r}, ...).")
-        built.append(sec)
+            progress(m.name, m.title)
+        built.append(render_section(m, ctx, m.compute(ctx, eff[m.name])))
     digest = hashlib.sha256(np.ascontiguousarray(arr).tobytes()).hexdigest()
     created = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
     return Report(
@@ -574,7 +377,27 @@ def analyze(
         sections=tuple(built),
         file_sha256=file_sha,
         created=created,
-        unavailable=dict(UNAVAILABLE),
+        unavailable=dict(_m.UNAVAILABLE),
+    )
+
+
+def render_section(measure, ctx, computed) -> Section:
+    """A measure's :class:`~infopix.measures.Computed` as a report :class:`Section`."""
+    from .sections import Rendered, renderer
+
+    render = renderer(measure.name)
+    out = Rendered() if render is None else render(ctx, computed)
+    intro = out.intro or measure.description
+    if computed.notes and render is None:
+        intro += " Note: " + " ".join(computed.notes)
+    return Section(
+        measure.name,
+        measure.title,
+        computed.results,
+        out.figures,
+        params=computed.params,
+        intro=intro,
+        captions=out.captions,
     )
 
 
@@ -584,12 +407,3 @@ def results_schema() -> dict:
 
     text = (resources.files("infopix") / "data" / "results.schema.json").read_text("utf-8")
     return json.loads(text)
-
-
-def png_data_uri(png: bytes) -> str:
-    """A ``data:image/png;base64,...`` URI (figures are embedded, never linked)."""
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-
-
-def escape(text) -> str:
-    return _html.escape(str(text), quote=True)

@@ -1,4 +1,4 @@
-"""HTML rendering of :class:`infopix.report.Report` (private).
+"""HTML rendering of :class:`infopix.report.Report` (private to the report package).
 
 One self-contained page: inline CSS, figures as ``data:`` PNG URIs, no script, and a
 Content-Security-Policy that forbids every network fetch, so the page is the same
@@ -7,10 +7,21 @@ offline, in a mail attachment or printed.
 
 from __future__ import annotations
 
+import base64
+import html as _html
 import math
 
-from . import __version__
-from .report import escape, png_data_uri
+from .. import __version__
+
+
+def png_data_uri(png: bytes) -> str:
+    """A ``data:image/png;base64,...`` URI (figures are embedded, never linked)."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def escape(text) -> str:
+    return _html.escape(str(text), quote=True)
+
 
 _CSS = """
 :root { --fg:#1d232a; --muted:#5b6570; --rule:#d5dae0; --accent:#2a5d8f; --bg:#ffffff; }
@@ -213,7 +224,7 @@ _FRAGMENT_CSS = """
 
 
 def render_fragment(report) -> str:
-    """A notebook cell's view (``Report._repr_html_``): the body with scoped styling."""
+    """The view inside a Jupyter cell (``Report._repr_html_``): the body with scoped styling."""
     return (
         "<div class='infopix-report'>"
         f"<style>{_FRAGMENT_CSS}</style>"

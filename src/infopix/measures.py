@@ -1,0 +1,1475 @@
+"""The registry of measures: one record per measure, read by the report, batch and the CLI.
+
+A *measure* is one family's view of an image, computed by the family's public
+functions: the intensity entropies, entropy against scale, local maps, fractal
+dimensions, spatial information, a short Ising run. Each has one :class:`Measure`
+record in :data:`MEASURES` holding
+
+- its name (the report's section key, the ``--config`` table, the batch ``--measures``
+  name) and a title;
+- the public library functions it calls (``functions``; the measure is available when
+  they can be imported);
+- its parameters with their defaults, and the ``quick`` preset (``--quick``);
+- the quantities it returns, each with its unit, the field holding its uncertainty and,
+  for a list of values, the parameter whose values index it (:class:`Quantity`);
+- ``compute(context, params) -> Computed``: the numbers, as *quantity* dicts (see
+  :func:`quantity`), and the library results a figure needs.
+
+The report renders each record's :class:`Computed` as a section (figures and prose live
+in :mod:`infopix.report`); batch turns the same quantities into columns
+(:meth:`Measure.columns`, :meth:`Measure.row`); the CLI lists the records and accepts the
+same ``--config`` tables everywhere. Defaults and rules (the box-counting threshold, the
+spatial ``levels='auto'`` alphabet, the shift of negative images before multifractal
+analysis) are written here once.
+
+Shared work is done once per image by :class:`ImageContext`: the validated array, the
+intensity counts (by ``bins``), the multifractal table of
+:func:`infopix.fractal.multifractal_analysis` (by ``q``) and the spatial alphabet.
+
+Adding a measure is one :func:`register` call with a new record (a report section
+without a figure renderer shows its quantities as a table).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import os
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+__all__ = [
+    "Computed",
+    "ImageContext",
+    "MEASURES",
+    "Measure",
+    "Quantity",
+    "UNAVAILABLE",
+    "apply_estimator",
+    "available",
+    "get",
+    "jsonable",
+    "load_config",
+    "quantity",
+    "register",
+    "resolve",
+    "resolve_params",
+]
+
+
+# ----------------------------------------------------------------------- plain data
+
+
+def jsonable(obj):
+    """``obj`` as plain JSON-able Python: NumPy scalars and arrays as numbers and lists,
+    tuples as lists, paths as text, NaN as ``None`` and infinities as ``"inf"``/``"-inf"``
+    (JSON has neither). The one conversion used by the report, batch and the CLI."""
+    if isinstance(obj, dict):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return jsonable(obj.tolist())
+    if isinstance(obj, np.generic):
+        return jsonable(obj.item())
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None if math.isnan(obj) else ("inf" if obj > 0 else "-inf")
+    if isinstance(obj, Path):
+        return str(obj)
+    return obj
+
+
+def _plain(v):
+    """NumPy scalars and arrays as Python numbers and lists (readable reprs)."""
+    if isinstance(v, np.ndarray):
+        return v.tolist()
+    if isinstance(v, np.generic):
+        return v.item()
+    if isinstance(v, (list, tuple)):
+        return [_plain(u) for u in v]
+    return v
+
+
+def quantity(value, unit: str, explain: str, **extra) -> dict:
+    """One reported number: value, unit, a one-line plain explanation and extras.
+
+    Extras in use: ``std`` (standard error or posterior std), ``interval`` ((lo, hi)),
+    ``level`` (credible level of ``interval``), ``estimator`` (registry name), ``x`` and
+    ``x_unit`` (abscissa of a series), and any parameter that defines the number.
+    ``None`` extras are dropped.
+
+    Examples
+    --------
+    >>> quantity(np.float64(1.5), "bits", "Half a bit more than one.", std=None)
+    {'value': 1.5, 'unit': 'bits', 'explain': 'Half a bit more than one.'}
+    """
+    q = {"value": _plain(value), "unit": unit, "explain": explain}
+    q.update({k: _plain(v) for k, v in extra.items() if v is not None})
+    return q
+
+
+# ----------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number (or a list of numbers) a measure returns.
+
+    Attributes
+    ----------
+    name : str
+        Key in the measure's results (``results.json``).
+    unit : str
+        Its unit ("bits", "pixels", "1" for a pure number, ...).
+    uncertainty : str or None
+        The field of the quantity holding its uncertainty (``"std"``), or None: the
+        number is exact given the image and parameters (a count, a plug-in value).
+    over : (str, str) or None
+        For a list of values: the parameter whose values index it and their symbol
+        (``("radii", "r")``); batch writes one column per value. None: a scalar.
+    column : bool
+        Whether batch writes it as a column (axes such as the radii themselves do not).
+    """
+
+    name: str
+    unit: str
+    uncertainty: str | None = None
+    over: tuple | None = None
+    column: bool = True
+
+
+@dataclass(frozen=True)
+class Computed:
+    """What a measure's ``compute`` returns for one image.
+
+    Attributes
+    ----------
+    results : dict of str to dict
+        Quantities (see :func:`quantity`) by name.
+    params : dict
+        The parameters used, with defaults resolved for this image (e.g. the threshold).
+    data : dict
+        Library results a figure needs (fits, curves, maps), by name.
+    notes : list of str
+        Warnings raised by the library while computing, one line each.
+    """
+
+    results: dict
+    params: dict
+    data: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One measure: what it computes, with which parameters, returning which quantities.
+
+    Attributes
+    ----------
+    name : str
+        Report section key, ``--config`` table and batch measure name.
+    title : str
+        Heading shown to a reader.
+    compute : callable
+        ``compute(context, params) -> Computed`` with an :class:`ImageContext`.
+    defaults : mapping
+        Every parameter ``compute`` reads, with its default (the accepted config keys).
+    quick : mapping
+        Overrides applied by ``quick=True`` (``--quick``).
+    quantities : callable or tuple of Quantity
+        The quantities returned, or ``quantities(params) -> tuple`` when their names
+        depend on the parameters (one entropy per estimator).
+    functions : tuple of str
+        The public ``infopix`` functions the measure calls (listed by the CLI).
+    requires : tuple of str
+        infopix modules needed; when one is absent from the installation the measure is
+        not registered and :data:`UNAVAILABLE` says why.
+    optional : bool
+        Run only when asked for (the Ising demonstration).
+    description : str
+        One line for listings (``infopix batch --help``).
+    """
+
+    name: str
+    title: str
+    compute: Callable = field(repr=False)
+    defaults: Mapping = field(default_factory=dict)
+    quick: Mapping = field(default_factory=dict)
+    quantities: object = ()
+    functions: tuple = ()
+    requires: tuple = ()
+    optional: bool = False
+    description: str = ""
+
+    def declared(self, params: Mapping | None = None) -> tuple:
+        """The :class:`Quantity` records for ``params`` (default: the defaults)."""
+        p = dict(self.defaults) if params is None else dict(params)
+        q = self.quantities(p) if callable(self.quantities) else self.quantities
+        return tuple(q)
+
+    def columns(self, params: Mapping | None = None) -> list[str]:
+        """Batch column names: ``name.quantity`` for a number, ``name.quantity.std`` for
+        its uncertainty, ``name.quantity[r=3]`` for each value of a list."""
+        p = dict(self.defaults) if params is None else dict(params)
+        cols = []
+        for q in self.declared(p):
+            if not q.column:
+                continue
+            for label in _labels(q, p):
+                cols.append(f"{self.name}.{label}")
+                if q.uncertainty:
+                    cols.append(f"{self.name}.{label}.{q.uncertainty}")
+        return cols
+
+    def row(self, computed: Computed, params: Mapping | None = None) -> dict:
+        """The batch columns of one image: floats, NaN where a value is undefined."""
+        p = dict(self.defaults) if params is None else dict(params)
+        out = {}
+        for q in self.declared(p):
+            if not q.column:
+                continue
+            r = computed.results.get(q.name) or {}
+            if q.over is None:
+                out[f"{self.name}.{q.name}"] = _float(r.get("value"))
+                if q.uncertainty:
+                    out[f"{self.name}.{q.name}.{q.uncertainty}"] = _float(r.get(q.uncertainty))
+                continue
+            values = r.get("value")
+            unc = r.get(q.uncertainty) if q.uncertainty else None
+            xs = r.get("x") if isinstance(values, list) else None
+            by_x = {}
+            if xs is not None:
+                for i, x in enumerate(xs):
+                    by_x[_fmt_x(x)] = (values[i], None if unc is None else unc[i])
+            for x in _axis(q, p):
+                v, s = by_x.get(_fmt_x(x), (None, None))
+                label = f"{q.name}[{q.over[1]}={_fmt_x(x)}]"
+                out[f"{self.name}.{label}"] = _float(v)
+                if q.uncertainty:
+                    out[f"{self.name}.{label}.{q.uncertainty}"] = _float(s)
+        return out
+
+
+def _float(v) -> float:
+    if v is None or isinstance(v, (list, dict, str)):
+        return math.nan
+    return float(v)
+
+
+def _fmt_x(x) -> str:
+    return f"{float(x):g}"
+
+
+def _axis(q: Quantity, params: Mapping) -> list:
+    values = params.get(q.over[0])
+    if values is None:
+        return []
+    return [values] if np.isscalar(values) else list(values)
+
+
+def _labels(q: Quantity, params: Mapping) -> list[str]:
+    if q.over is None:
+        return [q.name]
+    return [f"{q.name}[{q.over[1]}={_fmt_x(x)}]" for x in _axis(q, params)]
+
+
+#: The registered measures in report order: name -> :class:`Measure`.
+MEASURES: dict[str, Measure] = {}
+
+#: Measures whose family module is absent from this installation: name -> reason.
+UNAVAILABLE: dict[str, str] = {}
+
+#: Earlier batch names of two measures, still accepted.
+ALIASES = {"entropy": "intensity", "localmap": "local"}
+
+
+def register(measure: Measure, *, before: str | None = None) -> Measure:
+    """Add ``measure`` to :data:`MEASURES` (at the end, or before the measure ``before``).
+
+    A measure whose ``requires`` names an infopix module absent from this installation
+    is listed in :data:`UNAVAILABLE` instead. A module that exists but fails to import or
+    run is *not* skipped: errors are never hidden.
+    """
+    missing = [m for m in measure.requires if importlib.util.find_spec(f"infopix.{m}") is None]
+    if missing:
+        UNAVAILABLE[measure.name] = f"needs infopix.{missing[0]}, not in this installation"
+        MEASURES.pop(measure.name, None)
+        return measure
+    UNAVAILABLE.pop(measure.name, None)
+    MEASURES.pop(measure.name, None)
+    if before is None or before not in MEASURES:
+        MEASURES[measure.name] = measure
+    else:
+        items = list(MEASURES.items())
+        i = [k for k, _ in items].index(before)
+        items.insert(i, (measure.name, measure))
+        MEASURES.clear()
+        MEASURES.update(items)
+    return measure
+
+
+def get(name: str) -> Measure:
+    """The registered measure ``name`` (or one of its earlier batch names)."""
+    key = ALIASES.get(name, name)
+    if key in MEASURES:
+        return MEASURES[key]
+    why = f" ({UNAVAILABLE[key]})" if key in UNAVAILABLE else ""
+    raise ValueError(
+        f"`measures` expects names among {', '.join(repr(k) for k in MEASURES)}, "
+        f"got {name!r}{why}."
+    )
+
+
+def available() -> list[str]:
+    """Names of the registered measures (those whose family is installed)."""
+    return list(MEASURES)
+
+
+def resolve(names=None, *, include_optional: bool = False) -> list[Measure]:
+    """Measures by name, in registry order; ``None``: every non-optional measure;
+    ``"all"``: every measure."""
+    if names is None:
+        return [m for m in MEASURES.values() if include_optional or not m.optional]
+    if isinstance(names, str) and names == "all":
+        return list(MEASURES.values())
+    asked = [names] if isinstance(names, str) else list(names)
+    got = [get(n) for n in asked]
+    keys = {m.name for m in got}
+    return [m for m in MEASURES.values() if m.name in keys]
+
+
+def resolve_params(config=None, *, quick: bool = False, measures=None) -> dict:
+    """Each measure's effective parameters: defaults < quick < ``config``.
+
+    Parameters
+    ----------
+    config : mapping, optional
+        Tables of parameters by measure name (a ``--config`` file's content).
+    quick : bool, optional
+        Apply each measure's quick preset.
+    measures : sequence of str, optional
+        The measures to resolve (default: every registered one).
+
+    Raises ``ValueError`` for a measure or parameter name that does not exist.
+    """
+    config = {} if config is None else dict(config)
+    known = set(MEASURES) | set(UNAVAILABLE)
+    bad = sorted(set(config) - known)
+    if bad:
+        raise ValueError(f"`config` has unknown section(s) {bad}; accepted: {sorted(known)}.")
+    keys = list(MEASURES) if measures is None else [get(k).name for k in measures]
+    out = {}
+    for key in keys:
+        m = MEASURES[key]
+        user = config.get(key) or {}
+        if not isinstance(user, Mapping):
+            raise TypeError(f"`config` entry {key!r} expects a table of parameters, got {user!r}.")
+        unknown = sorted(set(user) - set(m.defaults))
+        if unknown:
+            raise ValueError(
+                f"`config` section {key!r} has unknown parameter(s) {unknown}; accepted: "
+                f"{sorted(m.defaults)}."
+            )
+        p = dict(m.defaults)
+        if quick:
+            p.update(m.quick)
+        p.update(user)
+        out[key] = p
+    return out
+
+
+def apply_estimator(config, estimator: str, measures, *, name: str = "estimator") -> dict:
+    """``config`` with ``estimator`` chosen for every listed measure that takes one
+    (its ``estimator`` parameter, or ``estimators = [estimator]``); ``name`` is the
+    option named in the error for an unknown estimator (``--estimator`` in the CLI)."""
+    from .estimators import ESTIMATORS
+
+    if estimator not in ESTIMATORS:
+        raise ValueError(f"`{name}` expects one of {', '.join(ESTIMATORS)}, got {estimator!r}.")
+    out = {k: dict(v) for k, v in (config or {}).items()}
+    for name in measures:
+        m = get(name)
+        if "estimator" in m.defaults:
+            out.setdefault(m.name, {})["estimator"] = estimator
+        elif "estimators" in m.defaults:
+            out.setdefault(m.name, {})["estimators"] = [estimator]
+    return out
+
+
+def load_config(path) -> dict:
+    """Read a ``--config`` file: TOML (``.toml``) or JSON (``.json``), tables by measure.
+
+    Example TOML::
+
+        [local]
+        radii = [2, 5]
+        estimator = "miller_madow"
+
+        [scale]
+        sigmas = [0.5, 1, 2, 4, 8]
+    """
+    import json
+
+    p = Path(os.fspath(path))
+    if not p.exists():
+        raise FileNotFoundError(f"`config` file {str(p)!r} does not exist.")
+    ext = p.suffix.lower()
+    if ext not in (".toml", ".json"):
+        raise ValueError(f"`config` file {str(p)!r} must end in .toml or .json.")
+    text = p.read_bytes()
+    try:
+        if ext == ".toml":
+            import tomllib
+
+            data = tomllib.loads(text.decode("utf-8"))
+        else:
+            data = json.loads(text.decode("utf-8"))
+    except Exception as exc:  # UnicodeDecodeError, JSONDecodeError, TOMLDecodeError
+        raise ValueError(f"`config` file {str(p)!r} is not valid {ext[1:]}: {exc}") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"`config` file {str(p)!r} must hold a table of sections.")
+    return data
+
+
+# ----------------------------------------------------------------------- per-image context
+
+
+class ImageContext:
+    """One image's shared results, computed once and handed to every measure.
+
+    Parameters
+    ----------
+    image : (M, N) ndarray
+        A grey image (colour images are reduced to a channel before). It is validated
+        here (finite, bool/integer/float, at least 2 pixels).
+
+    Attributes
+    ----------
+    image : ndarray
+        The validated image.
+    """
+
+    def __init__(self, image):
+        from . import _validation as v
+
+        arr = v.check_image(image)
+        v.check_finite_or_masked(arr, None)
+        self.image = arr
+        self._counts: dict = {}
+        self._multifractal: dict = {}
+        self._occupied = None
+
+    def counts(self, bins=None):
+        """:func:`infopix.intensity_counts` of the image with ``bins`` (cached)."""
+        key = None if bins is None else int(bins)
+        if key not in self._counts:
+            from .entropy import intensity_counts
+
+            self._counts[key] = intensity_counts(self.image, bins=bins)
+        return self._counts[key]
+
+    def multifractal(self, qs):
+        """``(GeneralizedDimensions, MultifractalSpectrum, notes)`` of the image taken as
+        a measure, from one table of box sums (:func:`infopix.fractal.multifractal_analysis`);
+        an image with negative values is measured from its minimum. ``notes`` are the
+        library's warnings, one line each. Raises the library's ValueError when the image
+        does not admit them (cached either way)."""
+        key = tuple(float(q) for q in qs)
+        if key not in self._multifractal:
+            from .fractal import multifractal_analysis
+
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                try:
+                    value = multifractal_analysis(self.measure_image(), list(key))
+                except ValueError as exc:
+                    value = exc
+            self._multifractal[key] = (value, _notes(caught))
+        value, notes = self._multifractal[key]
+        if isinstance(value, Exception):
+            raise value
+        return (*value, list(notes))
+
+    def measure_minimum(self) -> float:
+        """The image minimum (a measure must be >= 0: negative images are shifted)."""
+        return float(np.min(self.image))
+
+    def measure_image(self) -> np.ndarray:
+        """The image as a measure: itself when >= 0, else shifted by its minimum."""
+        lo = self.measure_minimum()
+        return self.image if lo >= 0 else self.image.astype(np.float64) - lo
+
+    def symbols(self, levels):
+        """The spatial alphabet: ``'auto'`` is 16 equal-width bins for float images and
+        images with more than 16 grey levels, the observed levels otherwise (None)."""
+        if levels != "auto":
+            return levels
+        if self.image.dtype.kind == "f":
+            return 16
+        if self._occupied is None:
+            self._occupied = int(np.count_nonzero(self.counts().counts))
+        return 16 if self._occupied > 16 else None
+
+
+def _attempt(undefined: dict, key: str, func, *args, **kwargs):
+    """The result, or None with the library's reason when the image does not admit it
+    (too small, no foreground, one grey level): reported as undefined, never hidden."""
+    try:
+        return func(*args, **kwargs)
+    except ValueError as exc:
+        undefined[key] = " ".join(str(exc).split())
+        return None
+
+
+def _na(undefined: dict, key: str, unit: str, explain: str) -> dict:
+    return quantity(None, unit, f"{explain} Not defined for this image: {undefined[key]}")
+
+
+def _notes(caught) -> list[str]:
+    out = []
+    for w in caught:
+        msg = " ".join(str(w.message).split())
+        if msg not in out:
+            out.append(msg)
+    return out
+
+
+# ----------------------------------------------------------------------- image
+
+
+def _image_compute(ctx: ImageContext, params: dict) -> Computed:
+    image = ctx.image
+    c = ctx.counts()
+    a = image.astype(np.float64)
+    res = {
+        "height": quantity(int(image.shape[0]), "pixels", "Number of rows."),
+        "width": quantity(int(image.shape[1]), "pixels", "Number of columns."),
+        "n_pixels": quantity(int(c.total), "pixels", "Pixels counted in every histogram below."),
+        "n_outcomes": quantity(
+            int(c.n_outcomes),
+            "levels",
+            "Possible grey levels K (one per value of the image's type, or the bins of a float image).",
+        ),
+        "occupied_levels": quantity(
+            int(np.count_nonzero(c.counts)), "levels", "Grey levels that occur at least once."
+        ),
+        "min": quantity(float(a.min()), "intensity", "Darkest pixel value."),
+        "max": quantity(float(a.max()), "intensity", "Brightest pixel value."),
+        "mean": quantity(float(a.mean()), "intensity", "Average pixel value."),
+        "std": quantity(
+            float(a.std()), "intensity", "Standard deviation of pixel values (contrast)."
+        ),
+    }
+    return Computed(res, dict(params), {"counts": c})
+
+
+register(
+    Measure(
+        "image",
+        "The image and its histogram",
+        _image_compute,
+        quantities=(
+            Quantity("height", "pixels"),
+            Quantity("width", "pixels"),
+            Quantity("n_pixels", "pixels"),
+            Quantity("n_outcomes", "levels"),
+            Quantity("occupied_levels", "levels"),
+            Quantity("min", "intensity"),
+            Quantity("max", "intensity"),
+            Quantity("mean", "intensity"),
+            Quantity("std", "intensity"),
+        ),
+        functions=("intensity_counts",),
+        description="size, grey levels in use, min/max/mean/std of the pixel values",
+    )
+)
+
+
+# ----------------------------------------------------------------------- intensity
+
+_RENYI = (
+    (
+        "shannon",
+        1.0,
+        "Shannon entropy: average bits needed to name one pixel's grey level "
+        "when levels are coded by their frequency (plug-in, from the histogram).",
+    ),
+    ("hartley", 0.0, "Hartley entropy (Rényi order 0): log2 of the number of grey levels in use."),
+    (
+        "collision",
+        2.0,
+        "Collision entropy (Rényi order 2): minus log2 of the chance that two "
+        "random pixels share a grey level.",
+    ),
+    (
+        "min_entropy",
+        math.inf,
+        "Min-entropy (Rényi order ∞): minus log2 of the frequency of the "
+        "commonest grey level; the hardest-to-guess bound.",
+    ),
+)
+
+_EXPECTED = {
+    "surprisal": (
+        "bits",
+        "Expected surprisal -log2 p over grey levels (equals the Shannon entropy).",
+    ),
+    "laurent": (
+        "1",
+        "Expected -1 + 1/p over all K levels ('laurent' function; empty levels count 0): "
+        "the number of grey levels in use minus one.",
+    ),
+    "taylor": (
+        "1",
+        "Expected -(1 + p) over all K levels ('taylor' function; empty levels count 0): "
+        "minus one minus the chance that two random pixels share a grey level.",
+    ),
+}
+
+
+def _estimator_names(params) -> list[str]:
+    from .estimators import ESTIMATORS
+
+    est = params["estimators"]
+    if est == "all":
+        return list(ESTIMATORS)
+    if isinstance(est, str):
+        return [est]
+    return list(est)
+
+
+def _intensity_quantities(params) -> tuple:
+    return (
+        *(Quantity(name, "bits") for name, _, _ in _RENYI),
+        *(Quantity(f"expected_{f}", unit) for f, (unit, _) in _EXPECTED.items()),
+        *(Quantity(f"H_{n}", "bits", "std") for n in _estimator_names(params)),
+    )
+
+
+def _intensity_compute(ctx: ImageContext, params: dict) -> Computed:
+    from .entropy import expected_value, renyi_entropy
+    from .estimators import ESTIMATORS, entropy_from_counts
+
+    c = ctx.counts(params["bins"])
+    p = c.counts / c.total
+    res = {}
+    for name, alpha, explain in _RENYI:
+        res[name] = quantity(
+            renyi_entropy(p, alpha), "bits", explain, alpha=alpha, estimator="plugin"
+        )
+    for f, (unit, explain) in _EXPECTED.items():
+        res[f"expected_{f}"] = quantity(expected_value(f, p), unit, explain)
+
+    hmax = float(np.log2(c.n_outcomes))
+    names = _estimator_names(params)
+    estimates = {}
+    for name in names:
+        e = entropy_from_counts(
+            c.counts, estimator=name, n_outcomes=c.n_outcomes, level=params["level"]
+        )
+        estimates[name] = e
+        desc = ESTIMATORS[name].description or name
+        kind = "posterior mean" if ESTIMATORS[name].bayesian else "estimate"
+        explain = f"Shannon entropy of the source, {kind} by {desc}; N = {c.total} pixels, K = {c.n_outcomes} levels."
+        if not np.isfinite(e.value) or e.value > hmax + 1e-9 or e.value < -1e-9:
+            explain += (
+                f" Outside the possible range [0, log2 K = {hmax:.4g}] bits: this estimator's "
+                "assumptions do not hold for this image; do not use this value."
+            )
+        res[f"H_{name}"] = quantity(
+            e.value,
+            "bits",
+            explain,
+            estimator=e.estimator,
+            std=e.std,
+            interval=None if e.interval is None else list(e.interval),
+            level=e.level,
+        )
+    return Computed(res, dict(params), {"estimates": estimates, "names": names, "hmax": hmax})
+
+
+register(
+    Measure(
+        "intensity",
+        "Intensity entropies with estimators and intervals",
+        _intensity_compute,
+        defaults={"estimators": "all", "bins": None, "level": 0.95},
+        quantities=_intensity_quantities,
+        functions=("intensity_counts", "renyi_entropy", "expected_value", "entropy_from_counts"),
+        requires=("estimators",),
+        description="entropy of the grey-level histogram: Rényi orders 0, 1, 2, ∞ and "
+        "Shannon by every estimator (with uncertainties), bits",
+    )
+)
+
+
+# ----------------------------------------------------------------------- scale
+
+
+def _std_or_none(a):
+    a = np.asarray(a, dtype=float)
+    return None if np.all(np.isnan(a)) else a.tolist()
+
+
+def _scale_quantities(params) -> tuple:
+    q = [
+        Quantity("sigma", "pixels", over=("sigmas", "sigma"), column=False),
+        Quantity("entropy", "bits", "std", over=("sigmas", "sigma")),
+        Quantity("std", "intensity", over=("sigmas", "sigma")),
+    ]
+    if params.get("requantized"):
+        q.append(Quantity("entropy_requantized", "bits", "std", over=("sigmas", "sigma")))
+    return tuple(q)
+
+
+def _scale_compute(ctx: ImageContext, params: dict) -> Computed:
+    from .scale import entropy_vs_scale
+
+    image = ctx.image
+    sig = [float(s) for s in params["sigmas"]]
+    kw = dict(bins=params["bins"], estimator=params["estimator"], mode=params["mode"])
+    curve = entropy_vs_scale(image, sig, **kw)
+    res = {
+        "sigma": quantity(
+            sig, "pixels", "Standard deviations of the Gaussian blurs (0: the image itself).", x=sig
+        ),
+        "entropy": quantity(
+            curve.entropies.tolist(),
+            "bits",
+            "Intensity entropy of the blurred image, histogram bins fixed from the original so "
+            "that smoothing shows as lost information; one value per sigma.",
+            estimator=curve.estimator,
+            std=_std_or_none(curve.entropy_std),
+            x=sig,
+            x_name="sigma",
+            x_unit="pixels",
+            bins=curve.bins,
+            mode=curve.mode,
+        ),
+        "std": quantity(
+            curve.stds.tolist(),
+            "intensity",
+            "Standard deviation of the blurred pixel values (contrast left after smoothing), one value per sigma.",
+            x=sig,
+            x_name="sigma",
+            x_unit="pixels",
+        ),
+    }
+    requant = None
+    if params["requantized"] and image.dtype.kind in "biu":
+        requant = entropy_vs_scale(image, sig, quantize=True, **kw)
+        res["entropy_requantized"] = quantity(
+            requant.entropies.tolist(),
+            "bits",
+            "The same, with blurred values rounded back to the image's integer type first "
+            "(what a blur that returns an integer image measures); one value per sigma.",
+            estimator=requant.estimator,
+            std=_std_or_none(requant.entropy_std),
+            x=sig,
+            x_name="sigma",
+            x_unit="pixels",
+        )
+    return Computed(res, dict(params), {"curve": curve, "requantized": requant, "sigmas": sig})
+
+
+register(
+    Measure(
+        "scale",
+        "Entropy against smoothing scale",
+        _scale_compute,
+        defaults={
+            "sigmas": [0, 0.5, 1, 2, 4, 8, 16, 32],
+            "estimator": "plugin",
+            "bins": None,
+            "mode": "reflect",
+            "requantized": False,
+        },
+        quick={"sigmas": [0, 1, 4, 16]},
+        quantities=_scale_quantities,
+        functions=("entropy_vs_scale",),
+        requires=("scale",),
+        description="intensity entropy and contrast after Gaussian blurs of growing sigma, bits",
+    )
+)
+
+
+# ----------------------------------------------------------------------- local
+
+
+def _radii(params) -> list[int]:
+    r = params["radii"]
+    return [int(x) for x in r] if not np.isscalar(r) else [int(r)]
+
+
+_LOCAL_Q = ("mean_local_entropy", "median_local_entropy", "max_local_entropy")
+
+
+def _local_compute(ctx: ImageContext, params: dict) -> Computed:
+    from .local import local_entropy, local_std
+
+    radii = _radii(params)
+    est, edge = params["estimator"], params["edge"]
+    H = local_entropy(ctx.image, radii, estimator=est, edge=edge)
+    S = local_std(ctx.image, radii, edge=edge)
+    win = [(2 * r + 1) ** 2 for r in radii]
+    axis = dict(x=radii, x_name="r", x_unit="pixels")
+    res = {
+        "radii": quantity(
+            radii,
+            "pixels",
+            "Window radii r; each window is the (2r+1)×(2r+1) box, clipped at the edges.",
+            x=radii,
+        ),
+        "mean_local_entropy": quantity(
+            [float(h.mean()) for h in H],
+            "bits",
+            "Average over pixels of the entropy of the grey levels in the window around each pixel, one value per radius.",
+            estimator=est,
+            **axis,
+        ),
+        "median_local_entropy": quantity(
+            [float(np.median(h)) for h in H],
+            "bits",
+            "Median over pixels of the local entropy, one value per radius.",
+            estimator=est,
+            **axis,
+        ),
+        "max_local_entropy": quantity(
+            [float(h.max()) for h in H],
+            "bits",
+            "Highest local entropy: the busiest window, one value per radius "
+            f"(a window of n pixels holds at most log2(n) bits: {', '.join(f'{np.log2(n):.2f}' for n in win)}).",
+            estimator=est,
+            **axis,
+        ),
+        "mean_local_std": quantity(
+            [float(s.mean()) for s in S],
+            "intensity",
+            "Average over pixels of the standard deviation of the grey levels in the window (local contrast), one value per radius.",
+            **axis,
+        ),
+    }
+    return Computed(res, dict(params), {"entropy": H, "std": S, "radii": radii})
+
+
+register(
+    Measure(
+        "local",
+        "Local entropy and standard deviation maps",
+        _local_compute,
+        defaults={"radii": [1, 3, 7], "estimator": "miller_madow", "edge": "clip"},
+        quick={"radii": [2]},
+        quantities=(
+            Quantity("radii", "pixels", over=("radii", "r"), column=False),
+            *(Quantity(n, "bits", over=("radii", "r")) for n in _LOCAL_Q),
+            Quantity("mean_local_std", "intensity", over=("radii", "r")),
+        ),
+        functions=("local_entropy", "local_std"),
+        requires=("local",),
+        description="mean, median and max of the local entropy map and mean local std, "
+        "per window radius",
+    )
+)
+
+
+# ----------------------------------------------------------------------- fractal
+
+_DQ_NAMES = {0.0: "D0_capacity", 1.0: "D1_information", 2.0: "D2_correlation"}
+_DQ_WHAT = {0.0: "support (capacity)", 1.0: "information", 2.0: "correlation"}
+
+
+def _fit_q(fit, what: str, explain: str) -> dict:
+    # the parts of std (std_regression, std_fit_range, ...): flat numbers, as the schema wants
+    parts = {f"std_{k.replace(' ', '_')}": float(v) for k, v in fit.stderr_components.items()}
+    return quantity(
+        float(fit.dimension),
+        "1",
+        explain,
+        std=float(fit.stderr),
+        **parts,
+        curved=bool(fit.curved),
+        r2=float(fit.r2),
+        fit_range=[float(fit.fit_range[0]), float(fit.fit_range[1])],
+        method=fit.method,
+        estimator=f"least-squares slope ({what})",
+    )
+
+
+def _fractal_quantities(params) -> tuple:
+    qs = {float(q) for q in params["q"]}
+    return (
+        Quantity("threshold", "intensity"),
+        Quantity("foreground_fraction", "1"),
+        Quantity("box_counting_dimension", "1", "std"),
+        Quantity("dbc_dimension", "1", "std"),
+        *(Quantity(_DQ_NAMES[q], "1", "std") for q in (0.0, 1.0, 2.0) if q in qs),
+        Quantity("generalized_dimensions", "1", "std", over=("q", "q")),
+        Quantity("alpha", "1", "std", over=("q", "q")),
+        Quantity("f_alpha", "1", "std", over=("q", "q")),
+        Quantity("spectrum_width", "1"),
+    )
+
+
+def _fractal_compute(ctx: ImageContext, params: dict) -> Computed:
+    from .fractal import box_counting_dimension, dbc_dimension
+
+    image = ctx.image
+    thr = params["threshold"]
+    thr = float(np.mean(image, dtype=np.float64)) if thr is None else float(thr)
+    qs = [float(q) for q in params["q"]]
+    lo = ctx.measure_minimum()
+    undefined = {}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        box = _attempt(undefined, "box", box_counting_dimension, image, threshold=thr)
+        dbc = _attempt(undefined, "dbc", dbc_dimension, image)
+    notes = _notes(caught)
+    both = _attempt(undefined, "dq", ctx.multifractal, qs)
+    if both is None:
+        undefined["spectrum"] = undefined["dq"]
+        gd = mf = None
+    else:
+        gd, mf, more = both
+        notes += [n for n in more if n not in notes]
+
+    box_explain = "Box-counting dimension of the foreground set: 2 for a filled region, 1 for a curve, in between for ragged sets."
+    dbc_explain = "Grey-level (differential box counting) dimension of the image as a surface: 2 for a smooth image, towards 3 for a rough one."
+    res = {
+        "threshold": quantity(
+            thr,
+            "intensity",
+            "Pixels brighter than this are the foreground set whose box-counting dimension is measured (default: the mean grey level).",
+        ),
+        "foreground_fraction": quantity(
+            float(np.mean(image > thr)), "1", "Fraction of pixels in the foreground set."
+        ),
+        "box_counting_dimension": _fit_q(box, "log N vs log 1/size", box_explain)
+        if box
+        else _na(undefined, "box", "1", box_explain),
+        "dbc_dimension": _fit_q(dbc, "differential box counting", dbc_explain)
+        if dbc
+        else _na(undefined, "dbc", "1", dbc_explain),
+    }
+    shifted = (
+        "" if lo >= 0 else f" (measured from the image minimum {lo:g}, as a measure must be >= 0)"
+    )
+    if gd is None:
+        res["generalized_dimensions"] = _na(
+            undefined, "dq", "1", "Generalised (Rényi) dimensions D_q of the brightness measure."
+        )
+    else:
+        for q, D, s, r2, bent in zip(gd.qs, gd.dimensions, gd.stderr, gd.r2, gd.curved):
+            if float(q) in _DQ_NAMES:
+                res[_DQ_NAMES[float(q)]] = quantity(
+                    float(D),
+                    "1",
+                    f"Generalised dimension D_q at q = {q:g}, the {_DQ_WHAT[float(q)]} dimension of the image taken as a measure of brightness{shifted}.",
+                    std=float(s),
+                    curved=bool(bent),
+                    r2=float(r2),
+                    q=float(q),
+                    estimator="least-squares slope (Rényi entropy vs log 1/size)",
+                )
+        res["generalized_dimensions"] = quantity(
+            gd.dimensions.tolist(),
+            "1",
+            f"Generalised (Rényi) dimensions D_q of the brightness measure{shifted}, one per order q; flat means a monofractal.",
+            std=gd.stderr.tolist(),
+            x=gd.qs.tolist(),
+            x_name="q",
+            x_unit="q",
+            fit_range=[float(gd.fit_range[0]), float(gd.fit_range[1])],
+        )
+    if mf is None:
+        res["spectrum_width"] = _na(
+            undefined, "spectrum", "1", "Width of the multifractal spectrum f(alpha)."
+        )
+    else:
+        res["alpha"] = quantity(
+            mf.alpha.tolist(),
+            "1",
+            "Hölder exponents alpha(q) of the multifractal spectrum (Chhabra–Jensen), one per q.",
+            std=mf.alpha_stderr.tolist(),
+            x=mf.qs.tolist(),
+            x_name="q",
+            x_unit="q",
+        )
+        res["f_alpha"] = quantity(
+            mf.f.tolist(),
+            "1",
+            "Spectrum f(alpha(q)): the dimension of the set of points with exponent alpha, one per q.",
+            std=mf.f_stderr.tolist(),
+            x=mf.qs.tolist(),
+            x_name="q",
+            x_unit="q",
+        )
+        res["spectrum_width"] = quantity(
+            float(np.max(mf.alpha) - np.min(mf.alpha)),
+            "1",
+            "Width of the multifractal spectrum, max alpha - min alpha over the q computed: 0 for a monofractal, larger for more heterogeneous brightness.",
+        )
+    return Computed(
+        res,
+        {**params, "threshold": thr},
+        {"box": box, "dbc": dbc, "dq": gd, "spectrum": mf, "threshold": thr},
+        notes,
+    )
+
+
+register(
+    Measure(
+        "fractal",
+        "Fractal and multifractal dimensions",
+        _fractal_compute,
+        defaults={"threshold": None, "q": [-5, -4, -3, -2, -1, 0, 0.5, 1, 1.5, 2, 3, 4, 5]},
+        quick={"q": [-2, 0, 1, 2]},
+        quantities=_fractal_quantities,
+        functions=("box_counting_dimension", "dbc_dimension", "multifractal_analysis"),
+        requires=("fractal",),
+        description="box-counting dimension of image > threshold (default: the mean), "
+        "grey-level (DBC) dimension, D_q and f(alpha)",
+    )
+)
+
+
+# ----------------------------------------------------------------------- spatial
+
+
+def _spatial_quantities(params) -> tuple:
+    return (
+        Quantity("symbols", "levels"),
+        Quantity("mutual_information", "bits", over=("distances", "d")),
+        Quantity("mi_noise_floor", "bits", over=("distances", "d")),
+        Quantity("correlation_length", "pixels"),
+        Quantity("conditional_entropy", "bits per pixel", over=("neighbours", "k")),
+        Quantity("entropy_density", "bits per pixel", "std"),
+        Quantity("cid", "bits per pixel"),
+        Quantity("cid_ratio", "1"),
+        Quantity("cid_density", "bits per pixel"),
+    )
+
+
+def _spatial_compute(ctx: ImageContext, params: dict) -> Computed:
+    from .spatial import (
+        computable_information_density,
+        conditional_entropy,
+        entropy_density,
+        mutual_information_profile,
+    )
+
+    image = ctx.image
+    undefined = {}
+    L = ctx.symbols(params["levels"])
+    est = params["estimator"]
+    dist = params["distances"]
+    if dist is not None:  # distances the image can hold (quick preset on a small image)
+        dist = [d for d in dist if d < min(image.shape)] or [1]
+    prof = _attempt(
+        undefined, "mi", mutual_information_profile, image, dist, levels=L, estimator=est
+    )
+    ks = [int(k) for k in params["neighbours"]]
+    cond = [
+        _attempt(
+            undefined,
+            "cond",
+            conditional_entropy,
+            image,
+            neighbours=f"causal-{k}",
+            levels=L,
+            estimator=est,
+        )
+        for k in ks
+    ]
+    if "cond" in undefined:
+        cond = None
+    dens = _attempt(
+        undefined,
+        "density",
+        entropy_density,
+        image,
+        levels=L,
+        estimator=params["density_estimator"],
+    )
+    cid = _attempt(
+        undefined,
+        "cid",
+        computable_information_density,
+        image,
+        scan=params["scan"],
+        compressor=params["compressor"],
+        levels=L,
+        rng=int(params["seed"]),
+    )
+    sym = "observed grey levels" if L is None else f"{L} equal-width grey-level bins"
+    res = {
+        "symbols": quantity(
+            0 if L is None else int(L),
+            "levels",
+            f"Alphabet of the pattern counts: {sym} (coarser symbols keep pair statistics well sampled; 0 means the observed levels).",
+        ),
+    }
+    mi_explain = "Information one pixel gives about another at each distance (pairs along rows and columns pooled); 0 means unrelated."
+    if prof is None:
+        res["mutual_information"] = _na(undefined, "mi", "bits", mi_explain)
+    else:
+        d = prof.distances.tolist()
+        res["mutual_information"] = quantity(
+            prof.mi.tolist(), "bits", mi_explain, estimator=est, x=d, x_name="d", x_unit="pixels"
+        )
+        res["mi_noise_floor"] = quantity(
+            prof.noise_floor.tolist(),
+            "bits",
+            "Mutual information that unrelated pixels would show from sampling alone (bias + 3 standard deviations), per distance.",
+            x=d,
+            x_name="d",
+            x_unit="pixels",
+        )
+        res["correlation_length"] = quantity(
+            prof.correlation_length,
+            "pixels",
+            "Decay length of the mutual information, from an exponential fit (null when the decay is not exponential).",
+            r2=prof.r2,
+            fit_range=None if prof.fit_distances is None else list(prof.fit_distances),
+        )
+    cond_explain = (
+        "Entropy of a pixel given its k nearest previously scanned neighbours (k = 0: no context, the "
+        "intensity entropy); it falls towards the entropy density as k grows."
+    )
+    res["conditional_entropy"] = (
+        _na(undefined, "cond", "bits per pixel", cond_explain)
+        if cond is None
+        else quantity(
+            cond,
+            "bits per pixel",
+            cond_explain,
+            estimator=est,
+            x=ks,
+            x_name="k",
+            x_unit="neighbours",
+        )
+    )
+    dens_explain = (
+        "Entropy density: the new information each pixel adds once everything before it is known (the "
+        "limit of the conditional entropies); ± combines the spread over image quadrants and the last convergence step."
+    )
+    res["entropy_density"] = (
+        _na(undefined, "density", "bits per pixel", dens_explain)
+        if dens is None
+        else quantity(
+            float(dens.value),
+            "bits per pixel",
+            dens_explain,
+            std=float(dens.error),
+            estimator=dens.estimator,
+            method=dens.method,
+            sizes=dens.sizes.tolist(),
+            estimates=dens.estimates.tolist(),
+        )
+    )
+    if cid is None:
+        res["cid"] = _na(
+            undefined,
+            "cid",
+            "bits per pixel",
+            "Computable information density (compressed length per pixel).",
+        )
+    else:
+        res["cid"] = quantity(
+            float(cid.cid),
+            "bits per pixel",
+            f"Computable information density: {cid.compressor}-compressed length of the image read along a {cid.scan} scan, per pixel.",
+            estimator=f"{cid.compressor} compression",
+            scan=cid.scan,
+        )
+        res["cid_ratio"] = quantity(
+            float(cid.ratio),
+            "1",
+            "CID over the CID of the same pixels shuffled: 1 for no spatial order, smaller for more order.",
+            n_shuffles=int(cid.n_shuffles),
+        )
+        res["cid_density"] = quantity(
+            float(cid.density),
+            "bits per pixel",
+            "CID calibrated against incompressible random symbols: a compression estimate of the entropy density (an upper bound).",
+        )
+    return Computed(
+        res,
+        {**params, "levels": L, "distances": dist},
+        {"profile": prof, "conditional": cond, "neighbours": ks, "density": dens, "cid": cid},
+    )
+
+
+register(
+    Measure(
+        "spatial",
+        "Spatial information",
+        _spatial_compute,
+        defaults={
+            "levels": "auto",
+            "distances": None,
+            "estimator": "plugin",
+            "neighbours": [0, 1, 2, 3, 4],
+            "density_estimator": "miller_madow",
+            "compressor": "lzma",
+            "scan": "hilbert",
+            "seed": 0,
+        },
+        quick={"distances": [1, 2, 3, 4, 6, 8], "neighbours": [0, 1, 2, 3]},
+        quantities=_spatial_quantities,
+        functions=(
+            "mutual_information_profile",
+            "conditional_entropy",
+            "entropy_density",
+            "computable_information_density",
+        ),
+        requires=("spatial",),
+        description="mutual information against distance, conditional entropies, entropy "
+        "density and its compression estimate (CID), bits",
+    )
+)
+
+
+# ----------------------------------------------------------------------- patterns
+
+
+def _patterns_quantities(params) -> tuple:
+    return (
+        Quantity("pattern", "pixels", column=False),
+        Quantity("n_observed_patterns", "patterns"),
+        Quantity("permutation_entropy", "1", "std"),
+        Quantity("plugin_permutation_entropy", "1"),
+        Quantity("statistical_complexity", "1"),
+        Quantity("fisher_information", "1"),
+        Quantity("missing_fraction", "1"),
+        Quantity("lacunarity_slope", "1", "std"),
+        Quantity("structural_complexity", "intensity²"),
+        Quantity("structural_partial", "intensity²", column=False),
+    )
+
+
+def _patterns_compute(ctx: ImageContext, params: dict) -> Computed:
+    from .patterns import (
+        complexity_entropy_plane,
+        fisher_shannon,
+        lacunarity,
+        missing_patterns,
+        ordinal_distribution,
+        permutation_entropy,
+        structural_complexity,
+    )
+
+    image = ctx.image
+    undefined = {}
+    dx, dy = int(params["dx"]), int(params["dy"])
+    est = params["estimator"]
+    dist = _attempt(undefined, "ordinal", ordinal_distribution, image, dx=dx, dy=dy)
+    res = {"pattern": quantity([dy, dx], "pixels", "Ordinal pattern height and width (delay 1).")}
+    data = {}
+    if dist is None:
+        for key, unit, text in (
+            ("n_observed_patterns", "patterns", "Distinct ordinal patterns seen."),
+            ("permutation_entropy", "1", "Permutation entropy."),
+            ("plugin_permutation_entropy", "1", "Plug-in permutation entropy."),
+            ("statistical_complexity", "1", "Statistical complexity."),
+            ("fisher_information", "1", "Fisher information."),
+            ("missing_fraction", "1", "Fraction of missing patterns."),
+        ):
+            res[key] = _na(undefined, "ordinal", unit, text)
+    else:
+        pe = permutation_entropy(dist, estimator=est)
+        plane = complexity_entropy_plane(dist)
+        fs = fisher_shannon(dist)
+        miss = missing_patterns(dist)
+        data.update(plane=plane)
+        res.update(
+            n_observed_patterns=quantity(
+                dist.n_observed, "patterns",
+                f"Distinct {dy}x{dx} ordinal patterns among the {dist.n_windows} windows, of "
+                f"K = {dist.n_outcomes} possible.",
+            ),
+            permutation_entropy=quantity(
+                pe.value, "1",
+                f"Entropy of the ordinal patterns divided by log K (1: every pattern equally likely), "
+                f"estimated with {est} from counts with K = {dist.n_outcomes} possible patterns.",
+                std=pe.std, interval=pe.interval, level=pe.level, estimator=est,
+            ),
+            plugin_permutation_entropy=quantity(
+                plane.entropy, "1", "The same from the observed frequencies (plug-in; biased low when "
+                "patterns are undersampled). Exact given the image: no uncertainty.",
+            ),
+            statistical_complexity=quantity(
+                plane.complexity, "1", "Plug-in entropy times the Jensen-Shannon distance of the "
+                "pattern distribution from uniform (Rosso et al. 2007): 0 for order and for noise.",
+            ),
+            fisher_information=quantity(
+                fs.fisher, "1", "Fisher information of the pattern distribution (patterns in "
+                "lexicographic order, ordpy's convention).",
+            ),
+            missing_fraction=quantity(
+                miss.fraction, "1", f"Fraction of the K patterns never seen (independent noise windows "
+                f"would leave {miss.expected_fraction:.3g}).",
+            ),
+        )
+    lac = _attempt(undefined, "lacunarity", lacunarity, ctx.measure_image())
+    if lac is None:
+        res["lacunarity_slope"] = _na(undefined, "lacunarity", "1", "Log-log slope of the lacunarity.")
+    else:
+        data.update(lacunarity=lac)
+        res["lacunarity_slope"] = quantity(
+            lac.slope, "1", f"Slope of log lacunarity against log box side (grey gliding boxes of "
+            f"{int(lac.sizes[0])} to {int(lac.sizes[-1])} pixels); 0 for a homogeneous image.",
+            std=None if not math.isfinite(lac.slope_stderr) else lac.slope_stderr,
+        )
+    sc = _attempt(undefined, "structural", structural_complexity, image)
+    if sc is None:
+        res["structural_complexity"] = _na(undefined, "structural", "intensity²", "Structural complexity.")
+        res["structural_partial"] = _na(undefined, "structural", "intensity²", "Partial complexities.")
+    else:
+        data.update(structural=sc)
+        res["structural_complexity"] = quantity(
+            sc.total, "intensity²", "Multiscale structural complexity (Bagrov et al. 2020): half the "
+            "mean square lost at each 2x2 coarse-graining, summed over scales. Exact given the image.",
+        )
+        res["structural_partial"] = quantity(
+            sc.partial.tolist(), "intensity²", "Its part at each scale, finest first.",
+            x=sc.block_sides[:-1].tolist(), x_name="block side", x_unit="pixels",
+        )
+    return Computed(res, dict(params), data)
+
+
+register(
+    Measure(
+        "patterns",
+        "Patterns and complexity",
+        _patterns_compute,
+        defaults={"dx": 3, "dy": 3, "estimator": "nsb"},
+        quick={"dx": 2, "dy": 2, "estimator": "miller_madow"},
+        quantities=_patterns_quantities,
+        functions=(
+            "ordinal_distribution",
+            "permutation_entropy",
+            "complexity_entropy_plane",
+            "fisher_shannon",
+            "missing_patterns",
+            "lacunarity",
+            "structural_complexity",
+        ),
+        requires=("patterns",),
+        description="ordinal patterns (permutation entropy with K = (dx dy)!, statistical "
+        "complexity, Fisher information, missing patterns), lacunarity slope, structural complexity",
+    )
+)
+
+
+# ----------------------------------------------------------------------- ising
+
+
+def _ising_compute(ctx: ImageContext, params: dict) -> Computed:
+    from .ising import StandardIsing, onsager, simulate, spins_from_image
+
+    image = ctx.image
+    size = int(params["size"])
+    if size < 2:
+        raise ValueError(f"`ising.size` expects an integer >= 2, got {params['size']!r}.")
+    stride = max(1, math.ceil(max(image.shape) / size))
+    sub = image[::stride, ::stride]
+    sub = sub[: sub.shape[0] - sub.shape[0] % 2, : sub.shape[1] - sub.shape[1] % 2]
+    thr = params["threshold"]
+    thr = float(np.mean(sub, dtype=np.float64)) if thr is None else float(thr)
+    spins = spins_from_image(sub > thr)
+    beta = float(params["beta"])
+    sweeps = int(params["sweeps"])
+    run = simulate(
+        StandardIsing(),
+        spins,
+        schedule=beta,
+        sweeps=sweeps,
+        rng=int(params["seed"]),
+        record_every=max(1, sweeps // 20),
+        progress=False,
+    )
+    obs = run.observables
+    T = 1.0 / beta
+    tc = float(onsager.critical_temperature())
+    e_exact = float(onsager.energy_per_spin(T))
+    m_exact = float(onsager.spontaneous_magnetization(T))
+    res = {
+        "lattice": quantity(
+            list(spins.shape),
+            "sites",
+            f"Spins: the image subsampled every {stride} pixel(s), +1 where brighter than {thr:.4g}, periodic boundaries.",
+        ),
+        "beta": quantity(beta, "1/J", "Inverse temperature of the run (k_B = 1, coupling J = 1)."),
+        "temperature": quantity(
+            T,
+            "J",
+            f"Temperature 1/beta; the critical temperature is {tc:.4f} (below it the lattice orders).",
+        ),
+        "sweeps": quantity(
+            sweeps,
+            "sweeps",
+            "Checkerboard Metropolis sweeps (each site offered one flip per sweep).",
+            seed=int(run.seed),
+        ),
+        "initial_energy": quantity(
+            float(obs["energy"][0]),
+            "J per site",
+            "Energy per spin of the image's own configuration (-2: all aligned, 0: random).",
+        ),
+        "final_energy": quantity(
+            float(obs["energy"][-1]), "J per site", "Energy per spin at the end of the run."
+        ),
+        "onsager_energy": quantity(
+            e_exact,
+            "J per site",
+            "Onsager's exact equilibrium energy per spin at this temperature (infinite lattice), the value a long run approaches.",
+        ),
+        "final_abs_magnetisation": quantity(
+            abs(float(obs["magnetisation"][-1])),
+            "1",
+            "Absolute mean spin at the end of the run (0: balanced, 1: uniform).",
+        ),
+        "onsager_magnetisation": quantity(
+            m_exact,
+            "1",
+            "Onsager–Yang exact spontaneous magnetisation at this temperature (0 above the critical temperature).",
+        ),
+        "final_acceptance": quantity(
+            float(obs["acceptance"][-1]),
+            "1",
+            "Fraction of proposed flips accepted over the last recorded stretch.",
+        ),
+    }
+    return Computed(res, {**params, "threshold": thr}, {"run": run, "onsager_energy": e_exact})
+
+
+register(
+    Measure(
+        "ising",
+        "Ising dynamics seeded by the image",
+        _ising_compute,
+        defaults={"beta": 0.6, "sweeps": 200, "seed": 0, "size": 128, "threshold": None},
+        quick={"sweeps": 20, "size": 64},
+        quantities=(
+            Quantity("lattice", "sites", column=False),
+            Quantity("beta", "1/J"),
+            Quantity("temperature", "J"),
+            Quantity("sweeps", "sweeps"),
+            Quantity("initial_energy", "J per site"),
+            Quantity("final_energy", "J per site"),
+            Quantity("onsager_energy", "J per site"),
+            Quantity("final_abs_magnetisation", "1"),
+            Quantity("onsager_magnetisation", "1"),
+            Quantity("final_acceptance", "1"),
+        ),
+        functions=("simulate", "spins_from_image", "onsager.energy_per_spin"),
+        requires=("ising",),
+        optional=True,
+        description="a short Ising run from the thresholded image (seeded: --seed), "
+        "energies against Onsager's exact values",
+    )
+)

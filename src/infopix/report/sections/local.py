@@ -1,0 +1,37 @@
+"""Report figure: local entropy and local standard deviation maps at several radii."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._figures import figure_png, new_figure
+from . import Rendered
+
+
+def render(ctx, computed) -> Rendered:
+    from ...local import plot_map
+
+    radii = computed.data["radii"]
+    H, S = computed.data["entropy"], computed.data["std"]
+    est = computed.params["estimator"]
+    n = len(radii)
+    fig, axes = new_figure(9.0, 3.6 * n, ncols=2, nrows=n)
+    axes = np.atleast_1d(axes).reshape(n, 2)
+    for i, r in enumerate(radii):
+        plot_map(H[i], ax=axes[i, 0], title=f"local entropy, r = {r} ({est})", label="bits")
+        plot_map(
+            S[i], ax=axes[i, 1], title=f"local std, r = {r}", label="intensity", cmap="viridis"
+        )
+    for ax in axes.ravel():
+        ax.set_xticks([])
+        ax.set_yticks([])
+    return Rendered(
+        {"maps": figure_png(fig)},
+        {
+            "maps": f"Local entropy ({est} estimator) and local standard deviation, "
+            f"one row per window radius ({', '.join(map(str, radii))} pixels)."
+        },
+        "Where the information is: the entropy (left) and the spread (right) of the grey "
+        "levels in a small window around every pixel. Bright regions are textured or "
+        "detailed; dark ones are flat.",
+    )

@@ -1,0 +1,237 @@
+"""The measure registry (issue 15): one record per measure, read by the report, batch and
+the CLI. Batch's numbers are the report's numbers for the same image and parameters, for
+every registered measure on every image type the library accepts."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import infopix
+import infopix.batch as batch
+from infopix import measures as ms
+from infopix.cli import app
+
+# Small images and the quick presets: the test is about plumbing (same numbers through
+# both paths), not about the measures' accuracy, which their own tests check.
+SHAPE = (40, 36)
+
+
+def _images(folder):
+    rng = np.random.default_rng(15150)
+    files = {
+        "uint8": (folder / "u8.png", rng.integers(0, 256, SHAPE).astype(np.uint8)),
+        "uint16": (folder / "u16.tif", rng.integers(0, 4096, SHAPE).astype(np.uint16)),
+        "float32": (folder / "f32.tif", rng.normal(size=SHAPE).astype(np.float32)),
+        "colour": (folder / "rgb.png", rng.integers(0, 256, (*SHAPE, 3)).astype(np.uint8)),
+    }
+    for path, img in files.values():
+        infopix.write_image(path, img)
+    return {k: p for k, (p, _) in files.items()}
+
+
+@pytest.fixture(scope="module")
+def images(tmp_path_factory):
+    return _images(tmp_path_factory.mktemp("measures"))
+
+
+@pytest.fixture(scope="module")
+def one_numba_thread():
+    import numba
+
+    old = numba.get_num_threads()
+    numba.set_num_threads(1)
+    yield
+    numba.set_num_threads(old)
+
+
+@pytest.fixture(scope="module")
+def batch_rows(images, one_numba_thread):
+    df = batch.run(list(images.values()), list(ms.MEASURES), quick=True)
+    return {p: row for p, row in zip(df["path"], df.to_dict("records"))}
+
+
+@pytest.mark.parametrize("kind", ["uint8", "uint16", "float32", "colour"])
+def test_batch_equals_report_for_every_measure(kind, images, batch_rows):
+    path = images[kind]
+    row = batch_rows[str(path.resolve())]
+    assert row["status"] == "ok", row["error"]
+    report = infopix.analyze(path, sections="all", quick=True)
+    assert [s.key for s in report.sections] == list(ms.MEASURES)
+    checked = 0
+    for m in ms.MEASURES.values():
+        params = report.params[m.name]
+        cols = m.columns(params)
+        assert cols, m.name
+        expected = m.row(ms.Computed(report[m.name].results, params), params)
+        assert list(expected) == cols
+        for c in cols:
+            a, b = row[c], expected[c]
+            # identical computations: equal to the last bit, NaN where undefined in both
+            assert (math.isnan(a) and math.isnan(b)) or a == b, (kind, c, a, b)
+            checked += not math.isnan(a)
+    assert checked > 100  # most columns are defined numbers, not NaN on both sides
+
+
+def test_columns_follow_the_results(images, one_numba_thread):
+    """Every number a measure returns is declared with its unit; every declared column
+    is filled from a returned quantity (or undefined for a stated reason)."""
+    ctx = ms.ImageContext(infopix.read_image(images["uint8"]))
+    eff = ms.resolve_params(quick=True)
+    for m in ms.MEASURES.values():
+        computed = m.compute(ctx, dict(eff[m.name]))
+        declared = {q.name: q for q in m.declared(eff[m.name])}
+        assert set(computed.results) <= set(declared), (m.name, set(computed.results) - set(declared))
+        for name, q in computed.results.items():
+            assert q["unit"] == declared[name].unit, (m.name, name)
+            # an uncertainty a quantity carries is declared (so batch writes its column)
+            if "std" in q:
+                assert declared[name].uncertainty == "std", (m.name, name)
+        for name in declared:
+            assert name in computed.results or any(
+                "Not defined" in r["explain"] for r in computed.results.values()
+            ), (m.name, name)
+
+
+def test_spatial_levels_auto_is_one_rule():
+    """`levels='auto'`: 16 symbols for float images or more than 16 grey levels."""
+    rng = np.random.default_rng(3)
+    assert ms.ImageContext(rng.random((8, 8))).symbols("auto") == 16
+    assert ms.ImageContext(np.arange(64, dtype=np.uint8).reshape(8, 8)).symbols("auto") == 16
+    assert ms.ImageContext(np.arange(64, dtype=np.uint8).reshape(8, 8) % 16).symbols("auto") is None
+    assert ms.ImageContext(np.eye(8, dtype=bool)).symbols("auto") is None
+    assert ms.ImageContext(rng.random((8, 8))).symbols(5) == 5
+
+
+def test_context_counts_once(monkeypatch):
+    """The report computes the intensity histogram once per image (it was five times)."""
+    import infopix.entropy as ent
+
+    calls = []
+    real = ent.intensity_counts
+    monkeypatch.setattr(ent, "intensity_counts", lambda *a, **k: calls.append(1) or real(*a, **k))
+    img = np.random.default_rng(5).integers(0, 256, (32, 32)).astype(np.uint8)
+    infopix.analyze(img, sections=["image", "intensity"], quick=True)
+    assert len(calls) == 1
+
+
+def test_context_renyi_table_once(monkeypatch):
+    """D_q and f(alpha) come from one table of box sums per image (it was two)."""
+    import infopix.fractal.multifractal as fr
+
+    calls = []
+    real = fr._renyi_table
+    monkeypatch.setattr(fr, "_renyi_table", lambda *a, **k: calls.append(1) or real(*a, **k))
+    img = np.random.default_rng(6).integers(1, 256, (32, 32)).astype(np.uint8)
+    r = infopix.analyze(img, sections=["fractal"], quick=True)
+    assert len(calls) == 1 and r["fractal"].results["alpha"]["value"]
+
+
+def test_multifractal_analysis_equals_the_two_functions():
+    from infopix.fractal.synthetic import binomial_cascade
+
+    img = binomial_cascade(6, 0.3)
+    qs = [-2, 0, 0.5, 1, 2]
+    gd, mf = infopix.multifractal_analysis(img, qs)
+    gd1 = infopix.generalized_dimensions(img, qs)
+    mf1 = infopix.multifractal_spectrum(img, qs)
+    for a, b in ((gd.dimensions, gd1.dimensions), (gd.stderr, gd1.stderr), (mf.alpha, mf1.alpha),
+                 (mf.f, mf1.f), (mf.f_stderr, mf1.f_stderr)):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_adding_a_measure_is_one_record(images):
+    """A new record appears in the report (as a table), batch (as columns) and the CLI's
+    --config keys, with nothing else to change."""
+
+    def compute(ctx, params):
+        return ms.Computed(
+            {"pixels": ms.quantity(int(ctx.image.size) * params["k"], "pixels", "Pixels x k.")},
+            dict(params),
+        )
+
+    ms.register(ms.Measure("_extra", "Extra", compute, defaults={"k": 2},
+                           quantities=(ms.Quantity("pixels", "pixels"),)))
+    try:
+        r = infopix.analyze(images["uint8"], sections=["_extra"], config={"_extra": {"k": 3}})
+        assert r["_extra"].results["pixels"]["value"] == 3 * SHAPE[0] * SHAPE[1]
+        df = batch.run(images["uint8"], ["_extra"], config={"_extra": {"k": 3}})
+        assert df["_extra.pixels"].tolist() == [3.0 * SHAPE[0] * SHAPE[1]]
+        from infopix.cli.analyze import config_keys
+
+        assert "[_extra] k = 2" in config_keys()  # the --config keys listed by the CLI
+    finally:
+        ms.MEASURES.pop("_extra")
+
+
+def test_batch_estimator_and_config(images, one_numba_thread):
+    df = batch.run(images["uint8"], ["intensity", "local"], estimator="nsb",
+                   config={"local": {"radii": [1]}})
+    assert [c for c in df.columns if c.startswith("intensity.H_")] == [
+        "intensity.H_nsb", "intensity.H_nsb.std"]
+    img = infopix.read_image(images["uint8"])
+    assert df["local.mean_local_entropy[r=1]"][0] == float(
+        infopix.local_entropy(img, 1, estimator="nsb").mean())
+    with pytest.raises(ValueError, match="unknown parameter"):
+        batch.run(images["uint8"], ["local"], config={"local": {"radius": 1}})
+    with pytest.raises(ValueError, match="unknown section"):
+        batch.run(images["uint8"], ["local"], config={"nope": {}})
+
+
+# ------------------------------------------------------------------------ the CLI
+
+
+def _commands():
+    import typer.main
+
+    return dict(typer.main.get_command(app).commands)
+
+
+@pytest.mark.parametrize("name", ["", *sorted(_commands())])
+def test_help_runs_and_speaks_the_users_words(name):
+    r = CliRunner().invoke(app, [name, "--help"] if name else ["--help"], env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    text = r.stdout
+    assert "notebook" not in text.lower()
+    assert "<bool>" not in text
+    # options are spelled as flags, not Python keywords (levels=16, force=True)
+    assert not re.search(r"\b[a-z_]+=(True|False|None|\d)", text), text
+
+
+def test_one_letter_one_meaning():
+    """A short option means the same idea in every command (-m: measure(s))."""
+    meaning = {}
+    for name, cmd in _commands().items():
+        for p in cmd.params:
+            longs = [o for o in p.opts if o.startswith("--")]
+            for short in (o for o in p.opts if not o.startswith("--")):
+                meaning.setdefault(short, set()).add((longs or [short])[0].rstrip("s"))
+    clashes = {k: v for k, v in meaning.items() if len(v) > 1}
+    assert clashes == {}
+
+
+def test_entropy_channel_joint(images):
+    r = CliRunner().invoke(app, ["entropy", str(images["colour"]), "--channel", "joint", "--json"])
+    assert r.exit_code == 0, r.output
+    import json
+
+    got = json.loads(r.stdout)["entropy"]
+    rgb = infopix.read_image(images["colour"])
+    assert got == infopix.intensity_entropy(rgb, channel="joint")
+    assert got != infopix.intensity_entropy(rgb)  # not the luminance entropy
+
+
+@pytest.mark.parametrize("cmd", [["entropy"], ["scale", "-o", "{tmp}/s"], ["fractal"],
+                                 ["spatial", "-l", "4"], ["localmap", "-o", "{tmp}/m.npy"],
+                                 ["ising", "--sweeps", "1"], ["analyze", "-o", "{tmp}/a"]])
+def test_channel_on_a_grey_image_is_refused(cmd, images, tmp_path):
+    args = [a.replace("{tmp}", str(tmp_path)) for a in cmd]
+    r = CliRunner().invoke(app, [args[0], str(images["uint8"]), *args[1:], "--channel", "5"])
+    assert r.exit_code == 1
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "`--channel` applies to colour images" in lines[0], r.stderr
+    assert list(tmp_path.iterdir()) == []
