@@ -57,9 +57,10 @@ IMAGES = _images()
         ("levels32", 2, 1, 1.5),
     ],
 )
-def test_sample_entropy_equals_entropyhub(name, m, tau, r):
+@pytest.mark.parametrize("method", ["grid", "tree"])
+def test_sample_entropy_equals_entropyhub(name, m, tau, r, method):
     img = IMAGES[name]
-    ours = sample_entropy_2d(img, m=m, tau=tau, r=r)
+    ours = sample_entropy_2d(img, m=m, tau=tau, r=r, method=method)
     ref, (phi1, phi2) = eh.SampEn2D(img, m=m, tau=tau, **({} if r is None else {"r": r}))
     # exact counts: Phi = count / n_pairs identically, and the value to rounding
     assert ours.phi_m == phi1 and ours.phi_m1 == phi2
@@ -77,7 +78,8 @@ def test_sample_entropy_equals_entropyhub(name, m, tau, r):
         ((16, 16), 2, 1, 0.5, "binary"),
     ],
 )
-def test_sample_entropy_counts_equal_naive(shape, m, tau, r, kind):
+@pytest.mark.parametrize("method", ["grid", "tree"])
+def test_sample_entropy_counts_equal_naive(shape, m, tau, r, kind, method):
     rng = np.random.default_rng(SEED + 1)
     if kind == "noise":
         img = rng.random(shape)
@@ -89,20 +91,21 @@ def test_sample_entropy_counts_equal_naive(shape, m, tau, r, kind):
         img = rng.random(shape) < 0.5
     mm = (m, m) if isinstance(m, int) else m
     B, A = sample_entropy_2d_counts(np.asarray(img, float), *mm, tau, r)  # returns ((m+1)-pairs, m-pairs)
-    se = sample_entropy_2d(img, m=m, tau=tau, r=r)
+    se = sample_entropy_2d(img, m=m, tau=tau, r=r, method=method)
     assert (se.count_m, se.count_m1) == (A, B)
     assert se.value == pytest.approx(-np.log(B / A), rel=1e-14)
 
 
-def test_sample_entropy_same_counts_with_one_thread():
+@pytest.mark.parametrize("method", ["grid", "tree"])
+def test_sample_entropy_same_counts_with_one_thread(method):
     import numba
 
-    img = IMAGES["smooth64"]
-    two = sample_entropy_2d(img, m=2)
+    img = np.vstack([IMAGES["smooth64"]] * 6)  # 384 x 64: above the tree's serial threshold
+    two = sample_entropy_2d(img, m=2, method=method)
     old = numba.get_num_threads()
     try:
         numba.set_num_threads(1)
-        one = sample_entropy_2d(img, m=2)
+        one = sample_entropy_2d(img, m=2, method=method)
     finally:
         numba.set_num_threads(old)
     assert (one.count_m, one.count_m1) == (two.count_m, two.count_m1)
@@ -293,6 +296,8 @@ def test_other_option_errors():
         dispersion_entropy_2d(img, mapping="kmeans")
     with pytest.raises(TypeError, match="`r` expects"):
         sample_entropy_2d(img, r="0.2")
+    with pytest.raises(ValueError, match="`method`"):
+        sample_entropy_2d(img, method="kdtree")
 
 
 # ---------------------------------------------------------------------------------------

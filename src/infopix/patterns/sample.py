@@ -17,6 +17,7 @@ EntropyHub requires ``m > 1``; here ``m >= 1``.
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 import operator
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import _validation as v
+from .._kernels import patterns as _kp
 from .._kernels import sample_entropy as _k
 
 __all__ = [
@@ -172,6 +174,54 @@ def _match_count(X: np.ndarray, r: float) -> int:
     return int(count(Xs, ws, lo, hi, start, end, left, right, W, tasks, r))
 
 
+#: grid method: most grid dimensions (3**4 = 81 neighbour cells per template)
+_MAX_GRID_DIMS = 4
+
+
+def _counts_grid(img, mL, mW, tau, r):
+    """(A, B) = pairs matching as m- and as (m+1)-templates, by a grid of r-cells on the
+    first (up to 4) m-template elements, only same and adjacent cells compared (both
+    counts in one pass; kernels :func:`infopix._kernels.patterns.gather_templates` and
+    ``count_template_matches``)."""
+    X = _kp.gather_templates(img, mL, mW, tau)
+    P = X.shape[0]
+    dm = mL * mW
+    side = r * (1 + 1e-7)
+    lo, hi = float(img.min()), float(img.max())
+    ncell = int(math.floor((hi - lo) / side)) + 1
+    d = min(_MAX_GRID_DIMS, dm)
+    budget = max(1 << 12, 4 * P)
+    while d > 0 and ncell**d > budget:
+        d -= 1
+    if ncell == 1:
+        d = 0
+    if d:
+        cells = np.clip(np.floor((X[:, :d] - lo) / side), 0, ncell - 1).astype(np.int64)
+        keys = cells @ (ncell ** np.arange(d - 1, -1, -1, dtype=np.int64))
+        order = np.argsort(keys, kind="stable")
+        X = np.ascontiguousarray(X[order])
+        cells = np.ascontiguousarray(cells[order])
+        starts = np.searchsorted(keys[order], np.arange(ncell**d + 1, dtype=np.int64)).astype(np.int64)
+    else:
+        cells = np.zeros((P, 0), dtype=np.int64)
+        starts = np.array([0, P], dtype=np.int64)
+    offsets = np.array(list(itertools.product((-1, 0, 1), repeat=d)), dtype=np.int64).reshape(3**d, d)
+    A1, Am = _kp.count_template_matches(X, dm, r, cells, max(ncell, 1), d, starts, offsets)
+    return int(Am), int(A1)
+
+
+def _counts_tree(img, mL, mW, tau, r):
+    """(A, B) by the dual-tree traversal, once for the m- and once for the (m+1)-templates."""
+    NL, NW = img.shape[0] - mL * tau, img.shape[1] - mW * tau
+    dy, dx = _offsets(mL + 1, mW + 1)
+    T = _k.templates(img, NL, NW, tau, dy, dx)
+    mcols = [a * (mW + 1) + b for a in range(mL) for b in range(mW)]
+    allcols = mcols + [c for c in range(T.shape[1]) if c not in mcols]
+    A = _match_count(np.ascontiguousarray(T[:, mcols]), r)
+    B = _match_count(np.ascontiguousarray(T[:, allcols]), r) if A else 0
+    return A, B
+
+
 # ---------------------------------------------------------------------------------------
 # sample entropy
 # ---------------------------------------------------------------------------------------
@@ -243,7 +293,7 @@ class SampleEntropy2D:
         return self.phi_m, self.phi_m1
 
 
-def sample_entropy_2d(image, *, m=2, tau=1, r=None, base=np.e) -> SampleEntropy2D:
+def sample_entropy_2d(image, *, m=2, tau=1, r=None, base=np.e, method="grid") -> SampleEntropy2D:
     """Two-dimensional sample entropy (SampEn2D) with exact match counts.
 
     Parameters
@@ -261,6 +311,11 @@ def sample_entropy_2d(image, *, m=2, tau=1, r=None, base=np.e) -> SampleEntropy2
         standard deviation), as EntropyHub.
     base : float, optional
         Logarithm base (default e: nats).
+    method : {'grid', 'tree'}, optional
+        How the exact counts are found (same counts either way): ``'grid'`` (default,
+        fastest when few pairs match, e.g. noise) or ``'tree'`` (a dual-tree
+        traversal that counts whole groups of matching templates: faster on smooth
+        images where a large fraction of all pairs match). See Notes.
 
     Returns
     -------
@@ -289,8 +344,14 @@ def sample_entropy_2d(image, *, m=2, tau=1, r=None, base=np.e) -> SampleEntropy2
     the unordered pairs whose m-templates match, B those whose (m+1)-templates match,
     and ``SampEn2D = -log(B / A)``.
 
-    Counting (kernel :func:`infopix._kernels.sample_entropy.count_pairs_tree`, once
-    for A and once for B): identical templates are grouped with their multiplicities
+    Counting, ``method='grid'``: templates are sorted into grid cells of side
+    ``r (1 + 1e-7)`` on their first (up to 4) elements (fewer when the grid would exceed
+    ``max(2**12, 4P)`` cells); matching templates lie in the same or adjacent cells, so
+    only those are compared, each pair once, A and B in one pass (kernel
+    :func:`infopix._kernels.patterns.count_template_matches`); the cost follows the
+    number of close pairs. ``method='tree'`` (kernel
+    :func:`infopix._kernels.sample_entropy.count_pairs_tree`, once for A and once for
+    B): identical templates are grouped with their multiplicities
     (w templates at distance 0 give w (w - 1) / 2 pairs); the distinct ones go into a
     k-d tree (median splits, at most 6 per leaf), and a dual-tree traversal skips the pairs
     of nodes whose bounding boxes are r or more apart on some element, counts whole
@@ -326,17 +387,12 @@ def sample_entropy_2d(image, *, m=2, tau=1, r=None, base=np.e) -> SampleEntropy2
     """
     mL, mW = _check_m(m)
     tau = v.check_positive_int(tau, name="tau")
+    method = v.check_choice(method, ("grid", "tree"), name="method")
     img = _check_image(image)
     NL, NW = _positions(img.shape, mL, mW, tau, (mL, mW))
     r = _default_r(img) if r is None else _check_tolerance(r)
     base = v.check_base(base)
-
-    dy, dx = _offsets(mL + 1, mW + 1)
-    T = _k.templates(img, NL, NW, tau, dy, dx)
-    mcols = [a * (mW + 1) + b for a in range(mL) for b in range(mW)]
-    allcols = mcols + [c for c in range(T.shape[1]) if c not in mcols]
-    A = _match_count(np.ascontiguousarray(T[:, mcols]), r)
-    B = _match_count(np.ascontiguousarray(T[:, allcols]), r) if A else 0
+    A, B = (_counts_grid if method == "grid" else _counts_tree)(img, mL, mW, tau, r)
 
     P = NL * NW
     Ny = P * (P - 1) // 2
