@@ -139,11 +139,15 @@ def test_large_parallel_histogram_matches_bincount():
     img = rng.integers(0, 256, size=(1100, 1000), dtype=np.uint8)  # > 2**20 px: 16 chunks
     c = intensity_counts(img)
     np.testing.assert_array_equal(c.counts, np.bincount(img.ravel(), minlength=256))
-    from infopix._kernels.histogram import _histogram_int_parallel, _histogram_int_serial
+    from infopix._kernels.histogram import level_counts_parallel, level_counts_serial
 
-    flat = img.ravel()
-    np.testing.assert_array_equal(_histogram_int_serial(flat, 0, 256), c.counts)
-    np.testing.assert_array_equal(_histogram_int_parallel(flat[:999], 0, 256), np.bincount(flat[:999], minlength=256))
+    flat, nomask = img.ravel(), None
+    np.testing.assert_array_equal(level_counts_serial(flat, nomask, 0, 256)[0], c.counts)
+    counts, outside = level_counts_parallel(flat[:999], nomask, 0, 256)
+    np.testing.assert_array_equal(counts, np.bincount(flat[:999], minlength=256))
+    assert outside == 0
+    # out-of-range values are counted as outside, never written past the histogram
+    assert level_counts_parallel(flat[:999], nomask, 10, 100)[1] == np.count_nonzero((flat[:999] < 10) | (flat[:999] >= 110))
 
 
 def test_mask_selects_pixels():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from infopix._format import format_value, round_to_error
+from infopix.formatting import format_value, round_to_error
 
 # (value, error) -> text. The error keeps two significant digits when its three leading
 # digits are 100-354, one when 355-949, and 950-999 round up to two digits of the next

@@ -510,7 +510,7 @@ def test_cli_localmap(tmp_path):
 def test_bin_codes_follow_numpy_histogram(values, nbins):
     """The compiled float binning puts every value in the bin numpy.histogram does,
     edges included (values equal to an edge, the closed last bin)."""
-    from infopix._kernels.histogram import bin_codes
+    from infopix._kernels.histogram import bin_walk
 
     vals = np.array(values, dtype=np.float64)
     lo, hi = float(vals.min()), float(vals.max())
@@ -519,12 +519,12 @@ def test_bin_codes_follow_numpy_histogram(values, nbins):
     edges = np.linspace(lo, hi, nbins + 1)
     vals = np.concatenate([vals, edges])  # every edge itself
     codes = np.empty(vals.size, dtype=np.int32)
-    assert bin_codes(vals, edges, codes) == 0
+    assert bin_walk(vals, None, edges, codes, None) == 0
     for x, k in zip(vals, codes):
         counts, _ = np.histogram([x], bins=nbins, range=(lo, hi))
         assert counts[k] == 1
     outside = np.array([lo - 1.0, hi + 1.0, np.nan])
-    assert bin_codes(outside, edges, np.empty(3, dtype=np.int32)) == 3
+    assert bin_walk(outside, None, edges, np.empty(3, dtype=np.int32), None) == 3
 
 
 def test_float_ranges_at_the_limits_of_float64():

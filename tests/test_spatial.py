@@ -162,7 +162,7 @@ def test_symbols_and_levels():
     assert sym.tolist() == [[0, 1], [1, 1]]
     # requantising noise to 4 levels equals quantising by hand
     u = _rng().integers(0, 256, (40, 40)).astype(np.uint8)
-    assert sp.pair_entropy(u, (0, 1), levels=4) == pytest.approx(sp.pair_entropy(u // 64, (0, 1)), abs=1e-12)
+    assert sp.pair_entropy(u, (0, 1), bins=4) == pytest.approx(sp.pair_entropy(u // 64, (0, 1)), abs=1e-12)
 
 
 # ----------------------------------------------------------------------------------
@@ -412,14 +412,14 @@ def test_distances_larger_than_image():
         lambda im: sp.computable_information_density(im),
     ],
 )
-def test_float_without_levels(call):
-    with pytest.raises(TypeError, match="`levels` is required for a float image"):
+def test_float_without_bins(call):
+    with pytest.raises(TypeError, match="`bins` is required for a float image"):
         call(FLOAT)
 
 
-def test_float_with_levels_works():
-    assert sp.block_entropy(FLOAT, 1, levels=80) == pytest.approx(math.log2(80), abs=1e-12)
-    assert sp.mutual_information(FLOAT, (0, 1), levels=4) > 0
+def test_float_with_bins_works():
+    assert sp.block_entropy(FLOAT, 1, bins=80) == pytest.approx(math.log2(80), abs=1e-12)
+    assert sp.mutual_information(FLOAT, (0, 1), bins=4) > 0
 
 
 def test_block_larger_than_image():
@@ -447,14 +447,14 @@ def test_block_larger_than_image():
         (lambda: sp.computable_information_density(IMG, scan="zigzag"), ValueError, "`scan` expects"),
         (lambda: sp.computable_information_density(IMG, compressor="bz2"), ValueError, "`compressor`"),
         (lambda: sp.mutual_information_profile(IMG, directions="diagonal"), ValueError, "`directions`"),
-        (lambda: sp.pair_entropy(IMG, levels=1), ValueError, "`levels` expects an integer >= 2"),
+        (lambda: sp.pair_entropy(IMG, bins=1), ValueError, "`bins` expects an integer >= 2"),
         (lambda: sp.pair_entropy(IMG, estimator="magic"), ValueError, "`estimator` expects"),
         (lambda: sp.pair_entropy(IMG, base=1), ValueError, "`base`"),
         (lambda: sp.block_entropy(_rng().integers(0, 4, (16, 16)), 5, estimator="shrinkage"), ValueError,
          "'shrinkage' .* K = 1.13e\\+15"),
         (lambda: sp.block_entropy(np.zeros((4, 4, 3)), 1), ValueError, "`image` expects a 2-D"),
         (lambda: sp.block_entropy(np.array([[1]]), 1), ValueError, "at least 2"),
-        (lambda: sp.block_entropy(np.array([[np.nan, 1.0]]), 1, levels=2), ValueError, "NaN"),
+        (lambda: sp.block_entropy(np.array([[np.nan, 1.0]]), 1, bins=2), ValueError, "NaN"),
         (lambda: sp.block_entropy(np.ones((3, 3), complex), 1), TypeError, "complex"),
     ],
 )
@@ -506,7 +506,7 @@ def test_cli(tmp_path):
     fpath = tmp_path / "f.npy"
     np.save(fpath, np.linspace(0, 1, 64).reshape(8, 8))
     res = runner.invoke(app, ["spatial", str(fpath)])
-    assert res.exit_code == 1 and "`levels` is required" in res.output
+    assert res.exit_code == 1 and "`bins` is required" in res.output
     assert runner.invoke(app, ["spatial", str(fpath), "--levels", "4"]).exit_code == 0
 
 

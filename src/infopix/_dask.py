@@ -44,6 +44,7 @@ from . import _validation as v
 
 __all__ = [
     "EDGE_BOUNDARY",
+    "dispatch_dask",
     "is_dask_array",
     "map_local_dask",
     "read_lazy",
@@ -88,54 +89,73 @@ def _grow_chunks(chunks: tuple[int, ...], minimum: int) -> tuple[int, ...]:
 #: (Numba ``prange``), so Dask's threads only overlap reading and writing with them.
 _KERNEL_LOCK = threading.Lock()
 
-#: Dtypes whose bins do not depend on the data (see ``infopix.entropy._DTYPE_RANGE``).
-_FIXED_BIN_DTYPES = {np.dtype(t) for t in (np.uint8, np.int8, np.uint16, np.int16, np.bool_)}
-
-
 def _global_binning(func, darr, kw: dict) -> dict:
-    """Resolve ``bins``/``range`` defaults that depend on the whole image, once.
+    """Resolve the binning of ``func`` for the whole image, once.
 
     The in-memory maps bin float images (and integer dtypes wider than 16 bits) over the
-    *image's* [min, max]; chunk by chunk that must be the whole image's range, not each
-    chunk's. Integer images of a wide dtype are binned one bin per level between the
-    global min and max, as in memory: ``bins = max - min + 1`` unit bins from ``min``.
+    *image's* [min, max]; chunk by chunk that must be the whole image's extent, not each
+    chunk's. The binning is resolved by :func:`infopix._binning.resolve_binning` from
+    the global min and max (one pass over the data) and handed to every chunk as a
+    resolved ``bins=Binning``, so every chunk bins exactly as the whole image would.
     """
     import inspect
+
+    from ._binning import needs_extent, resolve_binning
 
     try:
         params = inspect.signature(func).parameters
     except (TypeError, ValueError):
         params = {}
-    if "range" not in params and "range" not in kw:
+    if "bins" not in params and "bins" not in kw:
         return kw  # the map does not bin (local_mean, local_std)
-    if kw.get("range") is not None or darr.dtype in _FIXED_BIN_DTYPES:
-        return kw
-    import dask
-    import dask.array as da
+    bins, range_ = kw.get("bins"), kw.get("range")
+    extent = None
+    if needs_extent(darr.dtype, bins, range_):
+        import dask
+        import dask.array as da
 
-    from ._config import MAX_INTEGER_LEVELS
-
-    lo, hi = dask.compute(da.min(darr), da.max(darr))
-    kind = darr.dtype.kind
-    if kind == "f" and not (np.isfinite(lo) and np.isfinite(hi)):
-        raise ValueError(
-            "`image` has NaN or inf pixels; NaN is never counted silently: replace them "
-            "(e.g. with dask.array.nan_to_num) or crop them out."
-        )
-    out = dict(kw)
-    if kind in "iu" and kw.get("bins") is None:
-        span = int(hi) - int(lo) + 1
-        if span > MAX_INTEGER_LEVELS:
+        lo, hi = dask.compute(da.min(darr), da.max(darr))
+        if darr.dtype.kind == "f" and not (np.isfinite(lo) and np.isfinite(hi)):
             raise ValueError(
-                f"`image` of dtype {darr.dtype} spans {span} integer levels (more than "
-                f"{MAX_INTEGER_LEVELS}); pass `bins` (and `range`) to bin its values."
+                "`image` has NaN or inf pixels; NaN is never counted silently: replace them "
+                "(e.g. with dask.array.nan_to_num) or crop them out."
             )
-        out["bins"] = span
-        out["range"] = (float(lo), float(hi) + 1.0)
-    else:
-        lo, hi = float(lo), float(hi)
-        out["range"] = (lo - 0.5, hi + 0.5) if lo == hi else (lo, hi)
+        extent = (float(lo), float(hi)) if darr.dtype.kind == "f" else (int(lo), int(hi))
+    out = dict(kw)
+    out["bins"] = resolve_binning(darr.dtype, bins, range_, extent=extent)
+    out["range"] = None
     return out
+
+
+def dispatch_dask(func):
+    """Decorator of a local map ``func(image, radius, ..., edge=..., ...)``: a Dask
+    array is computed chunk by chunk by :func:`map_local_dask`, anything else goes to
+    ``func`` unchanged.
+
+    The one place where local maps meet Dask: :mod:`infopix.local` imports nothing of
+    Dask (Dask itself is imported only when a Dask array arrives).
+    """
+    import functools
+    import inspect
+
+    sig = inspect.signature(func)
+    var_kw = next((p.name for p in sig.parameters.values() if p.kind is p.VAR_KEYWORD), None)
+    edge_default = sig.parameters["edge"].default
+
+    @functools.wraps(func)
+    def wrapper(image, *args, **kwargs):
+        if not is_dask_array(image):
+            return func(image, *args, **kwargs)
+        bound = sig.bind(image, *args, **kwargs)
+        kw = dict(bound.arguments)
+        kw.pop(next(iter(sig.parameters)))  # the image
+        radius = kw.pop("radius")
+        edge = kw.pop("edge", edge_default)
+        if var_kw is not None:
+            kw.update(kw.pop(var_kw, {}))
+        return map_local_dask(func, image, radius, edge=edge, **kw)
+
+    return wrapper
 
 
 def map_local_dask(func, darr, radius, *, edge="clip", dtype=np.float64, **kw):

@@ -65,6 +65,14 @@ def check_image(
             f"`{name}` expects a 2-D NumPy array (or a path read with infopix.read_image), "
             f"got {_describe(image)}."
         )
+    if isinstance(image, np.ma.MaskedArray) and np.ma.is_masked(image):
+        # np.asarray would drop the mask: refuse rather than count masked pixels silently
+        # (functions with `mask=` combine it first, see infopix._binning.split_masked)
+        raise ValueError(
+            f"`{name}` is a numpy.ma masked array with {int(np.ma.count_masked(image))} "
+            f"masked value(s), and this function takes no `mask`; pass {name}.filled(value), "
+            f"or {name}.data to ignore the mask."
+        )
     arr = np.asarray(image)
     if arr.dtype.kind == "c":
         raise TypeError(

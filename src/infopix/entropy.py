@@ -16,10 +16,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+import builtins
+
 from . import _validation as v
-from ._config import DEFAULT_FLOAT_BINS, MAX_INTEGER_LEVELS
-from ._kernels.histogram import _histogram_int, _histogram_int_masked
+from ._binning import Binning, binning_for, split_masked
 from .io import select_channel
+
+builtins_range = builtins.range  # ``range`` is a parameter name here
 
 __all__ = [
     "IntensityCounts",
@@ -32,14 +35,6 @@ __all__ = [
     "intensity_expected",
     "EXPECTED_FUNCTIONS",
 ]
-
-_DTYPE_RANGE = {
-    np.dtype(np.uint8): (0, 256),
-    np.dtype(np.int8): (-128, 256),
-    np.dtype(np.uint16): (0, 65536),
-    np.dtype(np.int16): (-32768, 65536),
-}
-
 
 @dataclass(frozen=True)
 class IntensityCounts:
@@ -56,12 +51,16 @@ class IntensityCounts:
         Bin edges when values were binned (float images, or ``bins`` given), else None.
     offset : int
         The value of bin 0 for integer images (e.g. -128 for int8).
+    binning : Binning or None
+        The resolved binning (per channel for ``channel='joint'``); pass it as ``bins=``
+        to bin another image (or a local map) exactly alike.
     """
 
     counts: np.ndarray
     n_outcomes: int
     edges: np.ndarray | None = None
     offset: int = 0
+    binning: Binning | None = None
 
     @property
     def total(self) -> int:
@@ -69,92 +68,36 @@ class IntensityCounts:
         return int(self.counts.sum())
 
 
-def _int_span(arr: np.ndarray) -> tuple[int, int]:
-    """(offset, number of levels) for an integer or bool array."""
-    if arr.dtype == bool:
-        return 0, 2
-    if arr.dtype in _DTYPE_RANGE:
-        return _DTYPE_RANGE[arr.dtype]
-    lo, hi = int(arr.min()), int(arr.max())
-    span = hi - lo + 1
-    if span > MAX_INTEGER_LEVELS:
-        raise ValueError(
-            f"`image` of dtype {arr.dtype} spans {span} integer levels (more than "
-            f"{MAX_INTEGER_LEVELS}); pass `bins` (and `range`) to bin its values."
-        )
-    return lo, span
-
-
-def _count_integer(values: np.ndarray, mask: np.ndarray | None) -> tuple[np.ndarray, int, int]:
-    offset, nbins = _int_span(values if mask is None else values[mask])
-    flat = np.ascontiguousarray(values).reshape(-1)
-    if flat.dtype == bool:  # astype, not a view: raw bytes other than 0/1 count as 1
-        flat = flat.astype(np.uint8)
-    if mask is None:
-        counts = _histogram_int(flat, np.int64(offset), nbins)
-    else:
-        counts = _histogram_int_masked(flat, np.ascontiguousarray(mask).reshape(-1), np.int64(offset), nbins)
-    return counts, nbins, offset
-
-
-def _resolve_bins(values: np.ndarray, bins, range_) -> tuple[int, tuple[float, float]]:
-    if bins is None:
-        bins = DEFAULT_FLOAT_BINS
-    nbins = v.check_positive_int(bins, name="bins")
-    if range_ is None:
-        if values.dtype.kind in "iub" and values.dtype in _DTYPE_RANGE:
-            lo, n = _DTYPE_RANGE[values.dtype]
-            range_ = (float(lo), float(lo + n))
-        elif values.dtype == bool:
-            range_ = (0.0, 2.0)
-        else:
-            range_ = (float(values.min()), float(values.max()))
-            if range_[0] == range_[1]:
-                range_ = (range_[0] - 0.5, range_[1] + 0.5)
-    else:
-        range_ = v.check_range(range_)
-    return nbins, range_
-
-
-def _check_within(vals: np.ndarray, lo: float, hi: float) -> None:
-    """Values outside the binning range are an error, never dropped silently."""
-    outside = int(np.count_nonzero((vals < lo) | (vals > hi)))
-    if outside:
-        raise ValueError(
-            f"`range` ({lo:g}, {hi:g}) excludes {outside} pixel value(s); widen `range` "
-            f"or exclude those pixels with `mask`."
-        )
-
-
-def _count_binned(values: np.ndarray, bins, range_) -> tuple[np.ndarray, np.ndarray]:
-    nbins, (lo, hi) = _resolve_bins(values, bins, range_)
-    vals = values.astype(np.float64, copy=False).ravel()
-    _check_within(vals, lo, hi)
-    counts, edges = np.histogram(vals, bins=nbins, range=(lo, hi))
-    return counts.astype(np.int64), edges
-
-
 def intensity_counts(image, *, bins=None, range=None, mask=None, channel="luminance") -> IntensityCounts:
     """Count pixel values in bins: the raw material of every intensity entropy.
 
     Parameters
     ----------
-    image : (M, N) or (M, N, C) ndarray
-        Bool, integer or float image. Colour images are reduced by ``channel``.
-    bins : int, optional
+    image : (M, N), (M, N, C) or (Z, M, N) ndarray
+        Bool, integer or float image, or volume. Colour images are reduced by
+        ``channel``; with ``channel=None`` a 3-D array is a (Z, M, N) volume (or a series
+        of images counted together), never colour: a 3-D array is not taken for a volume
+        unless the caller says so. A
+        :class:`numpy.ma.MaskedArray`'s masked pixels are not counted (its mask is
+        combined with ``mask``).
+    bins : int or Binning, optional
         Number of equal-width bins. Integer images default to one bin per level of the
         dtype's range (bool 2, uint8/int8 256, uint16/int16 65536; wider integer
         dtypes: one bin per level between the data's min and max). Float images
-        default to 256 bins over ``range``.
+        default to 256 bins over ``range``. A resolved binning (e.g. the ``binning`` of
+        another :class:`IntensityCounts`) is used as is.
     range : (float, float), optional
-        Binning interval. Defaults to the dtype's range for integer images with
-        ``bins``, and to the data's [min, max] for float images. Values outside it
-        raise an error rather than being dropped silently.
+        Binning interval. Defaults to the dtype's range for bool and 8/16-bit integer
+        images with ``bins``, and to the data's [min, max] otherwise. Values outside it
+        raise an error rather than being dropped silently; values on a bin edge go to
+        the bin above it, the last edge to the last bin (``numpy.histogram``'s rule).
     mask : (M, N) ndarray of bool, optional
         Only pixels where ``mask`` is True are counted.
-    channel : {'luminance', 'joint'} or int, optional
+    channel : {'luminance', 'joint'}, int or None, optional
         For colour images: BT.601 luminance (default), one channel, or the joint
-        distribution of colours (one outcome per colour).
+        distribution of colours (one outcome per colour; every channel is binned by
+        the same rule, then the channel codes are combined). ``None``: the array has no
+        channel axis (a 3-D array is a volume).
 
     Returns
     -------
@@ -167,38 +110,75 @@ def intensity_counts(image, *, bins=None, range=None, mask=None, channel="lumina
         empty or 1-pixel images, mask of the wrong shape, values outside ``range``.
     TypeError
         Complex or non-numeric dtype.
+
+    Notes
+    -----
+    Binning: :func:`infopix._binning.resolve_binning`; counting: the kernels of
+    :mod:`infopix._kernels.histogram`.
+
+    Examples
+    --------
+    >>> import numpy as np, infopix
+    >>> c = infopix.intensity_counts(np.array([[0.0, 0.3], [0.5, 1.0]]), bins=10, range=(0, 1))
+    >>> c.counts.nonzero()[0].tolist()   # 1.0 is in the closed last bin
+    [0, 2, 5, 9]
+
+    0.3 lands in bin 2, as with ``numpy.histogram``: the edge between bins 2 and 3 is
+    ``np.linspace(0, 1, 11)[3] == 0.30000000000000004 > 0.3``.
     """
-    arr = v.check_image(image, allow_color=True)
-    arr = select_channel(arr, channel)
-    m = v.check_mask(mask, arr.shape[:2])
-    v.check_finite_or_masked(arr, m)
-    if arr.ndim == 3:  # joint colour distribution
+    image, mask = split_masked(image, mask)
+    arr = as_image_or_volume(image, channel)
+    m = v.check_mask(mask, arr.shape if is_volume(arr, channel) else arr.shape[:2])
+    if arr.ndim == 3 and not is_volume(arr, channel):  # joint colour distribution
+        v.check_finite_or_masked(arr, m)  # (counts pixels with a NaN in any channel)
         return _count_joint(arr, bins, range, m)
-    if bins is None and range is None and arr.dtype.kind in "biu":
-        counts, nbins, offset = _count_integer(arr, m)
-        return IntensityCounts(counts, nbins, None, offset)
-    values = arr if m is None else arr[m]
-    counts, edges = _count_binned(values, bins, range)
-    return IntensityCounts(counts, counts.size, edges, 0)
+    b = binning_for(arr, bins, range, m)
+    counts = b.counts(arr, m)
+    return IntensityCounts(counts, b.n_outcomes, b.edges, b.offset or 0, b)
+
+
+def is_volume(arr: np.ndarray, channel) -> bool:
+    """Whether a validated array is a (Z, M, N) volume: 3-D with ``channel=None``."""
+    return arr.ndim == 3 and channel is None
+
+
+def as_image_or_volume(image, channel) -> np.ndarray:
+    """Validate a 2-D image, a colour image (reduced by ``channel``) or, with
+    ``channel=None``, a 2-D image or a (Z, M, N) volume.
+
+    A 3-D array is never taken for a volume unless the caller says so (``channel=None``),
+    since an (M, N, 3) array may be either."""
+    if channel is None:
+        return v.check_image(image, ndim=(2, 3))
+    arr = np.asarray(image) if not isinstance(image, np.ma.MaskedArray) else image
+    if getattr(arr, "ndim", 0) == 3 and arr.shape[-1] not in (3, 4):
+        raise ValueError(
+            f"`image` of shape {arr.shape} is 3-D but not an (M, N, 3|4) colour image; to "
+            f"count a (Z, M, N) volume pass channel=None (files: read them with axes='zyx')."
+        )
+    return select_channel(v.check_image(image, allow_color=True), channel)
 
 
 def _count_joint(arr, bins, range_, mask) -> IntensityCounts:
-    nch = arr.shape[-1]
-    pix = arr.reshape(-1, nch) if mask is None else arr[mask]
-    if bins is None and range_ is None and arr.dtype.kind in "biu":
-        offset, levels = _int_span(pix)
-        idx = pix.astype(np.int64) - offset
-    else:
-        levels, (lo, hi) = _resolve_bins(pix, bins, range_)
-        vals = pix.astype(np.float64)
-        _check_within(vals, lo, hi)
-        idx = np.minimum(((vals - lo) / (hi - lo) * levels).astype(np.int64), levels - 1)
-    codes = np.zeros(len(idx), dtype=np.int64)
-    for c in range(nch):
-        codes = codes * levels + idx[:, c]
-    _, counts = np.unique(codes, return_counts=True)
-    return IntensityCounts(counts.astype(np.int64), int(levels) ** nch, None, 0)
+    """One outcome per colour: each channel binned by the one rule, codes combined.
 
+    The binning is resolved once over all channels' values (so every channel has the
+    same K and edges), and the colour code is the mixed-radix number of the channel
+    codes.
+    """
+    nch = arr.shape[-1]
+    b = binning_for(arr, bins, range_, None if mask is None else mask[..., None])
+    K = b.n_outcomes
+    pix = np.stack([b.codes(arr[..., c], mask) for c in builtins_range(nch)], axis=-1)
+    pix = pix.reshape(-1, nch) if mask is None else pix[mask]
+    if K**nch < 2**63:
+        codes = np.zeros(len(pix), dtype=np.int64)
+        for c in builtins_range(nch):
+            codes = codes * K + pix[:, c]
+        _, counts = np.unique(codes, return_counts=True)
+    else:  # K**C overflows int64 (uint16 RGBA): count distinct rows instead
+        _, counts = np.unique(pix, axis=0, return_counts=True)
+    return IntensityCounts(counts.astype(np.int64), int(K) ** nch, None, 0, b)
 
 
 def intensity_distribution(image, *, bins=None, range=None, mask=None, channel="luminance") -> np.ndarray:

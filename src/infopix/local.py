@@ -10,20 +10,18 @@ used by every function here):
 ``'reflect'``
     The image is extended by mirror reflection *including* the edge pixel
     (``d c b a | a b c d | d c b a``), i.e. ``numpy.pad(image, r, mode='symmetric')``
-    = ``scipy.ndimage`` mode ``'reflect'`` = ``dask.array.map_overlap``
-    ``boundary='reflect'``. For r larger than the image the reflection repeats with
-    period 2M (index ``i -> m = i mod 2M; m if m < M else 2M - 1 - m``). Every window
-    holds (2r+1)^2 pixels, with repeats.
+    = ``scipy.ndimage`` mode ``'reflect'``. For r larger than the image the
+    reflection repeats with period 2M (index ``i -> m = i mod 2M; m if m < M else
+    2M - 1 - m``). Every window holds (2r+1)^2 pixels, with repeats.
 ``'wrap'``
-    Periodic extension, ``numpy.pad(image, r, mode='wrap')`` = ``dask`` boundary
-    ``'periodic'`` (index ``i -> i mod M``), for any r. Every window holds (2r+1)^2
-    pixels; a pixel may appear several times when 2r+1 exceeds the image's size.
+    Periodic extension, ``numpy.pad(image, r, mode='wrap')`` (index ``i -> i mod M``),
+    for any r. Every window holds (2r+1)^2 pixels; a pixel may appear several times
+    when 2r+1 exceeds the image's size.
 
-Chunked (Dask) evaluation: with ``dask.array.map_overlap(depth=r)`` and the map
-computed with ``edge='clip'`` on every overlapped block, ``boundary='none'`` gives
-``'clip'``, ``'reflect'`` gives ``'reflect'`` and ``'periodic'`` gives ``'wrap'``
-(:data:`DASK_BOUNDARY`), as long as r does not exceed the chunk size (and, for
-``'reflect'``, the image size: numpy repeats the reflection beyond it).
+Chunked (Dask) evaluation: :func:`local_entropy`, :func:`local_expected`,
+:func:`local_mean` and :func:`local_std` accept a :class:`dask.array.Array` and are
+then computed chunk by chunk by :func:`infopix._dask.map_local_dask` (its module
+docstring says how each edge policy is kept exact at the true image border).
 
 Entropy-like maps bin pixel values exactly as :func:`infopix.intensity_counts` does for
 the whole image (one bin per level of integer dtypes: K = 256 for uint8, 65536 for
@@ -41,6 +39,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from . import _validation as v
+from ._binning import binning_for
+from ._dask import dispatch_dask
 from ._kernels import local as _k
 
 __all__ = [
@@ -58,9 +58,8 @@ __all__ = [
 #: Accepted edge policies (see the module docstring for their exact definitions).
 EDGES = ("clip", "reflect", "wrap")
 
-#: numpy.pad mode (and dask.array.map_overlap boundary) equal to each padded policy.
+#: numpy.pad mode equal to each padded policy.
 NUMPY_PAD_MODE = {"reflect": "symmetric", "wrap": "wrap"}
-DASK_BOUNDARY = {"clip": "none", "reflect": "reflect", "wrap": "periodic"}
 
 
 # --------------------------------------------------------------------------- helpers
@@ -223,39 +222,12 @@ def mapblocks(image, h, w, f: Callable) -> np.ndarray:
 def _codes(arr: np.ndarray, bins, range_) -> tuple[np.ndarray, int]:
     """Integer bin codes in [0, K) and K, binning as ``intensity_counts``.
 
-    uint8, uint16 and bool images are their own codes (no copy); other images get
-    C-contiguous codes of the smallest unsigned type that holds K - 1 (uint8 for 256
-    bins), so the walk reads as few bytes as possible.
+    :meth:`infopix._binning.Binning.codes`: uint8 and uint16 images are their own codes
+    (no copy); other images get C-contiguous codes of the smallest unsigned type that
+    holds K - 1 (uint8 for 256 bins), so the walk reads as few bytes as possible.
     """
-    from .entropy import _check_within, _int_span, _resolve_bins
-
-    if bins is None and range_ is None and arr.dtype.kind in "biu":
-        offset, nbins = _int_span(arr)
-        # (astype, not a view: a bool array built from raw bytes may hold bytes other
-        # than 0 and 1, which would index past a 2-bin histogram)
-        src = arr.astype(np.uint8) if arr.dtype == bool else arr
-        if offset == 0 and src.dtype in (np.uint8, np.uint16):
-            return np.ascontiguousarray(src), int(nbins)
-        return _narrow(src.astype(np.int64) - offset, nbins), int(nbins)
-    nbins, (lo, hi) = _resolve_bins(arr, bins, range_)
-    vals = arr.astype(np.float64, copy=False)
-    # np.histogram's uniform-bin rule, compiled (the window references call np.histogram)
-    from ._kernels.histogram import bin_codes
-
-    flat = np.ascontiguousarray(vals).reshape(-1)
-    codes = np.empty(flat.size, dtype=_code_dtype(nbins))
-    if bin_codes(flat, v.equal_width_edges(lo, hi, nbins), codes):
-        _check_within(vals, lo, hi)  # raises, naming how many values are outside
-    return codes.reshape(arr.shape), int(nbins)
-
-
-def _code_dtype(K: int):
-    return np.uint8 if K <= 256 else np.uint16 if K <= 65536 else np.int32
-
-
-def _narrow(codes: np.ndarray, K: int) -> np.ndarray:
-    """``codes`` (values in [0, K)) as uint8, uint16 or int32, C-contiguous."""
-    return np.ascontiguousarray(codes, dtype=_code_dtype(K))
+    b = binning_for(arr, bins, range_)
+    return b.codes(arr), int(b.n_outcomes)
 
 
 def _no_table():
@@ -382,6 +354,7 @@ _DUMMY_ETABLE = np.zeros((1, 1))
 
 
 # ------------------------------------------------------------------- fast maps
+@dispatch_dask
 def local_entropy(
     image, radius, *, alpha=1, base=2, estimator="plugin", edge="clip", bins=None, range=None, **options
 ) -> np.ndarray:
@@ -408,10 +381,13 @@ def local_entropy(
         the number of bins (256 for uint8, 65536 for uint16, 2 for bool, ``bins``).
     edge : {'clip', 'reflect', 'wrap'}, optional
         Edge policy; see the module docstring.
-    bins : int, optional
-        Number of bins for float images (default 256) or to bin integer images.
+    bins : int or Binning, optional
+        Number of bins for float images (default 256) or to bin integer images; or a
+        resolved binning (e.g. ``intensity_counts(image).binning``). As in
+        :func:`infopix.intensity_counts` (one rule, :mod:`infopix._binning`).
     range : (float, float), optional
-        Binning range, default the whole image's [min, max] (for float images).
+        Binning range, default the whole image's [min, max] for float images (the
+        dtype's range for 8/16-bit integer images with ``bins``).
     **options
         Estimator options (e.g. ``a=`` for ``'pseudocount'``/``'wolpert_wolf'``),
         turned into the compiled estimator's scalar by ``Estimator.profile_a``.
@@ -452,9 +428,6 @@ def local_entropy(
     >>> float(infopix.local_entropy(np.zeros((5, 5), np.uint8), 2).max())
     0.0
     """
-    if type(image).__module__.startswith("dask."):  # Dask array: chunked map (infopix._dask, issue 11)
-        from ._dask import map_local_dask
-        return map_local_dask(local_entropy, image, radius, edge=edge, alpha=alpha, base=base, estimator=estimator, bins=bins, range=range, **options)
     arr = _image2d(image)
     rs, many = _radii(radius)
     v.check_choice(edge, EDGES, name="edge")
@@ -465,6 +438,7 @@ def local_entropy(
     return _stack(maps, many)
 
 
+@dispatch_dask
 def local_expected(image, radius, f, *, base=2, edge="clip", bins=None, range=None) -> np.ndarray:
     """Local map of the notebook's expected f: ``sum_v p_v f(p_v)`` in each r-box.
 
@@ -504,9 +478,6 @@ def local_expected(image, radius, f, *, base=2, edge="clip", bins=None, range=No
     >>> infopix.local_expected(img, 1, "taylor")[0, 0]   # -(1 + 1/16 + 1/16 + 4/16)
     np.float64(-1.375)
     """
-    if type(image).__module__.startswith("dask."):  # Dask array: chunked map (infopix._dask, issue 11)
-        from ._dask import map_local_dask
-        return map_local_dask(local_expected, image, radius, edge=edge, f=f, base=base, bins=bins, range=range)
     arr = _image2d(image)
     rs, many = _radii(radius)
     v.check_choice(edge, EDGES, name="edge")
@@ -543,6 +514,7 @@ def _moments(image, radius, edge):
     return _stack(means, many), _stack(stds, many)
 
 
+@dispatch_dask
 def local_mean(image, radius, *, edge="clip") -> np.ndarray:
     """Mean of the pixel values in the r-box around every pixel.
 
@@ -572,12 +544,10 @@ def local_mean(image, radius, *, edge="clip") -> np.ndarray:
     array([[3., 3.],
            [3., 3.]])
     """
-    if type(image).__module__.startswith("dask."):  # Dask array: chunked map (infopix._dask, issue 11)
-        from ._dask import map_local_dask
-        return map_local_dask(local_mean, image, radius, edge=edge)
     return _moments(image, radius, edge)[0]
 
 
+@dispatch_dask
 def local_std(image, radius, *, edge="clip") -> np.ndarray:
     """Standard deviation (ddof=0) of the pixel values in the r-box around every pixel.
 
@@ -606,9 +576,6 @@ def local_std(image, radius, *, edge="clip") -> np.ndarray:
     >>> infopix.local_std(np.array([[0, 2], [4, 6]]), 1)[0, 0]   # std of 0, 2, 4, 6
     np.float64(2.23606797749979)
     """
-    if type(image).__module__.startswith("dask."):  # Dask array: chunked map (infopix._dask, issue 11)
-        from ._dask import map_local_dask
-        return map_local_dask(local_std, image, radius, edge=edge)
     return _moments(image, radius, edge)[1]
 
 

@@ -1069,7 +1069,7 @@ def _spatial_compute(ctx: ImageContext, params: dict) -> Computed:
     if dist is not None:  # distances the image can hold (quick preset on a small image)
         dist = [d for d in dist if d < min(image.shape)] or [1]
     prof = _attempt(
-        undefined, "mi", mutual_information_profile, image, dist, levels=L, estimator=est
+        undefined, "mi", mutual_information_profile, image, dist, bins=L, estimator=est
     )
     ks = [int(k) for k in params["neighbours"]]
     cond = [
@@ -1079,7 +1079,7 @@ def _spatial_compute(ctx: ImageContext, params: dict) -> Computed:
             conditional_entropy,
             image,
             neighbours=f"causal-{k}",
-            levels=L,
+            bins=L,
             estimator=est,
         )
         for k in ks
@@ -1091,7 +1091,7 @@ def _spatial_compute(ctx: ImageContext, params: dict) -> Computed:
         "density",
         entropy_density,
         image,
-        levels=L,
+        bins=L,
         estimator=params["density_estimator"],
     )
     cid = _attempt(
@@ -1101,7 +1101,7 @@ def _spatial_compute(ctx: ImageContext, params: dict) -> Computed:
         image,
         scan=params["scan"],
         compressor=params["compressor"],
-        levels=L,
+        bins=L,
         rng=int(params["seed"]),
     )
     sym = "observed grey levels" if L is None else f"{L} equal-width grey-level bins"

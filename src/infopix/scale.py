@@ -38,8 +38,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _validation as v
-from ._config import DEFAULT_FLOAT_BINS, MAX_INTEGER_LEVELS
-from ._kernels.scale import _histogram_fixed
+from ._binning import Binning, extent, needs_extent, resolve_binning
 from .estimators import entropy_from_counts, resolve_estimator
 
 __all__ = [
@@ -409,38 +408,25 @@ def _check_scales(scales, unit: str) -> np.ndarray:
     return arr
 
 
-def _fixed_bins(arr: np.ndarray, bins, range_, mode: str, cval: float):
-    """(nbins, (lo, hi)) fixed once for all scales from the original image."""
-    if range_ is not None:
-        lo, hi = v.check_range(range_)
-    if arr.dtype.kind in "biu" and bins is None and range_ is None:
-        # one bin per level, edges at half-integers: rounding == binning, and the
-        # sigma = 0 entropy equals infopix.intensity_entropy(image)
-        if arr.dtype == bool:
-            lo_level, nlev = 0, 2
-        elif arr.dtype.itemsize <= 2:
-            info = np.iinfo(arr.dtype)
-            lo_level, nlev = int(info.min), int(info.max) - int(info.min) + 1
-        else:
-            lo_level, nlev = int(arr.min()), int(arr.max()) - int(arr.min()) + 1
-            if mode == "constant":
-                hi_level = max(lo_level + nlev, math.ceil(cval) + 1)
-                lo_level = min(lo_level, math.floor(cval))
-                nlev = hi_level - lo_level
-            if nlev > MAX_INTEGER_LEVELS:
-                raise ValueError(
-                    f"`image` of dtype {arr.dtype} spans {nlev} integer levels (more than "
-                    f"{MAX_INTEGER_LEVELS}); pass `bins` (and `range`) to bin its values."
-                )
-        return nlev, (lo_level - 0.5, lo_level + nlev - 0.5)
-    nbins = v.check_positive_int(DEFAULT_FLOAT_BINS if bins is None else bins, name="bins")
-    if range_ is None:
-        lo, hi = float(arr.min()), float(arr.max())
+def _fixed_bins(arr: np.ndarray, bins, range_, mode: str, cval: float) -> Binning:
+    """The binning fixed once for all scales, from the original image.
+
+    :func:`infopix._binning.resolve_binning` with the image's extent (widened to
+    include ``cval`` in 'constant' mode, whose blurred values approach it). Integer
+    levels become float bins centred on the levels (edges at half-integers), so that
+    rounding a blurred value and binning it agree and the sigma = 0 histogram is
+    :func:`infopix.intensity_counts`'.
+    """
+    ext = None
+    if needs_extent(arr.dtype, bins, range_):
+        lo, hi = extent(arr)
         if mode == "constant":
-            lo, hi = min(lo, cval), max(hi, cval)
-        if lo == hi:
-            lo, hi = lo - 0.5, hi + 0.5
-    return nbins, (lo, hi)
+            if arr.dtype.kind == "f":
+                lo, hi = min(lo, cval), max(hi, cval)
+            else:
+                lo, hi = min(lo, math.floor(cval)), max(hi, math.ceil(cval))
+        ext = (lo, hi)
+    return resolve_binning(arr.dtype, bins, range_, extent=ext).levels_as_bins()
 
 
 @dataclass(frozen=True)
@@ -604,11 +590,14 @@ def entropy_vs_scale(
         level of the dtype (uint8: 256, bool: 2; wider integers: the data's levels) with
         edges at half-integers, so rounding a blurred value and binning it agree and the
         sigma = 0 value equals :func:`infopix.intensity_entropy`. Float images default
-        to 256 bins.
+        to 256 bins. The bins of :func:`infopix.intensity_counts` (one rule,
+        :mod:`infopix._binning`), so at sigma = 0 the histogram is
+        ``intensity_counts(image, bins=bins, range=range)``'s.
     range : (float, float), optional
         Binning interval, fixed for all scales; defaults to the original image's
         [min, max] (a Gaussian average never leaves it; 'constant' mode widens it to
-        include ``cval``).
+        include ``cval``), and for bool and 8/16-bit integer images with ``bins`` to
+        the dtype's range, as :func:`infopix.intensity_counts` does.
     quantize : bool, optional
         False (default): the histogram sees the float64 blurred values. True: values are
         re-quantised to the input's integer dtype first (the notebook's PIL behaviour);
@@ -648,7 +637,8 @@ def entropy_vs_scale(
 
     Each scale blurs (the direct filter, or for periodic modes one inverse DCT/FFT of a
     transform computed once), counts with the compiled kernel
-    ``infopix._kernels.scale._histogram_fixed`` (the bins of
+    ``infopix._kernels.histogram.bin_walk`` through
+    :meth:`infopix._binning.Binning.counts` (the bins of
     :func:`infopix.intensity_counts` with ``bins``/``range``, i.e. of
     :func:`numpy.histogram`) and estimates with
     :func:`infopix.estimators.entropy_from_counts`.
@@ -685,12 +675,12 @@ def entropy_vs_scale(
         )
     longest = max(arr.shape)
     px = sc if unit == "px" else sc * longest
-    nbins, (lo, hi) = _fixed_bins(arr, bins, range, mode, cval)
+    binning = _fixed_bins(arr, bins, range, mode, cval)
+    nbins, (lo, hi) = binning.n_outcomes, binning.range
     clip_lo, clip_hi = float(arr.min()), float(arr.max())
     if mode == "constant":
         clip_lo, clip_hi = min(clip_lo, cval), max(clip_hi, cval)
     x = arr.astype(np.float64)
-    edges = v.equal_width_edges(lo, hi, nbins)  # numpy.histogram's edges
     ent = np.empty(px.size)
     ent_std = np.full(px.size, np.nan)
     stds = np.empty(px.size)
@@ -711,7 +701,7 @@ def entropy_vs_scale(
             # excursions (~1e-16 relative) so they cannot fall outside the fixed range
             y = np.clip(y, clip_lo, clip_hi, out=y if y is not x else None)
         stds[i] = float(y.std())
-        counts, outside = _histogram_fixed(np.ascontiguousarray(y).reshape(-1), edges)
+        counts, outside = binning.counts_outside(y)
         if outside:
             raise ValueError(
                 f"`range` ({lo:g}, {hi:g}) excludes {outside} pixel value(s) at sigma = "

@@ -18,16 +18,21 @@ Symbols
 Every measure works on an image of *symbols* ``0 .. L-1`` (the alphabet):
 
 - bool images: L = 2;
-- integer images with ``levels=None``: one symbol per **distinct value present** in the
+- integer images with ``bins=None, range=None``: one symbol per **distinct value present** in the
   image (ranked), L = the number of distinct values. So a ±1 Ising configuration has
   L = 2 whatever its dtype, and a uint8 image using 200 grey values has L = 200. The
   alphabet is the observed one: values the image never takes are not counted as
   possible outcomes (this matters only to estimators that use the number of possible
   outcomes K, such as NSB);
-- any image with ``levels=L``: L equal-width bins over the dtype's range for
-  bool/uint8/int8/uint16/int16 (so ``levels=16`` on uint8 is ``value // 16``) and over
-  the data's [min, max] otherwise (this includes float images);
-- float images without ``levels``: an error, as there is no natural alphabet.
+- any image with ``bins=L`` (and optionally ``range``): the L equal-width bins of
+  :func:`infopix.intensity_counts` (one binning rule, :mod:`infopix._binning`): over
+  the dtype's range for bool/uint8/int8/uint16/int16 (so ``bins=16`` on uint8 is
+  ``value // 16``) and over the data's [min, max] otherwise (this includes float
+  images), values on a bin edge in the bin above it, the last edge in the last bin
+  (``numpy.histogram``'s rule);
+- float images without ``bins``: an error, as there is no natural alphabet.
+
+``levels=`` is a deprecated alias of ``bins=`` (it warns).
 
 A pattern of k pixels then has K = L**k possible outcomes, the ``n_outcomes`` handed to
 :func:`infopix.entropy_from_counts` (capped at 2**62, beyond which it is infinite for
@@ -42,7 +47,7 @@ number of occupied patterns and N the number of samples, and plug-in mutual info
 of *independent* pixels is biased high by about (Lx - 1)(Ly - 1) / (2 N) nats
 (2 N MI is asymptotically chi-squared with (Lx - 1)(Ly - 1) degrees of freedom). For
 uint8 images the 256 x 256 = 65536 joint bins make the plug-in MI of a small image
-mostly bias: requantise with ``levels=`` (e.g. 16) or use ``estimator='miller_madow'``.
+mostly bias: requantise with ``bins=`` (e.g. 16) or use ``estimator='miller_madow'``.
 :class:`MutualInformationProfile` reports this bias for every distance. Overlapping
 patterns are not independent samples, so error bars computed as if they were are
 optimistic.
@@ -50,15 +55,18 @@ optimistic.
 
 from __future__ import annotations
 
+import builtins
 import lzma
 import math
 import operator
+import warnings
 import zlib
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import _validation as v
+from ._binning import DTYPE_LEVELS, binning_for
 from ._kernels import spatial as _k
 from .estimators import entropy_from_counts
 
@@ -81,13 +89,6 @@ __all__ = [
 _BINCOUNT_MAX = 1 << 22
 #: The number of possible outcomes handed to estimators is capped here (int64 kernels).
 _K_CAP = 2**62
-#: Fixed dtype ranges used when requantising with ``levels=``.
-_DTYPE_SPAN = {
-    np.dtype(np.uint8): (0, 256),
-    np.dtype(np.int8): (-128, 256),
-    np.dtype(np.uint16): (0, 65536),
-    np.dtype(np.int16): (-32768, 65536),
-}
 
 
 # ----------------------------------------------------------------------------------
@@ -95,43 +96,49 @@ _DTYPE_SPAN = {
 # ----------------------------------------------------------------------------------
 
 
-def _symbols(image, levels, *, name: str = "image") -> tuple[np.ndarray, int]:
-    """Validate ``image`` and map it to compact int64 symbols 0 .. L-1; return (sym, L)."""
-    arr = v.check_image(image, name=name, min_pixels=2)
-    v.check_finite_or_masked(arr, None, name=name)
+def _bins_alias(bins, levels):
+    """``bins``, or the deprecated ``levels`` (with a DeprecationWarning)."""
     if levels is None:
+        return bins
+    warnings.warn(
+        "`levels` is deprecated and will be removed; use `bins` (the same number of "
+        "equal-width bins, the name used everywhere in infopix).",
+        DeprecationWarning,
+        stacklevel=4,  # _bins_alias <- _symbols <- the public function <- the caller
+    )
+    if bins is not None:
+        raise TypeError(f"`bins` ({bins!r}) and its deprecated alias `levels` ({levels!r}) were both given; pass `bins` only.")
+    return levels
+
+
+def _symbols(image, bins=None, range_=None, levels=None, *, name: str = "image") -> tuple[np.ndarray, int]:
+    """Validate ``image`` and map it to compact int64 symbols 0 .. L-1; return (sym, L).
+
+    With ``bins``/``range``: the codes of :func:`infopix._binning.binning_for` (the
+    binning of :func:`infopix.intensity_counts`). Integer images without them: the rank
+    of each value among the distinct values present (the observed alphabet).
+    """
+    bins = _bins_alias(bins, levels)
+    arr = v.check_image(image, name=name, min_pixels=2)
+    if bins is None and range_ is None:
         if arr.dtype.kind == "f":
             raise TypeError(
-                f"`levels` is required for a float image (dtype {arr.dtype}): spatial measures "
-                f"count patterns of discrete symbols; pass e.g. levels=16 to quantise the values "
+                f"`bins` is required for a float image (dtype {arr.dtype}): spatial measures "
+                f"count patterns of discrete symbols; pass e.g. bins=16 to quantise the values "
                 f"into 16 equal-width bins, or convert the image to an integer dtype."
             )
-        if arr.dtype == bool:
-            return np.ascontiguousarray(arr, dtype=np.int64), 2
-        if arr.dtype in _DTYPE_SPAN:
-            lo, span = _DTYPE_SPAN[arr.dtype]
-            shifted = arr.astype(np.int64) - lo
-            present = np.bincount(shifted.ravel(), minlength=span) > 0
+        if arr.dtype in DTYPE_LEVELS:  # the dtype's levels, relabelled by rank
+            b = binning_for(arr)
+            codes = b.codes(arr)
+            if arr.dtype == bool:
+                return np.ascontiguousarray(codes, dtype=np.int64), 2
+            present = np.bincount(codes.ravel(), minlength=b.n_outcomes) > 0
             lut = np.cumsum(present) - 1
-            return np.ascontiguousarray(lut[shifted]), int(present.sum())
+            return np.ascontiguousarray(lut[codes]), int(present.sum())
         uniq, inv = np.unique(arr, return_inverse=True)
         return np.ascontiguousarray(inv.reshape(arr.shape).astype(np.int64)), int(uniq.size)
-    L = v.check_positive_int(levels, name="levels", minimum=2)
-    if arr.dtype == bool:
-        return np.ascontiguousarray(arr.astype(np.int64) * L // 2), L
-    if arr.dtype in _DTYPE_SPAN:
-        lo, span = _DTYPE_SPAN[arr.dtype]
-        return np.ascontiguousarray((arr.astype(np.int64) - lo) * L // span), L
-    vals = arr.astype(np.float64)
-    lo, hi = float(vals.min()), float(vals.max())
-    if hi == lo:
-        return np.zeros(arr.shape, dtype=np.int64), L
-    if arr.dtype.kind in "iu":
-        hi = hi + 1.0  # integer levels: [min, max + 1) split evenly
-        sym = np.floor((vals - lo) / (hi - lo) * L)
-    else:
-        sym = np.floor((vals - lo) / (hi - lo) * L)
-    return np.ascontiguousarray(np.clip(sym, 0, L - 1).astype(np.int64)), L
+    b = binning_for(arr, bins, range_, min_bins=2, name=name)
+    return np.ascontiguousarray(b.codes(arr), dtype=np.int64), b.n_outcomes
 
 
 def _check_offset(offset, shape, *, name: str = "offset") -> tuple[int, int]:
@@ -208,7 +215,7 @@ def _entropy(counts, n_outcomes: int, estimator, base) -> float:
         raise ValueError(
             f"`estimator` 'shrinkage' shrinks towards the uniform distribution over all K "
             f"possible patterns and needs an array of K values; here K = {int(n_outcomes):.3g}. "
-            f"Use fewer `levels`, smaller patterns, or another estimator (e.g. 'nsb')."
+            f"Use fewer `bins`, smaller patterns, or another estimator (e.g. 'nsb')."
         )
     return entropy_from_counts(counts, estimator=estimator, base=base, n_outcomes=k).value
 
@@ -288,7 +295,7 @@ def _mi_from_joint(joint, L, estimator, base):
     return hx + hy - hxy, hxy, bias, sd, n
 
 
-def pair_entropy(image, offset=(0, 1), *, levels=None, estimator="plugin", base=2) -> float:
+def pair_entropy(image, offset=(0, 1), *, bins=None, range=None, estimator="plugin", base=2, levels=None) -> float:
     """Joint entropy of pixel pairs separated by ``offset``.
 
     The pairs ``(image[y, x], image[y + dy, x + dx])`` over every anchor for which both
@@ -299,17 +306,21 @@ def pair_entropy(image, offset=(0, 1), *, levels=None, estimator="plugin", base=
     Parameters
     ----------
     image : (M, N) ndarray
-        Bool or integer image, or a float image with ``levels``.
+        Bool or integer image, or a float image with ``bins``.
     offset : (int, int), optional
         ``(dy, dx)``, rows down and columns right (negative allowed); default (0, 1),
         the right-hand neighbour. ``|dy| < M`` and ``|dx| < N``.
-    levels : int, optional
-        Requantise into ``levels`` symbols (see the module's Symbols section); by default
+    bins : int, optional
+        Requantise into ``bins`` symbols (see the module's Symbols section); by default
         integer images use one symbol per distinct value.
+    range : (float, float), optional
+        Binning interval with ``bins`` (default: see the module's Symbols section).
     estimator : str, optional
         Entropy estimator name (see :data:`infopix.estimators.ESTIMATORS`).
     base : float, optional
         Logarithm base (2: bits per pair).
+    levels : int, optional
+        Deprecated alias of ``bins`` (emits a DeprecationWarning).
 
     Returns
     -------
@@ -321,7 +332,7 @@ def pair_entropy(image, offset=(0, 1), *, levels=None, estimator="plugin", base=
     ValueError
         Offset (0, 0) or larger than the image.
     TypeError
-        Float image without ``levels``; non-integer offset.
+        Float image without ``bins``; non-integer offset.
 
     Examples
     --------
@@ -332,7 +343,7 @@ def pair_entropy(image, offset=(0, 1), *, levels=None, estimator="plugin", base=
     >>> round(pair_entropy(stripes, (0, 2)), 6)   # pairs (0,0) x 28, (1,1) x 21
     0.985228
     """
-    sym, L = _symbols(image, levels)
+    sym, L = _symbols(image, bins, range, levels)
     dy, dx = _check_offset(offset, sym.shape)
     b = v.check_base(base)
     joint = _pair_counts(sym, L, [dy], [dx])[0]
@@ -340,7 +351,7 @@ def pair_entropy(image, offset=(0, 1), *, levels=None, estimator="plugin", base=
     return _entropy(flat, L * L, estimator, b)
 
 
-def mutual_information(image, offset=(0, 1), *, levels=None, estimator="plugin", base=2) -> float:
+def mutual_information(image, offset=(0, 1), *, bins=None, range=None, estimator="plugin", base=2, levels=None) -> float:
     """Mutual information between a pixel and the pixel at ``offset``.
 
     ``I = H(X) + H(Y) - H(X, Y)`` with X the anchor pixels and Y their partners, all
@@ -349,17 +360,21 @@ def mutual_information(image, offset=(0, 1), *, levels=None, estimator="plugin",
     Parameters
     ----------
     image : (M, N) ndarray
-        Bool or integer image, or a float image with ``levels``.
+        Bool or integer image, or a float image with ``bins``.
     offset : (int, int), optional
         ``(dy, dx)``; default (0, 1).
-    levels : int, optional
-        Requantise into ``levels`` symbols. For uint8 images the default alphabet has up
+    bins : int, optional
+        Requantise into ``bins`` symbols. For uint8 images the default alphabet has up
         to 256 symbols and the plug-in MI of a small image is dominated by its bias
-        (L - 1)**2 / (2 N) nats; ``levels=16`` is a good first choice.
+        (L - 1)**2 / (2 N) nats; ``bins=16`` is a good first choice.
+    range : (float, float), optional
+        Binning interval with ``bins`` (default: see the module's Symbols section).
     estimator : str, optional
         Entropy estimator used for all three entropies.
     base : float, optional
         Logarithm base (2: bits).
+    levels : int, optional
+        Deprecated alias of ``bins`` (emits a DeprecationWarning).
 
     Returns
     -------
@@ -377,7 +392,7 @@ def mutual_information(image, offset=(0, 1), *, levels=None, estimator="plugin",
     >>> round(mutual_information(checker, (0, 1)), 12)  # a neighbour decides: 1 bit
     1.0
     """
-    sym, L = _symbols(image, levels)
+    sym, L = _symbols(image, bins, range, levels)
     dy, dx = _check_offset(offset, sym.shape)
     b = v.check_base(base)
     joint = _pair_counts(sym, L, [dy], [dx])[0]
@@ -482,7 +497,8 @@ def _fit_exponential(d, mi, bias, floor):
 
 
 def mutual_information_profile(
-    image, distances=None, *, directions="isotropic", levels=None, estimator="plugin", base=2
+    image, distances=None, *, directions="isotropic", bins=None, range=None, estimator="plugin", base=2,
+    levels=None,
 ) -> MutualInformationProfile:
     """Mutual information between pixels against their distance, with a correlation length.
 
@@ -494,18 +510,22 @@ def mutual_information_profile(
     Parameters
     ----------
     image : (M, N) ndarray
-        Bool or integer image, or a float image with ``levels``.
+        Bool or integer image, or a float image with ``bins``.
     distances : sequence of int, optional
         Positive distances; default 1 .. min(32, min(M, N) // 2).
     directions : {'isotropic', 'horizontal', 'vertical'}, optional
         Which pairs are counted.
-    levels : int, optional
-        Requantise into ``levels`` symbols (advisable for uint8 images, see
+    bins : int, optional
+        Requantise into ``bins`` symbols (advisable for uint8 images, see
         :func:`mutual_information`).
+    range : (float, float), optional
+        Binning interval with ``bins`` (default: see the module's Symbols section).
     estimator : str, optional
         Entropy estimator used for the three entropies of each MI.
     base : float, optional
         Logarithm base (2: bits).
+    levels : int, optional
+        Deprecated alias of ``bins`` (emits a DeprecationWarning).
 
     Returns
     -------
@@ -526,7 +546,7 @@ def mutual_information_profile(
     >>> np.round(prof.mi, 12).tolist()                     # one period, two: 1 bit
     [1.0, 1.0]
     """
-    sym, L = _symbols(image, levels)
+    sym, L = _symbols(image, bins, range, levels)
     direction = v.check_choice(directions, ("isotropic", "horizontal", "vertical"), name="directions")
     b = v.check_base(base)
     M, N = sym.shape
@@ -735,7 +755,7 @@ def _ctx_codes_on(sym, L, dys, dxs):
 
 
 def conditional_entropy(
-    image, *, neighbours="causal-3", levels=None, estimator="plugin", base=2
+    image, *, neighbours="causal-3", bins=None, range=None, estimator="plugin", base=2, levels=None
 ) -> float:
     """Entropy of a pixel given a set of its neighbours (the Markov-field estimate).
 
@@ -749,7 +769,7 @@ def conditional_entropy(
     Parameters
     ----------
     image : (M, N) ndarray
-        Bool or integer image, or a float image with ``levels``.
+        Bool or integer image, or a float image with ``bins``.
     neighbours : str or sequence of (int, int), optional
         ``'causal-k'``: the k nearest causal neighbours (see :func:`causal_neighbours`;
         ``'causal-1'`` left, ``'causal-2'`` left and up, ``'causal-3'`` (default) adds
@@ -757,12 +777,16 @@ def conditional_entropy(
         ``'staircase-k'``: the k nearest pixels of the scan boundary (see
         :func:`staircase_neighbours`; converges faster for Markov fields); or explicit
         ``(dy, dx)`` offsets (any non-zero, distinct offsets).
-    levels : int, optional
-        Requantise into ``levels`` symbols.
+    bins : int, optional
+        Requantise into ``bins`` symbols.
+    range : (float, float), optional
+        Binning interval with ``bins`` (default: see the module's Symbols section).
     estimator : str, optional
         Entropy estimator for both entropies.
     base : float, optional
         Logarithm base (2: bits per pixel).
+    levels : int, optional
+        Deprecated alias of ``bins`` (emits a DeprecationWarning).
 
     Returns
     -------
@@ -788,13 +812,13 @@ def conditional_entropy(
     >>> conditional_entropy(stripes, neighbours="causal-1")   # left pixel decides: 0
     0.0
     """
-    sym, L = _symbols(image, levels)
+    sym, L = _symbols(image, bins, range, levels)
     b = v.check_base(base)
     offs = _parse_neighbours(neighbours, sym.shape)
     return _conditional(sym, L, offs, estimator, b) + 0.0
 
 
-def block_entropy(image, n, *, levels=None, estimator="plugin", base=2) -> float:
+def block_entropy(image, n, *, bins=None, range=None, estimator="plugin", base=2, levels=None) -> float:
     """Entropy of the n x n (or rows x cols) patterns of an image.
 
     All overlapping blocks are counted (``(M - n + 1)(N - n + 1)`` samples); each block
@@ -805,15 +829,19 @@ def block_entropy(image, n, *, levels=None, estimator="plugin", base=2) -> float
     Parameters
     ----------
     image : (M, N) ndarray
-        Bool or integer image, or a float image with ``levels``.
+        Bool or integer image, or a float image with ``bins``.
     n : int or (int, int)
         Block side, or (rows, cols).
-    levels : int, optional
-        Requantise into ``levels`` symbols.
+    bins : int, optional
+        Requantise into ``bins`` symbols.
+    range : (float, float), optional
+        Binning interval with ``bins`` (default: see the module's Symbols section).
     estimator : str, optional
         Entropy estimator.
     base : float, optional
         Logarithm base (2: bits per block).
+    levels : int, optional
+        Deprecated alias of ``bins`` (emits a DeprecationWarning).
 
     Returns
     -------
@@ -838,7 +866,7 @@ def block_entropy(image, n, *, levels=None, estimator="plugin", base=2) -> float
     >>> round(block_entropy(checker, 3), 12)   # two 3 x 3 patterns, equally frequent
     1.0
     """
-    sym, L = _symbols(image, levels)
+    sym, L = _symbols(image, bins, range, levels)
     b = v.check_base(base)
     r, c = _check_block(n, sym.shape)
     dys, dxs = _block_offsets(r, c)
@@ -933,8 +961,8 @@ def _block_diff_sequence(sym, L, nmax, estimator, base):
 
 
 def entropy_density(
-    image, *, method="conditional", max_block=None, max_neighbours=None, levels=None,
-    estimator="miller_madow", base=2,
+    image, *, method="conditional", max_block=None, max_neighbours=None, bins=None, range=None,
+    estimator="miller_madow", base=2, levels=None,
 ) -> EntropyDensity:
     """Entropy per pixel of a stationary image, with an error estimate.
 
@@ -961,21 +989,25 @@ def entropy_density(
     Parameters
     ----------
     image : (M, N) ndarray
-        Bool or integer image, or a float image with ``levels``.
+        Bool or integer image, or a float image with ``bins``.
     method : {'conditional', 'block'}, optional
         Which sequence (see above).
     max_block : int, optional
         Largest block side for ``method='block'``.
     max_neighbours : int, optional
         Largest neighbourhood size k for ``method='conditional'``.
-    levels : int, optional
-        Requantise into ``levels`` symbols.
+    bins : int, optional
+        Requantise into ``bins`` symbols.
+    range : (float, float), optional
+        Binning interval with ``bins`` (default: see the module's Symbols section).
     estimator : str, optional
         Entropy estimator; default ``'miller_madow'``, whose first-order bias
         correction keeps the largest neighbourhoods usable.
     base : float, optional
         Logarithm base: 2 (bits per pixel, default) or ``np.e`` (nats, the unit of
         thermodynamic entropy per spin with k_B = 1).
+    levels : int, optional
+        Deprecated alias of ``bins`` (emits a DeprecationWarning).
 
     Returns
     -------
@@ -1012,7 +1044,7 @@ def entropy_density(
     >>> d.estimates.round(12).tolist()       # H(X) = 1 bit, then the left pixel decides
     [1.0, 0.0, 0.0, 0.0]
     """
-    sym, L = _symbols(image, levels)
+    sym, L = _symbols(image, bins, range, levels)
     meth = v.check_choice(method, ("conditional", "block"), name="method")
     b = v.check_base(base)
     M, N = sym.shape
@@ -1155,7 +1187,8 @@ class CIDResult:
 
 
 def computable_information_density(
-    image, *, scan="hilbert", compressor="lzma", levels=None, n_shuffles=1, window=4096, rng=None
+    image, *, scan="hilbert", compressor="lzma", bins=None, range=None, n_shuffles=1, window=4096, rng=None,
+    levels=None,
 ) -> CIDResult:
     """Compression-based information density (Martiniani, Chaikin & Levine 2019).
 
@@ -1175,7 +1208,7 @@ def computable_information_density(
     Parameters
     ----------
     image : (M, N) ndarray
-        Bool or integer image, or a float image with ``levels``.
+        Bool or integer image, or a float image with ``bins``.
     scan : {'hilbert', 'raster'}, optional
         ``'hilbert'`` (default) keeps neighbouring pixels close in the sequence. It is
         the exact Hilbert curve for square images with a power-of-two side; other
@@ -1191,14 +1224,18 @@ def computable_information_density(
         on them). ``'lz77'``: a plain greedy LZ77 parsing with a ``window``-symbol
         window, coded as c log2(n) bits for c phrases (the classic Lempel-Ziv
         estimate); O(n x window) time, so meant for images up to about 256 x 256.
-    levels : int, optional
-        Requantise into ``levels`` symbols.
+    bins : int, optional
+        Requantise into ``bins`` symbols.
+    range : (float, float), optional
+        Binning interval with ``bins`` (default: see the module's Symbols section).
     n_shuffles : int, optional
         Number of shuffled copies averaged for the normalisation.
     window : int, optional
         Window of the ``'lz77'`` compressor, in symbols.
     rng : {numpy.random.Generator, int}, optional
         Source of the shuffles.
+    levels : int, optional
+        Deprecated alias of ``bins`` (emits a DeprecationWarning).
 
     Returns
     -------
@@ -1219,7 +1256,7 @@ def computable_information_density(
     >>> bool(abs(r_noise - 1) < 0.05), bool(r_stripes < 0.2)
     (True, True)
     """
-    sym, L = _symbols(image, levels)
+    sym, L = _symbols(image, bins, range, levels)
     sc = v.check_choice(scan, ("hilbert", "raster"), name="scan")
     comp = v.check_choice(compressor, ("lzma", "zlib", "lz77"), name="compressor")
     ns = v.check_positive_int(n_shuffles, name="n_shuffles")
@@ -1231,7 +1268,7 @@ def computable_information_density(
     seq = seq.astype(np.uint8 if L <= 256 else (np.uint16 if L <= 65536 else np.uint32))
     n = seq.size
     cid = _compressed_bits(seq, comp, win) / n
-    shuffled = [_compressed_bits(rng.permutation(seq), comp, win) / n for _ in range(ns)]
+    shuffled = [_compressed_bits(rng.permutation(seq), comp, win) / n for _ in builtins.range(ns)]
     ref = float(np.mean(shuffled))
     if L > 1:
         uniform = rng.integers(0, L, n).astype(seq.dtype)

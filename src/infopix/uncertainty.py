@@ -26,9 +26,9 @@ from scipy import fft as _fft
 from scipy import special as _sp
 
 from . import _validation as v
+from ._binning import split_masked
 from ._config import DEFAULT_CREDIBLE_LEVEL
-from .entropy import intensity_counts
-from .io import select_channel
+from .entropy import as_image_or_volume, intensity_counts, is_volume
 from .estimators import EntropyEstimate, entropy_from_counts
 
 __all__ = ["intensity_entropy_estimate", "long_run_variance", "LongRunVariance"]
@@ -286,20 +286,18 @@ def intensity_entropy_estimate(
 def intensity_codes(image, *, bins=None, range=None, mask=None, channel="luminance"):
     """(codes, valid, counts): each pixel's bin, the counted pixels, their counts.
 
-    PROVISIONAL: to be replaced by the one binning module's codes (issue 15).
+    The codes of the binning :func:`infopix.intensity_counts` resolved
+    (:meth:`infopix._binning.Binning.codes`), so ``bincount(codes[valid])`` is
+    ``counts.counts``; a :class:`numpy.ma.MaskedArray`'s mask is combined with ``mask``.
     """
     counts = intensity_counts(image, bins=bins, range=range, mask=mask, channel=channel)
-    arr = select_channel(v.check_image(image, allow_color=True), channel)
-    if arr.ndim == 3:
-        raise ValueError("`channel='joint'` has no per-pixel codes here yet.")
-    valid = None if mask is None else np.asarray(mask, dtype=bool)
-    if counts.edges is None:
-        codes = arr.astype(np.int64) - counts.offset
-    else:
-        e = counts.edges
-        vals = np.where(valid, arr, e[0]) if valid is not None else arr
-        codes = np.clip(np.searchsorted(e, vals, side="right") - 1, 0, counts.n_outcomes - 1)
-    return codes, valid, counts
+    image, mask = split_masked(image, mask)
+    arr = as_image_or_volume(image, channel)
+    if arr.ndim == 3 and not is_volume(arr, channel):
+        raise ValueError("`channel='joint'` has no per-pixel codes here yet; pass "
+                         "channel='luminance' or a channel number.")
+    valid = v.check_mask(mask, arr.shape)
+    return counts.binning.codes(arr, valid), valid, counts
 
 
 def _plugin_bias(est: EntropyEstimate, counts, n: int, lb: float) -> float:

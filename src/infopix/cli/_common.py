@@ -4,7 +4,7 @@ options every command spells the same way (``--channel``, ``--force``, ``--json`
 
 Short option letters mean one thing across commands: ``-o`` out, ``-f`` force, ``-q``
 quiet, ``-e`` estimator, ``-r`` radius, ``-a`` alpha, ``-b`` base, ``-m`` measure(s),
-``-s`` scales, ``-n`` sweeps, ``-t`` threshold, ``-d`` distances, ``-l`` levels, ``-u``
+``-s`` scales, ``-n`` sweeps, ``-t`` threshold, ``-d`` distances, ``-l`` bins (``--levels``), ``-u``
 unit, ``-c`` config, ``-w`` workers. Other options have long names only.
 """
 

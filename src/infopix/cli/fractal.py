@@ -116,7 +116,7 @@ def _compute(method, img, threshold, fit_range, qs, result):
     import numpy as np
 
     import infopix
-    from infopix._format import format_value
+    from infopix.formatting import format_value
 
     if method == "box":
         # the bundled sample is grey: without --threshold, count its pixels > 127

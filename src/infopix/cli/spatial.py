@@ -52,7 +52,7 @@ def spatial_command(
     block: int = typer.Option(None, "--block", help="block: block side n (default 1..4); density: largest block side."),
     neighbours: str = typer.Option("causal-3", "--neighbours", help="conditional: causal-k or staircase-k."),
     method: str = typer.Option("conditional", "--method", help="density: conditional | block."),
-    levels: int = typer.Option(None, "--levels", "-l", help="Requantise into this many grey levels (needed for float images)."),
+    levels: int = typer.Option(None, "--bins", "--levels", "-l", help="Requantise into this many equal-width bins (needed for float images; --levels is the old name)."),
     estimator: str = typer.Option(None, "--estimator", "-e", help="Entropy estimator (default plugin; density: miller_madow)."),
     base: float = typer.Option(2.0, "--base", "-b", help="Logarithm base (2: bits, 2.718281828: nats)."),
     scan: str = typer.Option("hilbert", "--scan", help="cid: hilbert | raster."),
@@ -67,7 +67,7 @@ def spatial_command(
 ):
     """Spatial information of IMAGE: what the intensity entropy ignores.
 
-    Example: infopix spatial photo.png --measure mi --levels 16 --distances 1:64 -o mi.png
+    Example: infopix spatial photo.png --measure mi --bins 16 --distances 1:64 -o mi.png
     """
     import numpy as np
 
@@ -86,7 +86,7 @@ def spatial_command(
     if measure == "mi":
         dist = None if distances is None else _parse_int_list(distances, "--distances")
         prof = infopix.mutual_information_profile(
-            img, dist, directions=direction, levels=levels, estimator=est, base=base
+            img, dist, directions=direction, bins=levels, estimator=est, base=base
         )
         plottable = prof
         result.update(
@@ -98,22 +98,22 @@ def spatial_command(
                 + ("not exponential" if prof.correlation_length is None else f"{prof.correlation_length:.3g} px"))
     elif measure == "block":
         sizes = [block] if block is not None else [n for n in (1, 2, 3, 4) if n <= min(img.shape[:2])]
-        H = [infopix.block_entropy(img, n, levels=levels, estimator=est, base=base) for n in sizes]
+        H = [infopix.block_entropy(img, n, bins=levels, estimator=est, base=base) for n in sizes]
         result.update(estimator=est, block_sides=sizes, block_entropy=H, per_pixel=[h / n**2 for h, n in zip(H, sizes)])
         text = f"{label}: " + ", ".join(f"H({n}x{n}) = {h:.4g}" for n, h in zip(sizes, H)) + f" {unit} per block"
     elif measure == "conditional":
-        h = infopix.conditional_entropy(img, neighbours=neighbours, levels=levels, estimator=est, base=base)
+        h = infopix.conditional_entropy(img, neighbours=neighbours, bins=levels, estimator=est, base=base)
         result.update(estimator=est, neighbours=neighbours, conditional_entropy=h)
         text = f"{label}: H(pixel | {neighbours}) = [bold]{h:.6f}[/bold] {unit} per pixel"
     elif measure == "density":
         d = infopix.entropy_density(img, method=method, max_block=block if method == "block" else None,
-                                    levels=levels, estimator=est, base=base)
+                                    bins=levels, estimator=est, base=base)
         plottable = d
         result.update(estimator=est, method=d.method, entropy_density=d.value, error=d.error, se=d.se,
                       convergence=d.convergence, sizes=d.sizes, estimates=d.estimates)
         text = f"{label}: entropy density = [bold]{d.value:.5f} ± {d.error:.2g}[/bold] {unit} per pixel ({d.method})"
     else:
-        r = infopix.computable_information_density(img, scan=scan, compressor=compressor, levels=levels, rng=seed)
+        r = infopix.computable_information_density(img, scan=scan, compressor=compressor, bins=levels, rng=seed)
         result.update(scan=r.scan, compressor=r.compressor, cid=r.cid, cid_shuffled=r.cid_shuffled,
                       ratio=r.ratio, unit="bits per pixel", base=2.0)
         text = f"{label}: CID = {r.cid:.4g} bits/pixel, shuffled {r.cid_shuffled:.4g}, ratio [bold]{r.ratio:.4f}[/bold]"

@@ -1,4 +1,5 @@
-"""Numbers as people read them: a value rounded to its uncertainty.
+"""Numbers as people read them: a value rounded to its uncertainty (public: the report,
+the CLI and users format numbers alike).
 
 One rule for the report and the CLI's text output (JSON keeps full precision). The
 error keeps two significant digits, or one when its three leading digits are 355-949,
