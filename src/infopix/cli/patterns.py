@@ -117,7 +117,7 @@ def patterns_command(
     image: Path = image_argument(),
     measure: str = typer.Option("ordinal", "--measure", "-m",
                                 help="ordinal | lacunarity | structural | sampen | fuzzen | disten | dispen (fuzzen and "
-                                     "disten compare all template pairs: about 10 s at 256 x 256, hours at 1024 x 1024)."),
+                                     "disten compare all template pairs: seconds at 128 x 128, minutes at 256 x 256)."),
     dx: int = typer.Option(2, "--dx", help="ordinal: pattern width (pixels)."),
     dy: int = typer.Option(2, "--dy", help="ordinal: pattern height (pixels); dx*dy <= 20."),
     taux: int = typer.Option(1, "--taux", help="ordinal: horizontal delay."),
