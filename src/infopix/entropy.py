@@ -367,8 +367,13 @@ def intensity_entropy(
     Returns
     -------
     H : float
-        For estimators with an uncertainty use
-        :func:`infopix.estimators.entropy_from_counts` on :func:`intensity_counts`.
+        The point estimate only: the posterior std and credible interval of the
+        Bayesian estimators (``'nsb'``, ``'wolpert_wolf'``), the std of ``'ansb'`` and
+        the validity flag are not returned here. For them use
+        :func:`infopix.intensity_entropy_estimate` (``uncertainty='iid'`` for the
+        estimator's own posterior) or ``infopix.entropy_from_counts(
+        infopix.intensity_counts(image), estimator=...)``, both an
+        :class:`~infopix.estimators.EntropyEstimate` (K taken from the counts).
 
     See Also
     --------

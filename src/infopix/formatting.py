@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["format_value", "round_to_error"]
+__all__ = ["format_interval", "format_value", "round_to_error"]
 
 # Outside 10^-4 .. 10^6 the digits are shown with a shared power of ten.
 _SCI_LOW, _SCI_HIGH = -4, 6
@@ -80,6 +80,8 @@ def format_value(value, error=None, *, unit: str | None = None) -> str:
     '(2.00000000 ± 0.00000017)'
     >>> format_value(7.231695, None, unit="bits")
     '7.232 bits'
+    >>> format_value(2.0, 9e-16)                    # an error at rounding level
+    '2 ± 9e-16'
     >>> format_value(123456789.0, 2345.0)
     '(1.234568 ± 0.000023)e+08'
     """
@@ -99,6 +101,8 @@ def format_value(value, error=None, *, unit: str | None = None) -> str:
         return _no_error(x) + suffix
     if err == 0:
         return f"{x:.10g} (exact){suffix}"
+    if abs(err) < 1e-9 * abs(x):  # an error at rounding level: keep the value's digits
+        return f"{_minus_zero(x):.7g} ± {abs(err):.1g}{suffix}"
     e_r, dec = round_to_error(err)
     mag = math.floor(math.log10(max(abs(x), e_r)))
     if mag >= _SCI_HIGH or mag < _SCI_LOW:
@@ -110,6 +114,10 @@ def format_value(value, error=None, *, unit: str | None = None) -> str:
     return f"{_fixed(x, dec)} ± {_fixed(e_r, dec)}{suffix}"
 
 
+def _minus_zero(x: float) -> float:
+    return 0.0 if x == 0 else x
+
+
 def _no_error(x: float) -> str:
     if x == 0:
         return "0"
@@ -117,3 +125,18 @@ def _no_error(x: float) -> str:
     if mag >= _SCI_HIGH or mag < _SCI_LOW:
         return f"{x:.3e}"
     return f"{x:.{max(0, 3 - mag)}f}" if mag < 3 else f"{x:.0f}"
+
+
+def format_interval(lo, hi, error) -> str:
+    """``[lo, hi]`` with both ends rounded to the decimals of ``error`` (as the value).
+
+    Examples
+    --------
+    >>> format_interval(6.92354, 7.54125, 0.1576)
+    '[6.92, 7.54]'
+    """
+    try:
+        _, dec = round_to_error(error)
+    except (TypeError, ValueError):
+        return f"[{_no_error(float(lo))}, {_no_error(float(hi))}]"
+    return f"[{_fixed(float(lo), dec)}, {_fixed(float(hi), dec)}]"

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -40,6 +41,7 @@ import numpy as np
 from . import _validation as v
 from ._binning import Binning, extent, needs_extent, resolve_binning
 from .estimators import entropy_from_counts, resolve_estimator
+from .uncertainty import spatial_entropy_error
 
 __all__ = [
     "MODES",
@@ -443,7 +445,11 @@ class ScaleCurve:
     entropies : (S,) ndarray
         Entropy of the blurred image's histogram, in units of ``base`` (bits by default).
     entropy_std : (S,) ndarray
-        The estimator's standard error or posterior std, NaN where it has none.
+        The standard error of each entropy, under ``uncertainty``: the spatial error
+        (default) or the estimator's own standard error / posterior std assuming
+        independent pixels (NaN where it has none).
+    uncertainty : str
+        What ``entropy_std`` rests on (``'spatial'`` or ``'iid'``).
     stds : (S,) ndarray
         Standard deviation of the blurred pixel values (intensity units), for comparison
         with the laws in the Notes of :func:`entropy_vs_scale`.
@@ -474,6 +480,7 @@ class ScaleCurve:
     cval: float
     base: float
     image: np.ndarray = field(repr=False)
+    uncertainty: str = "spatial"
 
     @property
     def scales(self) -> np.ndarray:
@@ -572,6 +579,7 @@ def entropy_vs_scale(
     truncate=4.0,
     cval=0.0,
     progress=None,
+    uncertainty="spatial",
     **options,
 ) -> ScaleCurve:
     """Intensity entropy of an image smoothed by Gaussians of increasing scale.
@@ -611,6 +619,14 @@ def entropy_vs_scale(
         As in :func:`gaussian_blur`.
     progress : callable, optional
         Called as ``progress(done, total)`` after each scale (the CLI's progress bar).
+    uncertainty : {'spatial', 'iid'}, optional
+        What ``entropy_std`` rests on: ``'spatial'`` (default), the blurred image as one
+        realisation of a correlated random field (the long-run variance of its surprisal
+        field, :func:`infopix.uncertainty.spatial_entropy_error`; blurring lengthens the
+        correlation, so the error grows with sigma; where the image is not much larger
+        than its correlation length a warning lists those sigmas and the error is a lower
+        bound); ``'iid'``: the estimator's own error assuming independent pixels (NaN
+        where it has none).
     **options
         Passed to the estimator.
 
@@ -683,6 +699,8 @@ def entropy_vs_scale(
     x = arr.astype(np.float64)
     ent = np.empty(px.size)
     ent_std = np.full(px.size, np.nan)
+    method = v.check_choice(uncertainty, ("spatial", "iid"), name="uncertainty")
+    lower_bound = []  # sigmas whose spatial error is a lower bound
     stds = np.empty(px.size)
     spectral = None  # periodic modes: one forward transform shared by all scales
     for i, s in enumerate(px):
@@ -710,15 +728,29 @@ def entropy_vs_scale(
             )
         est = entropy_from_counts(counts, estimator=estimator, base=b, n_outcomes=nbins, **options)
         ent[i] = est.value
-        if est.std is not None:
+        if method == "spatial":
+            err = spatial_entropy_error(binning.codes(y), counts, base=b)
+            ent_std[i] = math.sqrt(err.variance_of_mean)
+            if not err.reliable:
+                lower_bound.append(float(s))
+        elif est.std is not None:
             ent_std[i] = est.std
         if progress is not None:
             progress(i + 1, px.size)
+    if lower_bound:
+        warnings.warn(
+            f"at sigma = {', '.join(f'{x:g}' for x in lower_bound)} px the blurred image is not "
+            f"much larger than its correlation length: the spatial error of those entropies "
+            f"is a lower bound.",
+            UserWarning,
+            stacklevel=2,
+        )
     return ScaleCurve(
         scales_px=px.copy(),
         scales_fraction=px / longest,
         entropies=ent,
         entropy_std=ent_std,
+        uncertainty=method,
         stds=stds,
         unit=unit,
         bins=nbins,
