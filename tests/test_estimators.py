@@ -687,6 +687,14 @@ def _check_permutation_entropy(name):
     assert pe.value == pytest.approx(ref.value, rel=1e-12, nan_ok=True)
 
 
+def _check_dispersion_entropy_2d(name):
+    img = np.random.default_rng(SEED + 18).random((14, 15))
+    d = infopix.dispersion_entropy_2d(img, m=2, classes=3)  # plug-in: the pattern counts
+    ref = entropy_from_counts(d.counts, estimator=name, n_outcomes=d.n_outcomes, base=np.e)
+    e = infopix.dispersion_entropy_2d(img, m=2, classes=3, estimator=name)
+    assert e.value == pytest.approx(ref.value, rel=1e-12, nan_ok=True)
+
+
 ENTRY_POINTS = {
     "entropy_from_counts": None,  # every test of this file
     "intensity_entropy": _check_intensity_entropy,
@@ -702,6 +710,7 @@ ENTRY_POINTS = {
     "entropy_vs_scale": _check_entropy_vs_scale,
     "information_dimension_of_sample": _check_information_dimension,
     "permutation_entropy": _check_permutation_entropy,
+    "dispersion_entropy_2d": _check_dispersion_entropy_2d,
 }
 
 

@@ -82,6 +82,9 @@ _LAZY = {
     "lacunarity": "patterns",
     "structural_complexity": "patterns",
     "sample_entropy_2d": "patterns",
+    "fuzzy_entropy_2d": "patterns",
+    "distribution_entropy_2d": "patterns",
+    "dispersion_entropy_2d": "patterns",
     # the report
     "analyze": "report",
     "Report": "report",

@@ -1,9 +1,12 @@
 """``infopix patterns``: ordinal patterns (permutation entropy, complexity-entropy and
-Fisher-Shannon planes, missing patterns), lacunarity and structural complexity."""
+Fisher-Shannon planes, missing patterns), lacunarity, structural complexity and the
+two-dimensional sample, fuzzy, distribution and dispersion entropies."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import math
 
 import typer
 
@@ -25,7 +28,11 @@ from ._common import (
     write_json,
 )
 
-MEASURES = ("ordinal", "lacunarity", "structural", "sampen")
+MEASURES = ("ordinal", "lacunarity", "structural", "sampen", "fuzzen", "disten", "dispen")
+#: Python parameters of fuzzen/disten/dispen -> their CLI flags, for error messages
+_ENTROPY_2D_FLAGS = {"m": "--template", "tau": "--tau", "r": "--tolerance", "membership": "--membership",
+                     "bins": "--bins", "normalize": "--normalize", "classes": "--classes", "mapping": "--mapping",
+                     "estimator": "--estimator", "base": "--base"}
 _OUTPUTS = (".json", ".png", ".pdf", ".svg")
 
 
@@ -55,11 +62,62 @@ def _unc(std, interval, level) -> str:
     return txt
 
 
+def _entropy_2d(P, measure, img, label, *, m, tau, tolerance, r2, membership, bins, normalize, classes,
+                mapping, estimator, base):
+    """fuzzen, disten, dispen: (result fields, lines, plottable or None)."""
+    try:
+        if measure == "fuzzen":
+            r = None if tolerance is None else (tolerance,) + (() if r2 is None else (r2,))
+            if r is not None and len(r) == 1 and membership in ("default", "sigmoid", "modsampen", "bell", "trapezoidal2"):
+                r = (tolerance, 2.0)  # EntropyHub's second default parameter
+            e = P.fuzzy_entropy_2d(img, m=m, tau=tau, r=r, membership=membership, base=math.e if base is None else base)
+        elif measure == "disten":
+            b = int(bins) if bins.strip().isdigit() else bins
+            e = P.distribution_entropy_2d(img, m=m, tau=tau, bins=b, normalize=2 if normalize is None else normalize,
+                                          base=2.0 if base is None else base)
+        else:
+            e = P.dispersion_entropy_2d(img, m=m, tau=tau, classes=classes, mapping=mapping,
+                                        base=math.e if base is None else base, estimator=estimator,
+                                        normalized=bool(normalize))
+    except (ValueError, TypeError) as exc:  # name the CLI flags, not the Python parameters
+        msg = str(exc)
+        for name, flag in _ENTROPY_2D_FLAGS.items():
+            msg = msg.replace(f"`{name}`", f"`{flag}`")
+        raise type(exc)(msg) from None
+    mm = f"{e.m[0]}x{e.m[1]}"
+    result = {"m": list(e.m), "tau": e.tau, "base": e.base, "value": e.value}
+    if measure == "fuzzen":
+        result.update(sum_m=e.sum_m, sum_m1=e.sum_m1, n_pairs=e.n_pairs, r=list(e.r), membership=e.membership,
+                      uncertainty=e.uncertainty)
+        lines = [f"{label}: FuzzEn2D (m = {mm}, tau = {e.tau}, {e.membership} membership, r = "
+                 f"{', '.join(f'{x:.4g}' for x in e.r)}) = [bold]{e.value:.6g}[/bold] (base {e.base:.4g}; all "
+                 f"{e.n_pairs} template pairs; no uncertainty attached)"]
+        return result, lines, None
+    if measure == "disten":
+        result.update(bins=e.bins, counts=e.counts, edges=e.edges, n_pairs=e.n_pairs, normalize=e.normalize,
+                      uncertainty=e.uncertainty)
+        lines = [f"{label}: DistEn2D (m = {mm}, tau = {e.tau}, {e.bins} bins, normalize {e.normalize}) = "
+                 f"[bold]{e.value:.6g}[/bold] (base {e.base:.4g}; all {e.n_pairs} template pairs; no uncertainty "
+                 f"attached)"]
+        return result, lines, e
+    result.update(std=e.std, interval=e.interval, rde=e.rde, classes=e.classes, mapping=e.mapping,
+                  estimator=e.estimator, n_observed=int(e.counts.size), n_outcomes=e.n_outcomes,
+                  normalized=e.normalized,
+                  uncertainty="entropy: the estimator's std/interval (None if it has none); RDE: none attached")
+    lines = [f"{label}: DispEn2D ({e.estimator}; m = {mm}, tau = {e.tau}, {e.classes} classes, {e.mapping}) = "
+             f"[bold]{e.value:.6g}[/bold]" + _unc(e.std, e.interval, 0.95),
+             f"  reverse dispersion entropy = {e.rde:.6g} (no uncertainty attached); {e.counts.size} of "
+             f"{e.n_outcomes} patterns seen"]
+    return result, lines, None
+
+
 @command("patterns")
 @one_line_errors
 def patterns_command(
     image: Path = image_argument(),
-    measure: str = typer.Option("ordinal", "--measure", "-m", help="ordinal | lacunarity | structural | sampen."),
+    measure: str = typer.Option("ordinal", "--measure", "-m",
+                                help="ordinal | lacunarity | structural | sampen | fuzzen | disten | dispen (fuzzen and "
+                                     "disten compare all template pairs: seconds at 128 x 128, minutes at 256 x 256)."),
     dx: int = typer.Option(2, "--dx", help="ordinal: pattern width (pixels)."),
     dy: int = typer.Option(2, "--dy", help="ordinal: pattern height (pixels); dx*dy <= 20."),
     taux: int = typer.Option(1, "--taux", help="ordinal: horizontal delay."),
@@ -67,14 +125,23 @@ def patterns_command(
     ties: str = typer.Option("stable", "--ties", help="ordinal: stable (first pixel ranks lower) | noise (random, --seed)."),
     seed: int = typer.Option(None, "--seed", help="ordinal: seed of the tie-breaking noise (--ties noise)."),
     estimator: str = typer.Option("plugin", "--estimator", "-e", help="ordinal: entropy estimator (plugin, nsb, chao_shen, ...)."),
-    base: float = typer.Option(2.0, "--base", "-b", help="ordinal: logarithm base of the unnormalised entropy."),
+    base: float = typer.Option(None, "--base", "-b",
+                               help="Logarithm base (ordinal, disten: 2; fuzzen, dispen: e; sampen reports nats)."),
     sizes: str = typer.Option(None, "--sizes", help="lacunarity: box sides as a comma list or START:STOP (default: 16 geometric)."),
     threshold: float = typer.Option(None, "--threshold", "-t", help="lacunarity: foreground is image > T (default: grey masses, or the bool image)."),
     factor: int = typer.Option(2, "--factor", help="structural: coarse-graining factor."),
     scales: int = typer.Option(None, "--scales", help="structural: number of coarse-graining steps (default: all)."),
     m: str = typer.Option("2", "--template", help="sampen: template side m, or HEIGHT,WIDTH (compared with m+1)."),
     tau: int = typer.Option(1, "--tau", help="sampen: delay between template elements."),
-    tolerance: float = typer.Option(None, "--tolerance", help="sampen: match tolerance r (default 0.2 * std of the image)."),
+    tolerance: float = typer.Option(None, "--tolerance", help="sampen: match tolerance r (default 0.2 * std of the image); "
+                                    "fuzzen: first membership parameter."),
+    r2: float = typer.Option(None, "--r2", help="fuzzen: second membership parameter (default 2 where one is needed)."),
+    membership: str = typer.Option("default", "--membership", help="fuzzen: EntropyHub's Fx (default, sigmoid, gaussian, ...)."),
+    bins: str = typer.Option("sturges", "--bins", help="disten: number of bins, or sturges | sqrt | rice | doanes."),
+    normalize: int = typer.Option(None, "--normalize",
+                                  help="disten: EntropyHub's Norm 0-3 (default 2); dispen: 1 to normalise (default 0)."),
+    classes: int = typer.Option(3, "--classes", help="dispen: number of symbols."),
+    mapping: str = typer.Option("ncdf", "--mapping", help="dispen: ncdf | linear | equal."),
     channel: str = channel_option(),
     as_json: bool = json_option(),
     out: Path = typer.Option(None, "--out", "-o", help="Write the result: .json (numbers) or .png/.pdf/.svg (plot)."),
@@ -85,6 +152,8 @@ def patterns_command(
     """Patterns and complexity of IMAGE.
 
     Example: infopix patterns photo.png -m ordinal --dx 3 --dy 3 -e nsb -o plane.png
+
+    Example: infopix patterns photo.png -m dispen --template 2 --classes 4 -e nsb
     """
     import infopix.patterns as P
 
@@ -96,6 +165,7 @@ def patterns_command(
     img, label = load_image(image, channel, axes=axes, max_pixels=max_pixels)
     result = {"image": label, "shape": list(img.shape), "measure": measure}
     if measure == "ordinal":
+        base = 2.0 if base is None else base
         try:
             d = P.ordinal_distribution(img, dx=dx, dy=dy, taux=taux, tauy=tauy, ties=ties, rng=seed)
             pe = P.permutation_entropy(d, estimator=estimator, base=base)
@@ -152,30 +222,37 @@ def patterns_command(
             f"  log-log slope = [bold]{L.slope:.4g}{err}[/bold] (R² = {L.r2:.4f}); Λ counts every box "
             f"(no sampling uncertainty)",
         ]
-    elif measure == "sampen":
+    elif measure in ("sampen", "fuzzen", "disten", "dispen"):
         try:
             mm = tuple(int(x) for x in m.split(","))
             if len(mm) not in (1, 2):
                 raise ValueError
         except ValueError:
             raise ValueError(f"`--template` expects a template side or HEIGHT,WIDTH, got {m!r}.") from None
-        try:
-            se = P.sample_entropy_2d(img, m=mm[0] if len(mm) == 1 else mm, tau=tau, r=tolerance)
-        except (ValueError, TypeError) as exc:
-            msg = str(exc).replace("`m`", "`--template`").replace("`tau`", "`--tau`").replace("`r`", "`--tolerance`")
-            raise type(exc)(msg) from None
-        plottable = None
-        result.update(
-            m=list(se.m), tau=se.tau, r=se.r, sample_entropy=se.value, matches_m=se.matches_m,
-            matches_m1=se.matches_m1, n_templates=se.n_templates, n_pairs=se.n_pairs, unit="nats",
-            uncertainty="none attached: template pairs share templates (exact counts A and B given)",
-        )
-        lines = [
-            f"{label}: SampEn2D (m = {se.m[0]}x{se.m[1]}, tau = {se.tau}, r = {se.r:.4g}) = "
-            f"[bold]{se.value:.6g}[/bold] nats",
-            f"  {se.matches_m1} of {se.matches_m} matching {se.m[0]}x{se.m[1]} template pairs still match at "
-            f"{se.m[0] + 1}x{se.m[1] + 1} ({se.n_templates} templates; exact counts, no uncertainty attached)",
-        ]
+        if measure in ("fuzzen", "disten", "dispen"):
+            extra, lines, plottable = _entropy_2d(
+                P, measure, img, label, m=mm[0] if len(mm) == 1 else mm, tau=tau, tolerance=tolerance, r2=r2,
+                membership=membership, bins=bins, normalize=normalize, classes=classes, mapping=mapping,
+                estimator=estimator, base=base)
+            result.update(extra)
+        else:
+            try:
+                se = P.sample_entropy_2d(img, m=mm[0] if len(mm) == 1 else mm, tau=tau, r=tolerance)
+            except (ValueError, TypeError) as exc:
+                msg = str(exc).replace("`m`", "`--template`").replace("`tau`", "`--tau`").replace("`r`", "`--tolerance`")
+                raise type(exc)(msg) from None
+            plottable = None
+            result.update(
+                m=list(se.m), tau=se.tau, r=se.r, sample_entropy=se.value, matches_m=se.matches_m,
+                matches_m1=se.matches_m1, n_templates=se.n_templates, n_pairs=se.n_pairs, unit="nats",
+                uncertainty="none attached: template pairs share templates (exact counts A and B given)",
+            )
+            lines = [
+                f"{label}: SampEn2D (m = {se.m[0]}x{se.m[1]}, tau = {se.tau}, r = {se.r:.4g}) = "
+                f"[bold]{se.value:.6g}[/bold] nats",
+                f"  {se.matches_m1} of {se.matches_m} matching {se.m[0]}x{se.m[1]} template pairs still match at "
+                f"{se.m[0] + 1}x{se.m[1] + 1} ({se.n_templates} templates; exact counts, no uncertainty attached)",
+            ]
     else:
         try:
             S = P.structural_complexity(img, factor=factor, n_scales=scales)

@@ -5,7 +5,8 @@
   the complexity-entropy plane, the Fisher-Shannon plane, missing patterns.
 - :mod:`~infopix.patterns.lacunarity`: gliding-box lacunarity.
 - :mod:`~infopix.patterns.structural`: multiscale structural complexity.
-- :mod:`~infopix.patterns.sample`: two-dimensional sample entropy (exact match counts).
+- :mod:`~infopix.patterns.sample`: two-dimensional sample, fuzzy, distribution and
+  dispersion entropies (EntropyHub's definitions, exact match counts).
 """
 
 from __future__ import annotations
@@ -25,11 +26,23 @@ from .ordinal import (
     permutation_entropy,
     statistical_complexity,
 )
-from .sample import SampleEntropy2D, sample_entropy_2d
+from .sample import (
+    DispersionEntropy2D,
+    DistributionEntropy2D,
+    FuzzyEntropy2D,
+    SampleEntropy2D,
+    dispersion_entropy_2d,
+    distribution_entropy_2d,
+    fuzzy_entropy_2d,
+    sample_entropy_2d,
+)
 from .structural import StructuralComplexity, structural_complexity
 
 __all__ = [
     "ComplexityEntropyPlane",
+    "DispersionEntropy2D",
+    "DistributionEntropy2D",
+    "FuzzyEntropy2D",
     "FisherShannon",
     "Lacunarity",
     "MissingPatterns",
@@ -39,7 +52,10 @@ __all__ = [
     "StructuralComplexity",
     "complexity_curves",
     "complexity_entropy_plane",
+    "dispersion_entropy_2d",
+    "distribution_entropy_2d",
     "fisher_shannon",
+    "fuzzy_entropy_2d",
     "lacunarity",
     "missing_patterns",
     "ordinal_distribution",
