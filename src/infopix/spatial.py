@@ -13,6 +13,14 @@ The intensity entropy of an image does not change when its pixels are shuffled
 - :func:`computable_information_density` — compressed length per pixel of the
   scanned image, relative to a shuffled copy (Martiniani, Chaikin & Levine 2019).
 
+Volumes
+-------
+Every measure here except the CID also takes a (Z, Y, X) volume: offsets become
+``(dz, dy, dx)`` (``(dy, dx)`` pairs keep working on images, and an offset of the wrong
+length is refused), profiles run along z (``'depth'``), y, x or all three pooled, blocks
+are n x n x n, and the causal/staircase neighbourhoods follow the raster scan
+(z, y, x). The kernels are the same N-D code: an image is counted as a (1, M, N) volume.
+
 Symbols
 -------
 Every measure works on an image of *symbols* ``0 .. L-1`` (the alphabet):
