@@ -82,6 +82,9 @@ _LAZY = {
     "lacunarity": "patterns",
     "structural_complexity": "patterns",
     "sample_entropy_2d": "patterns",
+    # series mode: a tyx stack frame by frame
+    "per_frame": "series",
+    "PerFrame": "series",
     # the report
     "analyze": "report",
     "Report": "report",
@@ -89,7 +92,7 @@ _LAZY = {
 
 _SUBMODULES = {
     "io", "entropy", "estimators", "local", "scale", "fractal", "ising", "spatial",
-    "patterns", "report", "batch", "cli", "uncertainty",
+    "patterns", "report", "batch", "cli", "uncertainty", "series",
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]

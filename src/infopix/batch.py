@@ -26,6 +26,11 @@ number (e.g. ``intensity.shannon``), ``<measure>.<quantity>.std`` for its uncert
 
 An image that cannot be read (not an image, wrong dimensionality, empty file) or on which
 a measure fails gets ``status="error"`` and its message; the batch goes on.
+
+Series mode: a file whose axes are ``'tyx'`` (a time-lapse; see
+:func:`infopix.read_image`) gives one row per frame, each frame measured as an image
+(:func:`infopix.measures.series_rows`), with its index in the ``frame`` column (empty for
+an image). Rows are keyed by (path, frame).
 """
 
 from __future__ import annotations
@@ -59,6 +64,7 @@ __all__ = [
     "local_cluster",
     "LOCAL_MAPS",
     "local_map_to_zarr",
+    "process_file",
     "process_image",
     "read_results",
     "resolve_measures",
@@ -67,7 +73,7 @@ __all__ = [
 
 
 #: Columns every row has, before the measure columns.
-BASE_COLUMNS = ("path", "checksum", "shape", "dtype", "status", "error")
+BASE_COLUMNS = ("path", "checksum", "shape", "dtype", "status", "error", "frame")
 
 _META_NAME = "_infopix_batch.json"
 _PART_GLOB = "part-*.parquet"
@@ -263,6 +269,9 @@ def _error_text(exc: BaseException) -> str:
 def process_image(path, measures, options=None, *, channel="luminance") -> dict:
     """Read one image and apply the measures; never raises for a bad image.
 
+    The one row of :func:`process_file` (a series, which has one row per frame, gives an
+    error row here: use :func:`process_file`).
+
     Parameters
     ----------
     path : str
@@ -301,13 +310,22 @@ def process_image(path, measures, options=None, *, channel="luminance") -> dict:
                     "channel or the luminance."
                 )
             img = select_channel(img, channel)
+        elif info.axes == "tyx":
+            raise ValueError(
+                f"a series of {img.shape[0]} frames: process_file gives one row per frame"
+            )
         elif info.axes != "yx":
-            raise ValueError(f"a {info.axes!r} array (volume or series): batch analyses 2-D images")
+            raise ValueError(f"a {info.axes!r} array (volume): batch analyses 2-D images and 'tyx' series")
         ctx = _registry.ImageContext(img)
     except Exception as exc:  # an unreadable file is a result, not a crash
         row["status"] = "error"
         row["error"] = _error_text(exc)
         return row
+    return _measure_row(row, ctx, ms, eff)
+
+
+def _measure_row(row: dict, ctx, ms, eff) -> dict:
+    """Fill ``row`` with the measures of one image context (errors recorded, not raised)."""
     errors = []
     for m in ms:
         try:
@@ -328,13 +346,62 @@ def process_image(path, measures, options=None, *, channel="luminance") -> dict:
     return row
 
 
+# ------------------------------------------------------------------ series mode (#17)
+
+
+def process_file(path, measures, options=None, *, channel="luminance") -> list:
+    """The rows of one file: one for an image (:func:`process_image`), one per frame for
+    a ``'tyx'`` series (``frame`` = its index); never raises for a bad file.
+
+    Examples
+    --------
+    >>> import infopix, infopix.batch, numpy as np, tempfile, os, tifffile
+    >>> f = os.path.join(tempfile.mkdtemp(), "series.tif")
+    >>> frames = np.stack([np.zeros((8, 8), np.uint8), np.tile([0, 255], (8, 4)).astype(np.uint8)])
+    >>> tifffile.imwrite(f, frames, imagej=True, metadata={"axes": "TYX"})
+    >>> rows = infopix.batch.process_file(f, ["intensity"], {"intensity": {"estimators": ["plugin"]}})
+    >>> [(r["frame"], r["intensity.shannon"]) for r in rows]
+    [(0, 0.0), (1, 1.0)]
+    """
+    from .io import read_image
+
+    try:
+        _, info = read_image(path, return_info=True)
+        series = info.axes == "tyx"
+    except Exception:  # process_image records the reading error
+        series = False
+    if not series:
+        return [process_image(path, measures, options, channel=channel)]
+    ms = resolve_measures(measures)
+    eff = _params(ms, options)
+    base = {"path": str(path), "checksum": None, "shape": None, "dtype": None, "status": "ok", "error": None}
+    try:
+        base["checksum"] = file_checksum(path)
+        img = read_image(path)
+        base["shape"] = "x".join(str(n) for n in img.shape)
+        base["dtype"] = str(img.dtype)
+    except Exception as exc:
+        row = {**base, **dict.fromkeys(_columns(ms, eff), math.nan), "status": "error", "error": _error_text(exc)}
+        return [row]
+    rows = []
+    for t in range(img.shape[0]):
+        row = {**base, "frame": t, **dict.fromkeys(_columns(ms, eff), math.nan)}
+        try:
+            ctx = _registry.ImageContext(img[t])
+        except Exception as exc:
+            rows.append({**row, "status": "error", "error": f"frame {t}: {_error_text(exc)}"})
+            continue
+        rows.append(_measure_row(row, ctx, ms, eff))
+    return rows
+
+
 def _process_group(paths, measures, options, numba_threads, channel="luminance"):
-    """Worker task: a few images, one row each (threads pinned for the whole task)."""
+    """Worker task: a few files, one row per image or frame (threads pinned for the whole task)."""
     if numba_threads is not None:
         import numba
 
         numba.set_num_threads(max(1, min(int(numba_threads), numba.config.NUMBA_NUM_THREADS)))
-    return [process_image(p, measures, options, channel=channel) for p in paths]
+    return [row for p in paths for row in process_file(p, measures, options, channel=channel)]
 
 
 # --------------------------------------------------------------------------------------
@@ -345,7 +412,7 @@ def _process_group(paths, measures, options, numba_threads, channel="luminance")
 def _schema(columns: Sequence[str]):
     import pyarrow as pa
 
-    fields = [pa.field(c, pa.string()) for c in BASE_COLUMNS]
+    fields = [pa.field(c, pa.int64() if c == "frame" else pa.string()) for c in BASE_COLUMNS]
     fields += [pa.field(c, pa.float64()) for c in columns]
     return pa.schema(fields)
 
@@ -396,12 +463,14 @@ def _read_rows(folder: Path, columns: Sequence[str]) -> list[dict]:
     """Rows of every part, in part order, the latest row of each path kept."""
     import pyarrow.parquet as pq
 
-    rows: dict[str, dict] = {}
-    for part in sorted(folder.glob(_PART_GLOB)):
+    rows: dict[str, tuple] = {}  # path -> (part, {frame: row}): a later part replaces a path's rows
+    for i, part in enumerate(sorted(folder.glob(_PART_GLOB))):
         for row in pq.read_table(part, schema=_schema(columns)).to_pylist():
-            rows.pop(row["path"], None)
-            rows[row["path"]] = row
-    return list(rows.values())
+            prev = rows.pop(row["path"], None)
+            frames = prev[1] if prev is not None and prev[0] == i else {}
+            frames[row.get("frame")] = row
+            rows[row["path"]] = (i, frames)
+    return [r for _, frames in rows.values() for r in frames.values()]
 
 
 def read_results(out):
@@ -604,8 +673,8 @@ def run(
     Returns
     -------
     results : pandas.DataFrame
-        One row per input image, in the sorted order of the paths; columns as in the
-        module docstring.
+        One row per input image (one per frame of a series), in the sorted order of the
+        paths; columns as in the module docstring.
 
     Raises
     ------
@@ -645,7 +714,7 @@ def run(
     if ps < 1:
         raise ValueError(f"`part_size` expects an integer >= 1, got {part_size!r}.")
 
-    done_rows: dict[str, dict] = {}
+    done_rows: dict[str, list] = {}
     writer = None
     if out is not None:
         folder = _prepare_out(out, ms, columns, resume=resume, force=force, params=options)
@@ -654,26 +723,28 @@ def run(
             for rec in _read_rows(folder, columns):
                 p = rec["path"]
                 if p in wanted and rec["checksum"] and _same_checksum(p, rec["checksum"]):
-                    done_rows[p] = rec
+                    done_rows.setdefault(p, []).append(rec)
         writer = _PartWriter(folder, columns, part_size=ps, part_seconds=part_seconds)
     elif resume:
         raise ValueError("`resume` needs `out`, the results folder to complete.")
 
     todo = [p for p in files if p not in done_rows]
-    new_rows: dict[str, dict] = {}
+    new_rows: dict[str, list] = {}
     total = len(todo)
     # Measures go to the workers by name when registered (small, stable pickles).
     spec = [m.name if MEASURES.get(m.name) is m else m for m in ms]
 
     def record(rows):
         before = len(new_rows)
+        by_path: dict[str, list] = {}  # a series' frames arrive together, one list per file
         for row in rows:
-            new_rows[row["path"]] = row
+            by_path.setdefault(row["path"], []).append(row)
+        new_rows.update(by_path)
         if writer is not None:
             writer.add(rows)
         if progress is not None:
-            for i, row in enumerate(rows):
-                progress(before + i + 1, total, row)
+            for i, first in enumerate(r[0] for r in by_path.values()):
+                progress(before + i + 1, total, first)
 
     try:
         if client is None:
@@ -686,7 +757,7 @@ def run(
         if writer is not None:
             writer.flush()
 
-    rows = [done_rows.get(p) or new_rows[p] for p in files]
+    rows = [r for p in files for r in (done_rows.get(p) or new_rows[p])]
     df = _to_frame([{c: r.get(c) for c in (*BASE_COLUMNS, *columns)} for r in rows], columns)
     return df
 
