@@ -11,7 +11,13 @@ compiled random-site Metropolis. Each figure is the best of ``REPEATS`` timings 
 machine is shared; the best is the least disturbed); CPU time per thread is printed
 beside wall time.
 
-Run: .venv/bin/python benchmarks/bench_ising.py
+Second table (issue #19.7): ``simulate`` with its default options (frames kept, records
+at the start and the end) against the kernel it calls (``checkerboard_sweeps_pm``: load
+the sublattices, sweep, store back), standard model, L = 64 ... 4096, 1 and 20 sweeps,
+best-of CPU time on one thread and wall time on all threads, side by side.
+
+Run: .venv/bin/python benchmarks/bench_ising.py            (both tables)
+     .venv/bin/python benchmarks/bench_ising.py overhead   (the second only)
 """
 
 from __future__ import annotations
@@ -85,7 +91,57 @@ def wolff_per_spin(Lw=512, clusters=2000, threads=1):
     return wall / n * 1e9, cpu / n * 1e9, n / clusters
 
 
+def simulate_overhead(sizes=(64, 256, 1024, 4096), sweeps=(1, 20)):
+    """Rows (L, sweeps, threads, kernel s, simulate s, ratio); each figure the best of
+    several repeats of a batch of calls long enough to time (~20 ms)."""
+    from infopix._kernels import ising as K
+
+    one = np.ones((1, 1), np.int8)
+    rows = []
+    for threads in sorted({1, numba.config.NUMBA_NUM_THREADS}):
+        numba.set_num_threads(threads)
+        clock = time.process_time if threads == 1 else time.perf_counter
+        for L in sizes:
+            pm = np.where(np.random.default_rng(1).random((L, L)) < 0.5, -1, 1).astype(np.int8)
+            for n in sweeps:
+                betas = np.full(n, 0.44)
+                reps = max(1, 20_000_000 // (L * L * n * 8))
+                work = pm.copy()
+
+                def kern():
+                    for _ in range(reps):
+                        K.checkerboard_sweeps_pm(work, False, 1.0, 0.0, one, one, False, betas, 0,
+                                                 np.uint64(1))
+
+                def simu():
+                    for _ in range(reps):
+                        ising.simulate(ising.StandardIsing(), pm, schedule=0.44, sweeps=n, rng=1,
+                                       progress=False)
+
+                kern(), simu()  # compile / load caches
+                tk, ts = [], []
+                for _ in range(5 if L < 4096 else 3):  # interleaved: same load for both
+                    c0 = clock()
+                    kern()
+                    tk.append(clock() - c0)
+                    c0 = clock()
+                    simu()
+                    ts.append(clock() - c0)
+                k, t = min(tk) / reps, min(ts) / reps
+                rows.append((L, n, threads, k, t, t / k))
+    numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+    print(f"{'L':>6} {'sweeps':>6} {'threads':>7} {'kernel ms':>10} {'simulate ms':>12} {'ratio':>6}")
+    for L, n, th, k, t, r in rows:
+        print(f"{L:6d} {n:6d} {th:7d} {k * 1e3:10.3f} {t * 1e3:12.3f} {r:6.2f}")
+    print("kernel = checkerboard_sweeps_pm (load, sweeps, store); simulate with default options "
+          "(keep_frames=True, records at start and end). 1 thread: CPU time; more: wall time.")
+    return rows
+
+
 def main():
+    if sys.argv[1:] == ["overhead"]:
+        simulate_overhead()
+        return
     nthreads = numba.config.NUMBA_NUM_THREADS
     rng = np.random.default_rng(2)
     pm = np.where(rng.random((L, L)) < 0.5, -1, 1).astype(np.int8)
@@ -122,6 +178,8 @@ def main():
         print(f"{name:<72} {w:13.2f} {c:11.2f} {nb_wall / w:8.0f}x {nb_cpu / c:8.0f}x")
     print("x wall / x cpu: the notebook's time per step over ours per attempted flip "
           "(wall clock; CPU time per thread, less sensitive to other load on the machine)")
+    print()
+    simulate_overhead()
 
 
 if __name__ == "__main__":

@@ -157,3 +157,23 @@ def pattern_index(sigma):
 def boltzmann(energies, beta):
     w = np.exp(-beta * (np.asarray(energies) - np.min(energies)))
     return w / w.sum()
+
+
+# --- exact enumeration of a small torus ------------------------------------------------
+def torus_enumeration(m, n, T):
+    """(ln Z, energy per spin, specific heat per spin, <|m|>, <m^2>, <m^4>) of the standard
+    model (J = 1, h = 0) on the m x n torus at temperature T, by summing over all 2**(m n)
+    configurations (vectorised; m n <= 20). Each of the 2 m n bonds counted once."""
+    N = m * n
+    codes = np.arange(2**N, dtype=np.int64)
+    s = (((codes[:, None] >> np.arange(N)) & 1) * 2 - 1).astype(np.int8).reshape(-1, m, n)
+    bonds = (s * np.roll(s, 1, axis=1) + s * np.roll(s, 1, axis=2)).sum(axis=(1, 2), dtype=np.int64)
+    mag = np.abs(s.sum(axis=(1, 2), dtype=np.int64)) / N
+    a = bonds / T
+    w = np.exp(a - a.max())
+    Z = w.sum()
+    p = w / Z
+    e = -bonds / N
+    u = p @ e
+    c = N * (p @ (e - u) ** 2) / T**2
+    return a.max() + np.log(Z), u, c, p @ mag, p @ mag**2, p @ mag**4

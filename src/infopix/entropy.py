@@ -73,10 +73,13 @@ def intensity_counts(image, *, bins=None, range=None, mask=None, channel="lumina
 
     Parameters
     ----------
-    image : (M, N) or (M, N, C) ndarray
-        Bool, integer or float image. Colour images are reduced by
-        ``channel``. A :class:`numpy.ma.MaskedArray`'s masked pixels are not counted
-        (its mask is combined with ``mask``).
+    image : (M, N), (M, N, C) or (Z, M, N) ndarray
+        Bool, integer or float image, or volume. Colour images are reduced by
+        ``channel``. A 3-D array whose last axis has 3 or 4 entries is colour (RGB,
+        RGBA); any other 3-D array is a (Z, M, N) volume (or a series of images counted
+        together), and ``channel=None`` makes every 3-D array a volume. A
+        :class:`numpy.ma.MaskedArray`'s masked pixels are not counted (its mask is
+        combined with ``mask``).
     bins : int or Binning, optional
         Number of equal-width bins. Integer images default to one bin per level of the
         dtype's range (bool 2, uint8/int8 256, uint16/int16 65536; wider integer
@@ -90,10 +93,11 @@ def intensity_counts(image, *, bins=None, range=None, mask=None, channel="lumina
         the bin above it, the last edge to the last bin (``numpy.histogram``'s rule).
     mask : (M, N) ndarray of bool, optional
         Only pixels where ``mask`` is True are counted.
-    channel : {'luminance', 'joint'} or int, optional
+    channel : {'luminance', 'joint'}, int or None, optional
         For colour images: BT.601 luminance (default), one channel, or the joint
         distribution of colours (one outcome per colour; every channel is binned by
-        the same rule, then the channel codes are combined).
+        the same rule, then the channel codes are combined). ``None``: the array has no
+        channel axis (a 3-D array is a volume).
 
     Returns
     -------
@@ -123,15 +127,35 @@ def intensity_counts(image, *, bins=None, range=None, mask=None, channel="lumina
     ``np.linspace(0, 1, 11)[3] == 0.30000000000000004 > 0.3``.
     """
     image, mask = split_masked(image, mask)
-    arr = v.check_image(image, allow_color=True)
-    arr = select_channel(arr, channel)
-    m = v.check_mask(mask, arr.shape[:2])
-    if arr.ndim == 3:  # joint colour distribution
+    arr = as_image_or_volume(image, channel)
+    m = v.check_mask(mask, arr.shape if is_volume(arr, channel) else arr.shape[:2])
+    if arr.ndim == 3 and not is_volume(arr, channel):  # joint colour distribution
         v.check_finite_or_masked(arr, m)  # (counts pixels with a NaN in any channel)
         return _count_joint(arr, bins, range, m)
     b = binning_for(arr, bins, range, m)
     counts = b.counts(arr, m)
     return IntensityCounts(counts, b.n_outcomes, b.edges, b.offset or 0, b)
+
+
+def is_volume(arr: np.ndarray, channel) -> bool:
+    """Whether a validated array is a (Z, M, N) volume rather than an (M, N, C) colour
+    image: 3-D with ``channel=None``, or 3-D with a last axis other than 3 or 4."""
+    return arr.ndim == 3 and (channel is None or arr.shape[-1] not in (3, 4))
+
+
+def as_image_or_volume(image, channel) -> np.ndarray:
+    """Validate a 2-D image, a colour image (reduced by ``channel``) or a volume."""
+    arr = v.check_image(image, allow_color=True, ndim=(2, 3))
+    if is_volume(arr, channel):
+        if channel not in (None, "luminance"):
+            raise ValueError(
+                f"`channel` ({channel!r}) applies to colour images; `image` of shape "
+                f"{arr.shape} is a (Z, M, N) volume, which has no channels."
+            )
+        return arr
+    if arr.ndim == 3 and channel is None:
+        raise ValueError("`channel=None` expects a 2-D image or a volume.")
+    return select_channel(arr, channel)
 
 
 def _count_joint(arr, bins, range_, mask) -> IntensityCounts:

@@ -28,8 +28,7 @@ from scipy import special as _sp
 from . import _validation as v
 from ._binning import split_masked
 from ._config import DEFAULT_CREDIBLE_LEVEL
-from .entropy import intensity_counts
-from .io import select_channel
+from .entropy import as_image_or_volume, intensity_counts, is_volume
 from .estimators import EntropyEstimate, entropy_from_counts
 
 __all__ = ["intensity_entropy_estimate", "long_run_variance", "LongRunVariance"]
@@ -293,9 +292,10 @@ def intensity_codes(image, *, bins=None, range=None, mask=None, channel="luminan
     """
     counts = intensity_counts(image, bins=bins, range=range, mask=mask, channel=channel)
     image, mask = split_masked(image, mask)
-    arr = select_channel(v.check_image(image, allow_color=True), channel)
-    if arr.ndim == 3:
-        raise ValueError("`channel='joint'` has no per-pixel codes here yet.")
+    arr = as_image_or_volume(image, channel)
+    if arr.ndim == 3 and not is_volume(arr, channel):
+        raise ValueError("`channel='joint'` has no per-pixel codes here yet; pass "
+                         "channel='luminance' or a channel number.")
     valid = v.check_mask(mask, arr.shape)
     return counts.binning.codes(arr, valid), valid, counts
 

@@ -52,6 +52,10 @@ _INV53 = 1.0 / 9007199254740992.0
 #: table layout for kinds 0/1: index ((s + 1) // 2) * 17 + (m + 8)
 TABLE_SIZE = 37
 
+#: lattices with fewer sites run the checkerboard kernels on one thread (a parallel
+#: region costs more than the work; the result is the same)
+PARALLEL_MIN_SITES = 128 * 128
+
 
 @nb.njit(inline="always", cache=NUMBA_CACHE)
 def _mix(z):
@@ -395,14 +399,12 @@ def _pm_site32_sym(a, k, m, r, t):
 
 
 @nb.njit(cache=NUMBA_CACHE)
-def _row_pm_standard(a, up, dn, cur, shift, key, thr, H, rb, rbuf):
-    """One sublattice row of the standard model (kind 0) for
-    :func:`checkerboard_sweeps_pm`: the same draws and decisions as the generic row
-    loop (bit-identical), written as a draw pass (SplitMix64 of every site counter, a
-    loop the compiler vectorises) and an update pass whose inner loop has no
-    wrap-around branch (the row's first or last site, whose neighbour wraps, is done
-    apart) and no table load (thresholds chosen by selects). When no threshold is 0
-    the update pass runs in 32-bit lanes (:func:`_pm_site32`)."""
+def _pm_standard_thresholds(thr):
+    """Per-sweep constants of :func:`_row_pm_standard` from the 32-bit table ``thr``:
+    (t, u, mode) with t the ten thresholds ``thr[si * 17 + m + 8]`` (si = 0, 1; m = -4,
+    -2, 0, 2, 4) as int64, u the same as biased int32 bounds (:func:`_to_i32`), and
+    mode 0 (some threshold is 0: 64-bit compares), 1 (32-bit lanes, thresholds that
+    depend on s * m only, e.g. h = 0) or 2 (32-bit lanes)."""
     t = (np.int64(thr[4]), np.int64(thr[6]), np.int64(thr[8]), np.int64(thr[10]),
          np.int64(thr[12]), np.int64(thr[21]), np.int64(thr[23]), np.int64(thr[25]),
          np.int64(thr[27]), np.int64(thr[29]))
@@ -410,65 +412,137 @@ def _row_pm_standard(a, up, dn, cur, shift, key, thr, H, rb, rbuf):
     for q in range(10):
         if t[q] == 0:
             nonzero = False
+    u = (_to_i32(max(t[0], 1)), _to_i32(max(t[1], 1)), _to_i32(max(t[2], 1)),
+         _to_i32(max(t[3], 1)), _to_i32(max(t[4], 1)), _to_i32(max(t[5], 1)),
+         _to_i32(max(t[6], 1)), _to_i32(max(t[7], 1)), _to_i32(max(t[8], 1)),
+         _to_i32(max(t[9], 1)))
+    sym = True
+    for q in range(5):
+        if u[5 + q] != u[4 - q]:
+            sym = False
+    mode = 0 if not nonzero else (1 if sym else 2)
+    return t, u, mode
+
+
+@nb.njit(cache=NUMBA_CACHE)
+def _row_pm_standard(a, up, dn, cur, shift, key, H, t, u, mode, rb, rbuf):
+    """One sublattice row of the standard model (kind 0) for :func:`pm_sweeps`: the
+    same draws and decisions as the generic row loop (bit-identical), written as a
+    draw pass (SplitMix64 of every site counter, a loop the compiler vectorises) and an
+    update pass whose inner loop has no wrap-around branch (the row's first or last
+    site, whose neighbour wraps, is done apart) and no table load (thresholds chosen by
+    selects). When no threshold is 0 the update pass runs in 32-bit lanes
+    (:func:`_pm_site32`). ``t``, ``u``, ``mode``: :func:`_pm_standard_thresholds`.
+
+    Returns (flips, sum of s m over the flipped sites, sum of s over them), s the spin
+    before the flip and m its neighbour sum: the bond sum changes by -2 x the second,
+    the spin sum by -2 x the third."""
     acc = 0
-    if nonzero:
+    if mode != 0:
         acc32 = np.int32(0)  # 32-bit count: keeps the update loop in 32-bit lanes
-        u = (_to_i32(t[0]), _to_i32(t[1]), _to_i32(t[2]), _to_i32(t[3]), _to_i32(t[4]),
-             _to_i32(t[5]), _to_i32(t[6]), _to_i32(t[7]), _to_i32(t[8]), _to_i32(t[9]))
         z = key
         for k in range(H):
             # z = key + (k + 1) * golden: _site_random32(key, k) without the multiply
             z += _GOLDEN
             rb[k] = _biased32(_mix(z) >> _S32)
-        sym = True
-        for q in range(5):
-            if u[5 + q] != u[4 - q]:
-                sym = False
+        sym = mode == 1
+        sm32 = np.int32(0)
+        ss32 = np.int32(0)
         if sym and shift == 1:
             for k in range(H - 1):
                 m = np.int32(up[k] + dn[k] + cur[k] + cur[k + 1])
-                acc32 = np.int32(acc32 + _pm_site32_sym(a, k, m, rb[k], u))
+                sk = np.int32(a[k])
+                f = _pm_site32_sym(a, k, m, rb[k], u)
+                acc32 = np.int32(acc32 + f)
+                sm32 = np.int32(sm32 + f * np.int32(sk * m))
+                ss32 = np.int32(ss32 + f * sk)
             k = H - 1
             m = np.int32(up[k] + dn[k] + cur[k] + cur[0])
-            acc32 = np.int32(acc32 + _pm_site32_sym(a, k, m, rb[k], u))
+            sk = np.int32(a[k])
+            f = _pm_site32_sym(a, k, m, rb[k], u)
+            acc32 = np.int32(acc32 + f)
+            sm32 = np.int32(sm32 + f * np.int32(sk * m))
+            ss32 = np.int32(ss32 + f * sk)
         elif sym:
             m = np.int32(up[0] + dn[0] + cur[0] + cur[H - 1])
-            acc32 = np.int32(acc32 + _pm_site32_sym(a, 0, m, rb[0], u))
+            sk = np.int32(a[0])
+            f = _pm_site32_sym(a, 0, m, rb[0], u)
+            acc32 = np.int32(acc32 + f)
+            sm32 = np.int32(sm32 + f * np.int32(sk * m))
+            ss32 = np.int32(ss32 + f * sk)
             for k in range(1, H):
                 m = np.int32(up[k] + dn[k] + cur[k] + cur[k - 1])
-                acc32 = np.int32(acc32 + _pm_site32_sym(a, k, m, rb[k], u))
+                sk = np.int32(a[k])
+                f = _pm_site32_sym(a, k, m, rb[k], u)
+                acc32 = np.int32(acc32 + f)
+                sm32 = np.int32(sm32 + f * np.int32(sk * m))
+                ss32 = np.int32(ss32 + f * sk)
         elif shift == 1:
             for k in range(H - 1):
                 m = np.int32(up[k] + dn[k] + cur[k] + cur[k + 1])
-                acc32 = np.int32(acc32 + _pm_site32(a, k, m, rb[k], u))
+                sk = np.int32(a[k])
+                f = _pm_site32(a, k, m, rb[k], u)
+                acc32 = np.int32(acc32 + f)
+                sm32 = np.int32(sm32 + f * np.int32(sk * m))
+                ss32 = np.int32(ss32 + f * sk)
             k = H - 1
             m = np.int32(up[k] + dn[k] + cur[k] + cur[0])
-            acc32 = np.int32(acc32 + _pm_site32(a, k, m, rb[k], u))
+            sk = np.int32(a[k])
+            f = _pm_site32(a, k, m, rb[k], u)
+            acc32 = np.int32(acc32 + f)
+            sm32 = np.int32(sm32 + f * np.int32(sk * m))
+            ss32 = np.int32(ss32 + f * sk)
         else:
             m = np.int32(up[0] + dn[0] + cur[0] + cur[H - 1])
-            acc32 = np.int32(acc32 + _pm_site32(a, 0, m, rb[0], u))
+            sk = np.int32(a[0])
+            f = _pm_site32(a, 0, m, rb[0], u)
+            acc32 = np.int32(acc32 + f)
+            sm32 = np.int32(sm32 + f * np.int32(sk * m))
+            ss32 = np.int32(ss32 + f * sk)
             for k in range(1, H):
                 m = np.int32(up[k] + dn[k] + cur[k] + cur[k - 1])
-                acc32 = np.int32(acc32 + _pm_site32(a, k, m, rb[k], u))
-        return np.int64(acc32)
+                sk = np.int32(a[k])
+                f = _pm_site32(a, k, m, rb[k], u)
+                acc32 = np.int32(acc32 + f)
+                sm32 = np.int32(sm32 + f * np.int32(sk * m))
+                ss32 = np.int32(ss32 + f * sk)
+        return np.int64(acc32), np.int64(sm32), np.int64(ss32)
     z = key
     for k in range(H):
         z += _GOLDEN  # key + (k + 1) * golden, as in _site_random32(key, k)
         rbuf[k] = np.int64(_mix(z) >> _S32)
+    sm = 0
+    ss = 0
     if shift == 1:
         for k in range(H - 1):
             m = np.int64(up[k]) + dn[k] + cur[k] + cur[k + 1]
-            acc += _pm_site(a, k, m, rbuf[k], t)
+            sk = np.int64(a[k])
+            f = _pm_site(a, k, m, rbuf[k], t)
+            acc += f
+            sm += f * sk * m
+            ss += f * sk
         k = H - 1
         m = np.int64(up[k]) + dn[k] + cur[k] + cur[0]
-        acc += _pm_site(a, k, m, rbuf[k], t)
+        sk = np.int64(a[k])
+        f = _pm_site(a, k, m, rbuf[k], t)
+        acc += f
+        sm += f * sk * m
+        ss += f * sk
     else:
         m = np.int64(up[0]) + dn[0] + cur[0] + cur[H - 1]
-        acc += _pm_site(a, 0, m, rbuf[0], t)
+        sk = np.int64(a[0])
+        f = _pm_site(a, 0, m, rbuf[0], t)
+        acc += f
+        sm += f * sk * m
+        ss += f * sk
         for k in range(1, H):
             m = np.int64(up[k]) + dn[k] + cur[k] + cur[k - 1]
-            acc += _pm_site(a, k, m, rbuf[k], t)
-    return acc
+            sk = np.int64(a[k])
+            f = _pm_site(a, k, m, rbuf[k], t)
+            acc += f
+            sm += f * sk * m
+            ss += f * sk
+    return acc, sm, ss
 
 
 @nb.njit(inline="always", cache=NUMBA_CACHE)
@@ -485,25 +559,12 @@ def _to_i32(tt):
 
 
 @nb.njit(cache=NUMBA_CACHE, parallel=True)
-def checkerboard_sweeps_pm(spins, bonded, c, h, bw_r, bw_d, heatbath, betas, sweep0, seed):
-    """Fast path of :func:`checkerboard_sweeps` for kinds 0 (``bonded=False``) and 1 on
-    lattices with even sides (two sublattices).
-
-    The sublattices are copied into separate contiguous arrays (``sub[0]``: i + j even,
-    ``sub[1]``: odd; M x N/2 each), so a row update reads and writes contiguous memory:
-    site k of row i of one sublattice has the neighbours k of rows i - 1, i, i + 1 of
-    the other and k + shift of row i (shift = -1 or +1 by colour and row parity). The
-    inner loop is branch-free: one 32-bit random number per site (``_site_random32``:
-    SplitMix64 output for the site counter in the stream of (seed, sweep, colour, row)), accepted when it falls
-    below the tabulated threshold (in units of 2**-32; 2**32 = always). The result is
-    independent of the number of threads. Returns the accepted flips per sweep.
-    """
-    M, N = spins.shape
+def pm_weights(bw_r, bw_d):
+    """Bond weights of every sublattice site to its (up, down, cur[k], cur[k + shift])
+    neighbours (see :func:`pm_sweeps`), shape (2, 4, M, N/2), for the bonded model."""
+    M, N = bw_r.shape
     H = N // 2
-    sub = np.empty((2, M, H), dtype=np.int8)
-    # bond weights to (up, down, cur[k], cur[k + shift]) for each sublattice site
-    nw = 4 if bonded else 1
-    w = np.zeros((2, nw, M if bonded else 1, H if bonded else 1), dtype=np.int8)
+    w = np.zeros((2, 4, M, H), dtype=np.int8)
     for i in nb.prange(M):
         p = i & 1
         for colour in range(2):
@@ -512,64 +573,193 @@ def checkerboard_sweeps_pm(spins, bonded, c, h, bw_r, bw_d, heatbath, betas, swe
             shift = -1 if off == 0 else 1
             for k in range(H):
                 j = 2 * k + off
-                sub[colour, i, k] = spins[i, j]
-                if bonded:
-                    jm = j - 1 if j > 0 else N - 1
-                    w[colour, 0, i, k] = bw_d[i - 1 if i > 0 else M - 1, j]
-                    w[colour, 1, i, k] = bw_d[i, j]
-                    for q in range(2):
-                        kk = k if q == 0 else (k + shift) % H
-                        jn = 2 * kk + offb
-                        w[colour, 2 + q, i, k] = bw_r[i, j] if jn == (j + 1) % N else bw_r[i, jm]
-    nsweeps = betas.size
-    accepted = np.zeros(nsweeps, dtype=np.int64)
+                jm = j - 1 if j > 0 else N - 1
+                w[colour, 0, i, k] = bw_d[i - 1 if i > 0 else M - 1, j]
+                w[colour, 1, i, k] = bw_d[i, j]
+                for q in range(2):
+                    kk = k if q == 0 else (k + shift) % H
+                    jn = 2 * kk + offb
+                    w[colour, 2 + q, i, k] = bw_r[i, j] if jn == (j + 1) % N else bw_r[i, jm]
+    return w
+
+
+@nb.njit(inline="always", cache=NUMBA_CACHE)
+def _pm_rows(sub, colour, i, M):
+    """(shift, own row, up, down, same-row neighbours) of sublattice row i of ``colour``."""
+    off = (i & 1) if colour == 0 else 1 - (i & 1)
+    shift = -1 if off == 0 else 1
+    return (shift, sub[colour, i], sub[1 - colour, i - 1 if i > 0 else M - 1],
+            sub[1 - colour, i + 1 if i < M - 1 else 0], sub[1 - colour, i])
+
+
+@nb.njit(inline="always", cache=NUMBA_CACHE)
+def _pm_load_row(spins, sub, bw_r, bw_d, bonded, i):
+    """Copy row i into the sublattices; (bond sum of its right and down bonds, spin sum)."""
+    M, N = spins.shape
+    H = N // 2
+    p = i & 1
+    row = spins[i]
+    below = spins[i + 1 if i < M - 1 else 0]
+    rb = 0
+    rt = 0
+    for k in range(H):
+        sub[0, i, k] = row[2 * k + p]
+        sub[1, i, k] = row[2 * k + 1 - p]
+    if bonded:
+        for j in range(N):
+            s = np.int64(row[j])
+            right = row[j + 1] if j < N - 1 else row[0]
+            rb += s * (np.int64(bw_r[i, j]) * right + np.int64(bw_d[i, j]) * below[j])
+            rt += s
+    else:
+        for j in range(N - 1):
+            s = np.int64(row[j])
+            rb += s * (np.int64(row[j + 1]) + below[j])
+            rt += s
+        s = np.int64(row[N - 1])
+        rb += s * (np.int64(row[0]) + below[N - 1])
+        rt += s
+    return rb, rt
+
+
+@nb.njit(cache=NUMBA_CACHE, parallel=True)
+def pm_load(spins, sub, bw_r, bw_d, bonded):
+    """Copy ``spins`` (M, N) into the sublattices ``sub`` (2, M, N/2) (``sub[0]``: i + j
+    even) and return (bond sum W, spin sum) from the same pass: ``W = sum over bonds
+    of w_ij s_i s_j`` (w = 1 for the standard model, ``bw_r``/``bw_d`` for the bonded
+    one), so that the energy is ``-c W - h sum s``."""
+    M = spins.shape[0]
+    bonds = 0
+    total = 0
+    for i in nb.prange(M):
+        rb, rt = _pm_load_row(spins, sub, bw_r, bw_d, bonded, i)
+        bonds += rb
+        total += rt
+    return bonds, total
+
+
+@nb.njit(cache=NUMBA_CACHE)
+def first_not_pm1_int8(a):
+    """Flat index of the first entry of the int8 array ``a`` (1-D) that is neither +1
+    nor -1, else -1. Blocks of 4096 are screened with ``(x + 1) & ~2`` (zero exactly
+    for x = +-1 in int8 arithmetic), a loop the compiler vectorises."""
+    n = a.size
+    for b0 in range(0, n, 4096):
+        b1 = min(n, b0 + 4096)
+        blk = a[b0:b1]
+        bad = np.int8(0)
+        for k in range(blk.size):
+            bad |= np.int8(blk[k] + np.int8(1)) & np.int8(-3)
+        if bad:
+            for k in range(b0, b1):
+                if a[k] != 1 and a[k] != -1:
+                    return k
+    return -1
+
+
+@nb.njit(inline="always", cache=NUMBA_CACHE)
+def _pm_store_row(sub, spins, i):
+    N = spins.shape[1]
+    p = i & 1
+    for k in range(N // 2):
+        spins[i, 2 * k + p] = sub[0, i, k]
+        spins[i, 2 * k + 1 - p] = sub[1, i, k]
+
+
+@nb.njit(cache=NUMBA_CACHE, parallel=True)
+def pm_store(sub, spins):
+    """Copy the sublattices back into ``spins`` (the inverse of :func:`pm_load`)."""
+    M = spins.shape[0]
+    for i in nb.prange(M):
+        _pm_store_row(sub, spins, i)
+
+
+@nb.njit(inline="always", cache=NUMBA_CACHE)
+def _pm_row(sub, w, bonded, colour, i, thr, t, u, mode, key, r32, r64):
+    """Update row i of sublattice ``colour``; returns (flips, sum of s m over them, sum
+    of s over them), s the spin before the flip and m its (weighted) neighbour sum."""
+    M = sub.shape[1]
+    H = sub.shape[2]
+    shift, a, up, dn, cur = _pm_rows(sub, colour, i, M)
+    if not bonded:
+        return _row_pm_standard(a, up, dn, cur, shift, key, H, t, u, mode, r32, r64)
+    acc = 0
+    sm = 0
+    ss = 0
+    for k in range(H):
+        kk = k + shift
+        if kk < 0:
+            kk = H - 1
+        elif kk >= H:
+            kk = 0
+        s = np.int64(a[k])
+        m = (np.int64(w[colour, 0, i, k]) * up[k] + np.int64(w[colour, 1, i, k]) * dn[k]
+             + np.int64(w[colour, 2, i, k]) * cur[k]
+             + np.int64(w[colour, 3, i, k]) * cur[kk])
+        tt = thr[((s + 1) >> 1) * 17 + m + 8]
+        flip = np.int64(_site_random32(key, k) < tt)
+        a[k] = np.int8(s - 2 * s * flip)
+        acc += flip
+        sm += flip * s * m
+        ss += flip * s
+    return acc, sm, ss
+
+
+@nb.njit(cache=NUMBA_CACHE, parallel=True)
+def pm_sweeps(sub, w, bonded, c, h, heatbath, betas, sweep0, seed, track):
+    """Sublattice sweeps of kinds 0 (``bonded=False``) and 1 on the sublattice arrays of
+    :func:`pm_load` (the fast path of :func:`checkerboard_sweeps` on even sides).
+
+    Row i of sublattice ``colour`` is contiguous: its site k has the neighbours k of
+    rows i - 1, i, i + 1 of the other sublattice and k + shift of row i (shift = -1 or
+    +1 by colour and row parity). The inner loop is branch-free: one 32-bit random
+    number per site (``_site_random32``: SplitMix64 output for the site counter in the
+    stream of (seed, sweep, colour, row)), accepted when it falls below the tabulated
+    threshold (in units of 2**-32; 2**32 = always). The result is independent of the
+    number of threads. ``track[t]`` receives (accepted flips, change of the bond sum W,
+    change of the spin sum) of sweep t, counted as the flips happen (no extra pass).
+    """
+    M = sub.shape[1]
+    H = sub.shape[2]
     thr = np.empty(TABLE_SIZE, dtype=np.uint64)
     # per-row draw buffers of the standard-model row update (one row per prange task)
     scratch32 = np.empty((1 if bonded else M, H), dtype=np.int32)
     scratch64 = np.empty((1 if bonded else M, H), dtype=np.int64)
-    for t in range(nsweeps):
+    for t in range(betas.size):
         build_table(1 if bonded else 0, betas[t], c, h, heatbath, thr)
         for q in range(TABLE_SIZE):
             thr[q] = thr[q] >> np.uint64(21)  # 53-bit -> 32-bit thresholds (FULL -> 2**32)
+        t6, u6, mode = _pm_standard_thresholds(thr)
         total = 0
+        dsm = 0
+        dss = 0
         for colour in range(2):
             for i in nb.prange(M):
-                off = (i & 1) if colour == 0 else 1 - (i & 1)
-                shift = -1 if off == 0 else 1
-                a = sub[colour, i]
-                up = sub[1 - colour, i - 1 if i > 0 else M - 1]
-                dn = sub[1 - colour, i + 1 if i < M - 1 else 0]
-                cur = sub[1 - colour, i]
                 key = _stream_key(seed, sweep0 + t, colour, i)
-                if not bonded:
-                    total += _row_pm_standard(a, up, dn, cur, shift, key, thr, H, scratch32[i], scratch64[i])
-                    continue
-                acc = 0
-                for k in range(H):
-                    kk = k + shift
-                    if kk < 0:
-                        kk = H - 1
-                    elif kk >= H:
-                        kk = 0
-                    s = np.int64(a[k])
-                    if bonded:
-                        m = (np.int64(w[colour, 0, i, k]) * up[k] + np.int64(w[colour, 1, i, k]) * dn[k]
-                             + np.int64(w[colour, 2, i, k]) * cur[k]
-                             + np.int64(w[colour, 3, i, k]) * cur[kk])
-                    else:
-                        m = np.int64(up[k]) + dn[k] + cur[k] + cur[kk]
-                    tt = thr[((s + 1) >> 1) * 17 + m + 8]
-                    flip = np.int64(_site_random32(key, k) < tt)
-                    a[k] = np.int8(s - 2 * s * flip)
-                    acc += flip
+                r = i - i if bonded else i  # (0 typed like i)
+                acc, sm, ss = _pm_row(sub, w, bonded, colour, i, thr, t6, u6, mode, key,
+                                      scratch32[r], scratch64[r])
                 total += acc
-        accepted[t] = total
-    for i in nb.prange(M):
-        p = i & 1
-        for k in range(H):
-            spins[i, 2 * k + p] = sub[0, i, k]
-            spins[i, 2 * k + 1 - p] = sub[1, i, k]
-    return accepted
+                dsm += sm
+                dss += ss
+        track[t, 0] = total
+        track[t, 1] = -2 * dsm
+        track[t, 2] = -2 * dss
+
+
+def checkerboard_sweeps_pm(spins, bonded, c, h, bw_r, bw_d, heatbath, betas, sweep0, seed):
+    """Load, sweep and store in one call (:func:`pm_load`, :func:`pm_sweeps`,
+    :func:`pm_store`): ``betas.size`` sweeps of ``spins`` in place; returns the accepted
+    flips per sweep. :func:`infopix.ising.simulate` keeps the sublattices between
+    calls instead."""
+    M, N = spins.shape
+    sub = np.empty((2, M, N // 2), dtype=np.int8)
+    w = pm_weights(bw_r, bw_d) if bonded else np.zeros((2, 4, 1, 1), dtype=np.int8)
+    pm_load(spins, sub, bw_r, bw_d, bonded)
+    track = np.empty((betas.size, 3), dtype=np.int64)
+    pm_sweeps(sub, w, bonded, c, h, heatbath, betas, sweep0, seed, track)
+    pm_store(sub, spins)
+    return track[:, 0].copy()
 
 
 @nb.njit(inline="always", cache=NUMBA_CACHE)

@@ -71,7 +71,7 @@ def ising_command(
     variant: str = typer.Option("neighbour", "--variant", help="Edge model variant: neighbour (the energy of neighbouring pairs on edges) or site (the energy of edge sites)."),
     symmetric: bool = typer.Option(False, "--symmetric", help="Metric model: the inversion-symmetric energy (unchanged when every spin flips)."),
     threshold: float = typer.Option(None, "--threshold", help="Spin threshold in image units (default: half the full scale)."),
-    seed: int = typer.Option(None, "--seed", help="Random seed (default: fresh entropy)."),
+    seed: int = typer.Option(None, "--seed", help="Random seed (default: fresh entropy). The seed used is recorded in --json/--json-out; passing it back reproduces the run exactly."),
     record_every: int = typer.Option(None, "--record-every", help="Sweeps between frames/records (default: sweeps/100, at least 1)."),
     movie: Path = typer.Option(None, "--movie", help="Write the frames as a movie (.gif or .mp4)."),
     fps: float = typer.Option(10.0, "--fps", help="Movie frames per second."),

@@ -5,8 +5,10 @@ flip. Here each model is an exact total energy on a periodic lattice
 (:mod:`~infopix.ising.models`), the dynamics are compiled (checkerboard sublattice
 sweeps in parallel, the notebook's random-site Metropolis, Wolff clusters;
 :func:`simulate`), schedules of inverse temperature anneal it
-(:mod:`~infopix.ising.schedules`), and :mod:`~infopix.ising.onsager` holds the exact
-square-lattice results the simulations are validated against.
+(:mod:`~infopix.ising.schedules`), :func:`measure` turns a run into equilibrium
+averages with error bars (autocorrelation times, jackknife), and
+:mod:`~infopix.ising.onsager` holds the exact square-lattice results (Onsager's
+infinite lattice, Kaufman's finite torus) the simulations are validated against.
 
 Examples
 --------
@@ -21,7 +23,8 @@ Examples
 from __future__ import annotations
 
 from . import onsager
-from .dynamics import METHODS, IsingRun, simulate
+from .analysis import AutocorrelationTime, Estimate, Measurement, autocorrelation_time, measure
+from .dynamics import METHODS, IsingRun, resolve_seed, simulate
 from .models import EdgeIsing, GreyIsing, IsingModel, MetricIsing, StandardIsing, spins_from_image
 from .schedules import Schedule, arctan, as_schedule, concat, constant, geometric, linear
 
@@ -35,6 +38,12 @@ __all__ = [
     "simulate",
     "IsingRun",
     "METHODS",
+    "resolve_seed",
+    "measure",
+    "Measurement",
+    "Estimate",
+    "autocorrelation_time",
+    "AutocorrelationTime",
     "Schedule",
     "constant",
     "linear",

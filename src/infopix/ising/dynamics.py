@@ -17,9 +17,6 @@ __all__ = ["simulate", "IsingRun", "METHODS"]
 
 METHODS = ("checkerboard", "metropolis", "wolff")
 
-#: lattices with fewer sites than this run the checkerboard kernel on one thread
-#: (a parallel region costs more than the work; the result is the same)
-_PARALLEL_MIN_SITES = 128 * 128
 
 #: random-site Metropolis steps handed to the kernel per call (bounds the beta array)
 _STEP_CHUNK = 1 << 20
@@ -48,7 +45,9 @@ class IsingRun:
     method : str
     unit : {'sweep', 'step'}
     seed : int
-        The 63-bit seed drawn from ``rng`` that determines every random number.
+        The seed that determines every random number of the run: ``rng`` itself when
+        an integer was given, else 63 bits drawn from ``rng`` (or fresh entropy when
+        ``rng`` is None). ``simulate(..., rng=run.seed)`` reproduces the run bit for bit.
     """
 
     final: np.ndarray
@@ -110,6 +109,45 @@ class IsingRun:
                 for frame in self.frames:
                     writer.append_data(np.pad(_to_uint8(frame), pad, mode="edge"))
                     advance(1)
+
+
+def resolve_seed(rng=None) -> int:
+    """The seed a stochastic Ising run records: passing it back as ``rng`` reproduces
+    the run bit for bit.
+
+    ``None``: 63 bits of fresh entropy (``numpy.random.SeedSequence().entropy``); an
+    integer ``>= 0``: that integer (so ``rng=run.seed`` and ``--seed`` round-trip); a
+    ``Generator`` (or anything ``numpy.random.default_rng`` accepts): 63 bits drawn from
+    it. Everything random in the run is then derived from this seed alone
+    (:func:`_kernel_seed`).
+
+    Examples
+    --------
+    >>> resolve_seed(7)
+    7
+    >>> resolve_seed(np.random.default_rng(7)) == resolve_seed(np.random.default_rng(7))
+    True
+    """
+    if rng is None:
+        return int(np.random.SeedSequence().entropy) & (2**63 - 1)
+    if isinstance(rng, (numbers.Integral, np.integer)) and not isinstance(rng, bool):
+        if int(rng) < 0:
+            raise ValueError(f"`rng` expects a seed >= 0 or a numpy Generator, got {rng!r}.")
+        return int(rng)
+    try:
+        gen = np.random.default_rng(rng)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"`rng` expects None, an integer seed >= 0 or a numpy.random.Generator, got {rng!r}."
+        ) from None
+    return int(gen.integers(0, 2**63, dtype=np.int64))
+
+
+def _kernel_seed(seed: int) -> int:
+    """The 63-bit key of the kernels' counter-based streams, derived from the recorded
+    seed only (``default_rng(seed)``'s first draw; the draw integer seeds have always
+    used, so runs seeded with an integer are unchanged)."""
+    return int(np.random.default_rng(seed).integers(0, 2**63, dtype=np.int64))
 
 
 def _to_uint8(spins):
@@ -274,7 +312,9 @@ def simulate(
         slowly; use the heat bath there (e.g. schedules that reach beta ~ 0). Ignored
         by Wolff (rejection-free).
     rng : {numpy.random.Generator, int}, optional
-        Source of the single 63-bit seed from which every random number is derived.
+        An integer seed (>= 0), or a Generator from which a 63-bit seed is drawn; None
+        draws fresh entropy. The seed is recorded as ``IsingRun.seed`` and every
+        random number is derived from it, so passing it back reproduces the run.
     record_every : int, optional
         Record observables (and frames) every this many units (sweeps, or steps when
         ``steps`` is given); always at the start and the end. Default: start and end only.
@@ -301,8 +341,12 @@ def simulate(
 
     Notes
     -----
-    Kernels: ``infopix._kernels.ising.checkerboard_sweeps_pm`` (standard and edge
-    models on even sides), ``checkerboard_sweeps`` (the others), ``metropolis_steps`` and
+    Kernels: ``infopix._kernels.ising.pm_sweeps`` (standard and edge models on even
+    sides: the two sublattices are loaded once by ``pm_load``, kept between calls and
+    stored back only when a frame, an extra observable or the result needs them; energy
+    and magnetisation are counted by the kernel as spins flip, so records cost no
+    pass over the lattice), ``checkerboard_sweeps`` and ``checkerboard_sweeps_metric``
+    (the others; one energy pass per record), ``metropolis_steps`` and
     ``wolff_updates``. Acceptance is ``min(1, exp(-beta dH))`` with the exact energy
     change of the model's total energy; energies are in units of J, k_B = 1.
 
@@ -330,9 +374,12 @@ def simulate(
     check_choice(acceptance, ("metropolis", "heat-bath"), name="acceptance")
     heatbath = acceptance == "heat-bath"
     sigma, mag = model._split(spins)
-    sigma = sigma.copy()
+    # the run works in place on its own copy (the sublattice path reads the input once)
+    sigma_is_input = np.shares_memory(sigma, spins)
     M, N = sigma.shape
     nsites = M * N
+    # small lattices: the checkerboard kernels on one thread (same result)
+    single = nsites < K.PARALLEL_MIN_SITES
     sched = as_schedule(schedule)
     if (sweeps is None) == (steps is None):
         raise ValueError(f"give exactly one of `sweeps` and `steps`, got sweeps={sweeps!r}, steps={steps!r}.")
@@ -359,50 +406,120 @@ def simulate(
         sr, sc = _strides(sigma.shape, model.kind, model.interaction_range)
     extra = _resolve_observables(observables)
 
-    rng = np.random.default_rng(rng)
-    seed = int(rng.integers(0, 2**63, dtype=np.int64))
-    seed64 = np.uint64(seed)
+    seed = resolve_seed(rng)
+    seed64 = np.uint64(_kernel_seed(seed))
     rngstate = np.array([K._mix(seed64 ^ np.uint64(0x5DEECE66D))], dtype=np.uint64)
     kind, c, h, bw_r, bw_d, mag_, init, blocks, symmetric = model._aux(sigma, mag)
+    pm = method == "checkerboard" and kind in (0, 1) and sr == sc == 2
+    if sigma_is_input and not pm:
+        sigma = sigma.copy()
     # metropolis with sweeps: beta per step, M*N steps per unit
     per = nsites if (method == "metropolis" and unit == "sweep") else 1
     n_sched = n_units * per
     stack = np.empty(nsites, dtype=np.int64) if method == "wolff" else None
     flat = sigma.reshape(-1)
 
+    # pm: standard and edge models on even sides, the sublattice kernel, whose sublattice
+    # arrays persist across calls and which counts the bond and spin sums as it flips
+    need_conf = keep_frames or bool(extra)
+    n_rec = 1 + -(-n_units // record_every)
     cols: dict[str, list] = {k: [] for k in ("time", "beta", "energy", "magnetisation", "acceptance")}
     if method == "wolff":
         cols["cluster_size"] = []
     for name, _ in extra:
         cols[name] = []
-    frames = []
+    # frames written in place (no list of copies stacked at the end)
+    frame_arr = np.empty((n_rec if keep_frames else 0, M, N),
+                         dtype=np.float64 if model.continuous else np.int8)
+    if pm:
+        bonded = kind == 1
+        sub = np.empty((2, M, N // 2), dtype=np.int8)
+        wts = K.pm_weights(bw_r, bw_d) if bonded else np.zeros((2, 4, 1, 1), dtype=np.int8)
+        bonds, spin_sum = K.pm_load(sigma, sub, bw_r, bw_d, bonded)
+    # pm: the configuration lives in `sub`; `sigma` holds it only when `synced`
+    synced = True
+
+    def energy_sum():
+        if pm:  # exact integer sums: E = -c W - h S
+            return -c * bonds - h * spin_sum, float(spin_sum)
+        return model._energy_sum(sigma, mag)
 
     def record(t, beta, acc, cluster):
-        conf = model._join(sigma, mag) if (keep_frames or extra) else None
         cols["time"].append(t)
         cols["beta"].append(beta)
-        e, total = model._energy_sum(sigma, mag)
+        e, total = energy_sum()
         cols["energy"].append(e / nsites)
         cols["magnetisation"].append(total / nsites)
         cols["acceptance"].append(acc)
         if method == "wolff":
             cols["cluster_size"].append(cluster)
-        for name, fn in extra:
-            cols[name].append(_scalar(fn(conf), name))
-        if keep_frames:
-            frames.append(conf)
+        if need_conf:
+            if not synced:
+                K.pm_store(sub, sigma)
+            conf = model._join(sigma, mag) if extra else None
+            for name, fn in extra:
+                cols[name].append(_scalar(fn(conf), name))
+            if keep_frames:
+                k = len(cols["time"]) - 1
+                if mag is None:
+                    frame_arr[k] = sigma
+                else:
+                    np.multiply(sigma, mag, out=frame_arr[k])
 
     # evaluate the schedule once when it fits in memory (8 MiB), else chunk by chunk
     all_betas = sched.values(n_sched) if n_sched <= _STEP_CHUNK else None
     first_beta = float(all_betas[0]) if all_betas is not None else float(sched(0, n_sched))
+
+    def betas_of(s0, s1):
+        if all_betas is not None:
+            return all_betas[s0:s1]
+        return np.ascontiguousarray(sched(np.arange(s0, s1), n_sched), dtype=np.float64)
+
     record(0, first_beta, np.nan, np.nan)
+    if pm:
+        synced = False
+        if sigma_is_input:  # never write into the caller's array
+            sigma = np.empty_like(sigma)
     threads_before = numba.get_num_threads()
-    single = nsites < _PARALLEL_MIN_SITES
     try:
         if single and method == "checkerboard":
             numba.set_num_threads(1)
         with _progress(progress, f"{type(model).__name__} {method}", n_units) as advance:
-            u = 0
+            if pm and not need_conf:
+                # records need only the counted sums: run long chunks, records from the track
+                # ~4 million site updates per call (progress bar updates), a multiple of
+                # record_every where possible
+                target = max(1, (1 << 22) // nsites)
+                chunk = min(_STEP_CHUNK, max(record_every, target - target % record_every))
+                acc_total = 0
+                last_t, last_acc = 0, 0
+                for s0 in range(0, n_units, chunk):
+                    s1 = min(n_units, s0 + chunk)
+                    betas = betas_of(s0, s1)
+                    track = np.empty((s1 - s0, 3), dtype=np.int64)
+                    K.pm_sweeps(sub, wts, bonded, c, h, heatbath, betas, s0, seed64, track)
+                    cum = np.cumsum(track, axis=0)
+                    ts = np.arange(s0 - s0 % record_every + record_every, s1 + 1, record_every)
+                    if s1 == n_units and (ts.size == 0 or ts[-1] != n_units):
+                        ts = np.append(ts, n_units)
+                    if ts.size:
+                        rows = cum[ts - s0 - 1]
+                        bonds_t = bonds + rows[:, 1]   # exact integers
+                        sum_t = spin_sum + rows[:, 2]
+                        acc_t = acc_total + rows[:, 0]
+                        prev_t = np.concatenate(([last_t], ts[:-1]))
+                        prev_acc = np.concatenate(([last_acc], acc_t[:-1]))
+                        cols["time"].extend(ts.tolist())
+                        cols["beta"].extend(betas[ts - s0 - 1].tolist())
+                        cols["energy"].extend(((-c * bonds_t - h * sum_t) / nsites).tolist())
+                        cols["magnetisation"].extend((sum_t / nsites).tolist())
+                        cols["acceptance"].extend(((acc_t - prev_acc) / ((ts - prev_t) * nsites)).tolist())
+                        last_t, last_acc = int(ts[-1]), int(acc_t[-1])
+                    bonds += int(cum[-1, 1])
+                    spin_sum += int(cum[-1, 2])
+                    acc_total += int(cum[-1, 0])
+                    advance(s1 - s0)
+            u = n_units if (pm and not need_conf) else 0
             while u < n_units:
                 u1 = min(n_units, u + record_every)
                 accepted = attempted = 0
@@ -410,16 +527,15 @@ def simulate(
                 beta = first_beta
                 for s0 in range(u * per, u1 * per, _STEP_CHUNK):
                     s1 = min(u1 * per, s0 + _STEP_CHUNK)
-                    if all_betas is not None:
-                        betas = all_betas[s0:s1]
-                    else:
-                        betas = np.ascontiguousarray(sched(np.arange(s0, s1), n_sched), dtype=np.float64)
+                    betas = betas_of(s0, s1)
                     beta = float(betas[-1])
-                    if method == "checkerboard" and kind in (0, 1) and sr == sc == 2:
-                        acc = K.checkerboard_sweeps_pm(
-                            sigma, kind == 1, c, h, bw_r, bw_d, heatbath, betas, s0, seed64,
-                        )
-                        accepted += int(acc.sum())
+                    if pm:
+                        track = np.empty((betas.size, 3), dtype=np.int64)
+                        K.pm_sweeps(sub, wts, bonded, c, h, heatbath, betas, s0, seed64, track)
+                        tot = track.sum(axis=0)
+                        accepted += int(tot[0])
+                        bonds += int(tot[1])
+                        spin_sum += int(tot[2])
                         attempted += betas.size * nsites
                     elif method == "checkerboard" and kind == 3:
                         acc = K.checkerboard_sweeps_metric(
@@ -453,13 +569,13 @@ def simulate(
                 u = u1
     finally:
         numba.set_num_threads(threads_before)
+    if pm and not need_conf:  # (with frames or extra observables the last record stored it)
+        K.pm_store(sub, sigma)
 
     obs = {k: np.asarray(v, dtype=np.int64 if k == "time" else np.float64) for k, v in cols.items()}
-    if keep_frames:
-        frame_arr = np.stack(frames)
-    else:
-        frame_arr = np.empty((0, M, N), dtype=np.float64 if model.continuous else np.int8)
+    # int8 models: sigma is this run's own copy, returned as is
+    final = sigma if mag is None else model._join(sigma, mag)
     return IsingRun(
-        final=model._join(sigma, mag), frames=frame_arr, observables=obs, model=model,
+        final=final, frames=frame_arr, observables=obs, model=model,
         method=method, unit=unit, seed=seed,
     )

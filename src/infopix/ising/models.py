@@ -53,9 +53,16 @@ def _check_pm1(spins, *, name="spins", shape=None) -> np.ndarray:
         raise ValueError(f"`{name}` expects a lattice of at least 3x3 sites, got shape {arr.shape}.")
     if shape is not None and arr.shape != tuple(shape):
         raise ValueError(f"`{name}` expects shape {tuple(shape)} (the model's lattice), got {arr.shape}.")
-    ok = (arr == 1) | (arr == -1)
-    if not np.all(ok):
-        bad = arr[~ok].flat[0].item()
+    from .._kernels.ising import first_not_pm1_int8
+
+    flat = np.ravel(arr)  # a view when contiguous
+    if flat.dtype == np.int8:  # one compiled pass, no temporaries
+        k = first_not_pm1_int8(flat)
+    else:
+        ok = (flat == 1) | (flat == -1)
+        k = -1 if np.all(ok) else int(np.argmin(ok))
+    if k >= 0:
+        bad = flat[k].item()
         raise ValueError(
             f"`{name}` expects spins equal to +1 or -1, got the value {bad!r}; map an image "
             "with infopix.ising.spins_from_image(image, method='threshold')."
