@@ -11,6 +11,12 @@ Times, in one run and on the same images:
 on a 1024x1024 uint8 natural image (the sample camera image tiled 2x2), for
 r = 1, 2, 5, 10, 20; then uint16 and float images against the uint8 figure, and a
 5000x6000 uint16 image. Prints megapixels per second and ratios.
+
+``--estimators`` runs only the last section: every registered estimator's local map
+against plug-in, single-thread CPU time on the same image in the same run (r = 1, 3,
+7), with each map's time as a multiple of plug-in's. The section calls only
+``infopix.local_entropy``, so the same script measures another checkout
+(``PYTHONPATH=/other/src``) for before/after figures.
 """
 
 from __future__ import annotations
@@ -75,6 +81,30 @@ def with_threads(n, func):
         return func()
     finally:
         numba.set_num_threads(before)
+
+
+def estimators_section(quick: bool = False) -> None:
+    """Every registered estimator against plug-in (single-thread CPU, same run)."""
+    from infopix.estimators import ESTIMATORS
+
+    img = np.tile(infopix.sample_image(), (2, 2))  # 1024 x 1024 uint8
+    if quick:
+        img = img[:512, :512]
+    mpx = img.size / 1e6
+    radii = (1, 3, 7)
+    print(f"\nlocal_entropy by estimator, {img.shape[0]}x{img.shape[1]} uint8 (camera), one thread, CPU time")
+    print(f"{'estimator':16s}" + "".join(f" {'r=' + str(r) + ' Mpx/s':>12s} {'x plugin':>9s}" for r in radii))
+    base = {}
+    for name in ESTIMATORS:
+        cells = []
+        for r in radii:
+            with_threads(1, lambda: infopix.local_entropy(img[:48, :48], r, estimator=name))  # compile/load
+            reps = 1 if name in ("nsb",) or quick else 3
+            t = with_threads(1, lambda: cpu_of(lambda: infopix.local_entropy(img, r, estimator=name), reps))
+            if name == "plugin":
+                base[r] = t
+            cells.append(f" {mpx / t:12.2f} {t / base[r]:9.2f}")
+        print(f"{name:16s}" + "".join(cells), flush=True)
 
 
 def main(quick: bool = False) -> None:
@@ -157,4 +187,8 @@ def main(quick: bool = False) -> None:
 
 
 if __name__ == "__main__":
-    main(quick="--quick" in sys.argv)
+    if "--estimators" in sys.argv:
+        estimators_section(quick="--quick" in sys.argv)
+    else:
+        main(quick="--quick" in sys.argv)
+        estimators_section(quick="--quick" in sys.argv)

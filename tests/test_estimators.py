@@ -96,19 +96,30 @@ def _random_cases():
 
 
 @pytest.mark.parametrize("name", ALL)
-def test_profile_entropy_equals_python_form(name):
-    """The compiled profile form (and its tabulated variant) equals the Python form
-    written from the counts to 1e-12, for every registered name and option."""
+def test_kernel_equals_numpy_form(name):
+    """Each estimator's one implementation (its compiled count-profile kernel, with and
+    without its table, and through entropy_from_counts) equals the vectorised
+    NumPy/SciPy form written from the counts (tests/naive_estimators.py) to 1e-12, for
+    every option value. NSB has no such form: its kernel is checked against the direct
+    quadrature below, and here against entropy_from_counts."""
     est = ESTIMATORS[name]
     opts = [{"a": 0.0}, {"a": 0.5}, {"a": 2.0}] if est.options else [{}]
+    dummy = profile_table("plugin", 1, 1)
     for counts, K in _random_cases():
         N = int(counts.sum())
-        nk = _profile(counts)
+        cs, ms = _profile(counts)
         for o in opts:
-            ref = _nats(counts, name, K, **o).value
             a = est.profile_a(**o)
-            fast = k.profile_entropy(est.code, nk, N, K, a)
-            tab = k.profile_entropy_table(est.code, nk, N, K, a, profile_table(name, N, K))
+            fast = est.kernel(cs, ms, N, K, a, dummy)
+            tab = est.kernel(cs, ms, N, K, a, profile_table(name, N, K))
+            api = _nats(counts, name, K, **o)
+            if name == "nsb":
+                ref = api.value
+            else:
+                ref, ref_std, _ = nv.NUMPY_FORMS[name](counts, K, **o)
+                assert api.value == pytest.approx(ref, rel=1e-12, abs=1e-12, nan_ok=True)
+                if ref_std is not None and not math.isnan(ref):
+                    assert api.std == pytest.approx(ref_std, rel=1e-9, abs=1e-12), (name, counts, K, o)
             if math.isnan(ref):
                 assert name == "ansb" and math.isnan(fast) and math.isnan(tab)
                 continue
@@ -116,15 +127,36 @@ def test_profile_entropy_equals_python_form(name):
             assert abs(tab - ref) <= 1e-12 * max(1.0, abs(ref)), (name, counts, K, o)
 
 
-def test_profile_entropy_ignores_nk0_and_extra_length():
-    counts = np.array([4, 2, 1, 1, 0, 0])
-    nk = np.zeros(60, np.int64)
-    nk[: 9] = _profile(counts)
-    nk[0] = 12345
+def test_huge_counts_need_no_dense_profile():
+    """The sparse profile: a count of 10**12 costs one entry (a dense profile would
+    need 8 TB); every estimator is evaluated and the plug-in value is exact."""
+    counts = np.array([10**12, 10**12, 3, 0])
     for name in ALL:
-        est = ESTIMATORS[name]
-        a = est.profile_a()
-        assert k.profile_entropy(est.code, nk, 8, 6, a) == k.profile_entropy(est.code, _profile(counts), 8, 6, a)
+        e = entropy_from_counts(counts, estimator=name, n_outcomes=4)
+        assert math.isfinite(e.value) or name == "ansb" and not e.valid
+    e = entropy_from_counts([10**12, 10**12], base=2)
+    assert e.value == 1.0
+
+
+@pytest.mark.parametrize("name", [n for n in ALL if ESTIMATORS[n].tables is not None])
+def test_linear_forms_tables_equal_kernel(name):
+    """The tables the local maps track (phi, c0, c1, c2, g) give the kernel's value."""
+    est = ESTIMATORS[name]
+    rng = np.random.default_rng(SEED + 7)
+    for K, a in ((256, 1.0), (7, 0.5), (1000, 0.0)):
+        if a != 1.0 and not est.options:
+            continue
+        phi, coef = est.tables(60, K, a)
+        assert phi[0] == 0.0
+        for _ in range(20):
+            counts = rng.multinomial(int(rng.integers(1, 61)), np.full(K, 1 / K))
+            N = int(counts.sum())
+            x = counts[counts > 0]
+            got = coef[N, 0] + coef[N, 1] * phi[x].sum() + coef[N, 2] * x.size + coef[N - x.size, 3]
+            if x.size == 1:
+                got = coef[N, 4]
+            ref = est.kernel(*_profile(counts), N, K, a, profile_table("plugin", 1, 1))
+            assert got == pytest.approx(ref, rel=1e-13, abs=1e-13, nan_ok=True)
 
 
 def test_nsb_table_matches_adaptive_on_image_windows():
@@ -137,12 +169,12 @@ def test_nsb_table_matches_adaptive_on_image_windows():
     for sd in (2.0, 20.0, 200.0):
         vals = np.clip(np.round(rng.normal(128, sd, size=(300, N))), 0, 255).astype(int)
         for row in vals:
-            nk = _profile(np.bincount(row, minlength=K))
-            a = k.nsb_mean_table(nk, N, K, tab)
-            b = k.nsb_mean(nk, N, K)
+            cs, ms = _profile(np.bincount(row, minlength=K))
+            a = k.nsb_mean_table(cs, ms, N, K, tab)
+            b = k.nsb_mean(cs, ms, N, K)
             assert abs(a - b) <= 1e-12 * b
-    nk = _profile(np.array([3, 2, 1]))
-    assert k.nsb_mean_table(nk, 6, K, tab) == k.nsb_mean(nk, 6, K)
+    cs, ms = _profile(np.array([3, 2, 1]))
+    assert k.nsb_mean_table(cs, ms, 6, K, tab) == k.nsb_mean(cs, ms, 6, K)
 
 
 # --------------------------------------------------------------------------------------
@@ -361,12 +393,12 @@ def test_single_category():
 def test_closed_forms_and_units():
     # uniform counts: plug-in log2(4) bits; WW with K = 1 outcome is 0
     assert entropy_from_counts([5, 5, 5, 5]).value == 2.0
-    assert entropy_from_counts([7], estimator="nsb").value == 0.0
+    assert entropy_from_counts([7], estimator="nsb", n_outcomes=1).value == 0.0
     # pseudocount a = 0 is plug-in; WW a = 0 with every bin observed: psi(N+1) - sum n/N psi(n+1)
     c = np.array([3, 5, 2])
-    assert _nats(c, "pseudocount", a=0.0).value == pytest.approx(_nats(c, "plugin").value, rel=1e-14)
+    assert _nats(c, "pseudocount", 3, a=0.0).value == pytest.approx(_nats(c, "plugin").value, rel=1e-14)
     ww0 = float(digamma(11) - np.sum(c / 10 * digamma(c + 1)))
-    assert _nats(c, "wolpert_wolf", a=0.0).value == pytest.approx(ww0, rel=1e-14)
+    assert _nats(c, "wolpert_wolf", 3, a=0.0).value == pytest.approx(ww0, rel=1e-14)
     # base conversion applies to value, std and interval alike
     e2 = entropy_from_counts(c, estimator="nsb", n_outcomes=9)
     ee = entropy_from_counts(c, estimator="nsb", n_outcomes=9, base=np.e)
@@ -476,3 +508,270 @@ def test_plots():
     assert ax.get_xlabel() == "entropy (bits)"
     with pytest.raises(ValueError, match="no posterior density"):
         entropy_from_counts([4, 2, 1], estimator="plugin").posterior_density()
+
+
+# --------------------------------------------------------------------------------------
+# honesty: K, IntensityCounts, validity (issue 21)
+# --------------------------------------------------------------------------------------
+
+K_DEPENDENT = ("pseudocount", "wolpert_wolf", "nsb", "shrinkage")
+
+
+def test_uses_k_flags_exactly_the_estimators_that_read_k():
+    """An estimator flagged as not using K gives the same value for two K (so the
+    flag, which decides the warning, cannot hide a K-dependent estimator)."""
+    counts = [5, 3, 2, 1, 1]
+    for name, est in ESTIMATORS.items():
+        v5 = entropy_from_counts(counts, estimator=name, n_outcomes=5).value
+        v9 = entropy_from_counts(counts, estimator=name, n_outcomes=900).value
+        if est.uses_k:
+            assert name in K_DEPENDENT and v5 != v9
+        else:
+            assert name not in K_DEPENDENT and (v5 == v9 or (math.isnan(v5) and math.isnan(v9)))
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_k_warning_only_when_k_is_guessed(name):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        entropy_from_counts([3, 0, 1], estimator=name)          # a zero: K = 3 is stated
+        entropy_from_counts([3, 2, 1], estimator=name, n_outcomes=3)
+        entropy_from_counts([3, 2, 1], estimator=name, K=3)
+        if name not in K_DEPENDENT:
+            entropy_from_counts([3, 2, 1], estimator=name)
+    if name in K_DEPENDENT:
+        with pytest.warns(UserWarning, match=r"K = len\(counts\) = 3 is assumed.*`n_outcomes=`"):
+            e = entropy_from_counts([3, 2, 1], estimator=name)
+        assert e.value == entropy_from_counts([3, 2, 1], estimator=name, n_outcomes=3).value
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_intensity_counts_accepted_with_their_k(name):
+    img = np.array([[0, 0, 1, 2], [3, 3, 3, 9], [9, 9, 200, 200]], dtype=np.uint8)
+    ic = infopix.intensity_counts(img)
+    a = entropy_from_counts(ic, estimator=name)
+    b = entropy_from_counts(ic.counts, estimator=name, n_outcomes=ic.n_outcomes)
+    assert a == b and ic.n_outcomes == 256
+    assert entropy_from_counts(ic, estimator=name, n_outcomes=256) == a
+    with pytest.raises(ValueError, match=r"`n_outcomes` \(300\) differs from the K .* \(256\)"):
+        entropy_from_counts(ic, estimator=name, n_outcomes=300)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_absurd_n_outcomes_is_a_clear_value_error(name):
+    with pytest.raises(ValueError, match=r"`n_outcomes` expects at most 2\*\*62 .*got 10{30}"):
+        entropy_from_counts([3, 2, 1], estimator=name, n_outcomes=10**30)
+    # the largest accepted K works through every estimator (no typing error, finite or
+    # flagged); shrinkage and pseudocount need no array of K values
+    e = entropy_from_counts([3, 2, 1], estimator=name, n_outcomes=2**62)
+    assert math.isfinite(e.value) or not e.valid
+
+
+def test_validity_flags():
+    # ansb: no coincidence -> NaN, flagged; well sampled -> above log K, flagged
+    e = entropy_from_counts([1, 1, 1, 1], estimator="ansb", n_outcomes=100)
+    assert math.isnan(e.value) and not e.valid and "no coincidences" in e.reason
+    e = entropy_from_counts([50, 50], estimator="ansb", n_outcomes=2)
+    assert e.value > 1.0 and not e.valid and "above log K" in e.reason
+    e = entropy_from_counts([3, 1, 1, 1, 2], estimator="ansb", n_outcomes=10**6)
+    assert e.valid and e.reason is None and e.value < math.log2(10**6)
+    # nsb without coincidences: the posterior restates the prior
+    e = entropy_from_counts([1] * 12, estimator="nsb", n_outcomes=256)
+    assert not e.valid and "prior" in e.reason and math.isfinite(e.value)
+    e = entropy_from_counts([2] + [1] * 11, estimator="nsb", n_outcomes=256)
+    assert e.valid and e.reason is None
+    # a bias correction above log K is flagged: [1, 1] over K = 2 has Miller-Madow
+    # log 2 + 1/4 nats
+    e = entropy_from_counts([1, 1], estimator="miller_madow", base=np.e)
+    assert e.value == pytest.approx(math.log(2) + 0.25) and not e.valid
+    assert "above log K" in e.reason
+    for name in ALL:  # ordinary data: every estimator valid
+        e = entropy_from_counts([9, 7, 5, 3, 3, 2, 1, 0, 0, 0], estimator=name)
+        assert e.valid == (name != "ansb" or e.value <= math.log2(10)), name
+
+
+# --------------------------------------------------------------------------------------
+# every registered estimator through every entry point that takes `estimator=`
+# --------------------------------------------------------------------------------------
+
+
+def _bool_image():
+    return np.random.default_rng(SEED + 11).random((20, 23)) < 0.3
+
+
+def _efc(counts, name, K):
+    return entropy_from_counts(np.asarray(counts), estimator=name, n_outcomes=K).value
+
+
+def _check_intensity_entropy(name):
+    img = np.random.default_rng(SEED + 12).integers(0, 9, (9, 11)).astype(np.uint8)
+    got = infopix.intensity_entropy(img, estimator=name)
+    ref = entropy_from_counts(infopix.intensity_counts(img), estimator=name)
+    assert got == pytest.approx(ref.value, rel=1e-12, nan_ok=True)
+    e = infopix.intensity_entropy_estimate(img, estimator=name, uncertainty="iid")
+    assert e.value == pytest.approx(ref.value, rel=1e-12, nan_ok=True)
+    assert e.valid == ref.valid and e.reason == ref.reason
+
+
+def _check_local_entropy(name):
+    img = np.random.default_rng(SEED + 13).integers(0, 5, (7, 8)).astype(np.uint8)
+    ref = infopix.mapbox(img, 1, lambda w: _efc(np.bincount(w.ravel(), minlength=256), name, 256))
+    np.testing.assert_allclose(infopix.local_entropy(img, 1, estimator=name), ref, rtol=1e-11, atol=1e-11)
+
+
+def _check_block_entropy_map(name):
+    img = np.random.default_rng(SEED + 14).integers(0, 5, (9, 8)).astype(np.uint8)
+    ref = infopix.mapblocks(img, 2, 3, lambda b: _efc(np.bincount(b.ravel(), minlength=256), name, 256))
+    np.testing.assert_allclose(infopix.block_entropy_map(img, 2, 3, estimator=name), ref, rtol=1e-11, atol=1e-11)
+
+
+def _check_pair_entropy(name):
+    img = _bool_image().astype(np.int64)
+    codes = 2 * img[:, :-1] + img[:, 1:]
+    ref = _efc(np.bincount(codes.ravel(), minlength=4), name, 4)
+    assert infopix.pair_entropy(_bool_image(), (0, 1), estimator=name) == pytest.approx(ref, rel=1e-12, nan_ok=True)
+
+
+def _check_mutual_information(name):
+    img = _bool_image().astype(np.int64)
+    x, y = img[:, :-1].ravel(), img[:, 1:].ravel()
+    ref = (_efc(np.bincount(x, minlength=2), name, 2) + _efc(np.bincount(y, minlength=2), name, 2)
+           - _efc(np.bincount(2 * x + y, minlength=4), name, 4))
+    got = infopix.mutual_information(_bool_image(), (0, 1), estimator=name)
+    assert got == pytest.approx(ref, rel=1e-10, abs=1e-12, nan_ok=True)
+    prof = infopix.mutual_information_profile(_bool_image(), [1], directions="horizontal", estimator=name)
+    assert float(np.ravel(prof.mi)[0]) == pytest.approx(ref, rel=1e-10, abs=1e-12, nan_ok=True)
+
+
+def _check_block_entropy(name):
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    win = sliding_window_view(_bool_image().astype(np.int64), (2, 2)).reshape(-1, 4)
+    codes = win @ np.array([8, 4, 2, 1])
+    ref = _efc(np.bincount(codes, minlength=16), name, 16)
+    assert infopix.block_entropy(_bool_image(), 2, estimator=name) == pytest.approx(ref, rel=1e-12, nan_ok=True)
+
+
+def _check_conditional_and_density(name):
+    img = _bool_image()
+    h = infopix.conditional_entropy(img, estimator=name)
+    d = infopix.entropy_density(img, max_neighbours=2, estimator=name)
+    assert d.estimator == name
+    if name != "ansb":  # ansb is NaN-free here but meaningless (N >> K)
+        assert math.isfinite(h) and np.all(np.isfinite(d.estimates))
+
+
+def _check_entropy_vs_scale(name):
+    img = np.random.default_rng(SEED + 15).integers(0, 256, (24, 24)).astype(np.uint8)
+    curve = infopix.entropy_vs_scale(img, [1.0, 2.0], estimator=name)
+    counts = infopix.intensity_counts(img).counts  # scale 0 is not on the curve: check the estimator ran
+    assert curve.estimator == name and curve.entropies.shape == (2,)
+    assert np.all(np.isfinite(curve.entropies)) or name == "ansb"
+    assert counts.sum() == img.size
+
+
+def _check_information_dimension(name):
+    x = np.random.default_rng(SEED + 16).random(3200)
+    fit = infopix.information_dimension_of_sample(x, estimator=name)
+    if name not in ("ansb",):  # a uniform sample has dimension 1
+        assert fit.dimension == pytest.approx(1.0, abs=0.1)
+
+
+def _check_permutation_entropy(name):
+    img = np.random.default_rng(SEED + 17).random((12, 13))
+    d = infopix.ordinal_distribution(img, dx=2, dy=2)
+    ref = entropy_from_counts(d.counts, estimator=name, n_outcomes=d.n_outcomes)
+    pe = infopix.permutation_entropy(img, dx=2, dy=2, estimator=name, normalized=False)
+    assert pe.value == pytest.approx(ref.value, rel=1e-12, nan_ok=True)
+
+
+ENTRY_POINTS = {
+    "entropy_from_counts": None,  # every test of this file
+    "intensity_entropy": _check_intensity_entropy,
+    "intensity_entropy_estimate": _check_intensity_entropy,
+    "local_entropy": _check_local_entropy,
+    "block_entropy_map": _check_block_entropy_map,
+    "pair_entropy": _check_pair_entropy,
+    "mutual_information": _check_mutual_information,
+    "mutual_information_profile": _check_mutual_information,
+    "block_entropy": _check_block_entropy,
+    "conditional_entropy": _check_conditional_and_density,
+    "entropy_density": _check_conditional_and_density,
+    "entropy_vs_scale": _check_entropy_vs_scale,
+    "information_dimension_of_sample": _check_information_dimension,
+    "permutation_entropy": _check_permutation_entropy,
+}
+
+
+def test_entry_points_cover_every_public_estimator_parameter():
+    """A new public function taking `estimator=` must be added to ENTRY_POINTS."""
+    import inspect
+
+    found = set()
+    for n in infopix.__all__:
+        f = getattr(infopix, n)
+        if inspect.isfunction(f) and "estimator" in inspect.signature(f).parameters:
+            found.add(n)
+    assert found == set(ENTRY_POINTS)
+
+
+@pytest.mark.parametrize("name", list(ESTIMATORS))
+@pytest.mark.parametrize("check", sorted({f for f in ENTRY_POINTS.values() if f}, key=lambda f: f.__name__),
+                         ids=lambda f: f.__name__[7:])
+def test_every_estimator_through_every_entry_point(name, check):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=UserWarning)  # e.g. fits' curvature notes
+        warnings.filterwarnings("error", message=r".*depends on K")  # no entry point guesses K
+        check(name)
+
+
+def test_wolpert_wolf_interval_equals_root_finding_on_its_cdf():
+    """The WW interval (quantiles of one scaled Beta by betaincinv) equals the root
+    finding on the Beta's CDF it replaced (brentq, xtol 1e-14) to 1e-10 relative."""
+    from infopix.estimators import _mixture_interval
+
+    rng = np.random.default_rng(SEED + 21)
+    for K, N, a in [(256, 25, 1.0), (256, 25, 0.05), (10, 1000, 1.0), (65536, 300, 0.5), (2, 5, 1.0)]:
+        for _ in range(4):
+            c = rng.multinomial(N, rng.dirichlet(np.full(K, 0.3)))
+            e = _nats(c, "wolpert_wolf", K, a=a)
+            w, al, be, top = e.posterior
+            lo, hi = _mixture_interval(w, al, be, top, e.level)
+            assert e.interval[0] == pytest.approx(lo, rel=1e-10)
+            assert e.interval[1] == pytest.approx(hi, rel=1e-10)
+
+
+@pytest.mark.parametrize("name", [n for n in ALL if ESTIMATORS[n].std_kernel is not None])
+def test_local_entropy_std_map_equals_entropy_from_counts(name):
+    """local_entropy(..., return_std=True): each pixel's std is entropy_from_counts'
+    std of its window (ansb: NaN where the window has no coincidence)."""
+    img = np.random.default_rng(SEED + 22).integers(0, 6, (7, 9)).astype(np.uint8)
+
+    def ref(w):
+        s = entropy_from_counts(np.bincount(w.ravel(), minlength=256), estimator=name, n_outcomes=256).std
+        return math.nan if s is None else s
+
+    for r, edge in ((1, "clip"), (2, "wrap")):
+        H, S = infopix.local_entropy(img, r, estimator=name, edge=edge, return_std=True)
+        np.testing.assert_allclose(H, infopix.local_entropy(img, r, estimator=name, edge=edge), rtol=0, atol=0)
+        np.testing.assert_allclose(S, infopix.mapbox(img, r, ref, edge=edge), rtol=1e-10, atol=1e-12)
+    Hs, Ss = infopix.local_entropy(img, [1, 2], estimator=name, return_std=True)
+    assert Hs.shape == Ss.shape == (2,) + img.shape
+
+
+def test_local_entropy_std_errors():
+    img = np.zeros((4, 4), np.uint8)
+    with pytest.raises(ValueError, match=r"`return_std` needs an estimator with a posterior std .*'plugin'"):
+        infopix.local_entropy(img, 1, return_std=True)
+    with pytest.raises(ValueError, match=r"`return_std` needs .*'miller_madow'"):
+        infopix.local_entropy(img, 1, estimator="miller_madow", return_std=True)
+    with pytest.raises(TypeError, match=r"`return_std` expects True or False"):
+        infopix.local_entropy(img, 1, estimator="nsb", return_std="yes")
+    import dask.array as da
+
+    with pytest.raises(ValueError, match=r"`return_std` is not available for Dask arrays"):
+        infopix.local_entropy(da.zeros((4, 4), dtype=np.uint8, chunks=2), 1, estimator="nsb", return_std=True)

@@ -293,10 +293,15 @@ def test_big_endian_gives_the_native_results(tmp_path, dtype):
 
 def test_2d_only_functions_refuse_volumes_with_the_reason():
     vol = np.zeros((5, 64, 64), np.uint8)
-    for func in (infopix.intensity_entropy, lambda a: infopix.local_entropy(a, 1)):
+    for func in (lambda a: infopix.local_entropy(a, 1),):
         with pytest.raises(ValueError, match=r"got a 3-D array of shape \(5, 64, 64\)\. This "
                                              r"function is 2-D only: .* pass one slice, image\[k\]"):
             func(vol)
+    # intensity entropies count volumes, but only when told (never a guess between a
+    # volume and colour): the refusal says how
+    with pytest.raises(ValueError, match=r"shape \(5, 64, 64\) is 3-D .* pass channel=None"):
+        infopix.intensity_entropy(vol)
+    assert infopix.intensity_entropy(vol, channel=None) == 0.0
 
 
 # --------------------------------------------------------------------------- writing

@@ -176,6 +176,10 @@ def test_intensity_numbers_equal_library(sample, written):
     for name in ESTIMATORS:
         e = entropy_from_counts(c.counts, estimator=name, n_outcomes=c.n_outcomes)
         q = res[f"H_{name}"]
+        if q.get("not_applicable"):  # outside its validity: never shown as a number
+            assert q["value"] is None and "std" not in q
+            assert not getattr(e, "valid", True) or not 0 <= e.value <= np.log2(c.n_outcomes)
+            continue
         assert q["value"] == e.value and q["estimator"] == name and q["unit"] == "bits"
         assert q.get("std") == e.std
         assert q.get("interval") == (None if e.interval is None else list(e.interval))
@@ -213,7 +217,7 @@ def test_html_is_self_contained(quick_report, written):
         assert s.startswith(("data:", "#")) or s == "data:,", s
     assert not re.search(r"https?://", text.replace("http-equiv", ""))
     n_fig = sum(len(s.figures) for s in quick_report.sections)
-    assert text.count("<img ") == n_fig
+    assert text.count("<img ") == n_fig + 1  # and the picture in the overview
     # every number of results.json appears with its explanation
     for s in quick_report.sections:
         for q in s.results.values():
@@ -327,10 +331,10 @@ def test_report_opens_in_headless_chromium(quick_report, written):
     page = load_page((written / "report.html").resolve().as_uri(), CHECK_JS)
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "report-screenshot.png").write_bytes(page.screenshot)
-    n_fig = sum(len(s.figures) for s in quick_report.sections)
-    assert page.check["n"] == n_fig > 0
+    n_fig = sum(len(s.figures) for s in quick_report.sections) + 1  # + the overview's picture
+    assert page.check["n"] == n_fig > 1
     assert page.check["bad"] == 0, "an <img> did not decode"
-    assert page.check["sections"] == len(quick_report.sections)
+    assert page.check["sections"] == len(quick_report.sections) + 1  # + the overview
     # only the page itself (file://) and its embedded data: images; nothing on the network
     assert page.requests[0] == (written / "report.html").resolve().as_uri()
     others = [u for u in page.requests[1:] if not u.startswith("data:")]

@@ -145,18 +145,20 @@ def test_volumes_count_every_voxel_and_independent_voxels_are_worth_their_number
     rng = np.random.default_rng(17)
     vol = rng.integers(0, 16, (24, 40, 40)).astype(np.uint8)
     flat = vol.reshape(-1, 40)
-    assert infopix.intensity_entropy(vol) == infopix.intensity_entropy(flat)
-    e = infopix.intensity_entropy_estimate(vol)
+    assert infopix.intensity_entropy(vol, channel=None) == infopix.intensity_entropy(flat)
+    with pytest.raises(ValueError, match="channel=None"):  # never guessed
+        infopix.intensity_entropy(vol)
+    e = infopix.intensity_entropy_estimate(vol, channel=None)
     assert e.value == pytest.approx(infopix.intensity_entropy(flat), abs=1e-12)
     # i.i.d. voxels: the long-run variance is the variance (effective N within ~10 %)
     assert abs(e.effective_samples / vol.size - 1) < 0.1
     # a volume made of 8 identical slices is worth about 1/8 of its voxels
     thick = np.repeat(vol[:3], 8, axis=0)
-    e8 = infopix.intensity_entropy_estimate(thick)
+    e8 = infopix.intensity_entropy_estimate(thick, channel=None)
     assert 0.08 < e8.effective_samples / thick.size < 0.2
 
 
-def test_channel_on_a_volume_is_refused():
+def test_channel_on_a_3d_array_that_is_not_colour_is_refused():
     vol = np.zeros((5, 8, 8), np.uint8)
-    with pytest.raises(ValueError, match="volume, which has no channels"):
+    with pytest.raises(ValueError, match="not an .M, N, 3.4. colour image"):
         infopix.intensity_entropy(vol, channel=0)

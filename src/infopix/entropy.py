@@ -75,9 +75,9 @@ def intensity_counts(image, *, bins=None, range=None, mask=None, channel="lumina
     ----------
     image : (M, N), (M, N, C) or (Z, M, N) ndarray
         Bool, integer or float image, or volume. Colour images are reduced by
-        ``channel``. A 3-D array whose last axis has 3 or 4 entries is colour (RGB,
-        RGBA); any other 3-D array is a (Z, M, N) volume (or a series of images counted
-        together), and ``channel=None`` makes every 3-D array a volume. A
+        ``channel``; with ``channel=None`` a 3-D array is a (Z, M, N) volume (or a series
+        of images counted together), never colour: a 3-D array is not taken for a volume
+        unless the caller says so. A
         :class:`numpy.ma.MaskedArray`'s masked pixels are not counted (its mask is
         combined with ``mask``).
     bins : int or Binning, optional
@@ -138,24 +138,25 @@ def intensity_counts(image, *, bins=None, range=None, mask=None, channel="lumina
 
 
 def is_volume(arr: np.ndarray, channel) -> bool:
-    """Whether a validated array is a (Z, M, N) volume rather than an (M, N, C) colour
-    image: 3-D with ``channel=None``, or 3-D with a last axis other than 3 or 4."""
-    return arr.ndim == 3 and (channel is None or arr.shape[-1] not in (3, 4))
+    """Whether a validated array is a (Z, M, N) volume: 3-D with ``channel=None``."""
+    return arr.ndim == 3 and channel is None
 
 
 def as_image_or_volume(image, channel) -> np.ndarray:
-    """Validate a 2-D image, a colour image (reduced by ``channel``) or a volume."""
-    arr = v.check_image(image, allow_color=True, ndim=(2, 3))
-    if is_volume(arr, channel):
-        if channel not in (None, "luminance"):
-            raise ValueError(
-                f"`channel` ({channel!r}) applies to colour images; `image` of shape "
-                f"{arr.shape} is a (Z, M, N) volume, which has no channels."
-            )
-        return arr
-    if arr.ndim == 3 and channel is None:
-        raise ValueError("`channel=None` expects a 2-D image or a volume.")
-    return select_channel(arr, channel)
+    """Validate a 2-D image, a colour image (reduced by ``channel``) or, with
+    ``channel=None``, a 2-D image or a (Z, M, N) volume.
+
+    A 3-D array is never taken for a volume unless the caller says so (``channel=None``),
+    since an (M, N, 3) array may be either."""
+    if channel is None:
+        return v.check_image(image, ndim=(2, 3))
+    arr = np.asarray(image) if not isinstance(image, np.ma.MaskedArray) else image
+    if getattr(arr, "ndim", 0) == 3 and arr.shape[-1] not in (3, 4):
+        raise ValueError(
+            f"`image` of shape {arr.shape} is 3-D but not an (M, N, 3|4) colour image; to "
+            f"count a (Z, M, N) volume pass channel=None (files: read them with axes='zyx')."
+        )
+    return select_channel(v.check_image(image, allow_color=True), channel)
 
 
 def _count_joint(arr, bins, range_, mask) -> IntensityCounts:
@@ -366,8 +367,13 @@ def intensity_entropy(
     Returns
     -------
     H : float
-        For estimators with an uncertainty use
-        :func:`infopix.estimators.entropy_from_counts` on :func:`intensity_counts`.
+        The point estimate only: the posterior std and credible interval of the
+        Bayesian estimators (``'nsb'``, ``'wolpert_wolf'``), the std of ``'ansb'`` and
+        the validity flag are not returned here. For them use
+        :func:`infopix.intensity_entropy_estimate` (``uncertainty='iid'`` for the
+        estimator's own posterior) or ``infopix.entropy_from_counts(
+        infopix.intensity_counts(image), estimator=...)``, both an
+        :class:`~infopix.estimators.EntropyEstimate` (K taken from the counts).
 
     See Also
     --------

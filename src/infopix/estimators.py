@@ -8,15 +8,13 @@ entropies, pair entropies) resolves ``estimator=`` through.
 Three choices are kept apart: how values become outcomes (binning, elsewhere), which
 measure (Shannon here; Rényi orders only for ``'plugin'``) and which estimator (here).
 
-Two equivalent forms exist for every method:
-
-- the Python form (``ESTIMATORS[name].func``), written from the counts with NumPy and
-  SciPy, used by :func:`entropy_from_counts`, which also returns the posterior standard
-  deviation and credible interval of the Bayesian methods;
-- the compiled form ``infopix._kernels.estimators.profile_entropy(code, nk, N, K, a)``
-  of the count profile, used per window by local maps and block entropies
-  (``code = ESTIMATORS[name].code``, ``a = ESTIMATORS[name].profile_a(**options)``;
-  for NSB, pass ``profile_table(name, N, K)`` to ``profile_entropy_table`` for speed).
+Every method has one implementation, a compiled function of the (sparse) count profile
+in :mod:`infopix._kernels.estimators` (``ESTIMATORS[name].kernel(cs, ms, N, K, a,
+table)``, in nats, compiled on first use), called by :func:`entropy_from_counts`, the local and block
+maps and the pattern entropies alike. The Bayesian methods' std, credible interval and
+posterior come from compiled pieces of the same module (``ww_moments``,
+``nsb_components``). Adding an estimator is one kernel and one :func:`register` call;
+slow references live in the tests only (``tests/naive_estimators.py``).
 """
 
 from __future__ import annotations
@@ -24,6 +22,7 @@ from __future__ import annotations
 import functools
 import math
 import numbers
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -70,6 +69,15 @@ class EntropyEstimate:
         The posterior of H in nats, as a mixture of scaled Beta densities on
         ``[0, log K]``: ``(weights, alphas, betas, log K)`` (Bayesian methods only; not
         part of equality or repr). Used by :meth:`posterior_density` and :meth:`plot`.
+    valid : bool
+        False when the estimate lies outside the estimator's domain of validity, so it
+        should not be shown as a number: ``'ansb'`` without coincidences (NaN) or above
+        log K; ``'nsb'`` without coincidences (the posterior over the prior's
+        concentration is then the prior itself, so the value and interval only restate
+        the prior); any estimate that is NaN or above log K, the largest entropy
+        possible over K outcomes.
+    reason : str or None
+        Why ``valid`` is False (one sentence), else None.
     uncertainty : str or None
         What ``std`` and ``interval`` rest on, for estimates of an image's entropy
         (:func:`infopix.intensity_entropy_estimate`): ``'spatial: ...'`` (the image as
@@ -88,6 +96,8 @@ class EntropyEstimate:
     base: float
     level: float | None = None
     posterior: tuple | None = field(default=None, repr=False, compare=False)
+    valid: bool = True
+    reason: str | None = None
     uncertainty: str | None = None
     effective_samples: float | None = None
 
@@ -178,25 +188,62 @@ class EntropyEstimate:
 class Estimator:
     """A registered estimator.
 
-    ``func(counts, n_outcomes, **options)`` receives the validated int64 counts
-    (zeros included) and K, and returns ``(value, std, interval)`` or
-    ``(value, std, interval, posterior)`` in **nats** (``std``/``interval``/``posterior``
-    may be ``None``); Bayesian methods also receive ``level``. ``code`` is the integer
-    understood by :func:`infopix._kernels.estimators.profile_entropy`; ``param`` names
-    the option passed to it as its scalar ``a`` (with default ``param_default``).
+    Attributes
+    ----------
+    name : str
+        Registry name.
+    kernel : numba dispatcher
+        The estimator's one implementation, ``kernel(cs, ms, N, K, a, table) -> nats``
+        on the count profile (:mod:`infopix._kernels.estimators`); compiled on first use.
+    code : int
+        Index assigned at registration (registration order), stable within a process.
+    bayesian : bool
+        Has a posterior (std, credible interval, density).
+    uses_k : bool
+        Its value depends on K, the number of possible outcomes.
+    needs_coincidence : bool
+        Undefined or prior-dominated without a repeated outcome (``'ansb'``, ``'nsb'``).
+    description : str
+    options : tuple of str
+        Keyword options accepted (``'a'`` for the Dirichlet estimators).
+    param, param_default : str or None, float
+        The option passed to the kernel as its scalar ``a`` and its default; with no
+        option, ``a = param_default`` (the Rényi order 1 for ``'plugin'``).
+    tables : numba dispatcher or None
+        For estimators that are linear forms of the profile: ``tables(wmax, K, a) ->
+        (phi, coef)``, used by local maps to track the estimate as the window moves.
+    table : callable or None
+        ``table(N, K)``: a precomputed table that speeds the kernel up for samples of
+        N (NSB); None when the kernel needs none.
+    uncertainty : callable or None
+        ``uncertainty(cs, ms, N, K, a, level) -> (mean or None, std, interval,
+        posterior)`` in nats, from the same compiled pieces.
+    memo : bool
+        Costly enough per call that local maps remember its value per count profile.
+    std_kernel : numba dispatcher or None
+        ``std_kernel(cs, ms, N, K, a, table) -> nats``: the posterior std of the estimate
+        from the same compiled pieces, for the Bayesian methods and ``'ansb'``
+        (``local_entropy(..., return_std=True)``); None for methods without one.
     """
 
     name: str
-    func: Callable
-    code: int | None
+    kernel: Callable
+    code: int
     bayesian: bool = False
+    uses_k: bool = False
+    needs_coincidence: bool = False
     description: str = ""
     options: tuple[str, ...] = field(default_factory=tuple)
     param: str | None = None
-    param_default: float = 1.0
+    param_default: float = 0.0
+    tables: Callable | None = None
+    table: Callable | None = None
+    uncertainty: Callable | None = None
+    memo: bool = False
+    std_kernel: Callable | None = None
 
     def profile_a(self, **options) -> float:
-        """The scalar ``a`` to pass to ``profile_entropy`` for these options."""
+        """The scalar ``a`` passed to :attr:`kernel` for these options (validated)."""
         unknown = set(options) - set(self.options)
         if unknown:
             raise TypeError(
@@ -204,23 +251,38 @@ class Estimator:
                 f"{list(self.options) or 'none'}."
             )
         if self.param is None:
-            return 1.0 if self.code == _k.PLUGIN else 0.0
+            return self.param_default
         return _check_concentration(options.get(self.param, self.param_default), name=self.param)
+
+    def function(self):
+        """The kernel as a first-class Numba function (for the local-map walks)."""
+        return _k.first_class(self.kernel)
 
 
 ESTIMATORS: dict[str, Estimator] = {}
 
 
-def register(name, *, code=None, bayesian=False, description="", options=(), param=None, param_default=1.0):
-    """Decorator adding an estimator function to :data:`ESTIMATORS`."""
+def register(name, kernel, **info) -> Estimator:
+    """Add an estimator to :data:`ESTIMATORS`; its ``code`` is its registration index.
 
-    def deco(func):
-        ESTIMATORS[name] = Estimator(
-            name, func, code, bayesian, description, tuple(options), param, float(param_default)
-        )
-        return func
+    Parameters
+    ----------
+    name : str
+    kernel : numba dispatcher
+        ``kernel(cs, ms, N, K, a, table) -> float`` in nats (see
+        :mod:`infopix._kernels.estimators`).
+    **info
+        The other :class:`Estimator` fields.
 
-    return deco
+    Returns
+    -------
+    Estimator
+    """
+    if name in ESTIMATORS:
+        raise ValueError(f"estimator {name!r} is already registered.")
+    est = Estimator(name, kernel, len(ESTIMATORS), **info)
+    ESTIMATORS[name] = est
+    return est
 
 
 def _check_concentration(a, *, name="a") -> float:
@@ -238,58 +300,56 @@ def _check_level(level) -> float:
     return float(level)
 
 
-def _profile(counts: np.ndarray) -> np.ndarray:
-    """Count profile ``nk[c]`` = number of bins with count c, length N + 1."""
-    return np.bincount(counts, minlength=int(counts.sum()) + 1).astype(np.int64)
+def _profile(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sparse count profile ``(cs, ms)``: ``ms[i]`` bins hold exactly ``cs[i] > 0``
+    observations (int64, ``cs`` increasing)."""
+    cs, ms = np.unique(np.asarray(counts)[np.asarray(counts) > 0], return_counts=True)
+    return np.ascontiguousarray(cs, dtype=np.int64), np.ascontiguousarray(ms, dtype=np.int64)
 
 
 @functools.lru_cache(maxsize=64)
 def _nsb_table_cached(N: int, K: int) -> np.ndarray:
     if N > _k.NSB_TABLE_MAX_N:
-        return np.zeros((1, 1))
-    tab = _k.nsb_table(N, K)
-    tab.setflags(write=False)
-    return tab
+        return _DUMMY_TABLE
+    return _k.nsb_table(N, K)
 
 
 _DUMMY_TABLE = np.zeros((1, 1))
-_DUMMY_TABLE.setflags(write=False)
 
 
 def profile_table(estimator, N, K) -> np.ndarray:
-    """The ``table`` argument of ``profile_entropy_table`` for windows of N samples.
+    """The ``table`` argument of an estimator's kernel for samples of N observations.
 
     Parameters
     ----------
-    estimator : str or int
-        Registry name or kernel code.
+    estimator : str
+        Registry name.
     N, K : int
         Samples per window and number of possible outcomes.
 
     Returns
     -------
-    table : (G + 1, 2N + 6) ndarray of float64
-        Read-only and cached per ``(N, K)`` for NSB (a few ms to build; 0.2 MB for
-        N = 25, 12 MB for N = 441); a 1x1 dummy for other estimators, and for NSB with
-        N > 512 (the kernel then integrates adaptively). A table for another N
-        is accepted but ignored (adaptive path, same value to ~1e-13).
+    table : 2-D ndarray of float64
+        For NSB a (G + 1, 2N + 6) table, cached per ``(N, K)`` (a few ms to build;
+        0.2 MB for N = 25, 12 MB for N = 441; treat it as read-only); a 1x1 dummy for
+        the other estimators and for NSB with N > 512 (the kernel then integrates
+        adaptively). A table for another N is accepted but ignored (adaptive path,
+        same value to ~1e-13).
 
     Examples
     --------
     >>> import numpy as np
     >>> from infopix.estimators import ESTIMATORS, profile_table
-    >>> from infopix._kernels.estimators import profile_entropy, profile_entropy_table
-    >>> nk = np.zeros(26, np.int64); nk[1] = 21; nk[2] = 2   # N = 25 samples
-    >>> code = ESTIMATORS["nsb"].code
-    >>> t = profile_table("nsb", 25, 256)
-    >>> a = profile_entropy_table(code, nk, 25, 256, 0.0, t)
-    >>> bool(abs(a - profile_entropy(code, nk, 25, 256, 0.0)) < 1e-10)
+    >>> cs, ms = np.array([1, 2]), np.array([21, 2])   # 21 singletons, 2 pairs: N = 25
+    >>> nsb = ESTIMATORS["nsb"].kernel
+    >>> a = nsb(cs, ms, 25, 256, 0.0, profile_table("nsb", 25, 256))
+    >>> bool(abs(a - nsb(cs, ms, 25, 256, 0.0, profile_table("plugin", 25, 256))) < 1e-10)
     True
     """
-    code = estimator if isinstance(estimator, (int, np.integer)) else resolve_estimator(estimator).code
-    if code == _k.NSB:
-        return _nsb_table_cached(int(N), int(K))
-    return _DUMMY_TABLE
+    est = resolve_estimator(estimator)
+    if est.table is None:
+        return _DUMMY_TABLE
+    return est.table(int(N), int(K))
 
 
 # ---------------------------------------------------------------------------------------
@@ -335,121 +395,36 @@ def _mixture_interval(w, al, be, top, level):
 
 
 # ---------------------------------------------------------------------------------------
-# the estimators (Python forms; each cites its paper and equation)
+# uncertainties (Python glue over the compiled pieces)
 # ---------------------------------------------------------------------------------------
 
 
-def _split(counts):
-    x = counts[counts > 0].astype(np.float64)
-    return x, float(x.sum())
-
-
-@register("plugin", code=_k.PLUGIN, description="maximum likelihood (empirical distribution)")
-def _plugin(counts, n_outcomes):
-    # H = -sum p_i log p_i with p_i = n_i / N (Shannon 1948); every term >= 0
-    x, n = _split(counts)
-    p = x / n
-    return -float(np.sum(p * np.log(p))) + 0.0, None, None
-
-
-@register("miller_madow", code=_k.MILLER_MADOW, description="plug-in + (m - 1) / 2N")
-def _miller_madow(counts, n_outcomes):
-    # Miller 1955 ("Note on the bias of information estimates"): plug-in + (m - 1)/(2N),
-    # m the number of occupied bins.
-    x, n = _split(counts)
-    return _plugin(counts, n_outcomes)[0] + (x.size - 1) / (2 * n), None, None
-
-
-@register(
-    "pseudocount",
-    code=_k.PSEUDOCOUNT,
-    description="plug-in of the Dirichlet(a) posterior-mean distribution (n + a)/(N + K a)",
-    options=("a",),
-    param="a",
-)
-def _pseudocount(counts, n_outcomes, a=1.0):
-    # Hausser & Strimmer 2009 (JMLR 10, 1469): p_i = (n_i + a)/(N + K a), then
-    # plug-in; a = 1 Laplace, a = 1/2 Jeffreys/Krichevsky-Trofimov.
-    a = _check_concentration(a)
-    x, n = _split(counts)
-    den = n + n_outcomes * a
-    p = (x + a) / den
-    h = -float(np.sum(p * np.log(p)))
-    if a > 0:
-        q = a / den
-        h -= (n_outcomes - x.size) * q * math.log(q)
-    return h, None, None
-
-
-def _ww_moments(x, n_outcomes, a):
-    """Exact posterior mean and variance of H under Dirichlet(n + a).
-
-    Wolpert & Wolf 1995 (Phys. Rev. E 52, 6841); Hutter 2002.
-    """
-    K = n_outcomes
-    nz = K - x.size
-    al = x + a
-    A = float(al.sum()) + nz * a
-    mean = sp.digamma(A + 1) - (float(np.sum(al * sp.digamma(al + 1))) + (nz * a * sp.digamma(a + 1) if a > 0 else 0.0)) / A
-    # E[H^2] = sum_{i != k} alpha_i alpha_k / (A (A+1)) [I_i I_k - psi'(A+2)]
-    #        + sum_i alpha_i (alpha_i+1) / (A (A+1)) [J_i^2 + psi'(alpha_i+2) - psi'(A+2)]
-    if a > 0 and nz:
-        al = np.append(al, a)
-        mult = np.append(np.ones(x.size), nz)
-    else:
-        mult = np.ones(x.size)
-    I = sp.digamma(al + 1) - sp.digamma(A + 2)  # noqa: E741
-    J = sp.digamma(al + 2) - sp.digamma(A + 2)
-    s1 = float(np.sum(mult * al * I))
-    s2 = float(np.sum(mult * (al * I) ** 2))
-    sal2 = float(np.sum(mult * al * al))
-    cross = (s1 * s1 - s2) - sp.polygamma(1, A + 2) * (A * A - sal2)
-    diag = float(np.sum(mult * al * (al + 1) * (J * J + sp.polygamma(1, al + 2) - sp.polygamma(1, A + 2))))
-    m2 = (cross + diag) / (A * (A + 1))
-    return float(mean), float(max(m2 - mean * mean, 0.0))
-
-
-@register(
-    "wolpert_wolf",
-    code=_k.WOLPERT_WOLF,
-    bayesian=True,
-    description="exact posterior mean and std of H under a symmetric Dirichlet(a) prior",
-    options=("a",),
-    param="a",
-)
-def _wolpert_wolf(counts, n_outcomes, a=1.0, level=DEFAULT_CREDIBLE_LEVEL):
-    # Wolpert & Wolf 1995 (closed forms in digamma/trigamma). The interval
-    # is "by moments": the scaled Beta law on [0, log K] with the exact posterior mean
-    # and variance, then its equal-tailed quantiles.
-    a = _check_concentration(a)
-    x, _ = _split(counts)
-    mean, var = _ww_moments(x, n_outcomes, a)
-    top = math.log(n_outcomes)
+def _ww_uncertainty(cs, ms, N, K, a, level):
+    # Wolpert & Wolf 1995: exact posterior mean and variance (compiled ww_moments); the
+    # interval is "by moments": the scaled Beta law on [0, log K] with that mean and
+    # variance, then its equal-tailed quantiles.
+    mean, m2 = _k.ww_moments(cs, ms, N, K, a)
+    var = max(m2 - mean * mean, 0.0)
+    top = math.log(K)
     if top == 0.0:
         return 0.0, 0.0, (0.0, 0.0), None
     al, be = _beta_params(mean, var, top)
     w = np.ones(1)
     al, be = np.atleast_1d(al), np.atleast_1d(be)
-    return mean, math.sqrt(var), _mixture_interval(w, al, be, top, level), (w, al, be, top)
+    # one Beta law: its quantiles directly (what root finding on its CDF converges to)
+    lo, hi = top * sp.betaincinv(al[0], be[0], [(1 - level) / 2, (1 + level) / 2])
+    return None, math.sqrt(var), (float(lo), float(hi)), (w, al, be, top)
 
 
-@register(
-    "nsb",
-    code=_k.NSB,
-    bayesian=True,
-    description="Nemenman-Shafee-Bialek: Dirichlet mixture flat in prior expected entropy",
-)
-def _nsb(counts, n_outcomes, level=DEFAULT_CREDIBLE_LEVEL):
-    # Nemenman, Shafee & Bialek 2002 (NIPS 14): prior over beta
-    # proportional to d xi / d beta, xi(beta) = psi(K beta + 1) - psi(beta + 1);
-    # posterior moments of H = quadrature over beta of the Wolpert-Wolf moments weighted
-    # by d xi/d beta * Gamma(K b)/Gamma(N + K b) * prod Gamma(n_i + b)/Gamma(b).
-    # Quadrature (compiled, adaptive trapezoid in log beta): _kernels.estimators.nsb_nodes.
-    K = int(n_outcomes)
+def _nsb_uncertainty(cs, ms, N, K, a, level):
+    # Nemenman, Shafee & Bialek 2002: posterior moments of H = quadrature over beta of
+    # the Wolpert-Wolf moments weighted by the posterior of beta (compiled
+    # nsb_components, adaptive trapezoid in log beta); the interval: quantiles of the
+    # posterior of H, a mixture over the beta nodes of the fixed-beta posteriors (each
+    # a scaled Beta with its exact moments).
     if K <= 1:
         return 0.0, 0.0, (0.0, 0.0), None
-    n = int(counts.sum())
-    w, mu, m2 = _k.nsb_components(_profile(counts), n, K, True)
+    w, mu, m2 = _k.nsb_components(cs, ms, N, K, True)
     mean = float(np.dot(w, mu))
     var = max(float(np.dot(w, m2)) - mean * mean, 0.0)
     keep = w > 1e-14 * w.max()
@@ -457,111 +432,47 @@ def _nsb(counts, n_outcomes, level=DEFAULT_CREDIBLE_LEVEL):
     w = w / w.sum()
     top = math.log(K)
     al, be = _beta_params(mu, vj, top)
-    # the interval: quantiles of the posterior of H, a mixture over the beta nodes of
-    # the fixed-beta posteriors of H (each a scaled Beta with its exact moments)
     return mean, math.sqrt(var), _mixture_interval(w, al, be, top, level), (w, al, be, top)
 
 
-@register("chao_shen", code=_k.CHAO_SHEN, description="coverage-adjusted Horvitz-Thompson (Chao & Shen 2003)")
-def _chao_shen(counts, n_outcomes):
-    # Chao & Shen 2003 (Environ. Ecol. Stat. 10, 429)
-    x, n = _split(counts)
-    f1 = float(np.sum(x == 1))
-    if f1 == n:
-        f1 = n - 1
-    pa = (1 - f1 / n) * x / n
-    return -float(np.sum(pa * np.log(pa) / (1 - (1 - pa) ** n))), None, None
+def _ansb_uncertainty(cs, ms, N, K, a, level):
+    # Nemenman 2011: posterior variance psi'(Delta); None without coincidences
+    s = _k.ansb_std(cs, ms, N)
+    return None, (None if math.isnan(s) else s), None, None
 
 
-@register("grassberger", code=_k.GRASSBERGER, description="Grassberger 2003, G(n) digamma terms")
-def _grassberger(counts, n_outcomes):
-    # Grassberger 2003 (arXiv:physics/0307138) with
-    # G(n) = psi(n) + (-1)^n/2 (psi((n+1)/2) - psi(n/2))
-    x, n = _split(counts)
-    sign = np.where(x % 2 == 0, 1.0, -1.0)
-    g = sp.digamma(x) + 0.5 * sign * (sp.digamma((x + 1) / 2) - sp.digamma(x / 2))
-    return math.log(n) - float(np.sum(x * g)) / n, None, None
+# ---------------------------------------------------------------------------------------
+# the registry (each kernel cites its paper and equation in infopix._kernels.estimators)
+# ---------------------------------------------------------------------------------------
 
-
-@register("chao_wang_jost", code=_k.CHAO_WANG_JOST, description="Chao, Wang & Jost 2013 (species accumulation)")
-def _chao_wang_jost(counts, n_outcomes):
-    # Chao, Wang & Jost 2013 (Methods Ecol. Evol. 4, 1091) with A from f1, f2.
-    x, n = _split(counts)
-    ni = int(n)
-    f1 = int(np.sum(x == 1))
-    f2 = int(np.sum(x == 2))
-    y = x[x < n]
-    h = float(np.sum(y * (sp.digamma(n) - sp.digamma(y)))) / n
-    if f2 > 0:
-        A = 2 * f2 / ((ni - 1) * f1 + 2 * f2)
-    elif f1 > 0:
-        A = 2 / ((ni - 1) * (f1 - 1) + 2)
-    else:
-        A = 1.0
-    if f1 > 0 and A < 1:
-        # (1-A)^(1-N) (-log A - sum_{r<N} (1-A)^r / r) = sum_{s>=0} (1-A)^(s+1)/(N+s),
-        # summed without cancellation by the compiled helper (up to ~40/A terms)
-        h += f1 / n * _k.cwj_tail(A, ni)
-    return h, None, None
-
-
-@register("shrinkage", code=_k.SHRINKAGE, description="James-Stein shrinkage to uniform (Hausser & Strimmer 2009)")
-def _shrinkage(counts, n_outcomes):
-    # Hausser & Strimmer 2009 (JMLR 10, 1469), target t_k = 1/K over all K bins
-    # Sums over the K - m unobserved bins are written in closed form (O(m), so K may be
-    # as large as 16! for ordinal patterns).
-    x, n = _split(counts)
-    K = n_outcomes
-    u = x / n
-    t = 1.0 / K
-    n0 = K - x.size
-    if n <= 1:
-        lam = 1.0
-    else:
-        msp = float(np.sum((t - u) ** 2)) + n0 * t * t
-        lam = 1.0 if msp == 0 else min(1.0, max(0.0, (1 - float(np.sum(u * u))) / ((n - 1) * msp)))
-    p = lam * t + (1 - lam) * u
-    p = p[p > 0]
-    h = -float(np.sum(p * np.log(p)))
-    if lam > 0 and n0:
-        h -= n0 * lam * t * math.log(lam * t)
-    return h, None, None
-
-
-@register("zhang", code=_k.ZHANG, description="Zhang 2012 (Turing's perspective), bias decays exponentially")
-def _zhang(counts, n_outcomes):
-    # Zhang 2012 (Neural Comput. 24, 1368): sum_{v=1}^{N-1} Z_v / v with
-    # Z_v = N^(v+1) (N-v-1)!/N! sum_k p_k prod_{j<v} (1 - p_k - j/N); the sum over v has
-    # the closed form sum_i n_i/N (psi(N) - psi(n_i)) (first term of Chao, Wang & Jost
-    # 2013; Schuermann 2015, Neural Comput. 27, 2097), O(m) instead of O(N m).
-    x, n = _split(counts)
-    y = x[x < n]
-    return float(np.sum(y * (sp.digamma(n) - sp.digamma(y)))) / n + 0.0, None, None
-
-
-@register("bonachela", code=_k.BONACHELA, description="Bonachela, Hinrichsen & Munoz 2008 (small data sets)")
-def _bonachela(counts, n_outcomes):
-    # Bonachela et al. 2008 (J. Phys. A 41, 202001), summed over observed bins
-    # (as in infomeasure; summing over all K bins would add K-dependent terms for
-    # unobserved bins): 1/(N+2) sum (n_i + 1) (psi(N+3) - psi(n_i+2)).
-    x, n = _split(counts)
-    return float(np.sum((x + 1) * (sp.digamma(n + 3) - sp.digamma(x + 2)))) / (n + 2), None, None
-
-
-@register("ansb", code=_k.ANSB, description="asymptotic NSB for N << K (Nemenman 2011); NaN without coincidences")
-def _ansb(counts, n_outcomes):
-    # Nemenman 2011 (Entropy 13, 2013); Nemenman, Bialek & de Ruyter van Steveninck
-    # 2004 (Phys. Rev. E 69, 056111): H = (gamma - log 2) + 2 log N - psi(Delta),
-    # posterior variance psi'(Delta), Delta = N - m coincidences.
-    x, n = _split(counts)
-    delta = n - x.size
-    if delta <= 0:
-        return math.nan, None, None
-    return (
-        float(np.euler_gamma - math.log(2) + 2 * math.log(n) - sp.digamma(delta)),
-        float(math.sqrt(sp.polygamma(1, delta))),
-        None,
-    )
+register("plugin", _k.plugin, param_default=1.0, description="maximum likelihood (empirical distribution)")
+register("miller_madow", _k.miller_madow, tables=_k.miller_madow_tables, description="plug-in + (m - 1) / 2N")
+register(
+    "pseudocount", _k.pseudocount, uses_k=True, options=("a",), param="a", param_default=1.0,
+    tables=_k.pseudocount_tables,
+    description="plug-in of the Dirichlet(a) posterior-mean distribution (n + a)/(N + K a)",
+)
+register(
+    "wolpert_wolf", _k.wolpert_wolf, bayesian=True, uses_k=True, options=("a",), param="a", param_default=1.0,
+    tables=_k.wolpert_wolf_tables, uncertainty=_ww_uncertainty, std_kernel=_k.wolpert_wolf_std,
+    description="exact posterior mean and std of H under a symmetric Dirichlet(a) prior",
+)
+register(
+    "nsb", _k.nsb, bayesian=True, uses_k=True, needs_coincidence=True, table=_nsb_table_cached, memo=True,
+    uncertainty=_nsb_uncertainty, std_kernel=_k.nsb_std,
+    description="Nemenman-Shafee-Bialek: Dirichlet mixture flat in prior expected entropy",
+)
+register("chao_shen", _k.chao_shen, description="coverage-adjusted Horvitz-Thompson (Chao & Shen 2003)")
+register("grassberger", _k.grassberger, tables=_k.grassberger_tables, description="Grassberger 2003, G(n) digamma terms")
+register("chao_wang_jost", _k.chao_wang_jost, memo=True, description="Chao, Wang & Jost 2013 (species accumulation)")
+register("shrinkage", _k.shrinkage, uses_k=True, description="James-Stein shrinkage to uniform (Hausser & Strimmer 2009)")
+register("zhang", _k.zhang, tables=_k.zhang_tables, description="Zhang 2012 (Turing's perspective), bias decays exponentially")
+register("bonachela", _k.bonachela, tables=_k.bonachela_tables, description="Bonachela, Hinrichsen & Munoz 2008 (small data sets)")
+register(
+    "ansb", _k.ansb, needs_coincidence=True, tables=_k.ansb_tables, uncertainty=_ansb_uncertainty,
+    std_kernel=_k.ansb_std_kernel,
+    description="asymptotic NSB for N << K (Nemenman 2011); NaN without coincidences",
+)
 
 
 def resolve_estimator(estimator) -> Estimator:
@@ -580,8 +491,10 @@ def entropy_from_counts(
 
     Parameters
     ----------
-    counts : (K,) array_like of int
-        Number of observations per outcome; zeros are unobserved outcomes.
+    counts : (K,) array_like of int, or IntensityCounts
+        Number of observations per outcome; zeros are unobserved outcomes. An
+        :class:`infopix.IntensityCounts` (from :func:`infopix.intensity_counts`) is
+        accepted as is, and its ``n_outcomes`` is K.
     estimator : {'plugin', 'miller_madow', 'pseudocount', 'wolpert_wolf', 'nsb', \
 'chao_shen', 'grassberger', 'chao_wang_jost', 'shrinkage', 'zhang', 'bonachela', \
 'ansb'}, optional
@@ -589,9 +502,12 @@ def entropy_from_counts(
     base : float, optional
         Logarithm base of the result (2: bits, ``np.e``: nats).
     n_outcomes : int, optional
-        K, the number of possible outcomes (observed or not); defaults to
-        ``len(counts)``; ``K=`` is accepted as an alias. It matters for ``'pseudocount'``, ``'wolpert_wolf'``,
-        ``'nsb'`` and ``'shrinkage'``; for an image, the dtype's number of levels.
+        K, the number of possible outcomes (observed or not), at most 2**62; ``K=`` is
+        accepted as an alias. It matters for ``'pseudocount'``, ``'wolpert_wolf'``,
+        ``'nsb'`` and ``'shrinkage'``; for an image, the dtype's number of levels (an
+        IntensityCounts carries it). Default: ``len(counts)``, with a warning for these
+        four estimators when ``counts`` has no zero entry (then nothing says how many
+        outcomes went unobserved).
     level : float, optional
         Credible level of the interval for Bayesian methods (default 0.95).
     **options
@@ -602,16 +518,24 @@ def entropy_from_counts(
     -------
     EntropyEstimate
         ``value`` in units of ``base``; ``std`` and ``interval`` where the method has
-        them (else ``None``).
+        them (else ``None``); ``valid`` is False (with the ``reason``) when the value
+        is outside the estimator's domain (NaN, above log K, ``'ansb'``/``'nsb'``
+        without coincidences): such a value should not be shown as a number.
 
     Raises
     ------
     ValueError
         Counts negative, non-integer, empty or all zero; ``n_outcomes`` smaller than
-        the number of observed outcomes; unknown estimator; ``a < 0``; ``level``
-        outside (0, 1).
+        the number of observed outcomes, above 2**62, or different from the K of an
+        IntensityCounts; unknown estimator; ``a < 0``; ``level`` outside (0, 1).
     TypeError
         Non-numeric counts; an option the estimator does not take.
+
+    Warns
+    -----
+    UserWarning
+        A K-dependent estimator (``'pseudocount'``, ``'wolpert_wolf'``, ``'nsb'``,
+        ``'shrinkage'``) given counts without zeros and no ``n_outcomes``.
 
     Notes
     -----
@@ -669,40 +593,99 @@ def entropy_from_counts(
     >>> e.value > infopix.entropy_from_counts([3, 1]).value and e.interval[0] < e.value < e.interval[1]
     True
     """
-    c = v.check_counts(counts)
+    c, k, k_given = _counts_and_k(counts, n_outcomes, options)
     b = v.check_base(base)
     est = resolve_estimator(estimator)
-    if "K" in options:  # the literature's name for the number of outcomes
-        if n_outcomes is not None:
-            raise TypeError("give the number of outcomes once: `n_outcomes` or its alias `K`.")
-        n_outcomes = options.pop("K")
-    k = c.size if n_outcomes is None else v.check_positive_int(n_outcomes, name="n_outcomes")
-    if k < np.count_nonzero(c):
-        raise ValueError(
-            f"`n_outcomes` ({k}) is smaller than the number of observed outcomes ({np.count_nonzero(c)})."
+    a = est.profile_a(**options)  # unknown options, a < 0
+    lev = _check_level(level) if est.bayesian else None
+    cs, ms = _profile(c)
+    n = int(c.sum())
+    value, std, interval, post = None, None, None, None
+    if est.uncertainty is not None:
+        value, std, interval, post = est.uncertainty(cs, ms, n, k, a, lev)
+    if value is None:
+        value = est.kernel(cs, ms, n, k, a, _DUMMY_TABLE)
+    if est.uses_k and not k_given:
+        warnings.warn(
+            f"estimator {est.name!r} depends on K, the number of possible outcomes, which was "
+            f"not given: K = len(counts) = {k} is assumed (every outcome observed). Pass "
+            f"`n_outcomes=` (e.g. 256 for uint8 intensities) or the IntensityCounts from "
+            f"infopix.intensity_counts, which carries K.",
+            UserWarning,
+            stacklevel=2,
         )
-    unknown = set(options) - set(est.options)
-    if unknown:
-        raise TypeError(
-            f"estimator {est.name!r} takes no option(s) {sorted(unknown)}; it accepts {list(est.options) or 'none'}."
-        )
-    if est.bayesian:
-        lev = _check_level(level)
-        out = est.func(c, k, level=lev, **options)
-    else:
-        out = est.func(c, k, **options)
-    value, std, interval = out[:3]
-    post = out[3] if len(out) > 3 else None
     lb = float(np.log(b))
+    valid, reason = _validity(est, float(value), c, k)
     return EntropyEstimate(
         value=float(value) / lb + 0.0,
         std=None if std is None else float(std) / lb,
         interval=None if interval is None else (float(interval[0]) / lb, float(interval[1]) / lb),
         estimator=est.name,
         base=b,
-        level=level if interval is not None else None,
+        level=lev if interval is not None else None,
         posterior=post,
+        valid=valid,
+        reason=reason,
     )
+
+
+#: Largest number of outcomes the compiled estimators accept (K is an int64 there, and
+#: K * a, K * beta must stay finite and exact enough in float64).
+MAX_OUTCOMES = 2**62
+
+
+def _counts_and_k(counts, n_outcomes, options):
+    """(validated counts, K, whether K was given) from counts or an IntensityCounts."""
+    if "K" in options:  # the literature's name for the number of outcomes
+        if n_outcomes is not None:
+            raise TypeError("give the number of outcomes once: `n_outcomes` or its alias `K`.")
+        n_outcomes = options.pop("K")
+    k_given = n_outcomes is not None
+    if hasattr(counts, "n_outcomes") and hasattr(counts, "counts"):  # an IntensityCounts
+        ck = int(counts.n_outcomes)
+        if k_given and int(v.check_positive_int(n_outcomes, name="n_outcomes")) != ck:
+            raise ValueError(
+                f"`n_outcomes` ({n_outcomes}) differs from the K the IntensityCounts carries "
+                f"({ck}); pass one or the other."
+            )
+        n_outcomes, k_given = ck, True
+        counts = counts.counts
+    c = v.check_counts(counts)
+    if n_outcomes is None:
+        k = c.size
+        # zeros in the counts say the caller listed unobserved outcomes too: K is known
+        k_given = bool(np.any(c == 0))
+    else:
+        k = v.check_positive_int(n_outcomes, name="n_outcomes")
+        if k > MAX_OUTCOMES:
+            raise ValueError(
+                f"`n_outcomes` expects at most 2**62 outcomes (the compiled estimators count "
+                f"in int64), got {k}."
+            )
+    occupied = int(np.count_nonzero(c))
+    if k < occupied:
+        raise ValueError(f"`n_outcomes` ({k}) is smaller than the number of observed outcomes ({occupied}).")
+    return c, k, k_given
+
+
+def _validity(est: Estimator, value: float, c: np.ndarray, k: int) -> tuple[bool, str | None]:
+    """(valid, reason) of a value in nats (see :attr:`EntropyEstimate.valid`)."""
+    name = est.name
+    n = int(c.sum())
+    occupied = int(np.count_nonzero(c))
+    if est.needs_coincidence and n == occupied and n > 1:
+        return False, (
+            f"no coincidences (each of the {n} samples is a distinct outcome): "
+            + ("the asymptotic NSB estimator diverges" if name == "ansb" else
+               "the data do not constrain the NSB prior, so the posterior restates the prior")
+        )
+    if math.isnan(value):
+        return False, "the estimator is undefined for these counts (NaN)"
+    top = math.log(k) if k > 1 else 0.0
+    if value > top * (1 + 1e-12) + 1e-12:
+        extra = " (it is valid only for N << K with coincidences)" if name == "ansb" else ""
+        return False, f"above log K = {top:.6g} nats, the largest entropy possible over K = {k} outcomes{extra}"
+    return True, None
 
 
 def posterior_predictive(counts, *, a=1.0) -> np.ndarray:

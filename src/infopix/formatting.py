@@ -80,6 +80,8 @@ def format_value(value, error=None, *, unit: str | None = None) -> str:
     '(2.00000000 ± 0.00000017)'
     >>> format_value(7.231695, None, unit="bits")
     '7.232 bits'
+    >>> format_value(2.0, 9e-16)                    # an error at rounding level
+    '2 ± 9e-16'
     >>> format_value(123456789.0, 2345.0)
     '(1.234568 ± 0.000023)e+08'
     """
@@ -99,6 +101,8 @@ def format_value(value, error=None, *, unit: str | None = None) -> str:
         return _no_error(x) + suffix
     if err == 0:
         return f"{x:.10g} (exact){suffix}"
+    if abs(err) < 1e-9 * abs(x):  # an error at rounding level: keep the value's digits
+        return f"{_minus_zero(x):.7g} ± {abs(err):.1g}{suffix}"
     e_r, dec = round_to_error(err)
     mag = math.floor(math.log10(max(abs(x), e_r)))
     if mag >= _SCI_HIGH or mag < _SCI_LOW:
@@ -108,6 +112,10 @@ def format_value(value, error=None, *, unit: str | None = None) -> str:
     if dec > 6:  # a tiny error on an ordinary value: keep the digits, bracket them
         return f"({_fixed(x, dec)} ± {_fixed(e_r, dec)}){suffix}"
     return f"{_fixed(x, dec)} ± {_fixed(e_r, dec)}{suffix}"
+
+
+def _minus_zero(x: float) -> float:
+    return 0.0 if x == 0 else x
 
 
 def _no_error(x: float) -> str:

@@ -34,13 +34,14 @@ image's global range (not each window's own range).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from . import _validation as v
 from ._binning import binning_for
-from ._dask import dispatch_dask
+from ._dask import dispatch_dask, is_dask_array
 from ._kernels import local as _k
 
 __all__ = [
@@ -256,32 +257,86 @@ def _effective_radius(r: int, shape, edge: str) -> int:
     return r
 
 
-def _run_histogram_map(codes, rs, edge, K, measure, code=-1, a=1.0, table_f=None, scale_out=1.0):
+def _run_histogram_map(codes, rs, edge, K, measure, est=None, a=1.0, table_f=None, scale_out=1.0, std=False):
+    """One map per radius. ``measure`` is a kernel measure, or ``_k.ESTIMATOR`` with
+    ``est`` a registered estimator: plug-in Shannon takes the plug-in walk, estimators
+    that are linear forms of the profile the linear walk, the others (and Rényi orders,
+    tabulated functions) the count-profile walk with the estimator's kernel; with
+    ``std``, the count-profile walk with the estimator's ``std_kernel``."""
     maps = []
     for r in rs:
         r = _effective_radius(r, codes.shape, edge)
         w = 2 * r + 1
         wmax = w * w
-        T, t, scale = _k.fixed_point_clogc(wmax)
         if edge == "clip":  # the kernel cuts windows at the image edges itself
             A, pad = codes, 0
         else:
             A, pad = np.pad(codes, r, mode=NUMPY_PAD_MODE[edge]), r
-        if table_f is not None:
-            table, offsets = _expectation_table(table_f, _window_sizes(codes.shape, r, edge))
-        else:
-            table, offsets = _no_table()
-        profile = measure not in (_k.SHANNON, _k.LAURENT)  # Q, cmax and the count profile needed
-        # NSB's table is built for one window size: the full (2r+1)^2 (edges with
-        # clip fall back to the estimator's adaptive path, same value to ~1e-13)
-        etable = _estimator_table(measure, code, wmax, K)
         out = np.empty(codes.shape, dtype=np.float64)
-        _k._histogram_map(
-            A, pad, r, K, measure, code, float(a), T, t, 1.0 / scale, float(scale_out), table, offsets,
-            etable, _k.profile_entropy_c, profile, _nstrips(codes.shape[0]), out,
-        )
+        nstrips = _nstrips(codes.shape[0])
+        if measure == _k.SHANNON:
+            T, t, scale = _k.fixed_point_clogc(wmax)
+            _k._shannon_map(A, pad, r, K, T, t, 1.0 / scale, float(scale_out), nstrips, out)
+        elif measure == _k.ESTIMATOR and est.tables is not None and not std:
+            T, coef, scale = _linear_tables(est, wmax, K, a)
+            _k._linear_map(A, pad, r, K, T, 1.0 / scale, coef, float(scale_out), nstrips, out)
+        else:
+            T, t, scale = _k.fixed_point_clogc(wmax)
+            if table_f is not None:
+                table, offsets = _expectation_table(table_f, _window_sizes(codes.shape, r, edge))
+            else:
+                table, offsets = _no_table()
+            profile = measure not in (_k.SHANNON, _k.LAURENT)  # Q, cmax and the count profile needed
+            # NSB's table is built for one window size: the full (2r+1)^2 (edges with
+            # clip fall back to the estimator's adaptive path, same value to ~1e-13)
+            etable, efunc = _estimator_kernel(measure, est, wmax, K)
+            if std:
+                etable, efunc = _DUMMY_ETABLE, _k_est().first_class(est.std_kernel)
+            # remember values per profile for costly kernels, in windows small enough
+            # to repeat their profiles
+            use_memo = measure == _k.ESTIMATOR and est.memo and wmax <= _MEMO_MAX_WINDOW
+            memo = _MEMO_SLOTS if use_memo else 1
+            R = _memo_hashes(wmax) if use_memo else np.zeros((2, 1), dtype=np.uint64)
+            _k._histogram_map(
+                A, pad, r, K, measure, float(a), T, t, 1.0 / scale, float(scale_out), table, offsets,
+                etable, efunc, profile, R, memo, nstrips, out,
+            )
         maps.append(out)
     return maps
+
+
+def _k_est():
+    from ._kernels import estimators
+
+    return estimators
+
+
+#: Slots of the per-strip table remembering estimator values per count profile
+#: (2**14: 384 kB per strip).
+_MEMO_SLOTS = 1 << 14
+#: Largest window (pixels) whose values are remembered per count profile.
+_MEMO_MAX_WINDOW = 4096
+
+
+def _memo_hashes(wmax: int) -> np.ndarray:
+    """(2, wmax + 2) uint64 random keys for hashing count profiles (fixed seed)."""
+    return np.random.default_rng(0x1F0C0DE).integers(0, 2**64, size=(2, wmax + 2), dtype=np.uint64, endpoint=False)
+
+
+def _linear_tables(est, wmax: int, K: int, a: float):
+    """(T, coef, scale) for :func:`infopix._kernels.local._linear_map`: the increments
+    of the fixed-point table round(phi(c) * scale), c = 0..wmax, and the coefficients
+    per window size. ``scale`` is a power of two keeping every window's sum below
+    2**61: |sum over codes of phi(count)| <= n max_c |phi(c)| / c."""
+    phi, coef = est.tables(int(wmax), int(K), float(a))
+    c = np.arange(1, wmax + 1)
+    bound = float(wmax) * float(np.max(np.abs(phi[1:]) / c)) if wmax else 0.0
+    shift = min(60, 61 - math.ceil(math.log2(bound + 1.0)))
+    scale = float(2.0**shift)
+    t = np.round(phi * scale).astype(np.int64)
+    T = np.zeros(wmax + 1, dtype=np.int64)
+    T[:-1] = np.diff(t)
+    return T, np.ascontiguousarray(coef), scale
 
 
 def _window_sizes(shape, r: int, edge: str) -> np.ndarray:
@@ -319,11 +374,11 @@ def _expectation_table(f: Callable, ns: np.ndarray):
     return table, offsets
 
 
-def _entropy_measure(alpha, estimator, options) -> tuple[int, int, float]:
-    """(measure, code, a) for the kernel."""
+def _entropy_measure(alpha, estimator, options):
+    """(measure, estimator or None, a) for the kernels."""
     a = v.check_alpha(alpha)
     if estimator == "plugin" and not options:
-        return (_k.SHANNON, -1, 1.0) if a == 1 else (_k.RENYI, 0, a)
+        return (_k.SHANNON, None, 1.0) if a == 1 else (_k.RENYI, None, a)
     from .estimators import resolve_estimator
 
     est = resolve_estimator(estimator)
@@ -332,32 +387,45 @@ def _entropy_measure(alpha, estimator, options) -> tuple[int, int, float]:
             f"`alpha` other than 1 is only available with estimator='plugin', got "
             f"alpha={alpha!r} with estimator={estimator!r}."
         )
-    if est.code is None:
-        raise ValueError(
-            f"estimator {est.name!r} has no compiled count-profile form, so it has no fast "
-            f"local map; use infopix.mapbox(image, r, lambda w: infopix.entropy_from_counts("
-            f"infopix.intensity_counts(w).counts, estimator={est.name!r}).value)."
-        )
-    return _k.ESTIMATOR, int(est.code), est.profile_a(**options)
+    return _k.ESTIMATOR, est, est.profile_a(**options)
 
 
-def _estimator_table(measure: int, code: int, n: int, K: int) -> np.ndarray:
-    """The precomputed table of ``profile_entropy_table`` for windows of n pixels."""
+def _estimator_kernel(measure: int, est, n: int, K: int):
+    """(table, first-class kernel) for the count-profile walk: the estimator's kernel
+    and its precomputed table for windows of n pixels; the plug-in kernel (Rényi
+    orders) otherwise, with a dummy table."""
+    from .estimators import resolve_estimator
+
     if measure != _k.ESTIMATOR:
-        return _DUMMY_ETABLE
-    from .estimators import profile_table
-
-    return np.ascontiguousarray(profile_table(int(code), int(n), int(K)))
+        return _DUMMY_ETABLE, resolve_estimator("plugin").function()
+    if est.table is None:
+        return _DUMMY_ETABLE, est.function()
+    return np.ascontiguousarray(est.table(int(n), int(K))), est.function()
 
 
 _DUMMY_ETABLE = np.zeros((1, 1))
 
 
 # ------------------------------------------------------------------- fast maps
+def _in_memory_std(func):
+    """Refuse ``return_std=True`` for Dask arrays (chunked maps return one array)."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(image, *args, **kwargs):
+        if kwargs.get("return_std") and is_dask_array(image):
+            raise ValueError("`return_std` is not available for Dask arrays; compute the map in memory.")
+        return func(image, *args, **kwargs)
+
+    return wrapper
+
+
+@_in_memory_std
 @dispatch_dask
 def local_entropy(
-    image, radius, *, alpha=1, base=2, estimator="plugin", edge="clip", bins=None, range=None, **options
-) -> np.ndarray:
+    image, radius, *, alpha=1, base=2, estimator="plugin", edge="clip", bins=None, range=None,
+    return_std=False, **options
+):
     """Entropy of the intensity distribution in the r-box around every pixel.
 
     Equals ``mapbox(image, radius, lambda w: intensity_entropy(w, alpha=alpha,
@@ -376,9 +444,9 @@ def local_entropy(
     base : float, optional
         Logarithm base: 2 (bits, default), ``np.e`` (nats).
     estimator : str, optional
-        ``'plugin'`` or any name of :data:`infopix.estimators.ESTIMATORS` that has a
-        compiled count-profile form (``code``). K, the number of possible outcomes, is
-        the number of bins (256 for uint8, 65536 for uint16, 2 for bool, ``bins``).
+        ``'plugin'`` or any name of :data:`infopix.estimators.ESTIMATORS`. K, the
+        number of possible outcomes, is the number of bins (256 for uint8, 65536 for
+        uint16, 2 for bool, ``bins``).
     edge : {'clip', 'reflect', 'wrap'}, optional
         Edge policy; see the module docstring.
     bins : int or Binning, optional
@@ -388,6 +456,12 @@ def local_entropy(
     range : (float, float), optional
         Binning range, default the whole image's [min, max] for float images (the
         dtype's range for 8/16-bit integer images with ``bins``).
+    return_std : bool, optional
+        Also return the per-pixel posterior standard deviation of the estimate (units
+        of ``base``), for the estimators that have one (``'wolpert_wolf'``,
+        ``'nsb'``, ``'ansb'``: those with ``ESTIMATORS[name].std_kernel``). Each
+        window's std is that of ``entropy_from_counts`` on its counts: it treats the
+        window's pixels as independent draws. Not available for Dask arrays.
     **options
         Estimator options (e.g. ``a=`` for ``'pseudocount'``/``'wolpert_wolf'``),
         turned into the compiled estimator's scalar by ``Estimator.profile_a``.
@@ -395,28 +469,37 @@ def local_entropy(
     Returns
     -------
     H : (M, N) ndarray of float64, or (len(radius), M, N)
+    H_std : ndarray like ``H``
+        Only with ``return_std=True``: ``(H, H_std)`` is returned.
 
     Raises
     ------
     ValueError
-        Bad radius, edge, alpha or base; NaN pixels; an estimator without a compiled
-        form.
+        Bad radius, edge, alpha or base; NaN pixels; unknown estimator;
+        ``return_std`` with an estimator that has no posterior std, or with a Dask
+        array.
     TypeError
         Complex or non-numeric images; unknown estimator options.
 
     Notes
     -----
-    Kernel: :func:`infopix._kernels.local._histogram_map` (one moving histogram per
-    row strip, ``prange`` over strips, serpentine walk). Each step updates at most
-    2(2r+1) counts (a removed and an added pixel of equal value cancel), the count
-    profile ``nk`` when the measure needs it, and a running sum ``sum_c c log c`` kept
-    in exact integer fixed point (so no rounding drift along the walk and results identical for
-    any number of threads). Plug-in Shannon per window is ``log n - (sum c log c) / n``:
-    the cost per pixel is O(r) and independent of K, so sparse uint16 windows are as
-    cheap as uint8 ones. Rényi orders 0, 2, inf are O(1) per window; other orders and
-    the estimators call :func:`infopix._kernels.estimators.profile_entropy_table`
-    (O(n); NSB with its table for n = (2r+1)^2, built once per call).
-    A constant window has entropy exactly 0.
+    Kernels: :func:`infopix._kernels.local._shannon_map` (plug-in Shannon),
+    ``_linear_map`` (estimators that are linear forms of the count profile) and
+    ``_histogram_map`` (the others): one moving histogram per row strip, ``prange``
+    over strips, serpentine walk. Each step updates at most 2(2r+1) counts (a removed
+    and an added pixel of equal value cancel) and a running sum ``sum_c phi(c)`` kept
+    in exact integer fixed point (so no rounding drift along the walk and results
+    identical for any number of threads): ``phi(c) = c log c`` for plug-in Shannon,
+    ``log n - (sum c log c) / n``, so the cost per pixel is O(r) and independent of K
+    (sparse uint16 windows are as cheap as uint8 ones). Miller-Madow, pseudocount,
+    Wolpert-Wolf, Grassberger, Zhang, Bonachela and 'ansb' track their own ``phi``
+    and the number of occupied bins the same way (O(1) per window). Rényi orders 0,
+    2, inf are O(1) per window; other orders and the other estimators (NSB,
+    Chao-Shen, Chao-Wang-Jost, shrinkage) keep the count profile and call the
+    estimator's kernel (``ESTIMATORS[name].kernel``) once per distinct profile met in
+    a strip (small windows repeat profiles); NSB with its table for n = (2r+1)^2.
+    Only the walk and the kernel a call uses are compiled (then cached).
+    A constant window has plug-in entropy exactly 0.
 
     Examples
     --------
@@ -427,14 +510,30 @@ def local_entropy(
     True
     >>> float(infopix.local_entropy(np.zeros((5, 5), np.uint8), 2).max())
     0.0
+    >>> H, S = infopix.local_entropy(img, 1, estimator="wolpert_wolf", return_std=True)
+    >>> bool((S > 0).all() and (S < H).all())   # posterior std per pixel, in bits
+    True
     """
+    if return_std is not False and return_std is not True:
+        raise TypeError(f"`return_std` expects True or False, got {return_std!r}.")
     arr = _image2d(image)
     rs, many = _radii(radius)
     v.check_choice(edge, EDGES, name="edge")
     b = v.check_base(base)
-    measure, code, a = _entropy_measure(alpha, estimator, options)
+    measure, est, a = _entropy_measure(alpha, estimator, options)
+    if return_std and (est is None or est.std_kernel is None):
+        from .estimators import ESTIMATORS
+
+        having = [n for n, e in ESTIMATORS.items() if e.std_kernel is not None]
+        raise ValueError(
+            f"`return_std` needs an estimator with a posterior std ({having}), got "
+            f"estimator={estimator!r}."
+        )
     codes, K = _codes(arr, bins, range)
-    maps = _run_histogram_map(codes, rs, edge, K, measure, code, a, scale_out=float(np.log(b)))
+    maps = _run_histogram_map(codes, rs, edge, K, measure, est, a, scale_out=float(np.log(b)))
+    if return_std:
+        stds = _run_histogram_map(codes, rs, edge, K, measure, est, a, scale_out=float(np.log(b)), std=True)
+        return _stack(maps, many), _stack(stds, many)
     return _stack(maps, many)
 
 
@@ -614,7 +713,7 @@ def block_entropy_map(
     arr = _image2d(image)
     hh, ww = _check_blocks(arr, h, w)
     b = v.check_base(base)
-    measure, code, a = _entropy_measure(alpha, estimator, options)
+    measure, est, a = _entropy_measure(alpha, estimator, options)
     codes, K = _codes(arr, bins, range)
     rows = _split_edges(arr.shape[0], hh)
     cols = _split_edges(arr.shape[1], ww)
@@ -623,10 +722,10 @@ def block_entropy_map(
     table, offsets = _no_table()
     out = np.empty((hh, ww))
     profile = measure not in (_k.SHANNON, _k.LAURENT)
-    etable = _estimator_table(measure, code, wmax, K)  # for the largest blocks
+    etable, efunc = _estimator_kernel(measure, est, wmax, K)  # NSB: for the largest blocks
     _k._block_map(
-        codes, rows, cols, K, measure, code, float(a), T, t, 1.0 / scale, float(np.log(b)),
-        table, offsets, etable, _k.profile_entropy_c, profile, out,
+        codes, rows, cols, K, measure, float(a), T, t, 1.0 / scale, float(np.log(b)),
+        table, offsets, etable, efunc, profile, out,
     )
     return out
 

@@ -726,11 +726,19 @@ def _intensity_compute(ctx: ImageContext, params: dict) -> Computed:
         desc = ESTIMATORS[name].description or name
         kind = "posterior mean" if ESTIMATORS[name].bayesian else "estimate"
         explain = f"Shannon entropy of the source, {kind} by {desc}; N = {c.total} pixels, K = {c.n_outcomes} levels."
-        if not np.isfinite(e.value) or e.value > hmax + 1e-9 or e.value < -1e-9:
-            explain += (
-                f" Outside the possible range [0, log2 K = {hmax:.4g}] bits: this estimator's "
-                "assumptions do not hold for this image; do not use this value."
+        reason = None
+        if not getattr(e, "valid", True):
+            reason = getattr(e, "reason", None) or "outside the estimator's validity"
+        elif not np.isfinite(e.value) or e.value > hmax + 1e-9 or e.value < -1e-9:
+            reason = (
+                f"the estimate falls outside the possible range [0, log2 K = {hmax:.4g}] bits "
+                "(this estimator's assumptions do not hold for this image)"
             )
+        if reason is not None:  # never shown (report) nor written (batch, JSON) as a number
+            res[f"H_{name}"] = quantity(
+                None, "bits", explain, estimator=e.estimator, not_applicable=reason
+            )
+            continue
         res[f"H_{name}"] = quantity(
             e.value,
             "bits",

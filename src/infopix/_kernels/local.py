@@ -1,20 +1,29 @@
 """Sliding-window (moving histogram) kernels for local and block information maps.
 
-One driver, :func:`_histogram_map`, walks a window of (2r+1)^2 pixels over an array of
-integer codes (uint8, uint16 or int32; the image itself when it is uint8/uint16) in a
-serpentine (boustrophedon) path: moving by one column removes one column of 2r+1 codes
-and adds another, moving by one row does the same with a row. A removed and an added
-pixel with the same code cancel and may be skipped (frequent in flat regions). Per update
-the state changes in O(1):
+Three drivers walk a window of (2r+1)^2 pixels over an array of integer codes (uint8,
+uint16 or int32; the image itself when it is uint8/uint16) in a serpentine
+(boustrophedon) path: moving by one column removes one column of 2r+1 codes and adds
+another, moving by one row does the same with a row. A removed and an added pixel with
+the same code cancel and may be skipped (frequent in flat regions). Per update the
+state changes in O(1):
 
 - ``hist[v]``  count of code ``v`` in the window (int32, length K),
 - ``nk[c]``    the count profile: number of codes seen exactly c times (when needed),
 - scalars ``(S, occ, Q, cmax)``: S the sum over codes of ``t(count)`` where
-  ``t(c) = round(c log c * 2**shift)`` (an *integer* fixed-point table, so the running
-  sum is exact and carries no drift), occ the number of occupied codes, Q the sum of
-  squared counts and cmax the largest count (Q and cmax kept, like the profile, only
-  for the measures that need them; the plug-in Shannon walk keeps S only). The
-  number of pixels n follows from the window's geometry.
+  ``t(c) = round(phi(c) * 2**shift)`` (an *integer* fixed-point table, so the running
+  sum is exact and carries no drift; ``phi(c) = c log c`` for plug-in Shannon), occ
+  the number of occupied codes, Q the sum of squared counts and cmax the largest count.
+  The number of pixels n follows from the window's geometry.
+
+The drivers, each compiled only when a call needs it:
+
+- :func:`_shannon_map` (plug-in Shannon, S only, hand-written updates);
+- :func:`_linear_map` (estimators that are linear forms of the profile, S with the
+  estimator's own ``phi`` and occ: O(1) per window; see
+  ``infopix._kernels.estimators``);
+- :func:`_histogram_map` and :func:`_block_map` (everything else: Q, cmax and the
+  profile; the estimator's kernel is a first-class function argument ``efunc``, so the
+  driver compiles once for all estimators, optionally remembering values per profile).
 
 Every per-window value is a pure function of this state, which is the same whatever
 path reached the window: results do not depend on the strip decomposition or on the
@@ -23,9 +32,8 @@ number of threads (``prange`` over row strips, each strip with its own histogram
 Edges: with ``pad = 0`` the codes are the image and windows are cut at its edges
 ('clip'); with ``pad = r`` they are the image padded by r (reflect, wrap). The
 per-window cost is O(r) (at most 2(2r+1) updates) plus the measure's evaluation: O(1)
-for plug-in Shannon, Rényi 0/2/inf, Laurent, Taylor; O(N) for ``profile_entropy``
-estimators and general Rényi orders; O(cmax) for tabulated functions. Plug-in Shannon,
-the common case, has its own hand-written walk (:func:`_strip_shannon`).
+for plug-in Shannon, the linear forms, Rényi 0/2/inf, Laurent, Taylor; O(cmax) for the
+other estimators, general Rényi orders and tabulated functions (NSB: a quadrature).
 
 Kernels take typed contiguous arrays; validation is the caller's
 (:mod:`infopix.local`).
@@ -39,12 +47,11 @@ import numba as nb
 import numpy as np
 
 from .._config import NUMBA_CACHE
-from .estimators import profile_entropy_table
 
 # What a window's value is (``measure``):
 SHANNON = 0  # plug-in Shannon, nats (running fixed-point sum of c log c)
-RENYI = 1  # plug-in Rényi of order a (0, 2, inf exact; others via profile_entropy code 0)
-ESTIMATOR = 2  # profile_entropy_table(code, nk, n, K, a, etable)
+RENYI = 1  # plug-in Rényi of order a (0, 2, inf exact; others via efunc = plugin kernel)
+ESTIMATOR = 2  # efunc(nk, n, K, a, etable): an estimator kernel (first-class function)
 LAURENT = 3  # notebook's Laurent expectation: occupied - 1
 TAYLOR = 4  # notebook's Taylor expectation: -(1 + sum p^2)
 TABLE = 5  # sum_c nk[c] * table[offsets[n] + c]  (a tabulated (c/n) f(c/n))
@@ -142,35 +149,71 @@ def _slide(A, rem, add, k0, k1, by_column, hist, nk, T, S, occ, Q, cmax, profile
     return S, occ, Q, cmax
 
 
-@nb.cfunc(
-    nb.types.float64(
-        nb.types.int64, nb.types.voidptr, nb.types.int64, nb.types.int64, nb.types.int64, nb.types.float64,
-        nb.types.voidptr, nb.types.int64, nb.types.int64,
-    ),
-    cache=NUMBA_CACHE,
-)
-def profile_entropy_c(code, nk_ptr, nk_len, n, K, a, table_ptr, t0, t1):
-    """C-callable ``profile_entropy_table(code, nk, n, K, a, table)`` (nats).
-
-    The walk calls the estimators through this pointer (a first-class function
-    argument) instead of linking their kernels into every driver: the estimators are
-    compiled once here, and the drivers stay quick to compile and cacheable.
-    """
-    nk = nb.carray(nk_ptr, (nk_len,), dtype=np.int64)
-    table = nb.carray(table_ptr, (t0, t1), dtype=np.float64)
-    return profile_entropy_table(code, nk, n, K, a, table)
+@nb.njit(cache=NUMBA_CACHE, nogil=True, inline="always")
+def _call(efunc, a, K, n, cmax, nk, etable, buf):
+    """``efunc(cs, ms, n, K, a, etable)`` on the window's sparse profile, written into
+    the two halves of ``buf`` (length 2L, L > cmax) from the dense ``nk``."""
+    half = buf.shape[0] // 2
+    d = 0
+    for c in range(1, cmax + 1):
+        m = nk[c]
+        if m:
+            buf[d] = c
+            buf[half + d] = m
+            d += 1
+    return efunc(buf[:d], buf[half : half + d], n, K, a, etable)
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
-def _value_profile(measure, code, a, K, n, occ, cmax, nk, table, offsets, etable, efunc):
+def _memo_value(a, K, n, cmax, nk, etable, efunc, R, keys, vals, buf):
+    """``efunc(nk, n, K, a, etable)``, remembered per count profile.
+
+    Small windows repeat their count profiles (a 3x3 window has at most 30), so the
+    value of each profile met in a strip is kept in an open-addressing table keyed by
+    two independent 64-bit hashes ``sum_c nk[c] R[i, c]`` (mod 2**64) of the profile:
+    two distinct profiles collide with probability about 2**-100, and the value is a
+    function of the profile only, so the map is the same with or without the table.
+    """
+    h1 = np.uint64(n)
+    h2 = np.uint64(0)
+    for c in range(1, cmax + 1):
+        m = nk[c]
+        if m:
+            um = np.uint64(m)
+            h1 += um * R[0, c]
+            h2 += um * R[1, c]
+    if h1 == 0:
+        h1 = np.uint64(1)  # 0 marks an empty slot
+    mask = keys.shape[1] - 1
+    start = np.int64(h1 >> np.uint64(40)) & mask
+    slot = start  # a full run of 8: replace its first entry
+    for probe in range(8):
+        sl = (start + probe) & mask
+        k1 = keys[0, sl]
+        if k1 == h1 and keys[1, sl] == h2:
+            return vals[sl]
+        if k1 == 0:
+            slot = sl
+            break
+    v = _call(efunc, a, K, n, cmax, nk, etable, buf)
+    keys[0, slot] = h1
+    keys[1, slot] = h2
+    vals[slot] = v
+    return v
+
+
+@nb.njit(cache=NUMBA_CACHE, nogil=True)
+def _value_profile(measure, a, K, n, occ, cmax, nk, table, offsets, etable, efunc, R, keys, vals, buf):
     """Values that need the whole count profile (O(n) or O(cmax) per window).
 
-    Not inlined into the walk. ``efunc`` is :data:`profile_entropy_c`.
+    Not inlined into the walk. ``efunc`` is the estimator's kernel as a first-class
+    function (the plug-in kernel for Rényi orders); with a non-empty ``keys`` table its
+    values are remembered per profile (:func:`_memo_value`).
     """
     if measure == RENYI or measure == ESTIMATOR:
-        nk[0] = K - occ
-        ecode = 0 if measure == RENYI else code
-        return efunc(ecode, nk.ctypes, nk.shape[0], n, K, a, etable.ctypes, etable.shape[0], etable.shape[1])
+        if keys.shape[1] > 1:
+            return _memo_value(a, K, n, cmax, nk, etable, efunc, R, keys, vals, buf)
+        return _call(efunc, a, K, n, cmax, nk, etable, buf)
     if measure == TABLE:
         base = offsets[n]
         s = 0.0
@@ -183,7 +226,7 @@ def _value_profile(measure, code, a, K, n, occ, cmax, nk, table, offsets, etable
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, inline="always")
-def _value(measure, code, a, K, n, S, occ, Q, cmax, nk, logn, invn, tn, inv_scale, table, offsets, etable, efunc):
+def _value(measure, a, K, n, S, occ, Q, cmax, nk, logn, invn, tn, inv_scale, table, offsets, etable, efunc, R, keys, vals, buf):
     """The value (nats for entropies) of a window of ``n`` pixels with state
     ``(S, occ, Q, cmax, nk)``; ``logn = log n``, ``invn = 1 / n`` and ``tn = t(n)``
     are cached by the caller (n changes only near the edges)."""
@@ -204,11 +247,11 @@ def _value(measure, code, a, K, n, S, occ, Q, cmax, nk, logn, invn, tn, inv_scal
             return -math.log(Q * (invn * invn))
         if math.isinf(a):
             return -math.log(cmax * invn)
-    return _value_profile(measure, code, a, K, n, occ, cmax, nk, table, offsets, etable, efunc)
+    return _value_profile(measure, a, K, n, occ, cmax, nk, table, offsets, etable, efunc, R, keys, vals, buf)
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, boundscheck=False)
-def _strip(A, pad, i0, i1, ncols, r, K, measure, code, a, T, t, inv_scale, out_div, table, offsets, etable, efunc, profile, out):
+def _strip(A, pad, i0, i1, ncols, r, K, measure, a, T, t, inv_scale, out_div, table, offsets, etable, efunc, profile, R, memo, out):
     """Fill output rows ``i0 <= i < i1``: one histogram, serpentine walk.
 
     The window of output pixel (i, j) is rows ``i - r + pad .. i + r + pad`` and
@@ -216,12 +259,16 @@ def _strip(A, pad, i0, i1, ncols, r, K, measure, code, a, T, t, inv_scale, out_d
     the image itself with ``pad = 0`` (edge 'clip': the window is cut at the image
     edges) or the image padded by r with ``pad = r`` (reflect, wrap). Vertical steps
     slide a row, horizontal steps a column (two update sites and one evaluation site:
-    the inlined code stays small and compiles fast).
+    the inlined code stays small and compiles fast). ``memo`` > 1 slots of a table
+    remembering estimator values per count profile (see :func:`_memo_value`).
     """
     M = A.shape[0]
     N = A.shape[1]
     hist = np.zeros(K, dtype=np.int32)
     nk = np.zeros(T.shape[0] + 1 if profile else 1, dtype=np.int64)
+    keys = np.zeros((2, memo), dtype=np.uint64)
+    vals = np.empty(memo)
+    buf = np.zeros(2 * (T.shape[0] + 1) if profile else 2, dtype=np.int64)
     S = 0
     occ = 0
     Q = 0
@@ -264,7 +311,7 @@ def _strip(A, pad, i0, i1, ncols, r, K, measure, code, a, T, t, inv_scale, out_d
                 logn = math.log(n)
                 invn = 1.0 / n
                 tn = t[n]  # n <= the table's largest window
-            val = _value(measure, code, a, K, n, S, occ, Q, cmax, nk, logn, invn, tn, inv_scale, table, offsets, etable, efunc)
+            val = _value(measure, a, K, n, S, occ, Q, cmax, nk, logn, invn, tn, inv_scale, table, offsets, etable, efunc, R, keys, vals, buf)
             out[i, j] = val / out_div + 0.0
         forward = not forward
         ca = max(0, j - r + pad)
@@ -384,29 +431,179 @@ def _strip_shannon(A, pad, i0, i1, ncols, r, K, T, t, inv_scale, out_div, out):
         cb = min(N, j + r + 1 + pad)
 
 
+@nb.njit(cache=NUMBA_CACHE, nogil=True, boundscheck=False)
+def _strip_linear(A, pad, i0, i1, ncols, r, K, T, inv_scale, coef, out_div, out):
+    """:func:`_strip_shannon` for an estimator that is a linear form of the profile,
+    ``c0(n) + c1(n) sum_codes phi(count) + c2(n) occ + g(n - occ)``.
+
+    ``T`` holds the increments of the fixed-point table ``round(phi(c) * scale)`` (so
+    the running sum S is exact, as for plug-in), ``coef[n] = (c0, c1, c2,
+    g(n), single-category value)`` (see ``infopix._kernels.estimators``, ``*_tables``). occ, the number of
+    occupied codes, is tracked alongside: O(1) per update, no count profile.
+    """
+    M = A.shape[0]
+    N = A.shape[1]
+    hist = np.zeros(K, dtype=np.int32)
+    S = 0
+    occ = 0
+    lastn = -1
+    c0 = 0.0
+    c1 = 0.0
+    c2 = 0.0
+    j = 0
+    ca = max(0, pad - r)
+    cb = min(N, pad + r + 1)
+    forward = True
+    for row in range(max(0, i0 - r + pad), min(M, i0 + r + 1 + pad)):  # the first window
+        for k in range(ca, cb):
+            v = A[row, k]
+            c = hist[v]
+            hist[v] = c + 1
+            S += T[c]
+            occ += c == 0
+    for i in range(i0, i1):
+        top = i - r + pad
+        if i > i0:  # slide down: remove row top - 1, add row top + 2r (if inside A)
+            rem = top - 1
+            add = top + 2 * r
+            if rem >= 0 and add < M:
+                for k in range(ca, cb):
+                    vo = A[rem, k]
+                    vi = A[add, k]
+                    if vo != vi:
+                        c = hist[vo]
+                        hist[vo] = c - 1
+                        S -= T[c - 1]
+                        occ -= c == 1
+                        c = hist[vi]
+                        hist[vi] = c + 1
+                        S += T[c]
+                        occ += c == 0
+            elif rem >= 0:
+                for k in range(ca, cb):
+                    v = A[rem, k]
+                    c = hist[v]
+                    hist[v] = c - 1
+                    S -= T[c - 1]
+                    occ -= c == 1
+            elif add < M:
+                for k in range(ca, cb):
+                    v = A[add, k]
+                    c = hist[v]
+                    hist[v] = c + 1
+                    S += T[c]
+                    occ += c == 0
+        ra = max(0, top)
+        rb = min(M, top + 2 * r + 1)
+        nrows = rb - ra
+        for step in range(ncols):
+            if step > 0:  # slide across: remove column rem, add column add
+                if forward:
+                    j = step
+                    rem = j - 1 - r + pad
+                    add = j + r + pad
+                else:
+                    j = ncols - 1 - step
+                    rem = j + 1 + r + pad
+                    add = j - r + pad
+                rem_in = 0 <= rem < N
+                add_in = 0 <= add < N
+                if rem_in and add_in:
+                    # Skip the leading run of equal pairs (all of a column pair in flat
+                    # regions), then update every pair without testing: a per-pair test
+                    # mispredicts on textured images (camera r = 5: 44 against 38-40
+                    # ns/px), while updating equal pairs chains stores to one count
+                    # (constant image r = 5: 27 against 10-13 ns/px).
+                    k0 = ra
+                    while k0 < rb and A[k0, rem] == A[k0, add]:
+                        k0 += 1
+                    for k in range(k0, rb):
+                        vo = A[k, rem]
+                        vi = A[k, add]
+                        c = hist[vo]
+                        hist[vo] = c - 1
+                        S -= T[c - 1]
+                        occ -= c == 1
+                        c = hist[vi]
+                        hist[vi] = c + 1
+                        S += T[c]
+                        occ += c == 0
+                elif rem_in:
+                    for k in range(ra, rb):
+                        v = A[k, rem]
+                        c = hist[v]
+                        hist[v] = c - 1
+                        S -= T[c - 1]
+                        occ -= c == 1
+                elif add_in:
+                    for k in range(ra, rb):
+                        v = A[k, add]
+                        c = hist[v]
+                        hist[v] = c + 1
+                        S += T[c]
+                        occ += c == 0
+            n = nrows * (min(N, j + r + 1 + pad) - max(0, j - r + pad))
+            if n != lastn:
+                lastn = n
+                c0 = coef[n, 0]
+                c1 = coef[n, 1] * inv_scale
+                c2 = coef[n, 2]
+            if occ == 1:  # one code: the form's exact single-category value
+                val = coef[n, 4]
+            else:
+                val = c0 + c1 * S + c2 * occ + coef[n - occ, 3]
+            out[i, j] = val / out_div + 0.0
+        forward = not forward
+        ca = max(0, j - r + pad)
+        cb = min(N, j + r + 1 + pad)
+
+
 @nb.njit(cache=NUMBA_CACHE, nogil=True, parallel=True)
-def _histogram_map(A, pad, r, K, measure, code, a, T, t, inv_scale, out_div, table, offsets, etable, efunc, profile, nstrips, out):
-    """Local map over ``out`` (M, N) from the integer codes ``A`` (see :func:`_strip`).
+def _shannon_map(A, pad, r, K, T, t, inv_scale, out_div, nstrips, out):
+    """Plug-in Shannon local map over ``out`` (M, N) (see :func:`_strip_shannon`).
 
     ``A`` is (M, N) with ``pad = 0`` or (M + 2r, N + 2r) with ``pad = r``. Values are
-    divided by ``out_div`` (log(base) for entropies, 1 otherwise). ``prange`` over
-    ``nstrips`` row strips; values are independent of ``nstrips``.
+    divided by ``out_div`` (log(base)). ``prange`` over ``nstrips`` row strips; values
+    are independent of ``nstrips``. Compiles only the plug-in walk.
     """
     M = out.shape[0]
     ncols = out.shape[1]
     for s in nb.prange(nstrips):
         i0 = (s * M) // nstrips
         i1 = ((s + 1) * M) // nstrips
-        if i1 <= i0:
-            continue
-        if measure == SHANNON:
+        if i1 > i0:
             _strip_shannon(A, pad, i0, i1, ncols, r, K, T, t, inv_scale, out_div, out)
-        else:
-            _strip(A, pad, i0, i1, ncols, r, K, measure, code, a, T, t, inv_scale, out_div, table, offsets, etable, efunc, profile, out)
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, parallel=True)
-def _block_map(A, row_edges, col_edges, K, measure, code, a, T, t, inv_scale, out_div, table, offsets, etable, efunc, profile, out):
+def _linear_map(A, pad, r, K, T, inv_scale, coef, out_div, nstrips, out):
+    """Local map of a linear-form estimator (see :func:`_strip_linear`), as
+    :func:`_shannon_map`."""
+    M = out.shape[0]
+    ncols = out.shape[1]
+    for s in nb.prange(nstrips):
+        i0 = (s * M) // nstrips
+        i1 = ((s + 1) * M) // nstrips
+        if i1 > i0:
+            _strip_linear(A, pad, i0, i1, ncols, r, K, T, inv_scale, coef, out_div, out)
+
+
+@nb.njit(cache=NUMBA_CACHE, nogil=True, parallel=True)
+def _histogram_map(A, pad, r, K, measure, a, T, t, inv_scale, out_div, table, offsets, etable, efunc, profile, R, memo, nstrips, out):
+    """Local map of any other measure over ``out`` (M, N) (see :func:`_strip`), as
+    :func:`_shannon_map`. ``efunc`` is a first-class estimator kernel: this walk
+    compiles once for all estimators."""
+    M = out.shape[0]
+    ncols = out.shape[1]
+    for s in nb.prange(nstrips):
+        i0 = (s * M) // nstrips
+        i1 = ((s + 1) * M) // nstrips
+        if i1 > i0:
+            _strip(A, pad, i0, i1, ncols, r, K, measure, a, T, t, inv_scale, out_div, table, offsets, etable, efunc, profile, R, memo, out)
+
+
+@nb.njit(cache=NUMBA_CACHE, nogil=True, parallel=True)
+def _block_map(A, row_edges, col_edges, K, measure, a, T, t, inv_scale, out_div, table, offsets, etable, efunc, profile, out):
     """Value of every block ``A[row_edges[i]:row_edges[i+1], col_edges[j]:...]``.
 
     ``prange`` over block rows, each with its own histogram (restored to zero after
@@ -414,9 +611,13 @@ def _block_map(A, row_edges, col_edges, K, measure, code, a, T, t, inv_scale, ou
     """
     h = row_edges.shape[0] - 1
     w = col_edges.shape[0] - 1
+    R = np.zeros((2, 1), dtype=np.uint64)
     for bi in nb.prange(h):
         hist = np.zeros(K, dtype=np.int32)
         nk = np.zeros(T.shape[0] + 1 if profile else 1, dtype=np.int64)
+        keys = np.zeros((2, 1), dtype=np.uint64)
+        vals = np.empty(1)
+        buf = np.zeros(2 * (T.shape[0] + 1) if profile else 2, dtype=np.int64)
         for bj in range(w):
             S = 0
             occ = 0
@@ -430,7 +631,7 @@ def _block_map(A, row_edges, col_edges, K, measure, code, a, T, t, inv_scale, ou
                 S, occ, Q, cmax = _slide(A, -1, i, c0, c1, False, hist, nk, T, S, occ, Q, cmax, profile)
             n = (r1 - r0) * (c1 - c0)
             tn = t[n]  # n <= the table's largest window
-            val = _value(measure, code, a, K, n, S, occ, Q, cmax, nk, math.log(n), 1.0 / n, tn, inv_scale, table, offsets, etable, efunc)
+            val = _value(measure, a, K, n, S, occ, Q, cmax, nk, math.log(n), 1.0 / n, tn, inv_scale, table, offsets, etable, efunc, R, keys, vals, buf)
             out[bi, bj] = val / out_div + 0.0
             for i in range(r0, r1):
                 S, occ, Q, cmax = _slide(A, i, -1, c0, c1, False, hist, nk, T, S, occ, Q, cmax, profile)

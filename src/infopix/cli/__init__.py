@@ -86,6 +86,7 @@ def main() -> None:
 # Command modules record their commands (one import per family); they are added here.
 from . import entropy as _entropy  # noqa: E402,F401
 from . import analyze as _analyze  # noqa: E402,F401
+from . import compare as _compare  # noqa: E402,F401
 from . import scale as _scale  # noqa: E402,F401
 from . import localmap as _localmap  # noqa: E402,F401
 from . import batch as _batch  # noqa: E402,F401

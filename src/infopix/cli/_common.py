@@ -148,8 +148,10 @@ def quiet_option(help: str = "Print nothing but errors."):
 
 
 def load_image(path: Path | None, channel: str | None = None, *, joint: bool = False,
-               axes: str | None = None, max_pixels: int | None = None):
-    """Read ``path`` (or the bundled sample when None) and return (2-D image, label).
+               axes: str | None = None, max_pixels: int | None = None, info: bool = False):
+    """Read ``path`` (or the bundled sample when None) and return (2-D image, label), or
+    with ``info`` (2-D image, label, dict of how it was read: ``colour_handling``,
+    ``channel`` as given, ``source_dtype``, ``axes``...; what the report records).
 
     The same reading as the API's ``read_image(path, axes=axes, channel=...)``: a colour
     axis is reduced by ``channel`` (the ``--channel`` text; None: luminance);
@@ -174,10 +176,15 @@ def load_image(path: Path | None, channel: str | None = None, *, joint: bool = F
             raise ValueError("`--channel` applies to colour images; the sample image is grey.")
         if axes is not None:
             raise ValueError("`--axes` applies to an IMAGE file; the sample image is 2-D.")
-        return infopix.sample_image(), "sample image (camera, CC0)"
+        img = infopix.sample_image()
+        if info:
+            return img, "sample image (camera, CC0)", {
+                "colour_handling": "grey", "channel": None, "source_dtype": str(img.dtype),
+                "axes": "yx", "format": "bundled sample"}
+        return img, "sample image (camera, CC0)"
     try:
-        img, info = infopix.read_image(path, channel=ch, axes=axes, max_pixels=max_pixels,
-                                       return_info=True)
+        img, got = infopix.read_image(path, channel=ch, axes=axes, max_pixels=max_pixels,
+                                      return_info=True)
     except ValueError as exc:  # name the CLI flags, not the Python keywords
         msg = str(exc).replace("pass axes=", "pass").replace("`axes`", "`--axes`")
         msg = msg.replace("`channel`", "`--channel`")
@@ -185,18 +192,20 @@ def load_image(path: Path | None, channel: str | None = None, *, joint: bool = F
                          .replace(" (CLI: --axes)", " --axes")) from None
     # a printable label: undecodable bytes of a non-UTF-8 file name become U+FFFD
     label = str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    if {"t", "z"} & set(info.axes):
-        kind = "a series" if "t" in info.axes else "a volume"
+    if {"t", "z"} & set(got.axes):
+        kind = "a series" if "t" in got.axes else "a volume"
         raise ValueError(
-            f"IMAGE {label!r} is {kind} (axes {info.axes!r}, shape {info.shape}); this "
+            f"IMAGE {label!r} is {kind} (axes {got.axes!r}, shape {got.shape}); this "
             f"command analyses 2-D images: save one slice (e.g. with numpy) and pass that, "
             f"or --axes if the file's axes are not what it holds."
         )
-    if channel is not None and info.colour_handling.startswith("grey"):
+    if channel is not None and got.colour_handling.startswith("grey"):
         raise ValueError(
             f"`--channel` applies to colour images; {label} is grey "
             f"({img.shape[0]}x{img.shape[1]}), drop --channel."
         )
+    if info:
+        return img, label, {**got.to_dict(), "channel": None if channel is None else ch}
     return img, label
 
 
@@ -266,9 +275,13 @@ def print_json(data) -> None:
 FIGURE_SUFFIXES = (".png", ".pdf", ".svg")
 
 
-def save_figure(fig, path: Path, *, force: bool, dpi: int = 120, tight: bool = True) -> None:
-    """Save a matplotlib figure atomically in the format of ``path``'s suffix, then close it."""
+def save_figure(fig, path: Path, *, force: bool, dpi: int = 200, tight: bool = True) -> None:
+    """Save a matplotlib figure atomically in the format of ``path``'s suffix (PNG at 200
+    dpi, SVG with text as text, PDF with embedded fonts; the report's style), then close it."""
     from ..io import atomic_path
+    from ..report import apply_style
+
+    apply_style()
 
     try:
         fmt = path.suffix.lstrip(".").lower() or "png"
@@ -287,4 +300,7 @@ def pyplot():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from ..report import apply_style
+
+    apply_style()  # the report's figure style for every -o figure
     return plt

@@ -24,9 +24,9 @@ from ._common import (
 
 _HELP = """Analyse IMAGE(s) and write a readable report to --out.
 
-Writes OUT/report.html (one self-contained page: figures embedded, no network, printable), OUT/results.json (every number with its unit, estimator and uncertainty, the infopix version, input checksums and parameters) and OUT/figures/*.png. With no IMAGE, the bundled sample image is analysed.
+Writes OUT/report.html (one self-contained page: an overview with the headline measures and every alert, figures embedded, no network, printable), OUT/results.json (every number with its unit, estimator and uncertainty, the infopix version, input checksums, colour handling and parameters) and OUT/figures/ (each figure as PNG at 200 dpi and SVG; add pdf with --figure-format png,svg,pdf). With no IMAGE, the bundled sample image is analysed.
 
-Several images: one folder per image, OUT/<image stem>/, and OUT/index.html linking them. OUT is written at once (assembled beside it, then renamed): an interrupted run leaves nothing half written, and an existing OUT is replaced only with --force.
+Several images: one folder per image, OUT/<image stem>/, and OUT/index.html comparing them (a sortable table of the headline measures, thumbnails, plots across images). OUT is written at once (assembled beside it, then renamed): an interrupted run leaves nothing half written, and an existing OUT is replaced only with --force.
 
 --config FILE (TOML or JSON) sets parameters by section, e.g. a TOML file with the two lines "\\[local]" and "radii = [2, 5]". The same file works with `infopix batch`. The sections (`infopix.measures`), their keys and defaults:
 
@@ -78,6 +78,11 @@ def analyze_command(
     ),
     seed: int = typer.Option(None, "--seed", help="Random seed of the stochastic parts (Ising)."),
     channel: str = channel_option(),
+    figure_format: str = typer.Option(
+        "png,svg", "--figure-format",
+        help="Formats of each figure in OUT/figures, comma separated: png, svg, pdf "
+        "(PNG is always written: the report embeds it).",
+    ),
     as_json: bool = json_option("Also print results.json to stdout."),
     quiet: bool = quiet_option("No progress display and no summary; errors only."),
     axes: str = AXES_OPTION,
@@ -89,7 +94,16 @@ def analyze_command(
 
     from ..batch import file_checksum
     from ..measures import ImageContext
-    from ..report import analyze, default_sections, load_config, resolve_params, write_reports
+    from ..report import (
+        analyze,
+        check_formats,
+        default_sections,
+        load_config,
+        resolve_params,
+        write_reports,
+    )
+
+    formats = check_formats(figure_format, name="--figure-format")
 
     cfg = load_config(config) if config is not None else {}
     if radius:
@@ -104,10 +118,10 @@ def analyze_command(
     paths = list(images) if images else [None]
     loaded = []
     for p in paths:  # read and check every input first: a bad one fails before any work
-        img, label = load_image(p, channel, axes=axes, max_pixels=max_pixels)
+        img, label, info = load_image(p, channel, axes=axes, max_pixels=max_pixels, info=True)
         ImageContext(img)  # validates: finite, bool/integer/float, >= 2 pixels
         # keep the first image; read the others again in turn (memory: one image at a time)
-        loaded.append((img if not loaded else None, label, p))
+        loaded.append((img if not loaded else None, label, p, info))
 
     reports = []
     progress = Progress(
@@ -122,7 +136,7 @@ def analyze_command(
     )
     with progress:
         task = progress.add_task("analysing", total=len(loaded) * len(keys))
-        for img, label, path in loaded:
+        for img, label, path, info in loaded:
             if img is None:
                 img, _ = load_image(path, channel, axes=axes, max_pixels=max_pixels)
             name = label if len(loaded) == 1 else Path(label).name
@@ -135,7 +149,8 @@ def analyze_command(
                 progress.update(task, description=f"{_name}: {title}")
 
             report = analyze(
-                img, source=label, sections=keys, quick=quick, config=cfg, progress=step
+                img, source=label, sections=keys, quick=quick, config=cfg, progress=step,
+                image_info=info, figure_formats=formats,
             )
             if path is not None:  # the input file's checksum too, whatever channel was taken
                 report = dataclasses.replace(report, file_sha256=file_checksum(path))

@@ -99,8 +99,13 @@ def fractal_command(
         if out.suffix.lower() == ".json":
             write_json(out, result, force=force)
         else:
-            pyplot()  # the Agg backend before the result draws
-            save_figure(res.plot().figure, out, force=force)
+            pyplot()  # the Agg backend and the report's style before the result draws
+            ax = res.plot()
+            if method in ("box", "dbc"):
+                from ..report import relabel_fit_legend
+
+                relabel_fit_legend(ax)
+            save_figure(ax.figure, out, force=force)
     if as_json:
         print_json(result)
     else:
@@ -142,6 +147,9 @@ def _compute(method, img, threshold, fit_range, qs, result):
         result.update(qs=res.qs, alpha=res.alpha, f=res.f, alpha_stderr=res.alpha_stderr,
                       f_stderr=res.f_stderr, curved=res.curved, d0=res.d0,
                       fit_range=list(res.fit_range), sizes=res.sizes)
-        line = (f"alpha in [{res.alpha.min():.4f}, {res.alpha.max():.4f}], "
-                f"max f = {res.f.max():.4f}, D_0 = {res.d0:.4f}")
+        lo, hi, top = (int(np.argmin(res.alpha)), int(np.argmax(res.alpha)), int(np.argmax(res.f)))
+        line = (f"alpha from {format_value(res.alpha[lo], res.alpha_stderr[lo])} to "
+                f"{format_value(res.alpha[hi], res.alpha_stderr[hi])}, "
+                f"max f = {format_value(res.f[top], res.f_stderr[top])}, "
+                f"D_0 = {format_value(res.d0)} (no error computed)")
     return res, line

@@ -106,6 +106,9 @@ def scale_command(
 
     import infopix
 
+    from ..formatting import format_value
+    from ..report.sections.scale import scale_curve_axes
+
     from ..io import atomic_path
 
     png, csv_path, json_path = _outputs(out)
@@ -148,7 +151,7 @@ def scale_command(
         strip_axes = [fig.add_subplot(gs[1, i]) for i in range(nstrip)]
     else:
         ax = fig.add_subplot(1, 1, 1)
-    curve.plot(ax=ax)
+    scale_curve_axes(ax, [curve])
     ax.set_title(f"{Path(label).name}: entropy vs scale ({mode}, {'re-quantised' if quantize else 'fixed bins'})", fontsize=9)
     if nstrip:
         idx = np.unique(np.linspace(0, len(values) - 1, nstrip).round().astype(int))
@@ -156,7 +159,7 @@ def scale_command(
         for a in strip_axes[idx.size:]:
             a.set_axis_off()
 
-    save_figure(fig, png, force=force, dpi=110, tight=False)
+    save_figure(fig, png, force=force, tight=False)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     cols = curve.table()
@@ -170,8 +173,11 @@ def scale_command(
     if as_json:
         print_json(result)
     elif not quiet:
+        err = np.asarray(curve.entropy_std, dtype=float)
+        first, last = (format_value(curve.entropies[i], None if np.isnan(err[i]) else err[i])
+                       for i in (0, -1))
         console.print(
-            f"{label}: {len(values)} scales, entropy {curve.entropies[0]:.4f} -> {curve.entropies[-1]:.4f} bits"
+            f"{label}: {len(values)} scales, entropy {first} -> {last} bits", soft_wrap=True
         )
         for p in (png, csv_path, json_path):
             console.print(f"wrote {p}")

@@ -73,6 +73,8 @@ def spatial_command(
 
     import infopix
 
+    from ..formatting import format_value
+
     if measure not in MEASURES:
         raise ValueError(f"`--measure` expects one of {', '.join(MEASURES)}, got {measure!r}.")
     if out is not None and out.suffix.lower() not in (".json", ".png", ".pdf", ".svg"):
@@ -111,7 +113,7 @@ def spatial_command(
         plottable = d
         result.update(estimator=est, method=d.method, entropy_density=d.value, error=d.error, se=d.se,
                       convergence=d.convergence, sizes=d.sizes, estimates=d.estimates)
-        text = f"{label}: entropy density = [bold]{d.value:.5f} ± {d.error:.2g}[/bold] {unit} per pixel ({d.method})"
+        text = f"{label}: entropy density = [bold]{format_value(d.value, d.error)}[/bold] {unit} per pixel ({d.method})"
     else:
         r = infopix.computable_information_density(img, scan=scan, compressor=compressor, bins=levels, rng=seed)
         result.update(scan=r.scan, compressor=r.compressor, cid=r.cid, cid_shuffled=r.cid_shuffled,

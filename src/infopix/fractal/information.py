@@ -178,7 +178,7 @@ def information_dimension_of_sample(
     ent = np.empty(n.size)
     for i, k in enumerate(n):
         counts, _ = np.histogram(arr, bins=int(k), range=(lo, hi))
-        ent[i] = entropy_from_counts(counts, estimator=estimator, base=np.e).value
+        ent[i] = entropy_from_counts(counts, estimator=estimator, base=np.e, n_outcomes=int(k)).value
     eps = 1.0 / n[::-1].astype(np.float64)
     ent = ent[::-1]
     rng_, m = _check_fit_range(fit_range, eps)

@@ -35,6 +35,7 @@ import numpy as np
 from .. import __version__
 from .. import measures as _m
 from ..measures import load_config, quantity
+from ._figures import FIGURE_FORMATS, apply_style, check_formats, relabel_fit_legend
 
 __all__ = [
     "Section",
@@ -46,6 +47,11 @@ __all__ = [
     "load_config",
     "results_schema",
     "default_sections",
+    "FIGURE_FORMATS",
+    "apply_style",
+    "check_formats",
+    "relabel_fit_legend",
+    "write_comparison",
 ]
 
 
@@ -69,6 +75,16 @@ class Section:
         One or two plain sentences on what the section measures.
     captions : dict of str to str
         Figure captions by stem.
+    alerts : tuple of str
+        Every warning raised while the section was computed and drawn, its notes, and
+        the values it could not give (one line each); listed at the top of the report.
+    folded : tuple of str
+        Result names shown in a folded table under the figures (the full estimator
+        table), not in the section's main table.
+    guide : str
+        A paragraph after the figures (e.g. which estimator matters, and when).
+    fold_note : str
+        What the folded table's numbers rest on (shown on its summary line).
     """
 
     key: str
@@ -78,6 +94,10 @@ class Section:
     params: dict = field(default_factory=dict)
     intro: str = ""
     captions: dict = field(default_factory=dict)
+    alerts: tuple = ()
+    folded: tuple = ()
+    guide: str = ""
+    fold_note: str = ""
 
 
 def resolve_params(config=None, *, quick: bool = False, sections=None) -> dict:
@@ -113,6 +133,17 @@ class Report:
         SHA-256 of the input file when the image was read from one.
     created : str
         UTC time of the analysis (ISO 8601).
+    unavailable : dict
+        Sections not in this installation, with the reason.
+    image_info : dict
+        How the file was read: ``colour_handling`` (e.g. ``'RGB; luminance'``),
+        ``channel`` (the ``--channel`` asked for, or None), ``source_dtype``, ``axes``...
+    overview : dict
+        ``headline`` (rows of the overview table: value, std, unit, the uncertainty's
+        method) and ``alerts`` (``{"section", "message"}`` for every alert of every
+        section), as shown at the top of the report.
+    thumbnail : bytes
+        A small PNG of the image (the multi-image index shows it).
     """
 
     source: str
@@ -124,6 +155,9 @@ class Report:
     file_sha256: str | None = None
     created: str = ""
     unavailable: dict = field(default_factory=dict)
+    image_info: dict = field(default_factory=dict)
+    overview: dict = field(default_factory=dict)
+    thumbnail: bytes = field(default=b"", repr=False)
 
     def __getitem__(self, key: str) -> Section:
         for s in self.sections:
@@ -143,13 +177,16 @@ class Report:
                     "file_sha256": self.file_sha256,
                     "shape": list(self.shape),
                     "dtype": self.dtype,
+                    **{k: v for k, v in self.image_info.items() if k in _INFO_KEYS},
                 },
+                "overview": self.overview,
                 "parameters": self.params,
                 "sections": {
                     s.key: {
                         "title": s.title,
                         "results": s.results,
                         "figures": [f"figures/{s.key}_{stem}.png" for stem in s.figures],
+                        "alerts": list(s.alerts),
                     }
                     for s in self.sections
                 },
@@ -193,16 +230,23 @@ class Report:
         for s in self.sections:
             for stem, png in s.figures.items():
                 (folder / "figures" / f"{s.key}_{stem}.png").write_bytes(png)
+                for fmt, data in getattr(png, "formats", {}).items():
+                    (folder / "figures" / f"{s.key}_{stem}.{fmt}").write_bytes(data)
         (folder / "results.json").write_text(self.to_json(), encoding="utf-8")
         (folder / "report.html").write_text(self.to_html(), encoding="utf-8")
 
     def write(self, out, *, force: bool = False) -> list[Path]:
-        """Write ``out/report.html``, ``out/results.json`` and ``out/figures/*.png``.
+        """Write ``out/report.html``, ``out/results.json`` and ``out/figures/*`` (each
+        figure as PNG, and SVG/PDF as asked when the report was made).
 
         All or nothing: the folder is assembled beside ``out`` and renamed into place.
         An existing ``out`` is replaced only with ``force``.
         """
         return write_reports([self], out, force=force)
+
+
+#: ImageInfo fields recorded in results.json's ``input``.
+_INFO_KEYS = ("channel", "colour_handling", "source_dtype", "axes", "format", "spacing", "unit")
 
 
 def _stems(reports) -> list[str]:
@@ -245,13 +289,14 @@ def write_reports(reports, out, *, force: bool = False) -> list[Path]:
         if len(reports) == 1:
             reports[0]._fill(tmp)
         else:
-            from ._html import render_index
+            from ._compare import write_index
 
             stems = _stems(reports)
             for r, stem in zip(reports, stems):
                 (tmp / stem).mkdir()
                 r._fill(tmp / stem)
-            (tmp / "index.html").write_text(render_index(reports, stems), encoding="utf-8")
+            write_index(tmp, [r.to_dict() for r in reports], stems,
+                        [r.thumbnail for r in reports])
         if out.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=parent))
             os.replace(out, old / out.name)
@@ -289,6 +334,9 @@ def analyze(
     quick: bool = False,
     config=None,
     progress=None,
+    channel=None,
+    image_info: dict | None = None,
+    figure_formats=("png", "svg"),
     **params,
 ) -> Report:
     """Run the report's sections on ``image`` and return a :class:`Report`.
@@ -296,7 +344,7 @@ def analyze(
     Parameters
     ----------
     image : (M, N) ndarray or path
-        A grey image, or an image file (colour files are reduced to luminance).
+        A grey image, or an image file (colour files are reduced by ``channel``).
     source : str, optional
         Where the image came from, recorded in the report (default: the path, or
         ``"array"``).
@@ -311,6 +359,15 @@ def analyze(
         ``infopix analyze --help`` and the README).
     progress : callable, optional
         Called as ``progress(key, title)`` before each section runs.
+    channel : {None, 'luminance'} or int, optional
+        For an image file in colour: ``'luminance'`` (default, ITU-R BT.601 luma) or one
+        channel's index. Recorded in the report and results.json.
+    image_info : dict, optional
+        How an array was read (:meth:`infopix.io.ImageInfo.to_dict`, plus ``channel``),
+        recorded in the report when ``image`` is an array read elsewhere.
+    figure_formats : sequence of {'png', 'svg', 'pdf'} or str, optional
+        Formats each figure is written in by :meth:`Report.write` (PNG, 200 dpi, is
+        always made: the HTML embeds it).
     **params
         Same as ``config`` entries, e.g. ``local={"radii": [2]}``.
 
@@ -328,16 +385,30 @@ def analyze(
     >>> r["intensity"].results["shannon"]["value"]        # 64 equally frequent levels
     6.0
     """
+    import dataclasses
+    import warnings
+
+    from . import _overview as ov
+    from ._figures import check_formats, figure_formats as _formats, style
+
+    formats = check_formats(figure_formats)
     file_sha = None
+    info = dict(image_info or {})
     if isinstance(image, (str, os.PathLike)):
         from ..io import read_image
 
         path = Path(os.fspath(image))
-        arr = read_image(path, channel="luminance")  # a volume stays 3-D: refused below
+        ch = "luminance" if channel is None else channel
+        arr, got = read_image(path, channel=ch, return_info=True)  # a volume: refused below
+        info = {**got.to_dict(), **info}
         file_sha = _sha256_file(path)
         source = str(path) if source is None else source
     else:
         arr = image
+    info.setdefault("channel", None if channel is None else channel)
+    if "colour_handling" not in info:
+        a = np.asarray(arr)
+        info["colour_handling"] = "grey" if a.ndim == 2 else f"array of shape {a.shape}"
     ctx = _m.ImageContext(arr)
     arr = ctx.image
     source = "array" if source is None else str(source)
@@ -365,7 +436,29 @@ def analyze(
     for m in chosen:
         if progress is not None:
             progress(m.name, m.title)
-        built.append(render_section(m, ctx, m.compute(ctx, eff[m.name])))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            computed = m.compute(ctx, eff[m.name])
+            with style(), _formats(formats):
+                sec = render_section(m, ctx, computed)
+        alerts = ov.section_alerts(m.name, ov._messages(caught), computed.notes, sec.results)
+        built.append(dataclasses.replace(sec, alerts=tuple(dict.fromkeys(sec.alerts + tuple(alerts)))))
+
+    entropy = None
+    if "intensity" in keys:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            entropy, notes = ov.whole_image_entropy(arr, bins=eff["intensity"].get("bins"))
+        notes += [n for n in ov._messages(caught) if n not in notes]
+        if notes:
+            built = [
+                dataclasses.replace(s, alerts=s.alerts + tuple(notes)) if s.key == "intensity" else s
+                for s in built
+            ]
+    overview = {
+        "headline": ov.headline(built, entropy),
+        "alerts": [{"section": s.key, "message": a} for s in built for a in s.alerts],
+    }
     digest = hashlib.sha256(np.ascontiguousarray(arr).tobytes()).hexdigest()
     created = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
     return Report(
@@ -378,26 +471,61 @@ def analyze(
         file_sha256=file_sha,
         created=created,
         unavailable=dict(_m.UNAVAILABLE),
+        image_info=_m.jsonable(info),
+        overview=_m.jsonable(overview),
+        thumbnail=_thumbnail(arr),
     )
 
 
+def _thumbnail(image, side: int = 160) -> bytes:
+    """A small PNG of the image (nearest-neighbour subsampling, grey levels as stored)."""
+    import io as _io
+
+    from matplotlib.figure import Figure
+
+    a = np.asarray(image, dtype=np.float64)
+    step = max(1, int(np.ceil(max(a.shape) / side)))
+    a = a[::step, ::step]
+    h, w = a.shape
+    fig = Figure(figsize=(w / 100, h / 100), dpi=100)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.imshow(a, cmap="gray", interpolation="nearest", aspect="auto")
+    ax.set_axis_off()
+    buf = _io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100)
+    return buf.getvalue()
+
+
 def render_section(measure, ctx, computed) -> Section:
-    """A measure's :class:`~infopix.measures.Computed` as a report :class:`Section`."""
+    """A measure's :class:`~infopix.measures.Computed` as a report :class:`Section`.
+
+    Values outside an estimator's validity are replaced by ``None`` with a
+    ``not_applicable`` reason (they never appear as numbers); each becomes an alert."""
+    from ._overview import mark_not_applicable
     from .sections import Rendered, renderer
 
+    results, alerts = mark_not_applicable(computed.results, computed.data.get("estimates"))
+    if alerts:
+        computed = _m.Computed(results, computed.params, computed.data, computed.notes)
     render = renderer(measure.name)
     out = Rendered() if render is None else render(ctx, computed)
-    intro = out.intro or measure.description
-    if computed.notes and render is None:
-        intro += " Note: " + " ".join(computed.notes)
+    intro = out.intro or measure.description or (
+        f"{measure.title}: each row below gives one number, its unit and what it means"
+    )
+    if intro and not intro.endswith("."):
+        intro += "."
     return Section(
         measure.name,
         measure.title,
-        computed.results,
+        results,
         out.figures,
         params=computed.params,
-        intro=intro,
+        intro=intro[:1].upper() + intro[1:],
         captions=out.captions,
+        alerts=tuple(alerts),
+        folded=tuple(out.folded),
+        guide=out.guide,
+        fold_note=out.fold_note,
     )
 
 
@@ -407,3 +535,65 @@ def results_schema() -> dict:
 
     text = (resources.files("infopix") / "data" / "results.schema.json").read_text("utf-8")
     return json.loads(text)
+
+
+def write_comparison(results, out, *, force: bool = False, figure_formats=("png", "svg")) -> Path:
+    """Compare reports written earlier: ``out/index.html`` (a sortable table of every
+    headline measure, thumbnails, links to each report) and ``out/figures/compare.*``
+    (each measure across images).
+
+    Parameters
+    ----------
+    results : sequence of path
+        ``results.json`` files of :meth:`Report.write`, or the folders holding them.
+    out : path
+        Output folder, written at once (assembled beside it, then renamed); an existing
+        one is replaced only with ``force``.
+    figure_formats : sequence of {'png', 'svg', 'pdf'} or str, optional
+        Formats of the comparison figure.
+
+    Returns
+    -------
+    Path
+        ``out/index.html``.
+    """
+    from ._compare import comparison_figure, index_html, load_results
+    from ._figures import figure_formats as _formats
+
+    formats = check_formats(figure_formats)
+    paths = [Path(os.fspath(p)) for p in results]
+    data = load_results(paths)
+    out = Path(os.fspath(out))
+    if out.exists() and not force:
+        raise FileExistsError(f"output {str(out)!r} exists; pass --force (force=True) to replace it.")
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        raise FileNotFoundError(f"output folder {str(parent)!r} does not exist.")
+    folders = [p if p.is_dir() else p.parent for p in paths]
+    links, thumbs = [], []
+    for f in folders:
+        page = f / "report.html"
+        links.append(os.path.relpath(page, out.resolve()) if page.exists() else "")
+        pic = f / "figures" / "image_image.png"
+        thumbs.append(pic.read_bytes() if pic.is_file() else b"")
+    names = [Path(str(d.get("input", {}).get("source", "image"))).name or "image" for d in data]
+    with _formats(formats):
+        fig = comparison_figure(data, names)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.part.", dir=parent))
+    umask = os.umask(0o022)
+    os.umask(umask)
+    os.chmod(tmp, 0o777 & ~umask)
+    try:
+        if fig is not None:
+            (tmp / "figures").mkdir()
+            (tmp / "figures" / "compare.png").write_bytes(fig)
+            for fmt, b in fig.formats.items():
+                (tmp / "figures" / f"compare.{fmt}").write_bytes(b)
+        (tmp / "index.html").write_text(index_html(data, links, thumbs, fig), encoding="utf-8")
+        if out.exists():
+            shutil.rmtree(out)
+        os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out / "index.html"

@@ -17,11 +17,16 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Rendered:
-    """A section's figures (PNG bytes by stem), their captions and its opening sentence."""
+    """A section's figures (PNG bytes by stem), their captions, its opening sentence (what
+    it shows and how to read it), the result names folded under the figures (the full
+    estimator table) and a guide paragraph shown after the figures."""
 
     figures: dict = field(default_factory=dict)
     captions: dict = field(default_factory=dict)
     intro: str = ""
+    folded: tuple = ()
+    guide: str = ""
+    fold_note: str = ""
 
 
 def renderer(name: str):

@@ -24,15 +24,16 @@ def render(ctx, computed) -> Rendered:
         else 0.5 * (c.edges[1:] + c.edges[:-1])
     )
     ax.fill_between(x, p, step="mid", alpha=0.7, color="#2a5d8f", linewidth=0)
-    ax.set_xlabel("intensity")
-    ax.set_ylabel("fraction of pixels")
+    ax.set_xlabel("grey level (intensity, as stored)")
+    ax.set_ylabel("fraction of pixels (per level)")
     ax.set_xlim(x[0], x[-1])
     hist_png = figure_png(fig)
     return Rendered(
         {"image": img_png, "histogram": hist_png},
         {
-            "image": "The analysed image (grey levels as stored).",
+            "image": "The analysed image (grey levels as stored, after any colour reduction).",
             "histogram": "Intensity histogram: the fraction of pixels at each grey level.",
         },
-        "What was analysed: the picture, its size and how often each grey level occurs.",
+        "What was analysed: the picture as the measures saw it, its size and how often each "
+        "grey level occurs (a narrow histogram means few levels carry the image).",
     )

@@ -18,9 +18,10 @@ def render(ctx, computed) -> Rendered:
     fig, axes = new_figure(9.0, 3.6 * n, ncols=2, nrows=n)
     axes = np.atleast_1d(axes).reshape(n, 2)
     for i, r in enumerate(radii):
-        plot_map(H[i], ax=axes[i, 0], title=f"local entropy, r = {r} ({est})", label="bits")
+        plot_map(H[i], ax=axes[i, 0], title=f"local entropy, r = {r} ({est})",
+                 label="local entropy (bits)")
         plot_map(
-            S[i], ax=axes[i, 1], title=f"local std, r = {r}", label="intensity", cmap="viridis"
+            S[i], ax=axes[i, 1], title=f"local std, r = {r}", label="local std (grey levels)", cmap="viridis"
         )
     for ax in axes.ravel():
         ax.set_xticks([])
@@ -31,7 +32,7 @@ def render(ctx, computed) -> Rendered:
             "maps": f"Local entropy ({est} estimator) and local standard deviation, "
             f"one row per window radius ({', '.join(map(str, radii))} pixels)."
         },
-        "Where the information is: the entropy (left) and the spread (right) of the grey "
-        "levels in a small window around every pixel. Bright regions are textured or "
-        "detailed; dark ones are flat.",
+        "Where the information is: each map gives, for every pixel, the entropy (left) or "
+        "the spread (right) of the grey levels in a small window around it; bright means "
+        "textured or detailed, dark means flat.",
     )

@@ -3,7 +3,7 @@ structural complexity by scale."""
 
 from __future__ import annotations
 
-from .._figures import figure_png, new_figure
+from .._figures import figure_png, new_figure, plain_log_ticks, round_legend
 from . import Rendered
 
 
@@ -14,18 +14,24 @@ def _blank(ax, text):
 
 def render(ctx, computed) -> Rendered:
     d = computed.data
-    fig, axes = new_figure(14.0, 3.8, ncols=3)
+    fig, axes = new_figure(11.0, 3.4, ncols=3)
     plane, lac, sc = d.get("plane"), d.get("lacunarity"), d.get("structural")
     if plane is not None:
         plane.plot(ax=axes[0])
+        axes[0].set_xlabel("normalised permutation entropy H (dimensionless)")
+        axes[0].set_ylabel("statistical complexity C (dimensionless)")
     else:
         _blank(axes[0], "ordinal patterns not defined for this image")
     if lac is not None:
         lac.plot(ax=axes[1])
+        axes[1].set_ylabel("lacunarity Λ(r) (dimensionless)")
+        plain_log_ticks(axes[1])
+        round_legend(axes[1])
     else:
         _blank(axes[1], "lacunarity not defined for this image")
     if sc is not None:
         sc.plot(ax=axes[2])
+        axes[2].set_ylabel("partial complexity C_k (dimensionless)")
     else:
         _blank(axes[2], "structural complexity not defined for this image")
     return Rendered(
@@ -36,9 +42,9 @@ def render(ctx, computed) -> Rendered:
             "lacunarity against box side with its log-log fit. Right: structural complexity "
             "lost at each 2x2 coarse-graining step."
         },
-        "Ordinal patterns replace each small window by the order of its pixels: their "
-        "entropy (estimated with every pattern possible, not only those seen) and their "
-        "distance from uniform place the image between order and noise. Lacunarity measures "
-        "how gappy the image is at each scale, and the structural complexity where, in "
-        "scale, its structure lives.",
+        "Where the image sits between order and noise, and at which scales its structure "
+        "lives: read the point's place in the complexity-entropy plane (left; ordinal "
+        "patterns, the order of the pixels in each small window), how gappy the image is "
+        "against box side (middle, lacunarity) and the complexity lost at each coarse-graining "
+        "step (right).",
     )

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._figures import figure_png, new_figure
+from ...formatting import format_value
+from .._figures import figure_png, new_figure, pad_limits
 from . import Rendered
 
 
 def render(ctx, computed) -> Rendered:
     d = computed.data
     prof, cond, ks, dens, cid = d["profile"], d["conditional"], d["neighbours"], d["density"], d["cid"]
-    fig, axes = new_figure(10.0, 3.6, ncols=2)
+    fig, axes = new_figure(8.0, 3.2, ncols=2)
     if prof is not None and np.any(prof.mi > 0) and np.any(prof.noise_floor > 0):
         prof.plot(ax=axes[0])
     else:
@@ -34,17 +35,22 @@ def render(ctx, computed) -> Rendered:
             color="C3",
             lw=1,
             ls="--",
-            label=f"entropy density {dens.value:.3g} ± {dens.error:.2g}",
+            label=f"entropy density {format_value(dens.value, dens.error)}",
         )
     if cid is not None:
         axes[1].axhline(
-            cid.density, color="C2", lw=1, ls=":", label=f"CID density {cid.density:.3g}"
+            cid.density, color="C2", lw=1, ls=":",
+            label=f"CID density {format_value(cid.density)} (an upper bound)"
         )
     if dens is not None or cid is not None:
         axes[1].legend(fontsize=8)
-    axes[1].set_xlabel("causal neighbours k")
+    axes[1].set_xlabel("causal neighbours k (pixels)")
     axes[1].set_ylabel("H(pixel | k neighbours) (bits)")
-    axes[1].set_ylim(bottom=0)
+    ys = [v for v in (cond or []) if v is not None and np.isfinite(v)]
+    ys += [] if dens is None else [dens.value - dens.error, dens.value + dens.error]
+    ys += [] if cid is None else [cid.density]
+    if ys:
+        axes[1].set_ylim(*pad_limits(min(ys), max(ys)))
     axes[1].set_title("Conditional entropy")
     return Rendered(
         {"profile": figure_png(fig)},
@@ -53,8 +59,8 @@ def render(ctx, computed) -> Rendered:
             "noise floor of unrelated pixels. Right: entropy of a pixel given its k causal neighbours, "
             "with the entropy density and its compression estimate."
         },
-        "Intensity entropy is blind to where pixels are (shuffling them changes nothing). "
-        "These measures count patterns: how much neighbouring pixels tell about each other, "
-        "and how much is left to say about a pixel once its neighbours are known (the entropy "
-        "density), also estimated by compression.",
+        "How much neighbouring pixels tell about each other, which the intensity entropy "
+        "ignores: read the mutual information's decay with distance (left) and how the "
+        "entropy of a pixel falls once its neighbours are known (right), down to the entropy "
+        "density, the new information each pixel brings.",
     )
