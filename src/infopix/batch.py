@@ -315,7 +315,10 @@ def process_image(path, measures, options=None, *, channel="luminance") -> dict:
                 f"a series of {img.shape[0]} frames: process_file gives one row per frame"
             )
         elif info.axes != "yx":
-            raise ValueError(f"a {info.axes!r} array (volume): batch analyses 2-D images and 'tyx' series")
+            raise ValueError(
+                f"a {info.axes!r} array (volume or series): batch analyses 2-D images, and "
+                f"'tyx' series one row per frame"
+            )
         ctx = _registry.ImageContext(img)
     except Exception as exc:  # an unreadable file is a result, not a crash
         row["status"] = "error"
