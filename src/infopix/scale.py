@@ -829,7 +829,8 @@ def entropy_vs_scale(
 
     >>> vol = np.random.default_rng(2).integers(0, 4, (6, 8, 8)).astype(np.uint8)
     >>> c = infopix.entropy_vs_scale(vol, [0, 1])
-    >>> bool(np.isclose(c.entropies[0], infopix.intensity_entropy(vol), rtol=0, atol=1e-12))
+    >>> h = infopix.intensity_entropy(vol, channel=None)   # channel=None: a volume
+    >>> bool(np.isclose(c.entropies[0], h, rtol=0, atol=1e-12))
     True
     """
     arr = _check_volume(image, allow_color=False)
