@@ -162,3 +162,53 @@ def test_channel_on_a_3d_array_that_is_not_colour_is_refused():
     vol = np.zeros((5, 8, 8), np.uint8)
     with pytest.raises(ValueError, match="not an .M, N, 3.4. colour image"):
         infopix.intensity_entropy(vol, channel=0)
+
+
+def test_cli_entropy_json_carries_the_uncertainty_and_its_method(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    img = quantised(96, 2, np.random.default_rng(23))
+    path = tmp_path / "f.npy"
+    np.save(path, img)
+    run = lambda *a: subprocess.run([sys.executable, "-m", "infopix.cli", "entropy", str(path), *a],
+                                    capture_output=True, text=True)
+    out = run("--json", "-e", "miller_madow")
+    assert out.returncode == 0, out.stderr
+    d = json.loads(out.stdout)
+    ref = infopix.intensity_entropy_estimate(img, estimator="miller_madow")
+    assert d["entropy"] == ref.value and d["std"] == ref.std and d["interval"] == list(ref.interval)
+    assert d["uncertainty"].startswith("spatial") and d["estimator"] == "miller_madow"
+    d_iid = json.loads(run("--json", "-u", "iid").stdout)
+    assert d_iid["uncertainty"].startswith("iid") and d_iid["std"] < d["std"]
+    # the text rounds the value to its error and names the assumption
+    text = run().stdout
+    assert "±" in text and "spatial" in text
+    # Rényi orders other than 1 say that they carry no uncertainty
+    d2 = json.loads(run("--json", "--alpha", "2").stdout)
+    assert d2["std"] is None and "no uncertainty" in d2["uncertainty"]
+
+
+def test_joint_colour_codes_give_the_joint_entropy():
+    rng = np.random.default_rng(29)
+    rgb = rng.integers(0, 4, (64, 64, 3)).astype(np.uint8)
+    mask = rng.random((64, 64)) < 0.8
+    for m in (None, mask):
+        e = infopix.intensity_entropy_estimate(rgb, channel="joint", mask=m)
+        assert e.value == pytest.approx(infopix.intensity_entropy(rgb, channel="joint", mask=m), abs=1e-12)
+        # 64 equally likely colours, independent pixels: about log2(64) = 6 bits
+        assert e.interval[0] - 0.01 < 6 < e.interval[1] + 0.01
+
+
+def test_scale_curve_carries_the_spatial_error_per_sigma():
+    img = quantised(160, 2, np.random.default_rng(31))
+    c = infopix.entropy_vs_scale(img, [0, 1, 2])
+    assert c.uncertainty == "spatial" and np.all(np.isfinite(c.entropy_std))
+    e = infopix.intensity_entropy_estimate(img)
+    assert c.entropies[0] == pytest.approx(e.value, abs=1e-12)
+    assert c.entropy_std[0] == pytest.approx(e.std, rel=1e-12)
+    # blurring lengthens the correlation: fewer independent pixels, a larger error
+    assert c.entropy_std[2] > c.entropy_std[0]
+    iid = infopix.entropy_vs_scale(img, [0, 1], uncertainty="iid")  # plug-in: no std
+    assert iid.uncertainty == "iid" and np.all(np.isnan(iid.entropy_std))

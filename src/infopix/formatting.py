@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["format_value", "round_to_error"]
+__all__ = ["format_interval", "format_value", "round_to_error"]
 
 # Outside 10^-4 .. 10^6 the digits are shown with a shared power of ten.
 _SCI_LOW, _SCI_HIGH = -4, 6
@@ -125,3 +125,18 @@ def _no_error(x: float) -> str:
     if mag >= _SCI_HIGH or mag < _SCI_LOW:
         return f"{x:.3e}"
     return f"{x:.{max(0, 3 - mag)}f}" if mag < 3 else f"{x:.0f}"
+
+
+def format_interval(lo, hi, error) -> str:
+    """``[lo, hi]`` with both ends rounded to the decimals of ``error`` (as the value).
+
+    Examples
+    --------
+    >>> format_interval(6.92354, 7.54125, 0.1576)
+    '[6.92, 7.54]'
+    """
+    try:
+        _, dec = round_to_error(error)
+    except (TypeError, ValueError):
+        return f"[{_no_error(float(lo))}, {_no_error(float(hi))}]"
+    return f"[{_fixed(float(lo), dec)}, {_fixed(float(hi), dec)}]"

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -46,6 +47,7 @@ import numpy as np
 from . import _validation as v
 from ._binning import Binning, extent, needs_extent, resolve_binning
 from .estimators import entropy_from_counts, resolve_estimator
+from .uncertainty import spatial_entropy_error
 
 __all__ = [
     "MODES",
@@ -599,7 +601,11 @@ class ScaleCurve:
     entropies : (S,) ndarray
         Entropy of the blurred image's histogram, in units of ``base`` (bits by default).
     entropy_std : (S,) ndarray
-        The estimator's standard error or posterior std, NaN where it has none.
+        The standard error of each entropy, under ``uncertainty``: the spatial error
+        (default) or the estimator's own standard error / posterior std assuming
+        independent pixels (NaN where it has none).
+    uncertainty : str
+        What ``entropy_std`` rests on (``'spatial'`` or ``'iid'``).
     stds : (S,) ndarray
         Standard deviation of the blurred pixel values (intensity units), for comparison
         with the laws in the Notes of :func:`entropy_vs_scale`.
@@ -634,6 +640,7 @@ class ScaleCurve:
     base: float
     image: np.ndarray = field(repr=False)
     spacing: tuple | None = None
+    uncertainty: str = "spatial"
 
     @property
     def scales(self) -> np.ndarray:
@@ -737,6 +744,7 @@ def entropy_vs_scale(
     cval=0.0,
     progress=None,
     spacing=None,
+    uncertainty="spatial",
     **options,
 ) -> ScaleCurve:
     """Intensity entropy of an image or volume smoothed by Gaussians of increasing scale.
@@ -783,6 +791,14 @@ def entropy_vs_scale(
         Voxel size per spatial axis (``ImageInfo.spacing``): the scales are then in that
         physical unit, and axis k is blurred with ``scale / spacing[k]`` voxels (an
         anisotropic blur that is isotropic in space).
+    uncertainty : {'spatial', 'iid'}, optional
+        What ``entropy_std`` rests on: ``'spatial'`` (default), the blurred image as one
+        realisation of a correlated random field (the long-run variance of its surprisal
+        field, :func:`infopix.uncertainty.spatial_entropy_error`; blurring lengthens the
+        correlation, so the error grows with sigma; where the image is not much larger
+        than its correlation length a warning lists those sigmas and the error is a lower
+        bound); ``'iid'``: the estimator's own error assuming independent pixels (NaN
+        where it has none).
     **options
         Passed to the estimator.
 
@@ -861,6 +877,8 @@ def entropy_vs_scale(
     x = arr.astype(np.float64)
     ent = np.empty(px.size)
     ent_std = np.full(px.size, np.nan)
+    method = v.check_choice(uncertainty, ("spatial", "iid"), name="uncertainty")
+    lower_bound = []  # sigmas whose spatial error is a lower bound
     stds = np.empty(px.size)
     spectral = None  # periodic modes: one forward transform shared by all scales
     for i, s in enumerate(px):
@@ -891,15 +909,29 @@ def entropy_vs_scale(
             )
         est = entropy_from_counts(counts, estimator=estimator, base=b, n_outcomes=nbins, **options)
         ent[i] = est.value
-        if est.std is not None:
+        if method == "spatial":
+            err = spatial_entropy_error(binning.codes(y), counts, base=b)
+            ent_std[i] = math.sqrt(err.variance_of_mean)
+            if not err.reliable:
+                lower_bound.append(float(s))
+        elif est.std is not None:
             ent_std[i] = est.std
         if progress is not None:
             progress(i + 1, px.size)
+    if lower_bound:
+        warnings.warn(
+            f"at sigma = {', '.join(f'{x:g}' for x in lower_bound)} px the blurred image is not "
+            f"much larger than its correlation length: the spatial error of those entropies "
+            f"is a lower bound.",
+            UserWarning,
+            stacklevel=2,
+        )
     return ScaleCurve(
         scales_px=px.copy(),
         scales_fraction=px / longest,
         entropies=ent,
         entropy_std=ent_std,
+        uncertainty=method,
         stds=stds,
         unit=unit,
         bins=nbins,

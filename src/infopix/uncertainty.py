@@ -17,6 +17,7 @@ from the autocorrelation (Politis and White's rule, radially in 2-D and 3-D).
 
 from __future__ import annotations
 
+import builtins
 import math
 import numbers
 import warnings
@@ -31,7 +32,7 @@ from ._config import DEFAULT_CREDIBLE_LEVEL
 from .entropy import as_image_or_volume, intensity_counts, is_volume
 from .estimators import EntropyEstimate, entropy_from_counts
 
-__all__ = ["intensity_entropy_estimate", "long_run_variance", "LongRunVariance"]
+__all__ = ["intensity_entropy_estimate", "long_run_variance", "LongRunVariance", "spatial_entropy_error"]
 
 # Largest lag (per axis) the autocovariance is computed for: the FFT is padded by this
 # much instead of doubling the image, which keeps a 12-Mpx image under ~0.3 GB.
@@ -52,15 +53,6 @@ class LongRunVariance(tuple):
     bandwidth = property(lambda self: self[1])
     effective_samples = property(lambda self: self[2])
     reliable = property(lambda self: self[3])
-
-
-def _radial_lags(shape) -> np.ndarray:
-    """Euclidean length of each lag of an FFT grid of ``shape`` (wrapped indices)."""
-    r2 = np.zeros(shape)
-    for ax, m in enumerate(shape):
-        lag = np.minimum(np.arange(m), m - np.arange(m)).astype(np.float64)
-        r2 += (lag**2).reshape([-1 if i == ax else 1 for i in range(len(shape))])
-    return np.sqrt(r2)
 
 
 def long_run_variance(field, *, mask=None, c=2.0) -> LongRunVariance:
@@ -88,7 +80,8 @@ def long_run_variance(field, *, mask=None, c=2.0) -> LongRunVariance:
     Notes
     -----
     The autocovariance ``C(h) = sum s_i s_{i+h} / N`` of the centred field (pairs inside
-    the mask only) is computed for lags up to :data:`MAX_LAG` by FFT. The bandwidth is
+    the mask only) is computed by FFT for lags up to a third of each side (at most
+    :data:`MAX_LAG`). The bandwidth is
     Politis and White's rule applied to the radially averaged autocorrelation: ``m`` is
     the smallest lag after which ``K_N = max(5, sqrt(log10 N))`` consecutive values are
     below ``c sqrt(log10 N / N)``, and ``M = 2 m``. The long-run variance is the sum of
@@ -121,25 +114,30 @@ def long_run_variance(field, *, mask=None, c=2.0) -> LongRunVariance:
         raise ValueError("`field` needs at least two values (inside `mask`).")
     s = np.where(w_in > 0, s, 0.0)
     s = (s - s.sum() / n) * w_in
-    lag_max = [min(m - 1, MAX_LAG) for m in s.shape]
+    # lags up to a third of each side (a window wider than 1/8 of the field is flagged
+    # unreliable anyway) and at most MAX_LAG: the FFT is padded by that, not doubled
+    lag_max = [min(m - 1, MAX_LAG, max(m // 3, 8)) for m in s.shape]
     shape = [_fft.next_fast_len(m + L, real=True) for m, L in zip(s.shape, lag_max)]
     axes = tuple(range(s.ndim))
     f = _fft.rfftn(s, shape, axes=axes, workers=-1)
-    acov = _fft.irfftn(f * np.conj(f), shape, axes=axes, workers=-1) / n
+    full = _fft.irfftn(f * np.conj(f), shape, axes=axes, workers=-1)
     del f
-    r = _radial_lags(shape)
-    # lags beyond lag_max on any axis are not estimated (and wrap around): excluded
-    inside = np.ones(shape, dtype=bool)
-    for ax, (m, L) in enumerate(zip(shape, lag_max)):
-        lag = np.minimum(np.arange(m), m - np.arange(m))
-        inside &= (lag <= L).reshape([-1 if i == ax else 1 for i in range(len(shape))])
+    # keep only the estimated lags -L..L on each axis (wrapped indices of the FFT grid)
+    idx = [np.r_[0 : L + 1, m - L : m] for m, L in zip(shape, lag_max)]
+    acov = full[np.ix_(*idx)] / n
+    del full
+    lags = [np.r_[0 : L + 1, -L:0].astype(np.float64) for L in lag_max]
+    r = np.sqrt(sum(
+        (lag**2).reshape([-1 if i == ax else 1 for i in range(len(lags))])
+        for ax, lag in enumerate(lags)
+    ))
     var0 = acov.flat[0]
     if var0 <= 0:  # constant field: its mean is known exactly
         return LongRunVariance(0.0, 0.0, n, True)
     rmax = int(min(lag_max))
-    rb = np.rint(r[inside]).astype(np.int64)
+    rb = np.rint(r).astype(np.int64).ravel()
     sel = rb <= rmax
-    num = np.bincount(rb[sel], acov[inside][sel], minlength=rmax + 1)
+    num = np.bincount(rb[sel], acov.ravel()[sel], minlength=rmax + 1)
     cnt = np.bincount(rb[sel], minlength=rmax + 1)
     rho = num / np.maximum(cnt, 1) / var0
     thr = c * math.sqrt(math.log10(max(n, 10.0)) / n)
@@ -156,12 +154,37 @@ def long_run_variance(field, *, mask=None, c=2.0) -> LongRunVariance:
         m_hat = rmax // 2 if m_hat is None else m_hat
     bw = float(max(2 * m_hat, 1))
     u = r / bw
-    win = np.where(u <= 0.5, 1.0, np.where(u <= 1.0, 2.0 * (1.0 - u), 0.0)) * inside
+    win = np.where(u <= 0.5, 1.0, np.where(u <= 1.0, 2.0 * (1.0 - u), 0.0))
     lrv = float((win * acov).sum())
-    # a flat-top window can give a negative sum on a short noisy record: never report
-    # less than the independent-sample variance's lag-0 term over the window's weight
+    # a flat-top window can give a sum <= 0 on a short noisy record: keep it positive
     lrv = max(lrv, var0 / max(n, 1.0))
     return LongRunVariance(lrv / n, bw, n * var0 / lrv, reliable)
+
+
+def spatial_entropy_error(codes, counts, *, mask=None, base=2) -> LongRunVariance:
+    """Spatial error of the plug-in entropy of binned values, to first order.
+
+    Parameters
+    ----------
+    codes : (M, N) or (Z, M, N) ndarray of int
+        Each pixel's outcome (bin), ``0 .. K - 1``.
+    counts : (K,) ndarray of int
+        The counts of ``codes`` (inside ``mask``).
+    mask : ndarray of bool, optional
+        The pixels counted.
+    base : float, optional
+        Logarithm base of the error.
+
+    Returns
+    -------
+    LongRunVariance
+        Of the surprisal field ``-log_base p(code)``: its ``variance_of_mean`` is the
+        variance of the entropy estimate (its square root the standard error).
+    """
+    counts = np.asarray(counts)
+    with np.errstate(divide="ignore"):
+        surprisal_of_code = -np.log(counts / counts.sum()) / math.log(base)
+    return long_run_variance(surprisal_of_code[codes], mask=mask)
 
 
 def intensity_entropy_estimate(
@@ -251,21 +274,20 @@ def intensity_entropy_estimate(
                               n_outcomes=counts.n_outcomes, **options)
     n = counts.total
     lb = math.log(b)
-    with np.errstate(divide="ignore"):
-        surprisal_of_code = -np.log(counts.counts / n) / lb
-    s = surprisal_of_code[codes]
     z = float(_sp.ndtri(0.5 + level / 2))
     if method == "iid":
         if est.std is not None:
             return _with(est, uncertainty="iid: the estimator's posterior (independent pixels)",
                          effective_samples=float(n))
-        sv = s[valid] if valid is not None else s
-        std = float(np.sqrt(sv.var() / n))
+        # the surprisal's variance over the pixels, from the counts
+        p = counts.counts[counts.counts > 0] / n
+        sur = -np.log(p) / lb
+        std = float(np.sqrt(max(float(p @ sur**2) - float(p @ sur) ** 2, 0.0) / n))
         centre = est.value + _plugin_bias(est, counts, n, lb)
         return _with(est, std=std, interval=(centre - z * std, centre + z * std), level=level,
                      uncertainty="iid: delta-method error of the surprisal's mean (independent pixels)",
                      effective_samples=float(n))
-    lrv = long_run_variance(s, mask=valid)
+    lrv = spatial_entropy_error(codes, counts.counts, mask=valid, base=b)
     if not lrv.reliable:
         warnings.warn(
             f"the image is not much larger than its correlation length (the autocorrelation "
@@ -293,9 +315,20 @@ def intensity_codes(image, *, bins=None, range=None, mask=None, channel="luminan
     counts = intensity_counts(image, bins=bins, range=range, mask=mask, channel=channel)
     image, mask = split_masked(image, mask)
     arr = as_image_or_volume(image, channel)
-    if arr.ndim == 3 and not is_volume(arr, channel):
-        raise ValueError("`channel='joint'` has no per-pixel codes here yet; pass "
-                         "channel='luminance' or a channel number.")
+    if arr.ndim == 3 and not is_volume(arr, channel):  # joint colour: index of each colour
+        valid = v.check_mask(mask, arr.shape[:2])
+        b = counts.binning
+        pix = np.stack([b.codes(arr[..., c], valid) for c in builtins.range(arr.shape[-1])],
+                       axis=-1).reshape(-1, arr.shape[-1])
+        sel = pix if valid is None else pix[valid.ravel()]
+        # the same sorted order as intensity_counts' joint counts (np.unique of the rows)
+        _, inverse = np.unique(sel, axis=0, return_inverse=True)
+        codes = np.zeros(pix.shape[0], dtype=np.int64)
+        if valid is None:
+            codes[:] = inverse.ravel()
+        else:
+            codes[valid.ravel()] = inverse.ravel()
+        return codes.reshape(arr.shape[:2]), valid, counts
     valid = v.check_mask(mask, arr.shape)
     return counts.binning.codes(arr, valid), valid, counts
 

@@ -11,6 +11,7 @@ unit, ``-c`` config, ``-w`` workers. Other options have long names only.
 from __future__ import annotations
 
 import functools
+import warnings
 import json
 import sys
 from pathlib import Path
@@ -52,13 +53,23 @@ def fail(message: str, code: int = 1):
     raise typer.Exit(code)
 
 
+def _one_line_warning(message, category, filename, lineno, file=None, line=None):
+    """Warnings as one stderr line each, without the source path and line."""
+    text = " ".join(str(message).split())
+    typer.echo(f"infopix: warning: {text}", err=True)
+
+
 def one_line_errors(func):
-    """Decorator for command callbacks: user errors become one stderr line + exit 1."""
+    """Decorator for command callbacks: user errors become one stderr line + exit 1;
+    warnings become one stderr line each (each message once)."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         try:
-            return func(*args, **kwargs)
+            with warnings.catch_warnings():
+                warnings.simplefilter("default")
+                warnings.showwarning = _one_line_warning
+                return func(*args, **kwargs)
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except KeyboardInterrupt:

@@ -28,6 +28,13 @@ def entropy_command(
     base: float = typer.Option(2.0, "--base", "-b", help="Logarithm base (2: bits, 2.718281828: nats)."),
     estimator: str = typer.Option("plugin", "--estimator", "-e", help="Entropy estimator (plugin, miller_madow, nsb, ...)."),
     bins: int = typer.Option(None, "--bins", help="Bins for float images (default 256 over the data range)."),
+    uncertainty: str = typer.Option(
+        "spatial", "--uncertainty", "-u",
+        help="What the error bar assumes: 'spatial' (the image is one realisation of a "
+        "correlated random field; default) or 'iid' (independent pixels: far too small "
+        "for photographs).",
+    ),
+    level: float = typer.Option(0.95, "--level", help="Level of the interval (0 < level < 1)."),
     channel: str = channel_option(joint=True),
     as_json: bool = json_option(),
     axes: str = AXES_OPTION,
@@ -40,13 +47,11 @@ def entropy_command(
     import numpy as np
 
     import infopix
+    from infopix.formatting import format_interval, format_value
 
     img, label = load_image(image, channel, joint=True, axes=axes, max_pixels=max_pixels)
     alpha_v = np.inf if alpha == float("inf") else alpha
-    value = infopix.intensity_entropy(
-        img, alpha=alpha_v, base=base, estimator=estimator, bins=bins,
-        channel="joint" if img.ndim == 3 else "luminance",
-    )
+    chan = "joint" if img.ndim == 3 else "luminance"
     unit = {2.0: "bits", float(np.e): "nats", 10.0: "dits"}.get(float(base), f"log base {base:g}")
     result = {
         "image": label,
@@ -56,10 +61,46 @@ def entropy_command(
         "alpha": alpha,
         "estimator": estimator,
         "base": base,
-        "entropy": value,
         "unit": unit,
     }
+    if alpha_v == 1:
+        est = infopix.intensity_entropy_estimate(
+            img, estimator=estimator, uncertainty=uncertainty, level=level, base=base,
+            bins=bins, channel=chan,
+        )
+        valid = getattr(est, "valid", True)
+        result.update(
+            entropy=est.value if valid else None,
+            std=est.std if valid else None,
+            interval=list(est.interval) if valid and est.interval else None,
+            level=est.level,
+            uncertainty=est.uncertainty,
+            effective_samples=est.effective_samples,
+            valid=valid,
+            reason=getattr(est, "reason", None),
+        )
+        if as_json:
+            print_json(result)
+            return
+        if not valid:
+            console.print(f"{label}: H = not applicable ({estimator}): {result['reason']}",
+                          soft_wrap=True)
+            return
+        lo, hi = est.interval
+        console.print(
+            f"{label}: H = [bold]{format_value(est.value, est.std, unit=unit)}[/bold] "
+            f"({estimator}; {100 * est.level:g}% interval {format_interval(lo, hi, est.std)}; "
+            f"error: {est.uncertainty})",
+            soft_wrap=True,
+        )
+        return
+    value = infopix.intensity_entropy(
+        img, alpha=alpha_v, base=base, estimator=estimator, bins=bins, channel=chan,
+    )
+    note = f"no uncertainty: estimated for the Shannon entropy (--alpha 1) only"
+    result.update(entropy=value, std=None, interval=None, uncertainty=note)
     if as_json:
         print_json(result)
     else:
-        console.print(f"{label}: H_{alpha:g} = [bold]{value:.6f}[/bold] {unit} ({estimator})")
+        console.print(f"{label}: H_{alpha:g} = [bold]{format_value(value)}[/bold] {unit} "
+                      f"({estimator}; {note})", soft_wrap=True)

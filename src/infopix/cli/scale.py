@@ -138,6 +138,10 @@ def scale_command(
         "bins": curve.bins,
         "range": list(curve.range),
         "entropy_unit": "bits",
+        "entropy_std_assumes": (
+            "spatial: each blurred image is one realisation of a correlated random field"
+            if curve.uncertainty == "spatial" else "iid: independent pixels"
+        ),
         **curve.table(),
     }
 

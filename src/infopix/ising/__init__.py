@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from . import onsager
 from .analysis import AutocorrelationTime, Estimate, Measurement, autocorrelation_time, measure
+from .cubic import CUBIC_METHODS, CubicRun, simulate_cubic
 from .dynamics import METHODS, IsingRun, resolve_seed, simulate
 from .models import EdgeIsing, GreyIsing, IsingModel, MetricIsing, StandardIsing, spins_from_image
 from .schedules import Schedule, arctan, as_schedule, concat, constant, geometric, linear
@@ -44,6 +45,9 @@ __all__ = [
     "Estimate",
     "autocorrelation_time",
     "AutocorrelationTime",
+    "simulate_cubic",
+    "CubicRun",
+    "CUBIC_METHODS",
     "Schedule",
     "constant",
     "linear",
