@@ -457,4 +457,4 @@ def test_cli_batch_through_scheduler_address(scheduler_address, images, serial, 
                               scheduler_address, "--workers", "2"])
     assert res.exit_code == 1 and "--workers" in res.output
     res = runner.invoke(app, ["batch", *inputs, "-o", str(tmp_path / "o3"), "--measures", "nope"])
-    assert res.exit_code == 1 and "`measures` expects names among" in res.output
+    assert res.exit_code == 1 and "`--measures` expects names among" in res.output

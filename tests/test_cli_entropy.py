@@ -44,9 +44,9 @@ def test_entropy_of_sample_without_argument():
         (["entropy", "{tmp}/missing.png"], "does not exist"),
         (["entropy", "{tmp}/text.png"], "is not a readable image"),
         (["entropy", "{tmp}/nan.npy"], "NaN or inf"),
-        (["entropy", "--alpha", "-1"], "`alpha` expects a real number >= 0"),
+        (["entropy", "--alpha", "-1"], "`--alpha` expects a real number >= 0"),
         (["entropy", "--alpha", "x"], "Invalid value for '--alpha'"),
-        (["entropy", "--estimator", "magic"], "`estimator` expects one of"),
+        (["entropy", "--estimator", "magic"], "`--estimator` expects one of"),
         (["entropy", "--nonsense"], "No such option"),
     ],
 )

@@ -110,3 +110,13 @@ def test_bad_channel():
         infopix.intensity_entropy(rgb, channel=5)
     with pytest.raises(ValueError, match=r"`channel` expects 'luminance', 'joint'"):
         infopix.intensity_entropy(rgb, channel="red")
+
+
+def test_huge_sigma_is_a_clear_error_not_a_memory_error():
+    with pytest.raises(ValueError, match="`sigma` = 1e\\+12 px gives a Gaussian of radius"):
+        infopix.gaussian_blur(np.zeros((8, 8)), 1e12)
+
+
+def test_counts_must_be_a_vector():
+    with pytest.raises(ValueError, match="1-D vector of counts.*ravel"):
+        infopix.entropy_from_counts(np.ones((3, 3), int))

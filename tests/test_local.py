@@ -492,7 +492,7 @@ def test_cli_localmap(tmp_path):
     res = runner.invoke(app, ["localmap", str(src), "-r", "2", "--estimator", "miller_madow", "-o", str(png)])
     assert res.exit_code == 0 and png.stat().st_size > 1000, res.output
     res = runner.invoke(app, ["localmap", str(src), "-r", "-2", "-o", str(tmp_path / "x.npy")])
-    assert res.exit_code == 1 and "`radius`" in res.output and "Traceback" not in res.output
+    assert res.exit_code == 1 and "`--radius`" in res.output and "Traceback" not in res.output
 
 
 @settings(max_examples=60, deadline=None)

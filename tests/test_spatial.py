@@ -506,7 +506,7 @@ def test_cli(tmp_path):
     fpath = tmp_path / "f.npy"
     np.save(fpath, np.linspace(0, 1, 64).reshape(8, 8))
     res = runner.invoke(app, ["spatial", str(fpath)])
-    assert res.exit_code == 1 and "`bins` is required" in res.output
+    assert res.exit_code == 1 and "`--bins` is required" in res.output
     assert runner.invoke(app, ["spatial", str(fpath), "--levels", "4"]).exit_code == 0
 
 

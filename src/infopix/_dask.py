@@ -312,33 +312,15 @@ def write_zarr(darr, path, *, force: bool = False) -> None:
     when complete, so an interrupted run leaves no half-written output; an existing
     ``path`` is replaced only with ``force``.
     """
-    import shutil
-    import tempfile
+    from .outputs import atomic_dir
 
-    from .io import check_output_path
-
-    dest, parent = check_output_path(path, force=force)
     regular = all(
         all(c == cs[0] for c in cs[:-1]) and cs[-1] <= cs[0] for cs in darr.chunks
     )
     if not regular:  # Zarr needs equal chunks (the last may be shorter)
         darr = darr.rechunk(tuple(cs[0] for cs in darr.chunks))
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".part", dir=parent))
-    try:
+    with atomic_dir(path, force=force) as tmp:
         darr.to_zarr(str(tmp), overwrite=True)
-        if dest.exists():
-            old = dest.with_name(f".{dest.name}.old")
-            os.replace(dest, old)
-            os.replace(tmp, dest)
-            if old.is_dir():
-                shutil.rmtree(old)
-            else:
-                old.unlink()
-        else:
-            os.replace(tmp, dest)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
 
 
 #: ``infopix localmap --measure`` name -> (public function, fixed keyword arguments)

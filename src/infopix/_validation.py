@@ -251,6 +251,11 @@ def check_counts(counts, *, name: str = "counts") -> np.ndarray:
     arr = np.asarray(counts)
     if arr.dtype.kind == "b" or arr.dtype.kind not in "iuf":
         raise TypeError(f"`{name}` expects non-negative integer counts, got dtype {arr.dtype}.")
+    if arr.ndim > 1:
+        raise ValueError(
+            f"`{name}` expects a 1-D vector of counts, got a {arr.ndim}-D array of shape "
+            f"{arr.shape}; for the joint distribution of a table pass {name}.ravel()."
+        )
     arr = arr.ravel()
     if arr.size == 0:
         raise ValueError(f"`{name}` is empty; it needs at least one bin.")

@@ -11,9 +11,23 @@ Results file
 With ``out=``, rows are written as they complete into a Parquet *dataset*: a folder
 (conventionally ``OUT.parquet``) of part files ``part-NNNNNN-XXXXXXXX.parquet``, each
 written atomically, plus ``_infopix_batch.json`` (the measures and columns). Read it with
-``pandas.read_parquet("OUT.parquet")``. After an interruption, ``resume=True`` reads the
-parts, skips every image whose path and SHA-256 checksum are already recorded, and
-computes the rest. Columns:
+``pandas.read_parquet("OUT.parquet")`` (or :func:`read_results`, the same rows): the
+dataset is a *set* of current results, one row per image, at every moment:
+
+- ``resume=True`` keeps the rows of images whose path and SHA-256 checksum are unchanged
+  and computes the rest; the rows of images whose file changed are removed (in one
+  atomic swap of the folder) before they are computed again.
+- ``force=True`` writes the new dataset beside ``OUT`` and swaps it in only once the run
+  has completed: an interrupted ``force`` run leaves the previous results untouched.
+- A run that completes merges its parts into one (compaction, again by an atomic swap).
+- While a run writes ``OUT`` it holds a lock, ``.OUT.lock`` beside it (the holder's pid;
+  released by the system if the process dies): a second writer refuses at once with
+  :class:`OutputLocked`.
+
+A fresh run interrupted half-way leaves the rows completed so far, a consistent subset
+that ``resume=True`` completes.
+
+Columns:
 
 ``path`` (absolute), ``checksum`` (SHA-256 of the file's bytes), ``shape`` (e.g.
 ``"512x512"`` or ``"480x640x3"``), ``dtype``, ``status`` (``"ok"`` or ``"error"``),
@@ -57,6 +71,8 @@ from ._dask import local_map_to_zarr
 __all__ = [
     "Measure",
     "MEASURES",
+    "OutputLocked",
+    "check_output",
     "available_measures",
     "columns",
     "expand_inputs",
@@ -437,6 +453,8 @@ class _PartWriter:
         self.part_seconds = part_seconds
         self.buffer: list[dict] = []
         self.last_flush = time.monotonic()
+        for tmp in folder.glob(".part-*.tmp"):  # a part being written when a run was killed
+            tmp.unlink(missing_ok=True)
         existing = sorted(folder.glob(_PART_GLOB))
         self.seq = max((int(p.name.split("-")[1]) for p in existing), default=-1) + 1
 
@@ -447,40 +465,55 @@ class _PartWriter:
             self.flush()
 
     def flush(self) -> None:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
         self.last_flush = time.monotonic()
         if not self.buffer:
             return
-        table = pa.Table.from_pylist(self.buffer, schema=_schema(self.columns))
-        name = f"part-{self.seq:06d}-{uuid.uuid4().hex[:8]}.parquet"
-        tmp = self.folder / f".{name}.tmp"
-        pq.write_table(table, tmp)
-        os.replace(tmp, self.folder / name)
+        _write_part(self.folder, self.seq, self.buffer, self.columns)
         self.seq += 1
         self.buffer = []
 
 
-def _read_rows(folder: Path, columns: Sequence[str]) -> list[dict]:
-    """Rows of every part, in part order, the latest row of each path kept."""
+def _write_part(folder: Path, seq: int, rows: list[dict], columns: Sequence[str]) -> None:
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    rows: dict[str, tuple] = {}  # path -> (part, {frame: row}): a later part replaces a path's rows
-    for i, part in enumerate(sorted(folder.glob(_PART_GLOB))):
+    table = pa.Table.from_pylist(rows, schema=_schema(columns))
+    name = f"part-{seq:06d}-{uuid.uuid4().hex[:8]}.parquet"
+    tmp = folder / f".{name}.tmp"
+    pq.write_table(table, tmp)
+    os.replace(tmp, folder / name)
+
+
+def _read_parts(folder: Path, columns: Sequence[str]) -> tuple[list[dict], int, int]:
+    """(rows, number of stored rows, number of parts): the latest row of each path kept."""
+    import pyarrow.parquet as pq
+
+    # path -> (part, {frame: row}): a path's rows in a later part replace its earlier ones
+    # (a series' frames are written together, in one part)
+    rows: dict[str, tuple] = {}
+    stored = 0
+    parts = sorted(folder.glob(_PART_GLOB))
+    for i, part in enumerate(parts):
         for row in pq.read_table(part, schema=_schema(columns)).to_pylist():
+            stored += 1
             prev = rows.pop(row["path"], None)
             frames = prev[1] if prev is not None and prev[0] == i else {}
             frames[row.get("frame")] = row
             rows[row["path"]] = (i, frames)
-    return [r for _, frames in rows.values() for r in frames.values()]
+    return [r for _, frames in rows.values() for r in frames.values()], stored, len(parts)
+
+
+def _read_rows(folder: Path, columns: Sequence[str]) -> list[dict]:
+    """Rows of every part, in part order, the latest rows of each path kept."""
+    return _read_parts(folder, columns)[0]
 
 
 def read_results(out):
     """Read a results dataset written by :func:`run` into one DataFrame.
 
-    Rows are in the order they were written. When an image was computed more than once
-    (its file changed between runs), only its latest row is kept.
+    The same rows as ``pandas.read_parquet(out)``: one per image, in the order they were
+    recorded (:func:`run` keeps one current row per image in the dataset; were a path
+    recorded twice, only its latest row would be kept here).
     """
     folder = Path(os.fspath(out))
     if not folder.is_dir():
@@ -505,45 +538,170 @@ def _read_meta(folder: Path) -> dict:
     return json.loads(meta.read_text())
 
 
-def _prepare_out(out, ms: list, columns, *, resume: bool, force: bool, params=None) -> Path:
-    folder = Path(os.fspath(out))
-    meta = {"format": "infopix-batch/1", "measures": [m.name for m in ms], "columns": columns}
-    if params is not None:
-        meta["parameters"] = _registry.jsonable(params)
-    if folder.exists():
-        if resume:
-            old = _read_meta(folder) if folder.is_dir() else None
-            if old is None:
-                raise ValueError(f"cannot resume: {str(folder)!r} is a file, not a results folder.")
-            if old["columns"] != columns:
-                raise ValueError(
-                    f"cannot resume {str(folder)!r}: it holds measures {old['measures']}, "
-                    f"this run asks for {meta['measures']}; use the same measures or a new output."
-                )
-            return folder
-        if not force:
-            raise FileExistsError(
-                f"output {str(folder)!r} exists; pass resume=True (CLI: --resume) to complete "
-                f"it, or force=True (CLI: --force) to replace it."
-            )
-        if folder.is_dir():
-            if not (folder / _META_NAME).is_file() and any(folder.iterdir()):
-                raise ValueError(
-                    f"refusing to replace {str(folder)!r}: it is a folder not written by "
-                    f"infopix batch."
-                )
-            for p in folder.glob(_PART_GLOB):
-                p.unlink()
-        else:
-            folder.unlink()
-    parent = folder.parent if str(folder.parent) else Path(".")
-    if not parent.is_dir():
-        raise FileNotFoundError(f"output folder {str(parent)!r} does not exist.")
-    folder.mkdir(exist_ok=True)
+def _write_meta(folder: Path, meta: dict) -> None:
     tmp = folder / f".{_META_NAME}.tmp"
     tmp.write_text(json.dumps(meta, indent=2) + "\n")
     os.replace(tmp, folder / _META_NAME)
-    return folder
+
+
+def _new_dataset(folder: Path, meta: dict) -> None:
+    """Fill an empty folder as an empty dataset: the metadata and an empty first part
+    (so that ``pandas.read_parquet`` sees the columns before any row is recorded)."""
+    _write_meta(folder, meta)
+    _write_part(folder, 0, [], meta["columns"])
+
+
+def _rewrite(folder: Path, meta: dict, rows: list[dict]) -> None:
+    """Replace the dataset ``folder`` by one holding exactly ``rows``, in one atomic swap.
+
+    Readers (``pandas.read_parquet``) see the old parts or the new one, never both.
+    """
+    from .outputs import atomic_dir
+
+    with atomic_dir(folder, force=True) as tmp:
+        _write_meta(tmp, meta)
+        _write_part(tmp, 0, rows, meta["columns"])  # even empty: it carries the columns
+
+
+def _compact_private(folder: Path, columns: Sequence[str]) -> None:
+    """Merge the parts of a folder nobody else reads yet into one part."""
+    rows, stored, nparts = _read_parts(folder, columns)
+    if nparts <= 1 and stored == len(rows):
+        return
+    old = sorted(folder.glob(_PART_GLOB))
+    _write_part(folder, max(int(p.name.split("-")[1]) for p in old) + 1, rows, columns)
+    for p in old:
+        p.unlink()
+
+
+class OutputLocked(OSError):
+    """Another process is writing the same batch output."""
+
+
+class _Lock:
+    """An exclusive lock on a results folder: ``.<name>.lock`` beside it, holding the pid.
+
+    Taken with ``flock`` (released by the kernel when the holder dies, so a lock file
+    left by a killed run is stale and simply taken over). The holder removes the file
+    when done; an acquirer checks it locked the file that is still at the path.
+    """
+
+    def __init__(self, folder: Path):
+        parent = folder.parent if str(folder.parent) else Path(".")
+        self.folder = folder
+        self.path = parent / f".{folder.name}.lock"
+        self.fd = None
+
+    def _holder(self) -> str:
+        try:
+            pid = self.path.read_text().strip()
+        except OSError:
+            pid = ""
+        return f"process {pid}" if pid.isdigit() else "another process"
+
+    def acquire(self) -> None:
+        try:
+            import fcntl
+        except ImportError:  # no flock (Windows): an exclusive create, stale when its pid is gone
+            fcntl = None
+        for _ in range(100):
+            if fcntl is None:
+                from .outputs import pid_alive
+
+                try:
+                    fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o666)
+                except FileExistsError:
+                    holder = self._holder()
+                    pid = holder.split()[-1]
+                    if pid.isdigit() and not pid_alive(int(pid)):
+                        self.path.unlink(missing_ok=True)
+                        continue
+                    raise self._busy(holder) from None
+            else:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    os.close(fd)
+                    raise self._busy(self._holder()) from None
+                try:
+                    same = os.fstat(fd).st_ino == os.stat(self.path).st_ino
+                except FileNotFoundError:
+                    same = False
+                if not same:  # the holder removed it between our open and our lock
+                    os.close(fd)
+                    continue
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+            self.fd = fd
+            return
+        raise self._busy(self._holder())
+
+    def _busy(self, holder: str) -> OutputLocked:
+        return OutputLocked(
+            f"output {str(self.folder)!r} is being written by {holder} (lock "
+            f"{str(self.path)!r}); wait for that run to end."
+        )
+
+    def release(self) -> None:
+        if self.fd is not None:
+            self.path.unlink(missing_ok=True)
+            os.close(self.fd)
+            self.fd = None
+
+
+def check_output(out, measures, *, config=None, quick: bool = False, resume: bool = False,
+                 force: bool = False) -> None:
+    """Check, before any work, that :func:`run` may write ``out`` with these arguments.
+
+    Raises what :func:`run` would raise for ``out`` (an existing output without
+    ``resume`` or ``force``, a file or a folder not written by a batch, other measures
+    when resuming), and :class:`OutputLocked` if another process is writing it now.
+    ``infopix batch`` calls it before it starts a Dask cluster.
+    """
+    ms = resolve_measures(measures)
+    cols = _columns(ms, _params(ms, config, quick=quick))
+    folder, _ = _check_out(out, ms, cols, resume=resume, force=force)
+    if os.path.lexists(folder) or resume:
+        probe = _Lock(folder)
+        probe.acquire()
+        probe.release()
+
+
+def _check_out(out, ms: list, columns, *, resume: bool, force: bool, params=None) -> tuple[Path, dict]:
+    """Checks before any work (and before the lock): the folder and its metadata."""
+    folder = Path(os.fspath(out))
+    meta = {"format": "infopix-batch/1", "measures": [m.name for m in ms], "columns": list(columns)}
+    if params is not None:
+        meta["parameters"] = _registry.jsonable(params)
+    parent = folder.parent if str(folder.parent) else Path(".")
+    if not parent.is_dir():
+        raise FileNotFoundError(f"output folder {str(parent)!r} does not exist.")
+    if not os.path.lexists(folder):
+        return folder, meta
+    if folder.is_symlink() or not folder.is_dir():
+        raise FileExistsError(
+            f"output {str(folder)!r} exists and is not a results folder (a file or a "
+            f"symbolic link); choose another output."
+        )
+    if resume:
+        old = _read_meta(folder)
+        if old["columns"] != columns:
+            raise ValueError(
+                f"cannot resume {str(folder)!r}: it holds measures {old['measures']}, "
+                f"this run asks for {meta['measures']}; use the same measures or a new output."
+            )
+        return folder, meta
+    if not force:
+        raise FileExistsError(
+            f"output {str(folder)!r} exists; pass resume=True (CLI: --resume) to complete "
+            f"it, or force=True (CLI: --force) to replace it."
+        )
+    if not (folder / _META_NAME).is_file() and any(folder.iterdir()):
+        raise ValueError(
+            f"refusing to replace {str(folder)!r}: it is a folder not written by infopix batch."
+        )
+    return folder, meta
 
 
 # --------------------------------------------------------------------------------------
@@ -643,9 +801,10 @@ def run(
         as images complete; ``None`` keeps results in memory only.
     resume : bool, optional
         Complete an existing ``out``: images whose path and checksum are recorded there
-        are not computed again (their recorded rows are returned).
+        are not computed again (their recorded rows are returned); the rows of images
+        whose file changed are replaced.
     force : bool, optional
-        Replace an existing ``out`` (without ``resume``).
+        Replace an existing ``out`` (without ``resume``), once the new run has completed.
     config : mapping, optional
         Parameters by measure, the tables of ``infopix analyze --config``, e.g.
         ``{"local": {"radii": [5]}}``.
@@ -683,6 +842,8 @@ def run(
     ------
     FileExistsError
         If ``out`` exists and neither ``resume`` nor ``force`` is given.
+    OutputLocked
+        If another process is writing ``out`` (a subclass of ``OSError``).
     ValueError
         For unknown measures, or resuming an output written with other measures.
 
@@ -717,20 +878,60 @@ def run(
     if ps < 1:
         raise ValueError(f"`part_size` expects an integer >= 1, got {part_size!r}.")
 
-    done_rows: dict[str, list] = {}
-    writer = None
-    if out is not None:
-        folder = _prepare_out(out, ms, columns, resume=resume, force=force, params=options)
+    if out is None:
         if resume:
-            wanted = set(files)
-            for rec in _read_rows(folder, columns):
-                p = rec["path"]
-                if p in wanted and rec["checksum"] and _same_checksum(p, rec["checksum"]):
-                    done_rows.setdefault(p, []).append(rec)
-        writer = _PartWriter(folder, columns, part_size=ps, part_seconds=part_seconds)
-    elif resume:
-        raise ValueError("`resume` needs `out`, the results folder to complete.")
+            raise ValueError("`resume` needs `out`, the results folder to complete.")
+        return _compute(files, ms, columns, options, client, group_size, numba_threads,
+                        progress, {}, None, channel)
+    folder, meta = _check_out(out, ms, columns, resume=resume, force=force, params=options)
+    lock = _Lock(folder)
+    lock.acquire()
+    try:
+        from .outputs import atomic_dir, clean_stale
 
+        clean_stale(folder)  # staging folders of killed runs
+        folder, _ = _check_out(out, ms, columns, resume=resume, force=force)  # again, locked
+        if os.path.lexists(folder) and force and not resume:
+            # replaced only once the new run has completed: written beside, then swapped
+            with atomic_dir(folder, force=True) as tmp:
+                _new_dataset(tmp, meta)
+                writer = _PartWriter(tmp, columns, part_size=ps, part_seconds=part_seconds)
+                df = _compute(files, ms, columns, options, client, group_size, numba_threads,
+                              progress, {}, writer, channel)
+                _compact_private(tmp, columns)
+            return df
+        done_rows: dict[str, list] = {}  # path -> its rows (one per frame of a series)
+        if os.path.lexists(folder):  # resume: keep the current rows of each image
+            wanted = set(files)
+            rows, stored, nparts = _read_parts(folder, columns)
+            keep = []
+            for rec in rows:
+                p = rec["path"]
+                if p not in wanted:
+                    keep.append(rec)  # another image's result: still current
+                elif rec["checksum"] and _same_checksum(p, rec["checksum"]):
+                    keep.append(rec)
+                    done_rows.setdefault(p, []).append(rec)
+                # else: the file changed (or its task died): its row goes, it is recomputed
+            if len(keep) != stored:
+                _rewrite(folder, meta, keep)
+        else:
+            with atomic_dir(folder) as tmp:  # complete, or absent
+                _new_dataset(tmp, meta)
+        writer = _PartWriter(folder, columns, part_size=ps, part_seconds=part_seconds)
+        df = _compute(files, ms, columns, options, client, group_size, numba_threads,
+                      progress, done_rows, writer, channel)
+        rows, stored, nparts = _read_parts(folder, columns)
+        if nparts > 1 or stored != len(rows):  # compaction: one part once complete
+            _rewrite(folder, meta, rows)
+        return df
+    finally:
+        lock.release()
+
+
+def _compute(files, ms, columns, options, client, group_size, numba_threads, progress,
+             done_rows, writer, channel):
+    """Compute the images not in ``done_rows``; rows go to ``writer`` as they complete."""
     todo = [p for p in files if p not in done_rows]
     new_rows: dict[str, list] = {}
     total = len(todo)
@@ -761,8 +962,7 @@ def run(
             writer.flush()
 
     rows = [r for p in files for r in (done_rows.get(p) or new_rows[p])]
-    df = _to_frame([{c: r.get(c) for c in (*BASE_COLUMNS, *columns)} for r in rows], columns)
-    return df
+    return _to_frame([{c: r.get(c) for c in (*BASE_COLUMNS, *columns)} for r in rows], columns)
 
 
 def _run_distributed(client, todo, spec, options, group_size, numba_threads, record,

@@ -15,7 +15,6 @@ import contextlib
 import math
 import os
 import stat
-import tempfile
 import threading
 import warnings
 from dataclasses import asdict, dataclass
@@ -740,36 +739,8 @@ def sample_image() -> np.ndarray:
         return np.asarray(iio.imread(f))
 
 
-def check_output_path(path, *, force: bool = False) -> tuple[Path, Path]:
-    """Refuse an existing output (unless ``force``) or a missing folder; (path, folder)."""
-    dest = Path(os.fspath(path))
-    if dest.exists() and not force:
-        raise FileExistsError(
-            f"output {str(dest)!r} exists; pass force=True (CLI: --force) to overwrite it."
-        )
-    parent = dest.parent if str(dest.parent) else Path(".")
-    if not parent.is_dir():
-        raise FileNotFoundError(f"output folder {str(parent)!r} does not exist.")
-    return dest, parent
-
-
-@contextlib.contextmanager
-def atomic_path(path, *, force: bool = False):
-    """Yield a temporary path beside ``path``; on success rename it onto ``path``.
-
-    An interrupted write leaves no half-written file at ``path``. Refuses to overwrite
-    an existing file unless ``force``.
-    """
-    dest, parent = check_output_path(path, force=force)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part" + dest.suffix, dir=parent)
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        os.replace(tmp, dest)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+# Atomic output lives in `outputs` (shared by every writer); re-exported here.
+from .outputs import atomic_path, check_output_path  # noqa: E402,F401
 
 
 #: What each lossless-or-lossy 8-bit format holds: {ext: {dtype kind: allowed shapes}}.

@@ -375,12 +375,33 @@ def resolve_params(config=None, *, quick: bool = False, measures=None) -> dict:
                 f"`config` section {key!r} has unknown parameter(s) {unknown}; accepted: "
                 f"{sorted(m.defaults)}."
             )
+        for name, value in user.items():
+            _check_param_type(key, name, value, m.defaults[name])
         p = dict(m.defaults)
         if quick:
             p.update(m.quick)
         p.update(user)
         out[key] = p
     return out
+
+
+def _check_param_type(section: str, name: str, value, default) -> None:
+    """A configured value of the kind its default has: an integer where an integer is
+    expected (TOML ``1e9`` is a float), a number, a list (a string is not a list)."""
+    where = f"`config` [{section}] {name} (CLI: --config)"
+    if isinstance(default, bool):
+        ok, kind = isinstance(value, bool), "true or false"
+    elif isinstance(default, int):
+        ok, kind = isinstance(value, int) and not isinstance(value, bool), "an integer"
+    elif isinstance(default, float):
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        kind = "a number"
+    elif isinstance(default, (list, tuple)):
+        ok, kind = isinstance(value, (list, tuple)), "a list, e.g. [1, 2]"
+    else:
+        return
+    if not ok:
+        raise TypeError(f"{where} expects {kind}, got {value!r} ({type(value).__name__}).")
 
 
 def apply_estimator(config, estimator: str, measures, *, name: str = "estimator") -> dict:

@@ -121,6 +121,9 @@ def _radius(sigma: float, truncate: float) -> int:
     return int(truncate * float(sigma) + 0.5)
 
 
+# Largest kernel radius (taps) built: 2^22 taps is 32 MB, far beyond any image's side.
+MAX_KERNEL_RADIUS = 2**22
+
 _LAYOUTS = ("yx", "yxc", "zyx")
 
 
@@ -235,6 +238,12 @@ def gaussian_kernel1d(sigma, *, truncate=4.0) -> np.ndarray:
     if s == 0:
         raise ValueError("`sigma` expects a number > 0 for a kernel, got 0.")
     r = _radius(s, _check_truncate(truncate))
+    if r > MAX_KERNEL_RADIUS:
+        raise ValueError(
+            f"`sigma` = {s:g} px gives a Gaussian of radius {r} taps (truncate x sigma), more "
+            f"than the {MAX_KERNEL_RADIUS} supported; a blur far wider than any image leaves "
+            f"its mean: use a sigma below {MAX_KERNEL_RADIUS / _check_truncate(truncate):g} px."
+        )
     x = np.arange(-r, r + 1, dtype=np.float64)
     w = np.exp(-0.5 / (s * s) * x * x)
     return w / w.sum()

@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import sys
 
-import typer
-from typer.core import TyperGroup
+from . import _signals
 
-from .. import __version__
+if _signals.is_cli_process():  # before the heavy imports: Ctrl-C now is one line, 130
+    _signals.install_early()
+
+import typer  # noqa: E402
+from typer.core import TyperGroup  # noqa: E402
+
+from .. import __version__  # noqa: E402
 
 
 class _OneLineGroup(TyperGroup):
@@ -79,8 +84,19 @@ def _root(
 
 
 def main() -> None:
-    """Entry point of the ``infopix`` console script."""
-    app()
+    """Entry point of the ``infopix`` console script.
+
+    Ctrl-C (SIGINT) and SIGTERM print one line and exit with 130 and 143; temporaries
+    are removed on the way out (see :mod:`infopix.cli._signals`).
+    """
+    _signals.install()
+    try:
+        app()
+    except _signals.Interrupted as exc:
+        _signals.finish(exc)
+    finally:  # a signal while the interpreter shuts down: the same one line
+        _signals.done()
+        _signals.install_early()
 
 
 # Command modules record their commands (one import per family); they are added here.

@@ -46,9 +46,38 @@ err_console = Console(stderr=True)
 USER_ERRORS = (ValueError, TypeError, OSError, KeyError, IndexError, ArithmeticError)
 
 
+#: Library parameter names whose CLI option has another name.
+_PARAM_FLAGS = {"rng": "--seed", "n_workers": "--workers", "fit_range": "--fit-min/--fit-max"}
+
+
+def _cli_names(message: str) -> str:
+    """Name CLI options, not the Python keywords they become: "`alpha` expects ..." from
+    the library reads "`--alpha` expects ..." when the running command has ``--alpha``."""
+    try:  # Typer >= 0.16 carries its own copy of Click
+        from typer._click.globals import get_current_context
+    except ImportError:
+        from click import get_current_context
+
+    ctx = get_current_context(silent=True)
+    if ctx is None or "`" not in message:
+        return message
+    names = {p.name for p in ctx.command.params}
+    flags = {k: v for k, v in _PARAM_FLAGS.items() if v.split("/")[0] in
+             {o for p in ctx.command.params for o in getattr(p, "opts", ())}}
+    for param in ctx.command.params:
+        if getattr(param, "param_type_name", "") == "option" and param.name in names:
+            longs = [o for o in param.opts if o.startswith("--")]
+            flags[param.name] = longs[0] if longs else param.opts[0]
+            for o in longs:  # `--bins` also answers to the library's `bins`
+                flags.setdefault(o[2:].replace("-", "_"), o)
+    for name, flag in flags.items():
+        message = message.replace(f"`{name}`", f"`{flag}`")
+    return message
+
+
 def fail(message: str, code: int = 1):
     """Print one line to stderr and exit with ``code`` (never a traceback)."""
-    msg = " ".join(str(message).split())
+    msg = " ".join(_cli_names(str(message)).split())
     typer.echo(f"infopix: error: {msg}", err=True)
     raise typer.Exit(code)
 
@@ -72,7 +101,7 @@ def one_line_errors(func):
                 return func(*args, **kwargs)
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
-        except KeyboardInterrupt:
+        except KeyboardInterrupt:  # outside main() (no handler installed): same line, 130
             typer.echo("infopix: interrupted", err=True)
             raise typer.Exit(130) from None
         except FileExistsError as exc:
@@ -81,8 +110,9 @@ def one_line_errors(func):
             fail(str(exc))
         except USER_ERRORS as exc:
             fail(str(exc))
-        except MemoryError:
-            fail("out of memory; try a smaller image, --quick, or `infopix batch` with Dask chunks")
+        except MemoryError as exc:
+            fail(str(exc) or "out of memory; for a large image compute local maps chunk by "
+                 "chunk: infopix localmap IMAGE --chunks 2048 -o map.zarr")
 
     return wrapper
 
@@ -91,9 +121,12 @@ def refuse_existing(*paths, force: bool) -> None:
     """Fail before any work if an output exists and ``--force`` was not given."""
     if force:
         return
+    import os
+
     for p in paths:
-        if p is not None and Path(p).exists():
-            raise FileExistsError(f"output {str(p)!r} exists; pass --force to overwrite it.")
+        if p is not None and os.path.lexists(p):
+            what = " (a dangling symbolic link)" if not Path(p).exists() else ""
+            raise FileExistsError(f"output {str(p)!r} exists{what}; pass --force to overwrite it.")
 
 
 #: (name, options, callback) of every command, in registration order: the command
@@ -271,12 +304,17 @@ def to_jsonable(obj):
     return jsonable(obj)
 
 
+def json_text(data) -> str:
+    """``data`` as the JSON text the commands write (NumPy values converted)."""
+    return json.dumps(to_jsonable(data), indent=2, allow_nan=False) + "\n"
+
+
 def write_json(path: Path, data, *, force: bool) -> None:
     """Write JSON atomically (temporary file + rename); refuse to overwrite without force."""
-    from ..io import atomic_path
+    from ..outputs import atomic_path
 
     with atomic_path(path, force=force) as tmp:
-        tmp.write_text(json.dumps(to_jsonable(data), indent=2, allow_nan=False) + "\n")
+        tmp.write_text(json_text(data))
 
 
 def print_json(data) -> None:
@@ -315,3 +353,27 @@ def pyplot():
 
     apply_style()  # the report's figure style for every -o figure
     return plt
+
+
+def check_range(value, flag: str, lo=None, hi=None, *, why: str = ""):
+    """An option's value within [lo, hi] (None: unbounded), or a one-line error naming it.
+
+    ``why`` explains an upper bound (e.g. "each scale is a full-image blur").
+    """
+    if value is None:
+        return value
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        if lo is not None and hi is not None:
+            span = f"from {lo} to {hi}"
+        elif lo is not None:
+            span = f">= {lo}"
+        else:
+            span = f"<= {hi}"
+        kind = "an integer" if isinstance(value, int) else "a number"
+        raise ValueError(f"`{flag}` expects {kind} {span}, got {value}" + (f" ({why})." if why else "."))
+    return value
+
+
+def check_seed(seed):
+    """``--seed``: an integer >= 0 (NumPy's seeds), named in the error."""
+    return check_range(seed, "--seed", 0, 2**63 - 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
@@ -12,6 +13,7 @@ from ._common import (
     command,
     channel_option,
     check_positive,
+    check_seed,
     console,
     err_console,
     force_option,
@@ -49,6 +51,53 @@ def config_keys() -> str:
             f"  \\[{key}] {items or '(no parameters)'}" + ("  (with --ising)" if m.optional else "")
         )
     return "\n".join(lines)
+
+
+#: Peak memory of a report per analysed pixel, in bytes, beyond the ~0.3 GB of the
+#: program itself: peak RSS grew by ~87 (--quick) and ~216 (full) bytes per pixel from
+#: 512x512 to 1024x1024 (this machine, 2026-11-29), and by ~29 per pixel with --quick on a
+#: 268-Mpx image (issue 16). The per-pixel arrays dominate for large images, so the
+#: large-image figure is used, and the full report scaled by the measured full/quick
+#: ratio (~2.5). An estimate (within a factor ~2), so a report is refused only when it
+#: exceeds the memory available by it.
+BYTES_PER_PIXEL = {True: 30, False: 75}
+BASE_BYTES = 300 * 2**20
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available to a new allocation (Linux MemAvailable), or None."""
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def check_memory(shape, label: str, *, quick: bool) -> None:
+    """Refuse (MemoryError, one line) an image whose report would not fit in memory."""
+    avail = available_memory()
+    if avail is None:
+        return
+    npix = int(shape[0]) * int(shape[1])
+    need = BASE_BYTES + BYTES_PER_PIXEL[quick] * npix
+    if need <= avail:
+        return
+    gb = 2.0**30
+    hint = ""
+    if not quick and BASE_BYTES + BYTES_PER_PIXEL[True] * npix <= avail:
+        hint = " (--quick needs about {:.1f} GB)".format((BASE_BYTES + BYTES_PER_PIXEL[True] * npix) / gb)
+    raise MemoryError(
+        f"{label} ({shape[0]} x {shape[1]} pixels) needs about {need / gb:.1f} GB for a report"
+        f"{' with --quick' if quick else ''}, more than the {avail / gb:.1f} GB of memory "
+        f"available{hint}; for an image this size compute local maps chunk by chunk: "
+        f"infopix localmap IMAGE --chunks 2048 -o map.zarr"
+    )
 
 
 @command("analyze", help=_HELP.replace("{config_keys}", config_keys()))
@@ -105,6 +154,7 @@ def analyze_command(
 
     formats = check_formats(figure_format, name="--figure-format")
 
+    check_seed(seed)
     cfg = load_config(config) if config is not None else {}
     if radius:
         cfg.setdefault("local", {})["radii"] = [check_positive(r, "--radius") for r in radius]
@@ -119,6 +169,7 @@ def analyze_command(
     loaded = []
     for p in paths:  # read and check every input first: a bad one fails before any work
         img, label, info = load_image(p, channel, axes=axes, max_pixels=max_pixels, info=True)
+        check_memory(img.shape, label, quick=quick)  # before any work
         ImageContext(img)  # validates: finite, bool/integer/float, >= 2 pixels
         # keep the first image; read the others again in turn (memory: one image at a time)
         loaded.append((img if not loaded else None, label, p, info))

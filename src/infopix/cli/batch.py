@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import time
+import warnings
 from pathlib import Path
 
 import typer
@@ -29,7 +31,7 @@ _HELP = """Apply measures to many images on Dask and write one row per image to 
 
 INPUTS are image files, folders (their image files) or glob patterns (quote them; ** matches sub-folders). Without --scheduler a local Dask cluster is started (--workers processes, default one per core); with --scheduler ADDRESS the batch runs on that cluster (its workers need infopix installed).
 
-OUT is a Parquet dataset (a folder of part files, read it with pandas.read_parquet): columns path, checksum (SHA-256), shape, dtype, status, error and one per measure value, named MEASURE.QUANTITY (e.g. intensity.shannon, intensity.H_nsb.std, local.mean_local_entropy[r=3]); the numbers equal those of `infopix analyze` with the same parameters. --config takes the same file as `infopix analyze` (tables by measure), --quick its quick presets. Parts are written as images complete, so --resume after an interruption computes only the images not yet recorded (same path and checksum). An image that fails is recorded with its error and the batch goes on; the exit status is then 1 (0 when every image succeeded).
+OUT is a Parquet dataset (a folder of part files, read it with pandas.read_parquet): one current row per image, columns path, checksum (SHA-256), shape, dtype, status, error and one per measure value, named MEASURE.QUANTITY (e.g. intensity.shannon, intensity.H_nsb.std, local.mean_local_entropy[r=3]); the numbers equal those of `infopix analyze` with the same parameters. --config takes the same file as `infopix analyze` (tables by measure), --quick its quick presets. Parts are written as images complete, so --resume after an interruption computes only the images not yet recorded (same path and checksum; an image whose file changed is computed again and its old row removed). --force replaces OUT only once the new run has completed. While a run writes OUT it holds the lock .OUT.lock beside it; a second run on the same OUT refuses. An image that fails is recorded with its error and the batch goes on; the exit status is then 1 (0 when every image succeeded). Ctrl-C stops with status 130, keeping the rows completed so far.
 
 Example: infopix batch 'photos/*.png' scans/ -o results.parquet --measures intensity,local --config params.toml
 """
@@ -92,16 +94,60 @@ def open_client(scheduler: str | None, workers: int | None):
             client.close()
         return
     from ..batch import local_cluster
+    from ._signals import workers_in_own_session
 
-    if workers is not None and workers < 1:
-        raise ValueError(f"`--workers` expects an integer >= 1, got {workers}.")
-    cluster = local_cluster(workers)
+    check_workers(workers)
+    if workers == 0:  # in this process, no Dask
+        yield None
+        return
+    import dask
+
+    environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}) or {})
+    environ["DASK_LOGGING__DISTRIBUTED"] = "error"  # workers: errors only on our stderr
+    own_session = workers_in_own_session()  # a Ctrl-C in the terminal is this process's
+    own_session.__enter__()
+    try:
+        with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}), \
+                warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "Port 8787 is already in use"
+            cluster = local_cluster(workers)
+    except BaseException:
+        own_session.__exit__(None, None, None)
+        raise
     client = Client(cluster)
+    interrupted = False
     try:
         yield client
+    except BaseException:
+        interrupted = True
+        raise
     finally:
-        client.close()
-        cluster.close()
+        if interrupted:  # don't wait for running tasks to end: workers are stopped
+            with contextlib.suppress(Exception):
+                client.close(timeout=2)
+            with contextlib.suppress(Exception):
+                cluster.close(timeout=2)
+        else:
+            client.close()
+            cluster.close()
+        own_session.__exit__(None, None, None)
+
+
+def max_workers() -> int:
+    """The most local worker processes ``--workers`` accepts: 4 per core."""
+    import os
+
+    return 4 * (os.cpu_count() or 1)
+
+
+def check_workers(workers: int | None) -> None:
+    if workers is None:
+        return
+    top = max_workers()
+    if not 0 <= workers <= top:
+        raise ValueError(
+            f"`--workers` expects 0 (no Dask: this process) to {top} (4 per core), got {workers}."
+        )
 
 
 @command("batch", help=_HELP)
@@ -115,7 +161,7 @@ def batch_command(
     estimator: str = typer.Option(None, "--estimator", "-e", help="Entropy estimator of every chosen measure that takes one (plugin, miller_madow, nsb, ...); default: each measure's own."),
     channel: str = typer.Option(None, "--channel", help="Colour images: luminance (default) or a channel index; grey images are measured as they are.", show_default=False),
     scheduler: str = typer.Option(None, "--scheduler", help="Address of a Dask scheduler, e.g. tcp://127.0.0.1:8786; default: a local cluster."),
-    workers: int = typer.Option(None, "--workers", "-w", help="Worker processes of the local cluster (default: one per core)."),
+    workers: int = typer.Option(None, "--workers", "-w", help="Worker processes of the local cluster (default: one per core; at most 4 per core); 0 runs in this process without Dask."),
     radius: int = typer.Option(None, "--radius", "-r", help="Window radius of the local measure (sets local.radii to this one radius)."),
     resume: bool = typer.Option(False, "--resume", help="Complete an interrupted OUT: skip images already recorded."),
     force: bool = force_option("Replace an existing OUT."),
@@ -130,7 +176,7 @@ def batch_command(
         TimeRemainingColumn,
     )
 
-    from ..batch import columns, expand_inputs, resolve_measures, run
+    from ..batch import check_output, columns, expand_inputs, resolve_measures, run
     from ..measures import apply_estimator, load_config, resolve_params
 
     names = [m.strip() for m in measures.split(",") if m.strip()]
@@ -150,22 +196,28 @@ def batch_command(
     columns(ms, options)
     if resume and force:
         raise ValueError("`--resume` completes OUT and `--force` replaces it: give one of them.")
-    if out.exists() and not (resume or force):
+    check_workers(workers)
+    if os.path.lexists(out) and not (resume or force):
         raise FileExistsError(f"output {str(out)!r} exists; pass --resume to complete it or --force to replace it.")
     files = expand_inputs(inputs)
     if not files:
         raise ValueError("INPUTS select no image file.")
+    # OUT is absent or a results folder of these columns, and no other run writes it
+    check_output(out, ms, config=options, quick=quick, resume=resume, force=force)
 
     t0 = time.perf_counter()
     with _quiet_dask_logs(), open_client(scheduler, workers) as client:
-        nworkers = len(client.scheduler_info().get("workers", {}))
-        if nworkers == 0:  # a scheduler without workers would wait forever
+        nworkers = 0 if client is None else len(client.scheduler_info().get("workers", {}))
+        if client is None:
+            if not quiet:
+                err_console.print("in this process (--workers 0, no Dask)")
+        elif nworkers == 0:  # a scheduler without workers would wait forever
             try:
                 client.wait_for_workers(1, timeout=60)
             except TimeoutError:
                 raise OSError(f"the Dask scheduler at {scheduler!r} has no workers (waited 60 s).") from None
             nworkers = len(client.scheduler_info().get("workers", {}))
-        if not quiet:
+        if not quiet and client is not None:
             where = scheduler if scheduler is not None else f"local cluster at {client.scheduler.address}"
             err_console.print(f"Dask: {nworkers} worker(s), {where}")
             link = _dashboard(client)

@@ -10,9 +10,10 @@ import typer
 from ._common import (
     AXES_OPTION,
     MAX_PIXELS_OPTION,
-    command,
     FIGURE_SUFFIXES,
     channel_option,
+    check_range,
+    command,
     console,
     err_console,
     force_option,
@@ -28,6 +29,8 @@ from ._common import (
 )
 
 _METHODS = ("box", "dbc", "dq", "spectrum")
+#: The most orders ``--nq`` accepts.
+MAX_NQ = 10_000
 
 
 def _fit_dict(fit) -> dict:
@@ -85,8 +88,7 @@ def fractal_command(
     fit_range = None
     if fit_min is not None or fit_max is not None:
         fit_range = (fit_min if fit_min is not None else 0, fit_max if fit_max is not None else np.inf)
-    if nq < 2:
-        raise ValueError(f"`--nq` expects an integer >= 2, got {nq}.")
+    check_range(nq, "--nq", 2, MAX_NQ, why="each order is a full regression; memory grows with it")
     qs = DEFAULT_QS if (qmin, qmax, nq) == (-5.0, 5.0, 41) else np.linspace(qmin, qmax, nq)
     result = {"image": label, "shape": list(img.shape), "method": method}
     with warnings.catch_warnings(record=True) as caught:

@@ -9,8 +9,10 @@ import typer
 from ._common import (
     AXES_OPTION,
     MAX_PIXELS_OPTION,
-    command,
     channel_option,
+    check_range,
+    check_seed,
+    command,
     console,
     err_console,
     force_option,
@@ -19,10 +21,13 @@ from ._common import (
     load_image,
     one_line_errors,
     print_json,
+    json_text,
     quiet_option,
     refuse_existing,
-    write_json,
 )
+
+#: The most sweeps ``--sweeps`` accepts (a 512x512 image: minutes at ~10 ns per flip).
+MAX_SWEEPS = 1_000_000
 
 SCHEDULE_HELP = (
     "Inverse temperature per sweep: a number (constant), constant:B, linear:B0:B1, "
@@ -94,9 +99,14 @@ def ising_command(
 
     from infopix import ising
 
+    from ..outputs import output_set
     from ..io import write_image
 
     refuse_existing(movie, out, json_out, force=force)
+    check_range(sweeps, "--sweeps", 1, MAX_SWEEPS, why="the run's time grows with it")
+    check_range(record_every, "--record-every", 1)
+    check_range(fps, "--fps", 1e-3, 1e3)
+    check_seed(seed)
     if movie is not None and movie.suffix.lower() not in (".gif", ".mp4"):
         raise ValueError(f"`--movie` expects a .gif or .mp4 file name, got {str(movie)!r}.")
     img, label = load_image(image, channel, axes=axes, max_pixels=max_pixels)
@@ -134,14 +144,6 @@ def ising_command(
                          acceptance=acceptance, rng=seed, record_every=record_every,
                          keep_frames=movie is not None, progress=not quiet)
     elapsed = time.perf_counter() - t0
-    if movie is not None:
-        run.save_movie(movie, fps=fps, force=force, progress=not quiet)
-    if out is not None:
-        if out.suffix.lower() == ".npy":
-            write_image(out, run.final, force=force)
-        else:
-            frame = np.rint(255.0 * (np.asarray(run.final, dtype=np.float64) + 1.0) / 2.0).astype(np.uint8)
-            write_image(out, frame, force=force)
     obs = run.observables
     summary = {
         "image": label,
@@ -162,8 +164,19 @@ def ising_command(
         "movie": str(movie) if movie else None,
         "out": str(out) if out else None,
     }
-    if json_out is not None:
-        write_json(json_out, {**summary, "observables": obs}, force=force)
+    # -o, --movie and --json-out are committed together: all new, or all as before
+    with output_set([movie, out, json_out], force=force,
+                    flags=["--movie", "--out", "--json-out"]) as (t_movie, t_out, t_json):
+        if movie is not None:
+            run.save_movie(t_movie, fps=fps, progress=not quiet)
+        if out is not None:
+            if out.suffix.lower() == ".npy":
+                write_image(t_out, run.final)
+            else:
+                frame = np.rint(255.0 * (np.asarray(run.final, dtype=np.float64) + 1.0) / 2.0)
+                write_image(t_out, frame.astype(np.uint8))
+        if json_out is not None:
+            t_json.write_text(json_text({**summary, "observables": obs}))
     if as_json:
         print_json(summary)
     elif not quiet:

@@ -6,11 +6,13 @@ from pathlib import Path
 
 import typer
 
+from ..batch import LOCAL_MAPS
 from ._common import (
     AXES_OPTION,
     MAX_PIXELS_OPTION,
-    command,
     channel_option,
+    check_range,
+    command,
     console,
     force_option,
     image_argument,
@@ -25,8 +27,8 @@ from ._common import (
     save_figure,
 )
 
-from ..batch import LOCAL_MAPS
-
+#: The smallest ``--chunks`` (pixels a side) accepted.
+MIN_CHUNK = 16
 MEASURES = tuple(LOCAL_MAPS)
 _UNITS = {"std": "intensity", "mean": "intensity", "laurent": "levels - 1", "taylor": "-(1 + sum p^2)"}
 
@@ -64,6 +66,8 @@ def localmap_command(
 
     if measure not in MEASURES:
         raise ValueError(f"`--measure` expects one of {', '.join(MEASURES)}, got {measure!r}.")
+    check_range(chunks, "--chunks", MIN_CHUNK,
+                why="pixels a side of each chunk; smaller ones cost more than they compute")
     if chunks is not None or out.suffix.lower() == ".zarr":  # chunked on Dask (cli/batch.py, issue 11)
         from .batch import localmap_chunked
         if channel is not None:

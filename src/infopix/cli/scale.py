@@ -11,8 +11,9 @@ import typer
 from ._common import (
     AXES_OPTION,
     MAX_PIXELS_OPTION,
-    command,
     channel_option,
+    check_range,
+    command,
     console,
     err_console,
     force_option,
@@ -21,11 +22,11 @@ from ._common import (
     load_image,
     one_line_errors,
     print_json,
+    json_text,
     pyplot,
     quiet_option,
     refuse_existing,
     save_figure,
-    write_json,
 )
 
 SCALES_HELP = (
@@ -35,6 +36,10 @@ SCALES_HELP = (
     "fraction' is 50 sigmas from 0 to 5% of the longest side; '--scales 0,1,2,4,8' five "
     "sigmas in pixels."
 )
+
+
+#: The most scales ``--scales`` accepts (each one is a blur of the whole image).
+MAX_SCALES = 10_000
 
 
 def parse_scales(text: str) -> list[float]:
@@ -56,17 +61,27 @@ def parse_scales(text: str) -> list[float]:
                 f"`--scales` expects START:STOP:COUNT with numbers START, STOP and an integer "
                 f"COUNT >= 1 (e.g. 0:0.05:50), got {text!r}."
             ) from None
-        if count < 1:
-            raise ValueError(f"`--scales` COUNT must be an integer >= 1, got {count} in {text!r}.")
+        if not 1 <= count <= MAX_SCALES:
+            raise ValueError(
+                f"`--scales` COUNT expects an integer from 1 to {MAX_SCALES} (each scale is a "
+                f"blur of the whole image), got {count} in {text!r}."
+            )
         if count > 1 and not stop > start:
             raise ValueError(f"`--scales` needs START < STOP (scales increase), got {text!r}.")
         return np.linspace(start, stop, count).tolist()
+    items = t.split(",")
     try:
-        return [float(s) for s in t.split(",") if s.strip()]
+        if any(not s.strip() for s in items):
+            raise ValueError
+        values = [float(s) for s in items]
     except ValueError:
         raise ValueError(
-            f"`--scales` expects START:STOP:COUNT (e.g. 0:0.05:50) or comma-separated numbers, got {text!r}."
+            f"`--scales` expects START:STOP:COUNT (e.g. 0:0.05:50) or comma-separated numbers "
+            f"(no empty item), got {text!r}."
         ) from None
+    if len(values) > MAX_SCALES:
+        raise ValueError(f"`--scales` expects at most {MAX_SCALES} scales, got {len(values)}.")
+    return values
 
 
 def _outputs(out: Path) -> tuple[Path, Path, Path]:
@@ -107,14 +122,14 @@ def scale_command(
     import infopix
 
     from ..formatting import format_value
+    from ..outputs import output_set
     from ..report.sections.scale import scale_curve_axes
-
-    from ..io import atomic_path
 
     png, csv_path, json_path = _outputs(out)
     refuse_existing(png, csv_path, json_path, force=force)
+    values = parse_scales(scales)  # before reading the image: a bad option fails at once
+    check_range(strip, "--strip", 0, 50, why="blurred images shown under the curve")
     img, label = load_image(image, channel, axes=axes, max_pixels=max_pixels)
-    values = parse_scales(scales)
     kwargs = dict(unit=unit, bins=bins, quantize=quantize, estimator=estimator, mode=mode, truncate=truncate)
     if quiet or as_json:
         curve = infopix.entropy_vs_scale(img, values, **kwargs)
@@ -163,16 +178,17 @@ def scale_command(
         for a in strip_axes[idx.size:]:
             a.set_axis_off()
 
-    save_figure(fig, png, force=force, tight=False)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     cols = curve.table()
     w.writerow(list(cols))
     for row in zip(*cols.values()):
         w.writerow([repr(float(x)) for x in row])
-    with atomic_path(csv_path, force=force) as tmp:
-        tmp.write_text(buf.getvalue())
-    write_json(json_path, result, force=force)
+    # the three files are committed together: all new, or (on any failure) all as before
+    with output_set([png, csv_path, json_path], force=force, flags=["--out"] * 3) as (tp, tc, tj):
+        save_figure(fig, tp, force=True, tight=False)
+        tc.write_text(buf.getvalue())
+        tj.write_text(json_text(result))
 
     if as_json:
         print_json(result)

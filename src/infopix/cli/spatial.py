@@ -10,8 +10,9 @@ import typer
 from ._common import (
     AXES_OPTION,
     MAX_PIXELS_OPTION,
-    command,
     channel_option,
+    check_seed,
+    command,
     console,
     force_option,
     image_argument,
@@ -80,6 +81,7 @@ def spatial_command(
     if out is not None and out.suffix.lower() not in (".json", ".png", ".pdf", ".svg"):
         raise ValueError(f"`--out` expects a .json, .png, .pdf or .svg file, got {str(out)!r}.")
     refuse_existing(out, force=force)
+    check_seed(seed)
     img, label = load_image(image, channel, axes=axes, max_pixels=max_pixels)
     unit = {2.0: "bits", float(np.e): "nats", 10.0: "dits"}.get(float(base), f"log base {base:g}")
     est = estimator or ("miller_madow" if measure == "density" else "plugin")

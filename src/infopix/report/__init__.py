@@ -25,8 +25,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -272,20 +270,15 @@ def write_reports(reports, out, *, force: bool = False) -> list[Path]:
     if not reports:
         raise ValueError("`reports` is empty; nothing to write.")
     out = Path(os.fspath(out))
-    if out.exists() and not force:
+    if os.path.lexists(out) and not force:
         raise FileExistsError(
             f"output {str(out)!r} exists; pass --force (force=True) to overwrite it."
         )
     if out.exists() and not out.is_dir():
         raise FileExistsError(f"output {str(out)!r} exists and is not a folder.")
-    parent = out.parent if str(out.parent) else Path(".")
-    if not parent.is_dir():
-        raise FileNotFoundError(f"output folder {str(parent)!r} does not exist.")
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.part.", dir=parent))
-    umask = os.umask(0o022)
-    os.umask(umask)
-    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes 0700; a report folder is ordinary
-    try:
+    from ..outputs import atomic_dir
+
+    with atomic_dir(out, force=force) as tmp:  # assembled beside `out`, swapped in at once
         if len(reports) == 1:
             reports[0]._fill(tmp)
         else:
@@ -297,21 +290,6 @@ def write_reports(reports, out, *, force: bool = False) -> list[Path]:
                 r._fill(tmp / stem)
             write_index(tmp, [r.to_dict() for r in reports], stems,
                         [r.thumbnail for r in reports])
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=parent))
-            os.replace(out, old / out.name)
-            try:
-                os.replace(tmp, out)
-            except BaseException:
-                os.replace(old / out.name, out)
-                raise
-            finally:
-                shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     if len(reports) == 1:
         files = [out / "report.html", out / "results.json"]
         return files + sorted((out / "figures").glob("*.png"))
@@ -579,21 +557,13 @@ def write_comparison(results, out, *, force: bool = False, figure_formats=("png"
     names = [Path(str(d.get("input", {}).get("source", "image"))).name or "image" for d in data]
     with _formats(formats):
         fig = comparison_figure(data, names)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.part.", dir=parent))
-    umask = os.umask(0o022)
-    os.umask(umask)
-    os.chmod(tmp, 0o777 & ~umask)
-    try:
+    from ..outputs import atomic_dir
+
+    with atomic_dir(out, force=force) as tmp:  # assembled beside `out`, swapped in at once
         if fig is not None:
             (tmp / "figures").mkdir()
             (tmp / "figures" / "compare.png").write_bytes(fig)
             for fmt, b in fig.formats.items():
                 (tmp / "figures" / f"compare.{fmt}").write_bytes(b)
         (tmp / "index.html").write_text(index_html(data, links, thumbs, fig), encoding="utf-8")
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return out / "index.html"
