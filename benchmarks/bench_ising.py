@@ -16,8 +16,14 @@ at the start and the end) against the kernel it calls (``checkerboard_sweeps_pm`
 the sublattices, sweep, store back), standard model, L = 64 ... 4096, 1 and 20 sweeps,
 best-of CPU time on one thread and wall time on all threads, side by side.
 
-Run: .venv/bin/python benchmarks/bench_ising.py            (both tables)
+Third table (issue #19.8): the multispin-coded checkerboard (``method='multispin'``, 64
+spins per uint64) against the byte checkerboard, standard model at beta = 0.44, L = 1024
+and 4096, 1 and 2 threads, through ``simulate`` (no frames) and the kernels alone,
+measured interleaved in one run: ns per attempted flip, wall and CPU per thread.
+
+Run: .venv/bin/python benchmarks/bench_ising.py            (all tables)
      .venv/bin/python benchmarks/bench_ising.py overhead   (the second only)
+     .venv/bin/python benchmarks/bench_ising.py multispin  (the third only)
 """
 
 from __future__ import annotations
@@ -138,9 +144,81 @@ def simulate_overhead(sizes=(64, 256, 1024, 4096), sweeps=(1, 20)):
     return rows
 
 
+def multispin_vs_byte(sizes=(1024, 4096), beta=0.44):
+    """Rows (L, threads, case, wall ns/flip, cpu ns/flip per thread): byte checkerboard
+    and multispin through ``simulate`` and as bare kernels, each the best of REPEATS,
+    the four cases interleaved (same load)."""
+    from infopix._kernels import ising as K
+    from infopix._kernels import ising_multispin as KM
+
+    rows = []
+    for L in sizes:
+        pm = np.where(np.random.default_rng(3).random((L, L)) < 0.5, -1, 1).astype(np.int8)
+        # ~0.1-0.3 s per timing on one thread
+        n_byte = max(2, 40_000_000 // (L * L))
+        n_ms = 5 * n_byte
+        one = np.ones((1, 1), np.int8)
+        sub = np.empty((2, L, L // 2), np.int8)
+        K.pm_load(pm, sub, one, one, False)
+        words = np.empty((2, L // 64, L // 2), np.uint64)
+        KM.pack(pm.reshape(64, L // 64, L), words)
+
+        def byte_kernel(n):
+            K.pm_sweeps(sub, np.zeros((2, 4, 1, 1), np.int8), False, 1.0, 0.0, False,
+                        np.full(n, beta), 0, np.uint64(1), np.empty((n, 3), np.int64))
+
+        def ms_kernel(n):
+            KM.sweeps(words, 1.0, 0.0, False, np.full(n, beta), 0, np.uint64(1), False,
+                      np.empty((n, 3), np.int64))
+
+        def byte_sim(n):
+            sim(ising.StandardIsing(), pm, "checkerboard", sweeps=n, beta=beta)
+
+        def ms_sim(n):
+            sim(ising.StandardIsing(), pm, "multispin", sweeps=n, beta=beta)
+
+        cases = {
+            "byte checkerboard, simulate": (byte_sim, n_byte),
+            "multispin, simulate": (ms_sim, n_ms),
+            "byte checkerboard, kernel": (byte_kernel, n_byte),
+            "multispin, kernel": (ms_kernel, n_ms),
+        }
+        for threads in (1, 2):
+            numba.set_num_threads(threads)
+            for fn, _ in cases.values():
+                fn(1)  # compile / load caches
+            res = {k: [] for k in cases}
+            for _ in range(REPEATS):
+                for name, (fn, n) in cases.items():
+                    c0, t0 = time.process_time(), time.perf_counter()
+                    fn(n)
+                    res[name].append((time.perf_counter() - t0, time.process_time() - c0))
+            for name, (fn, n) in cases.items():
+                wall, cpu = min(res[name])
+                rows.append((L, threads, name, wall / (n * L * L) * 1e9,
+                             cpu / (n * L * L) * 1e9 / threads))
+    numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+    print(f"{'L':>5} {'threads':>7} {'case':<30} {'ns/flip wall':>13} {'cpu/thread':>11} "
+          f"{'x byte (wall)':>14}")
+    ref = {}
+    for L, th, name, w, c in rows:
+        kind = name.split(", ")[1]
+        if name.startswith("byte"):
+            ref[(L, th, kind)] = w
+        x = ref.get((L, th, kind), float("nan")) / w
+        print(f"{L:5d} {th:7d} {name:<30} {w:13.3f} {c:11.3f} {x:13.2f}x")
+    print("beta = 0.44, standard model; simulate with keep_frames=False; best of "
+          f"{REPEATS} interleaved timings; x byte = byte ns / multispin ns, same L, threads "
+          "and path.")
+    return rows
+
+
 def main():
     if sys.argv[1:] == ["overhead"]:
         simulate_overhead()
+        return
+    if sys.argv[1:] == ["multispin"]:
+        multispin_vs_byte()
         return
     nthreads = numba.config.NUMBA_NUM_THREADS
     rng = np.random.default_rng(2)
@@ -180,6 +258,8 @@ def main():
           "(wall clock; CPU time per thread, less sensitive to other load on the machine)")
     print()
     simulate_overhead()
+    print()
+    multispin_vs_byte()
 
 
 if __name__ == "__main__":

@@ -70,7 +70,7 @@ def ising_command(
     model: str = typer.Option("standard", "--model", help="standard (thresholded spins), grey (2x/max-1 spins), edge (edge mask: --edges or Canny edges of the image), metric (agree with the thresholded image)."),
     schedule: str = typer.Option("arctan:0.5", "--schedule", help=SCHEDULE_HELP),
     sweeps: int = typer.Option(100, "--sweeps", "-n", help="Number of sweeps (M*N attempted flips each)."),
-    method: str = typer.Option("checkerboard", "--method", help="checkerboard (parallel sublattices), metropolis (random sites) or wolff (standard model only)."),
+    method: str = typer.Option("checkerboard", "--method", help="checkerboard (parallel sublattices), metropolis (random sites), wolff (standard model only) or multispin (standard model, 64 spins per word; rows divisible by 128, even columns)."),
     acceptance: str = typer.Option("metropolis", "--acceptance", help="metropolis or heat-bath."),
     edges: Path = typer.Option(None, "--edges", help="Edge image for --model edge (pixels above half scale are edges)."),
     variant: str = typer.Option("neighbour", "--variant", help="Edge model variant: neighbour (the energy of neighbouring pairs on edges) or site (the energy of edge sites)."),

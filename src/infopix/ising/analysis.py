@@ -360,7 +360,7 @@ def measure(
         Total sweeps (measurements are taken after every sweep).
     discard : float, optional
         Fraction of the sweeps dropped as equilibration, in [0, 1).
-    method : {'checkerboard', 'metropolis', 'wolff'}, optional
+    method : {'checkerboard', 'metropolis', 'wolff', 'multispin'}, optional
     acceptance : {'metropolis', 'heat-bath'}, optional
         As in :func:`simulate`.
     start : {'ordered', 'random'}, optional
