@@ -159,3 +159,74 @@ def hilbert_skilling_axes(d: int, bits: int, n: int) -> list[int]:
                 X[i] ^= t
         Q <<= 1
     return X
+
+
+# ---------------------------------------------------------------- volumes (Z, Y, X)
+
+
+def pattern_counter_3d(volume, offsets) -> Counter:
+    """Counts of the tuples (volume[z + dz][y + dy][x + dx] for (dz, dy, dx) in offsets)
+    over every anchor (z, y, x) for which all the voxels are inside the volume."""
+    Z, M, N = len(volume), len(volume[0]), len(volume[0][0])
+    out = Counter()
+    for z in range(Z):
+        for y in range(M):
+            for x in range(N):
+                pix = []
+                for dz, dy, dx in offsets:
+                    zz, yy, xx = z + dz, y + dy, x + dx
+                    if not (0 <= zz < Z and 0 <= yy < M and 0 <= xx < N):
+                        break
+                    pix.append(volume[zz][yy][xx])
+                else:
+                    out[tuple(pix)] += 1
+    return out
+
+
+def pair_entropy_3d(volume, offset, base=2.0) -> float:
+    return plugin_entropy(pattern_counter_3d(volume, [(0, 0, 0), tuple(offset)]), base)
+
+
+def mutual_information_3d(volume, offset, base=2.0) -> float:
+    pairs = pattern_counter_3d(volume, [(0, 0, 0), tuple(offset)])
+    first, second = Counter(), Counter()
+    for (a, b), c in pairs.items():
+        first[a] += c
+        second[b] += c
+    return plugin_entropy(first, base) + plugin_entropy(second, base) - plugin_entropy(pairs, base)
+
+
+def conditional_entropy_3d(volume, neighbours, base=2.0) -> float:
+    joint = pattern_counter_3d(volume, [(0, 0, 0)] + [tuple(o) for o in neighbours])
+    ctx = Counter()
+    for key, c in joint.items():
+        ctx[key[1:]] += c
+    return plugin_entropy(joint, base) - plugin_entropy(ctx, base)
+
+
+def block_entropy_3d(volume, depth, rows, cols, base=2.0) -> float:
+    offsets = [(a, b, c) for a in range(depth) for b in range(rows) for c in range(cols)]
+    return plugin_entropy(pattern_counter_3d(volume, offsets), base)
+
+
+def boundary_neighbours(k, ndim):
+    """The k nearest scanned offsets with a face neighbour not yet scanned (raster
+    order), by brute force over a cube: ordered by distance, then -dz, -dy, dx."""
+    import itertools
+
+    def past(o):
+        for c in o:
+            if c:
+                return c < 0
+        return False
+
+    r = k + 2
+    cand = []
+    for o in itertools.product(range(-r, r + 1), repeat=ndim):
+        if not past(o):
+            continue
+        nbrs = [tuple(c + (i == j) * s for j, c in enumerate(o)) for i in range(ndim) for s in (-1, 1)]
+        if any(not past(n) for n in nbrs):
+            cand.append(o)
+    cand.sort(key=lambda o: (sum(c * c for c in o),) + tuple(-c for c in o[:-1]) + (o[-1],))
+    return cand[:k]

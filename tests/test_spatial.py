@@ -452,7 +452,7 @@ def test_block_larger_than_image():
         (lambda: sp.pair_entropy(IMG, base=1), ValueError, "`base`"),
         (lambda: sp.block_entropy(_rng().integers(0, 4, (16, 16)), 5, estimator="shrinkage"), ValueError,
          "'shrinkage' .* K = 1.13e\\+15"),
-        (lambda: sp.block_entropy(np.zeros((4, 4, 3)), 1), ValueError, "`image` expects a 2-D"),
+        (lambda: sp.block_entropy(np.zeros((2, 4, 4, 3)), 1), ValueError, "`image` expects a 2-D or 3-D"),
         (lambda: sp.block_entropy(np.array([[1]]), 1), ValueError, "at least 2"),
         (lambda: sp.block_entropy(np.array([[np.nan, 1.0]]), 1, bins=2), ValueError, "NaN"),
         (lambda: sp.block_entropy(np.ones((3, 3), complex), 1), TypeError, "complex"),

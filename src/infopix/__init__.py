@@ -85,6 +85,9 @@ _LAZY = {
     "fuzzy_entropy_2d": "patterns",
     "distribution_entropy_2d": "patterns",
     "dispersion_entropy_2d": "patterns",
+    # series mode: a tyx stack frame by frame
+    "per_frame": "series",
+    "PerFrame": "series",
     # the report
     "analyze": "report",
     "Report": "report",
@@ -92,7 +95,7 @@ _LAZY = {
 
 _SUBMODULES = {
     "io", "entropy", "estimators", "local", "scale", "fractal", "ising", "spatial",
-    "patterns", "report", "batch", "cli", "uncertainty",
+    "patterns", "report", "batch", "cli", "uncertainty", "series",
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]

@@ -40,6 +40,11 @@ number (e.g. ``intensity.shannon``), ``<measure>.<quantity>.std`` for its uncert
 
 An image that cannot be read (not an image, wrong dimensionality, empty file) or on which
 a measure fails gets ``status="error"`` and its message; the batch goes on.
+
+Series mode: a file whose axes are ``'tyx'`` (a time-lapse; see
+:func:`infopix.read_image`) gives one row per frame, each frame measured as an image
+(:func:`infopix.measures.series_rows`), with its index in the ``frame`` column (empty for
+an image). Rows are keyed by (path, frame).
 """
 
 from __future__ import annotations
@@ -75,6 +80,7 @@ __all__ = [
     "local_cluster",
     "LOCAL_MAPS",
     "local_map_to_zarr",
+    "process_file",
     "process_image",
     "read_results",
     "resolve_measures",
@@ -83,7 +89,7 @@ __all__ = [
 
 
 #: Columns every row has, before the measure columns.
-BASE_COLUMNS = ("path", "checksum", "shape", "dtype", "status", "error")
+BASE_COLUMNS = ("path", "checksum", "shape", "dtype", "status", "error", "frame")
 
 _META_NAME = "_infopix_batch.json"
 _PART_GLOB = "part-*.parquet"
@@ -279,6 +285,9 @@ def _error_text(exc: BaseException) -> str:
 def process_image(path, measures, options=None, *, channel="luminance") -> dict:
     """Read one image and apply the measures; never raises for a bad image.
 
+    The one row of :func:`process_file` (a series, which has one row per frame, gives an
+    error row here: use :func:`process_file`).
+
     Parameters
     ----------
     path : str
@@ -317,13 +326,25 @@ def process_image(path, measures, options=None, *, channel="luminance") -> dict:
                     "channel or the luminance."
                 )
             img = select_channel(img, channel)
+        elif info.axes == "tyx":
+            raise ValueError(
+                f"a series of {img.shape[0]} frames: process_file gives one row per frame"
+            )
         elif info.axes != "yx":
-            raise ValueError(f"a {info.axes!r} array (volume or series): batch analyses 2-D images")
+            raise ValueError(
+                f"a {info.axes!r} array (volume or series): batch analyses 2-D images, and "
+                f"'tyx' series one row per frame"
+            )
         ctx = _registry.ImageContext(img)
     except Exception as exc:  # an unreadable file is a result, not a crash
         row["status"] = "error"
         row["error"] = _error_text(exc)
         return row
+    return _measure_row(row, ctx, ms, eff)
+
+
+def _measure_row(row: dict, ctx, ms, eff) -> dict:
+    """Fill ``row`` with the measures of one image context (errors recorded, not raised)."""
     errors = []
     for m in ms:
         try:
@@ -344,13 +365,62 @@ def process_image(path, measures, options=None, *, channel="luminance") -> dict:
     return row
 
 
+# ------------------------------------------------------------------ series mode (#17)
+
+
+def process_file(path, measures, options=None, *, channel="luminance") -> list:
+    """The rows of one file: one for an image (:func:`process_image`), one per frame for
+    a ``'tyx'`` series (``frame`` = its index); never raises for a bad file.
+
+    Examples
+    --------
+    >>> import infopix, infopix.batch, numpy as np, tempfile, os, tifffile
+    >>> f = os.path.join(tempfile.mkdtemp(), "series.tif")
+    >>> frames = np.stack([np.zeros((8, 8), np.uint8), np.tile([0, 255], (8, 4)).astype(np.uint8)])
+    >>> tifffile.imwrite(f, frames, imagej=True, metadata={"axes": "TYX"})
+    >>> rows = infopix.batch.process_file(f, ["intensity"], {"intensity": {"estimators": ["plugin"]}})
+    >>> [(r["frame"], r["intensity.shannon"]) for r in rows]
+    [(0, 0.0), (1, 1.0)]
+    """
+    from .io import read_image
+
+    try:
+        _, info = read_image(path, return_info=True)
+        series = info.axes == "tyx"
+    except Exception:  # process_image records the reading error
+        series = False
+    if not series:
+        return [process_image(path, measures, options, channel=channel)]
+    ms = resolve_measures(measures)
+    eff = _params(ms, options)
+    base = {"path": str(path), "checksum": None, "shape": None, "dtype": None, "status": "ok", "error": None}
+    try:
+        base["checksum"] = file_checksum(path)
+        img = read_image(path)
+        base["shape"] = "x".join(str(n) for n in img.shape)
+        base["dtype"] = str(img.dtype)
+    except Exception as exc:
+        row = {**base, **dict.fromkeys(_columns(ms, eff), math.nan), "status": "error", "error": _error_text(exc)}
+        return [row]
+    rows = []
+    for t in range(img.shape[0]):
+        row = {**base, "frame": t, **dict.fromkeys(_columns(ms, eff), math.nan)}
+        try:
+            ctx = _registry.ImageContext(img[t])
+        except Exception as exc:
+            rows.append({**row, "status": "error", "error": f"frame {t}: {_error_text(exc)}"})
+            continue
+        rows.append(_measure_row(row, ctx, ms, eff))
+    return rows
+
+
 def _process_group(paths, measures, options, numba_threads, channel="luminance"):
-    """Worker task: a few images, one row each (threads pinned for the whole task)."""
+    """Worker task: a few files, one row per image or frame (threads pinned for the whole task)."""
     if numba_threads is not None:
         import numba
 
         numba.set_num_threads(max(1, min(int(numba_threads), numba.config.NUMBA_NUM_THREADS)))
-    return [process_image(p, measures, options, channel=channel) for p in paths]
+    return [row for p in paths for row in process_file(p, measures, options, channel=channel)]
 
 
 # --------------------------------------------------------------------------------------
@@ -361,7 +431,7 @@ def _process_group(paths, measures, options, numba_threads, channel="luminance")
 def _schema(columns: Sequence[str]):
     import pyarrow as pa
 
-    fields = [pa.field(c, pa.string()) for c in BASE_COLUMNS]
+    fields = [pa.field(c, pa.int64() if c == "frame" else pa.string()) for c in BASE_COLUMNS]
     fields += [pa.field(c, pa.float64()) for c in columns]
     return pa.schema(fields)
 
@@ -418,19 +488,23 @@ def _read_parts(folder: Path, columns: Sequence[str]) -> tuple[list[dict], int, 
     """(rows, number of stored rows, number of parts): the latest row of each path kept."""
     import pyarrow.parquet as pq
 
-    rows: dict[str, dict] = {}
+    # path -> (part, {frame: row}): a path's rows in a later part replace its earlier ones
+    # (a series' frames are written together, in one part)
+    rows: dict[str, tuple] = {}
     stored = 0
     parts = sorted(folder.glob(_PART_GLOB))
-    for part in parts:
+    for i, part in enumerate(parts):
         for row in pq.read_table(part, schema=_schema(columns)).to_pylist():
             stored += 1
-            rows.pop(row["path"], None)
-            rows[row["path"]] = row
-    return list(rows.values()), stored, len(parts)
+            prev = rows.pop(row["path"], None)
+            frames = prev[1] if prev is not None and prev[0] == i else {}
+            frames[row.get("frame")] = row
+            rows[row["path"]] = (i, frames)
+    return [r for _, frames in rows.values() for r in frames.values()], stored, len(parts)
 
 
 def _read_rows(folder: Path, columns: Sequence[str]) -> list[dict]:
-    """Rows of every part, in part order, the latest row of each path kept."""
+    """Rows of every part, in part order, the latest rows of each path kept."""
     return _read_parts(folder, columns)[0]
 
 
@@ -761,8 +835,8 @@ def run(
     Returns
     -------
     results : pandas.DataFrame
-        One row per input image, in the sorted order of the paths; columns as in the
-        module docstring.
+        One row per input image (one per frame of a series), in the sorted order of the
+        paths; columns as in the module docstring.
 
     Raises
     ------
@@ -826,8 +900,8 @@ def run(
                               progress, {}, writer, channel)
                 _compact_private(tmp, columns)
             return df
-        done_rows: dict[str, dict] = {}
-        if os.path.lexists(folder):  # resume: keep one current row per image
+        done_rows: dict[str, list] = {}  # path -> its rows (one per frame of a series)
+        if os.path.lexists(folder):  # resume: keep the current rows of each image
             wanted = set(files)
             rows, stored, nparts = _read_parts(folder, columns)
             keep = []
@@ -837,7 +911,7 @@ def run(
                     keep.append(rec)  # another image's result: still current
                 elif rec["checksum"] and _same_checksum(p, rec["checksum"]):
                     keep.append(rec)
-                    done_rows[p] = rec
+                    done_rows.setdefault(p, []).append(rec)
                 # else: the file changed (or its task died): its row goes, it is recomputed
             if len(keep) != stored:
                 _rewrite(folder, meta, keep)
@@ -859,20 +933,22 @@ def _compute(files, ms, columns, options, client, group_size, numba_threads, pro
              done_rows, writer, channel):
     """Compute the images not in ``done_rows``; rows go to ``writer`` as they complete."""
     todo = [p for p in files if p not in done_rows]
-    new_rows: dict[str, dict] = {}
+    new_rows: dict[str, list] = {}
     total = len(todo)
     # Measures go to the workers by name when registered (small, stable pickles).
     spec = [m.name if MEASURES.get(m.name) is m else m for m in ms]
 
     def record(rows):
         before = len(new_rows)
+        by_path: dict[str, list] = {}  # a series' frames arrive together, one list per file
         for row in rows:
-            new_rows[row["path"]] = row
+            by_path.setdefault(row["path"], []).append(row)
+        new_rows.update(by_path)
         if writer is not None:
             writer.add(rows)
         if progress is not None:
-            for i, row in enumerate(rows):
-                progress(before + i + 1, total, row)
+            for i, first in enumerate(r[0] for r in by_path.values()):
+                progress(before + i + 1, total, first)
 
     try:
         if client is None:
@@ -885,7 +961,7 @@ def _compute(files, ms, columns, options, client, group_size, numba_threads, pro
         if writer is not None:
             writer.flush()
 
-    rows = [done_rows.get(p) or new_rows[p] for p in files]
+    rows = [r for p in files for r in (done_rows.get(p) or new_rows[p])]
     return _to_frame([{c: r.get(c) for c in (*BASE_COLUMNS, *columns)} for r in rows], columns)
 
 

@@ -58,6 +58,7 @@ __all__ = [
     "register",
     "resolve",
     "resolve_params",
+    "series_rows",
 ]
 
 
@@ -534,6 +535,56 @@ class ImageContext:
         if self._occupied is None:
             self._occupied = int(np.count_nonzero(self.counts().counts))
         return 16 if self._occupied > 16 else None
+
+
+# ----------------------------------------------------------------------- series mode
+
+
+def series_rows(stack, measures=None, params=None) -> list[dict]:
+    """Series mode: the measures' columns for every frame of a (T, Y, X) stack.
+
+    Each frame is an image of its own (its own :class:`ImageContext`), measured as
+    ``analyze`` and batch measure a 2-D image; the rows carry a ``frame`` column (the
+    index along t) before the ``measure.quantity`` columns of :meth:`Measure.row`.
+
+    Parameters
+    ----------
+    stack : (T, Y, X) ndarray
+        The frames (``ImageInfo.axes == 'tyx'``).
+    measures : sequence of str, optional
+        Registry names (default: every non-optional measure).
+    params : mapping, optional
+        Effective parameters by measure, as :func:`resolve_params` returns them
+        (default: the defaults).
+
+    Returns
+    -------
+    rows : list of dict
+        One per frame, ``{"frame": t, "<measure>.<quantity>": float, ...}``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> stack = np.stack([np.zeros((8, 8), np.uint8), np.tile([0, 1], (8, 4)).astype(np.uint8)])
+    >>> p = resolve_params({"intensity": {"estimators": ["plugin"]}}, measures=["intensity"])
+    >>> [(r["frame"], r["intensity.shannon"]) for r in series_rows(stack, ["intensity"], p)]
+    [(0, 0.0), (1, 1.0)]
+    """
+    from .series import check_series
+
+    arr = check_series(stack)
+    if arr.ndim != 3:
+        raise ValueError(f"`stack` expects a (T, Y, X) series of grey frames, got shape {arr.shape}.")
+    ms = resolve(measures)
+    eff = resolve_params(measures=[m.name for m in ms]) if params is None else params
+    rows = []
+    for t in range(arr.shape[0]):
+        ctx = ImageContext(arr[t])
+        row = {"frame": t}
+        for m in ms:
+            row.update(m.row(m.compute(ctx, dict(eff[m.name])), eff[m.name]))
+        rows.append(row)
+    return rows
 
 
 def _attempt(undefined: dict, key: str, func, *args, **kwargs):

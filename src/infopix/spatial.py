@@ -13,6 +13,14 @@ The intensity entropy of an image does not change when its pixels are shuffled
 - :func:`computable_information_density` — compressed length per pixel of the
   scanned image, relative to a shuffled copy (Martiniani, Chaikin & Levine 2019).
 
+Volumes
+-------
+Every measure here except the CID also takes a (Z, Y, X) volume: offsets become
+``(dz, dy, dx)`` (``(dy, dx)`` pairs keep working on images, and an offset of the wrong
+length is refused), profiles run along z (``'depth'``), y, x or all three pooled, blocks
+are n x n x n, and the causal/staircase neighbourhoods follow the raster scan
+(z, y, x). The kernels are the same N-D code: an image is counted as a (1, M, N) volume.
+
 Symbols
 -------
 Every measure works on an image of *symbols* ``0 .. L-1`` (the alphabet):
@@ -115,7 +123,9 @@ def _bins_alias(bins, levels):
     return levels
 
 
-def _symbols(image, bins=None, range_=None, levels=None, *, name: str = "image") -> tuple[np.ndarray, int]:
+def _symbols(
+    image, bins=None, range_=None, levels=None, *, name: str = "image", ndim=(2,)
+) -> tuple[np.ndarray, int]:
     """Validate ``image`` and map it to compact int64 symbols 0 .. L-1; return (sym, L).
 
     With ``bins``/``range``: the codes of :func:`infopix._binning.binning_for` (the
@@ -123,7 +133,7 @@ def _symbols(image, bins=None, range_=None, levels=None, *, name: str = "image")
     of each value among the distinct values present (the observed alphabet).
     """
     bins = _bins_alias(bins, levels)
-    arr = v.check_image(image, name=name, min_pixels=2)
+    arr = v.check_image(image, name=name, min_pixels=2, ndim=ndim)
     if bins is None and range_ is None:
         if arr.dtype.kind == "f":
             raise TypeError(
@@ -145,53 +155,79 @@ def _symbols(image, bins=None, range_=None, levels=None, *, name: str = "image")
     return np.ascontiguousarray(b.codes(arr), dtype=np.int64), b.n_outcomes
 
 
-def _check_offset(offset, shape, *, name: str = "offset") -> tuple[int, int]:
-    """A (dy, dx) pair of integers, not (0, 0), with |dy| < M and |dx| < N."""
+def _as3(sym: np.ndarray) -> np.ndarray:
+    """A (M, N) symbol image as a (1, M, N) volume (a view); volumes unchanged."""
+    return sym[None] if sym.ndim == 2 else sym
+
+
+def _dims(shape) -> str:
+    return " x ".join(str(s) for s in shape)
+
+
+def _check_offset(offset, shape, *, name: str = "offset") -> tuple[int, int, int]:
+    """``(dy, dx)`` on an image or ``(dz, dy, dx)`` on a volume: integers, not all 0,
+    each smaller in size than the side it runs along; returned as (dz, dy, dx)."""
+    nd = len(shape)
+    want = "(dy, dx)" if nd == 2 else "(dz, dy, dx)"
     try:
-        dy, dx = (operator.index(o) for o in offset)
+        off = tuple(operator.index(o) for o in offset)
     except (TypeError, ValueError):
-        raise TypeError(f"`{name}` expects a pair of integers (dy, dx), got {offset!r}.") from None
-    if dy == 0 and dx == 0:
-        raise ValueError(f"`{name}` expects a non-zero offset (dy, dx), got (0, 0).")
-    M, N = shape
-    if abs(dy) >= M or abs(dx) >= N:
+        raise TypeError(f"`{name}` expects a {'pair' if nd == 2 else 'triple'} of integers {want}, got {offset!r}.") from None
+    if len(off) != nd:
+        what = "a 2-D image" if nd == 2 else "a (Z, Y, X) volume"
+        hint = " (for an in-plane offset on a volume pass (0, dy, dx))" if nd == 3 else ""
+        raise ValueError(f"`{name}` on {what} expects {want}, got {len(off)} values {offset!r}{hint}.")
+    if not any(off):
+        raise ValueError(f"`{name}` expects a non-zero offset {want}, got {off}.")
+    if any(abs(o) >= n for o, n in zip(off, shape)):
         raise ValueError(
-            f"`{name}` {(dy, dx)} is larger than the image ({M} x {N}): no pixel pair fits; "
-            f"|dy| must be < {M} and |dx| < {N}."
+            f"`{name}` {off} is larger than the image ({_dims(shape)}): no pixel pair fits; "
+            f"each |offset| must be smaller than the side it runs along."
         )
-    return dy, dx
+    return (0,) + off if nd == 2 else off
 
 
-def _anchor_range(shape, dys, dxs):
-    M, N = shape
-    y0 = max(0, -int(min(dys)))
-    y1 = M - max(0, int(max(dys)))
-    x0 = max(0, -int(min(dxs)))
-    x1 = N - max(0, int(max(dxs)))
-    return y0, y1, x0, x1
+def _offsets(offs) -> np.ndarray:
+    """A (k, 3) int64 array of (dz, dy, dx) offsets."""
+    return np.asarray(offs, dtype=np.int64).reshape(-1, 3)
 
 
-def _codes(sym: np.ndarray, L: int, dys, dxs) -> np.ndarray:
-    """Codes (flat int64) of the pattern with pixel offsets (dys, dxs) at every anchor.
+def _anchor_range(shape, offs):
+    """(z0, z1, y0, y1, x0, x1): the anchors at which every offset stays inside."""
+    out = []
+    for n, col in zip(shape, _offsets(offs).T):
+        out += [max(0, -int(col.min())), n - max(0, int(col.max()))]
+    return tuple(out)
+
+
+def _codes(sym: np.ndarray, L: int, offs) -> np.ndarray:
+    """Codes (flat int64) of the pattern with voxel offsets ``offs`` ((k, 3): dz, dy, dx)
+    at every anchor of the (Z, M, N) symbol volume ``sym``.
 
     The codes are exact mixed-radix codes when L**k fits in int64; otherwise the
     pattern is coded in pieces that fit and the pieces are combined after relabelling
     each partial code by its rank (so codes stay injective but are not mixed-radix).
     """
-    dys = np.asarray(dys, dtype=np.int64)
-    dxs = np.asarray(dxs, dtype=np.int64)
-    y0, y1, x0, x1 = _anchor_range(sym.shape, dys, dxs)
+    offs = _offsets(offs)
+    box = _anchor_range(sym.shape, offs)
     per = max(1, int(62 // max(1.0, math.log2(max(L, 2)))))  # symbols per int64 piece
-    if dys.size <= per:
-        return _k._pattern_codes(sym, np.int64(L), dys, dxs, y0, y1, x0, x1).ravel()
+
+    def piece(o):
+        return _k._pattern_codes(
+            sym, np.int64(L), np.ascontiguousarray(o[:, 0]), np.ascontiguousarray(o[:, 1]),
+            np.ascontiguousarray(o[:, 2]), *box,
+        ).ravel()
+
+    if len(offs) <= per:
+        return piece(offs)
     codes = None
-    for s in range(0, dys.size, per):
-        piece = _k._pattern_codes(sym, np.int64(L), dys[s:s + per], dxs[s:s + per], y0, y1, x0, x1).ravel()
+    for s in range(0, len(offs), per):
+        part = piece(offs[s:s + per])
         if codes is None:
-            codes = piece
+            codes = part
             continue
         _, a = np.unique(codes, return_inverse=True)
-        _, b = np.unique(piece, return_inverse=True)
+        _, b = np.unique(part, return_inverse=True)
         codes = a.astype(np.int64) * (int(b.max()) + 1) + b
     return codes
 
@@ -215,33 +251,35 @@ def _entropy(counts, n_outcomes: int, estimator, base) -> float:
     return entropy_from_counts(counts, estimator=estimator, base=base, n_outcomes=k).value
 
 
-def _pattern_entropy(sym, L, dys, dxs, estimator, base) -> float:
-    """Entropy of the pattern with offsets (dys, dxs) over all anchors, units of ``base``."""
-    k = len(dys)
+def _pattern_entropy(sym, L, offs, estimator, base) -> float:
+    """Entropy of the pattern with offsets ``offs`` over all anchors, units of ``base``."""
+    k = len(offs)
     space = L**k
-    codes = _codes(sym, L, dys, dxs)
+    codes = _codes(sym, L, offs)
     return _entropy(_count_codes(codes, space), space, estimator, base)
 
 
-def _block_offsets(rows: int, cols: int):
-    yy, xx = np.mgrid[0:rows, 0:cols]
-    return yy.ravel(), xx.ravel()
+def _block_offsets(depth: int, rows: int, cols: int) -> np.ndarray:
+    """(k, 3) offsets of a depth x rows x cols block, in raster (z, y, x) order."""
+    zz, yy, xx = np.mgrid[0:depth, 0:rows, 0:cols]
+    return np.stack([zz.ravel(), yy.ravel(), xx.ravel()], axis=1)
 
 
-def _check_block(n, shape, *, name: str = "n") -> tuple[int, int]:
+def _check_block(n, shape, *, name: str = "n") -> tuple[int, int, int]:
+    """Block sides (depth, rows, cols): an integer (a square or cube) or one per axis."""
+    nd = len(shape)
+    want = "(rows, cols)" if nd == 2 else "(depth, rows, cols)"
     if isinstance(n, (tuple, list, np.ndarray)):
-        if len(n) != 2:
-            raise TypeError(f"`{name}` expects an integer or a pair (rows, cols), got {n!r}.")
-        r = v.check_positive_int(n[0], name=name)
-        c = v.check_positive_int(n[1], name=name)
+        if len(n) != nd:
+            raise TypeError(f"`{name}` expects an integer or {want}, got {n!r}.")
+        sides = tuple(v.check_positive_int(x, name=name) for x in n)
     else:
-        r = c = v.check_positive_int(n, name=name)
-    M, N = shape
-    if r > M or c > N:
+        sides = (v.check_positive_int(n, name=name),) * nd
+    if any(a > b for a, b in zip(sides, shape)):
         raise ValueError(
-            f"`{name}` ({r} x {c}) is larger than the image ({M} x {N}); blocks must fit inside it."
+            f"`{name}` ({_dims(sides)}) is larger than the image ({_dims(shape)}); blocks must fit inside it."
         )
-    return r, c
+    return (1,) + sides if nd == 2 else sides
 
 
 # ----------------------------------------------------------------------------------
@@ -249,17 +287,18 @@ def _check_block(n, shape, *, name: str = "n") -> tuple[int, int]:
 # ----------------------------------------------------------------------------------
 
 
-def _pair_counts(sym, L, dys, dxs) -> list[np.ndarray]:
-    """Joint counts (as (L, L) arrays, or flat code counts when L*L is large)."""
-    dys = np.asarray(dys, dtype=np.int64)
-    dxs = np.asarray(dxs, dtype=np.int64)
+def _pair_counts(sym, L, offs) -> list[np.ndarray]:
+    """Joint counts (as (L, L) arrays, or flat code counts when L*L is large) of the
+    pairs at each (dz, dy, dx) offset of ``offs`` in the (Z, M, N) volume ``sym``."""
+    offs = _offsets(offs)
     if L * L <= _BINCOUNT_MAX:
         small = sym.astype(np.uint8) if L <= 256 else sym.astype(np.uint16)  # 8x less memory traffic
-        hist = _k._pair_histograms(small, np.int64(L), dys, dxs)
+        cols = [np.ascontiguousarray(offs[:, i]) for i in builtins.range(3)]
+        hist = _k._pair_histograms(small, np.int64(L), *cols)
         return [h.reshape(L, L) for h in hist]
     out = []
-    for dy, dx in zip(dys, dxs):
-        codes = _codes(sym, L, [0, dy], [0, dx])
+    for o in offs:
+        codes = _codes(sym, L, [(0, 0, 0), tuple(o)])
         u, c = np.unique(codes, return_counts=True)
         out.append((u, c))
     return out
@@ -290,7 +329,7 @@ def _mi_from_joint(joint, L, estimator, base):
     return hx + hy - hxy, hxy, bias, sd, n
 
 
-def pair_entropy(image, offset=(0, 1), *, bins=None, range=None, estimator="plugin", base=2, levels=None) -> float:
+def pair_entropy(image, offset=None, *, bins=None, range=None, estimator="plugin", base=2, levels=None) -> float:
     """Joint entropy of pixel pairs separated by ``offset``.
 
     The pairs ``(image[y, x], image[y + dy, x + dx])`` over every anchor for which both
@@ -300,11 +339,12 @@ def pair_entropy(image, offset=(0, 1), *, bins=None, range=None, estimator="plug
 
     Parameters
     ----------
-    image : (M, N) ndarray
-        Bool or integer image, or a float image with ``bins``.
-    offset : (int, int), optional
-        ``(dy, dx)``, rows down and columns right (negative allowed); default (0, 1),
-        the right-hand neighbour. ``|dy| < M`` and ``|dx| < N``.
+    image : (M, N) or (Z, M, N) ndarray
+        Bool or integer image or volume, or a float one with ``bins``.
+    offset : (int, int) or (int, int, int), optional
+        ``(dy, dx)`` on an image, ``(dz, dy, dx)`` on a volume: slices deeper, rows
+        down and columns right (negative allowed); default (0, 1), the right-hand
+        neighbour (on a volume: (0, 0, 1)). Each smaller in size than its side.
     bins : int, optional
         Requantise into ``bins`` symbols (see the module's Symbols section); by default
         integer images use one symbol per distinct value.
@@ -325,7 +365,8 @@ def pair_entropy(image, offset=(0, 1), *, bins=None, range=None, estimator="plug
     Raises
     ------
     ValueError
-        Offset (0, 0) or larger than the image.
+        Offset (0, 0) or larger than the image; an offset with the wrong number of
+        values for the image (a 3-D offset on a 2-D image, or a 2-D one on a volume).
     TypeError
         Float image without ``bins``; non-integer offset.
 
@@ -337,16 +378,19 @@ def pair_entropy(image, offset=(0, 1), *, bins=None, range=None, estimator="plug
     1.0
     >>> round(pair_entropy(stripes, (0, 2)), 6)   # pairs (0,0) x 28, (1,1) x 21
     0.985228
+    >>> layers = np.indices((4, 5, 6))[0] % 2        # slices alternate 0, 1, 0, 1
+    >>> round(pair_entropy(layers, (1, 0, 0)), 6)    # pairs (0,1) x 60, (1,0) x 30
+    0.918296
     """
-    sym, L = _symbols(image, bins, range, levels)
-    dy, dx = _check_offset(offset, sym.shape)
+    sym, L = _symbols(image, bins, range, levels, ndim=(2, 3))
+    off = _check_offset((0,) * (sym.ndim - 1) + (1,) if offset is None else offset, sym.shape)
     b = v.check_base(base)
-    joint = _pair_counts(sym, L, [dy], [dx])[0]
+    joint = _pair_counts(_as3(sym), L, [off])[0]
     flat = joint[1] if isinstance(joint, tuple) else joint.ravel()
     return _entropy(flat, L * L, estimator, b)
 
 
-def mutual_information(image, offset=(0, 1), *, bins=None, range=None, estimator="plugin", base=2, levels=None) -> float:
+def mutual_information(image, offset=None, *, bins=None, range=None, estimator="plugin", base=2, levels=None) -> float:
     """Mutual information between a pixel and the pixel at ``offset``.
 
     ``I = H(X) + H(Y) - H(X, Y)`` with X the anchor pixels and Y their partners, all
@@ -354,10 +398,11 @@ def mutual_information(image, offset=(0, 1), *, bins=None, range=None, estimator
 
     Parameters
     ----------
-    image : (M, N) ndarray
-        Bool or integer image, or a float image with ``bins``.
-    offset : (int, int), optional
-        ``(dy, dx)``; default (0, 1).
+    image : (M, N) or (Z, M, N) ndarray
+        Bool or integer image or volume, or a float one with ``bins``.
+    offset : (int, int) or (int, int, int), optional
+        ``(dy, dx)`` on an image, ``(dz, dy, dx)`` on a volume; default (0, 1) (on a
+        volume (0, 0, 1)).
     bins : int, optional
         Requantise into ``bins`` symbols. For uint8 images the default alphabet has up
         to 256 symbols and the plug-in MI of a small image is dominated by its bias
@@ -386,11 +431,14 @@ def mutual_information(image, offset=(0, 1), *, bins=None, range=None, estimator
     >>> checker = np.indices((8, 8)).sum(axis=0) % 2
     >>> round(mutual_information(checker, (0, 1)), 12)  # a neighbour decides: 1 bit
     1.0
+    >>> layers = np.indices((4, 5, 6))[0] % 2
+    >>> round(mutual_information(layers, (2, 0, 0)), 12)  # two slices apart: the same
+    1.0
     """
-    sym, L = _symbols(image, bins, range, levels)
-    dy, dx = _check_offset(offset, sym.shape)
+    sym, L = _symbols(image, bins, range, levels, ndim=(2, 3))
+    off = _check_offset((0,) * (sym.ndim - 1) + (1,) if offset is None else offset, sym.shape)
     b = v.check_base(base)
-    joint = _pair_counts(sym, L, [dy], [dx])[0]
+    joint = _pair_counts(_as3(sym), L, [off])[0]
     return _mi_from_joint(joint, L, estimator, b)[0]
 
 
@@ -413,7 +461,8 @@ class MutualInformationProfile:
     n_pairs : (D,) ndarray of int
         Number of pixel pairs counted at each distance.
     direction : str
-        ``'horizontal'``, ``'vertical'`` or ``'isotropic'`` (both axes pooled).
+        ``'horizontal'`` (x), ``'vertical'`` (y), ``'depth'`` (z, volumes) or
+        ``'isotropic'`` (every axis pooled: 2 on an image, 3 on a volume).
     correlation_length : float or None
         Decay length xi of a fit MI(d) - bias ~ A exp(-d / xi) over the leading
         distances where MI is above the noise floor; None when fewer than 4 such
@@ -497,19 +546,20 @@ def mutual_information_profile(
 ) -> MutualInformationProfile:
     """Mutual information between pixels against their distance, with a correlation length.
 
-    For every distance d, the MI of the pairs at offset (0, d) (``'horizontal'``), (d, 0)
-    (``'vertical'``), or both pooled into one co-occurrence table (``'isotropic'``; axis
-    directions only). All distances are counted in one call of the parallel kernel
+    For every distance d, the MI of the pairs at offset d along x (``'horizontal'``),
+    along y (``'vertical'``), along z (``'depth'``, volumes), or all axes pooled into one
+    co-occurrence table (``'isotropic'``; axis directions only). All distances are
+    counted in one call of the parallel kernel
     :func:`infopix._kernels.spatial._pair_histograms`.
 
     Parameters
     ----------
-    image : (M, N) ndarray
-        Bool or integer image, or a float image with ``bins``.
+    image : (M, N) or (Z, M, N) ndarray
+        Bool or integer image or volume, or a float one with ``bins``.
     distances : sequence of int, optional
-        Positive distances; default 1 .. min(32, min(M, N) // 2).
-    directions : {'isotropic', 'horizontal', 'vertical'}, optional
-        Which pairs are counted.
+        Positive distances; default 1 .. min(32, (shortest side along the direction) // 2).
+    directions : {'isotropic', 'horizontal', 'vertical', 'depth'}, optional
+        Which pairs are counted ('depth': along z, volumes only).
     bins : int, optional
         Requantise into ``bins`` symbols (advisable for uint8 images, see
         :func:`mutual_information`).
@@ -540,42 +590,56 @@ def mutual_information_profile(
     >>> prof = mutual_information_profile(stripes, [4, 8], directions="horizontal")
     >>> np.round(prof.mi, 12).tolist()                     # one period, two: 1 bit
     [1.0, 1.0]
+    >>> same = np.repeat(stripes[None], 5, axis=0)        # 5 identical slices
+    >>> p = mutual_information_profile(same, [1, 2], directions="depth")
+    >>> bool(np.allclose(p.mi, 1.0, rtol=0, atol=1e-12))  # = the slice's entropy
+    True
     """
-    sym, L = _symbols(image, bins, range, levels)
-    direction = v.check_choice(directions, ("isotropic", "horizontal", "vertical"), name="directions")
+    sym, L = _symbols(image, bins, range, levels, ndim=(2, 3))
+    choices = ("isotropic", "horizontal", "vertical") + (("depth",) if sym.ndim == 3 else ())
+    if sym.ndim == 2 and directions == "depth":
+        raise ValueError("`directions` 'depth' (along z) needs a (Z, Y, X) volume; `image` is 2-D.")
+    direction = v.check_choice(directions, choices, name="directions")
     b = v.check_base(base)
-    M, N = sym.shape
+    shape = sym.shape
+    axis_of = {"horizontal": sym.ndim - 1, "vertical": sym.ndim - 2, "depth": 0}
+    limit = min(shape) if direction == "isotropic" else shape[axis_of[direction]]
     if distances is None:
-        dmax = max(1, min(32, min(M, N) // 2))
+        dmax = max(1, min(32, limit // 2))
         dist = np.arange(1, dmax + 1)
     else:
         dist = np.atleast_1d(np.asarray(distances))
         if dist.dtype.kind not in "iu" or dist.ndim != 1 or dist.size == 0:
             raise TypeError(f"`distances` expects a non-empty sequence of positive integers, got {distances!r}.")
         dist = dist.astype(np.int64)
-    limit = {"horizontal": N, "vertical": M, "isotropic": min(M, N)}[direction]
     if dist.min() < 1 or dist.max() >= limit:
         raise ValueError(
-            f"`distances` must lie in 1 .. {limit - 1} for {direction} pairs on a {M} x {N} image, "
-            f"got values from {int(dist.min())} to {int(dist.max())}."
+            f"`distances` must lie in 1 .. {limit - 1} for {direction} pairs on a {_dims(shape)} "
+            f"{'image' if sym.ndim == 2 else 'volume'}, got values from {int(dist.min())} to {int(dist.max())}."
         )
-    zeros = np.zeros_like(dist)
-    if direction == "horizontal":
-        joints = _pair_counts(sym, L, zeros, dist)
-    elif direction == "vertical":
-        joints = _pair_counts(sym, L, dist, zeros)
+    sym3 = _as3(sym)
+
+    def along(axis3):  # (D, 3) offsets of the distances along axis3 of the (Z, M, N) volume
+        o = np.zeros((dist.size, 3), dtype=np.int64)
+        o[:, axis3] = dist
+        return o
+
+    if direction != "isotropic":
+        joints = _pair_counts(sym3, L, along(axis_of[direction] + 3 - sym.ndim))
     else:
-        both = _pair_counts(sym, L, np.concatenate([zeros, dist]), np.concatenate([dist, zeros]))
+        axes3 = (1, 2) if sym.ndim == 2 else (0, 1, 2)
+        parts = _pair_counts(sym3, L, np.concatenate([along(a) for a in axes3]))
         D = dist.size
-        if isinstance(both[0], tuple):
+        groups = [parts[i * D:(i + 1) * D] for i in builtins.range(len(axes3))]
+        if isinstance(parts[0], tuple):
             joints = []
-            for h, vv in zip(both[:D], both[D:]):
-                u = np.concatenate([h[0], vv[0]])
-                c = np.concatenate([h[1], vv[1]])
+            for tabs in zip(*groups):
+                u = np.concatenate([t[0] for t in tabs])
+                c = np.concatenate([t[1] for t in tabs])
                 uu, inv = np.unique(u, return_inverse=True)
                 joints.append((uu, np.bincount(inv, weights=c).astype(np.int64)))
         else:
-            joints = [h + vv for h, vv in zip(both[:D], both[D:])]
+            joints = [sum(tabs[1:], tabs[0]) for tabs in zip(*groups)]
     if estimator == "plugin" and not isinstance(joints[0], tuple):
         # all tables at once, in parallel: kernel _plugin_pair_terms
         t = _k._plugin_pair_terms(np.ascontiguousarray(np.stack(joints).reshape(len(joints), -1)), np.int64(L))
@@ -600,7 +664,31 @@ def mutual_information_profile(
 # ----------------------------------------------------------------------------------
 
 
-def causal_neighbours(k: int) -> list[tuple[int, int]]:
+def _past(o) -> bool:
+    """Is offset ``o`` scanned before the origin in raster order (lexicographically < 0)?"""
+    for c in o:
+        if c:
+            return c < 0
+    return False
+
+
+def _nearest_3d(k: int, keep) -> list[tuple[int, int, int]]:
+    """The k nearest past offsets (dz, dy, dx) with ``keep(o)``, ordered by distance,
+    then nearer slice, nearer row, then column (the 2-D order with a slice key first)."""
+    r = 1
+    while True:
+        rr = builtins.range(-r, r + 1)
+        cand = [
+            (a, b, c) for a in rr for b in rr for c in rr
+            if a * a + b * b + c * c <= r * r and _past((a, b, c)) and keep((a, b, c))
+        ]
+        if len(cand) >= k:
+            cand.sort(key=lambda o: (o[0] ** 2 + o[1] ** 2 + o[2] ** 2, -o[0], -o[1], o[2]))
+            return cand[:k]
+        r += 1
+
+
+def causal_neighbours(k: int, *, ndim: int = 2) -> list[tuple]:
     """The ``k`` nearest causal neighbours of a pixel, in raster-scan order of preference.
 
     Causal means scanned before the pixel in raster order: ``dy < 0``, or ``dy == 0``
@@ -609,12 +697,22 @@ def causal_neighbours(k: int) -> list[tuple[int, int]]:
     (-2, 0), ... So ``'causal-1'`` is the left neighbour, ``'causal-3'`` adds up and
     up-left, ``'causal-4'`` is the four causal pixels of the 3 x 3 box.
 
+    With ``ndim=3`` (volumes, raster order z, y, x): offsets (dz, dy, dx) with
+    ``dz < 0``, or ``dz == 0`` and (dy, dx) causal in the slice; ordered by distance,
+    then nearer slice, nearer row, then column.
+
     Examples
     --------
     >>> causal_neighbours(4)
     [(0, -1), (-1, 0), (-1, -1), (-1, 1)]
+    >>> causal_neighbours(3, ndim=3)
+    [(0, 0, -1), (0, -1, 0), (-1, 0, 0)]
     """
     k = v.check_positive_int(k, name="k", minimum=0)
+    if ndim == 3:
+        return _nearest_3d(k, lambda o: True)
+    if ndim != 2:
+        raise ValueError(f"`ndim` expects 2 (an image) or 3 (a volume), got {ndim!r}.")
     r = 1
     while True:
         cand = [
@@ -631,7 +729,7 @@ def causal_neighbours(k: int) -> list[tuple[int, int]]:
         r += 1
 
 
-def staircase_neighbours(k: int) -> list[tuple[int, int]]:
+def staircase_neighbours(k: int, *, ndim: int = 2) -> list[tuple]:
     """The ``k`` nearest pixels of the raster scan's *boundary*, nearest first.
 
     For a raster scan, the pixels already scanned that touch the unscanned part of the
@@ -641,12 +739,28 @@ def staircase_neighbours(k: int) -> list[tuple[int, int]]:
     this staircase, so conditioning on it converges faster than on the same number of
     nearest causal neighbours. Ordered by distance, then row, then column.
 
+    With ``ndim=3`` (volumes): the scanned voxels that have a face neighbour not yet
+    scanned (the same rule gives the 2-D staircase above): the whole scanned part of the
+    current slice (all of it touches the next slice) and the previous slice from the
+    voxel's (y, x) on, ordered by distance, then nearer slice, row, and column.
+
     Examples
     --------
     >>> staircase_neighbours(5)
     [(0, -1), (-1, 0), (-1, 1), (0, -2), (-1, 2)]
+    >>> staircase_neighbours(4, ndim=3)
+    [(0, 0, -1), (0, -1, 0), (-1, 0, 0), (0, -1, -1)]
     """
     k = v.check_positive_int(k, name="k", minimum=0)
+    if ndim == 3:
+        def on_boundary(o):
+            return any(
+                not _past(tuple(c + (i == j) * sgn for j, c in enumerate(o)))
+                for i in builtins.range(3) for sgn in (-1, 1)
+            )
+        return _nearest_3d(k, on_boundary)
+    if ndim != 2:
+        raise ValueError(f"`ndim` expects 2 (an image) or 3 (a volume), got {ndim!r}.")
     offs = []
     for i in range(1, k + 2):
         offs += [(0, -i), (-1, i - 1)]
@@ -657,7 +771,10 @@ def staircase_neighbours(k: int) -> list[tuple[int, int]]:
 _NEIGHBOUR_FAMILIES = {"causal": causal_neighbours, "staircase": staircase_neighbours}
 
 
-def _parse_neighbours(neighbours, shape) -> list[tuple[int, int]]:
+def _parse_neighbours(neighbours, shape) -> list[tuple[int, int, int]]:
+    """The neighbourhood as (dz, dy, dx) offsets (dz = 0 on an image), checked to fit."""
+    nd = len(shape)
+    want = "(dy, dx)" if nd == 2 else "(dz, dy, dx)"
     if isinstance(neighbours, str):
         family, _, num = neighbours.partition("-")
         try:
@@ -667,30 +784,29 @@ def _parse_neighbours(neighbours, shape) -> list[tuple[int, int]]:
         if family not in _NEIGHBOUR_FAMILIES or k < 0:
             raise ValueError(
                 "`neighbours` expects 'causal-k' or 'staircase-k' (k = 0, 1, 2, ...) or a sequence "
-                f"of (dy, dx) offsets, got {neighbours!r}."
+                f"of {want} offsets, got {neighbours!r}."
             )
-        offs = _NEIGHBOUR_FAMILIES[family](k)
+        offs = _NEIGHBOUR_FAMILIES[family](k, ndim=nd)
     else:
         try:
             offs = [tuple(operator.index(c) for c in o) for o in neighbours]
         except TypeError:
             raise TypeError(
-                f"`neighbours` expects 'causal-k' or a sequence of (dy, dx) integer pairs, got {neighbours!r}."
+                f"`neighbours` expects 'causal-k' or a sequence of {want} integer offsets, got {neighbours!r}."
             ) from None
-        if any(len(o) != 2 for o in offs):
-            raise TypeError(f"`neighbours` expects (dy, dx) pairs, got {neighbours!r}.")
-        if (0, 0) in offs or len(set(offs)) != len(offs):
-            raise ValueError(f"`neighbours` must be distinct offsets other than (0, 0), got {neighbours!r}.")
-    M, N = shape
+        if any(len(o) != nd for o in offs):
+            what = "a 2-D image" if nd == 2 else "a (Z, Y, X) volume"
+            raise ValueError(f"`neighbours` on {what} expects {want} offsets, got {neighbours!r}.")
+        if (0,) * nd in offs or len(set(offs)) != len(offs):
+            raise ValueError(f"`neighbours` must be distinct offsets other than {(0,) * nd}, got {neighbours!r}.")
     if offs:
-        dys = [0] + [o[0] for o in offs]
-        dxs = [0] + [o[1] for o in offs]
-        if max(dys) - min(dys) >= M or max(dxs) - min(dxs) >= N:
+        span = [max(0, *col) - min(0, *col) + 1 for col in zip(*offs)]
+        if any(a > n for a, n in zip(span, shape)):
             raise ValueError(
-                f"`neighbours` span {max(dys) - min(dys) + 1} x {max(dxs) - min(dxs) + 1} pixels with the "
-                f"centre, larger than the image ({M} x {N})."
+                f"`neighbours` span {_dims(span)} pixels with the centre, larger than the image "
+                f"({_dims(shape)})."
             )
-    return offs
+    return [(0,) + tuple(o) if nd == 2 else tuple(o) for o in offs]
 
 
 def _conditional(sym, L, offs, estimator, base, *, with_std=False):
@@ -710,10 +826,9 @@ def _conditional(sym, L, offs, estimator, base, *, with_std=False):
         p = counts[counts > 0] / codes.size
         s = -np.log(p) / lb
         return h, math.sqrt(max(0.0, float((p * s * s).sum()) - float((p * s).sum()) ** 2) / codes.size)
-    dys = [o[0] for o in offs] + [0]
-    dxs = [o[1] for o in offs] + [0]
+    full_offs = list(offs) + [(0, 0, 0)]
     ctx_space = L ** len(offs)
-    full = _codes(sym, L, dys, dxs)  # context digits first, the centre pixel last
+    full = _codes(sym, L, full_offs)  # context digits first, the centre pixel last
     n = full.size
     if ctx_space * L <= _BINCOUNT_MAX:
         cj_full = np.bincount(full, minlength=ctx_space * L)
@@ -725,7 +840,7 @@ def _conditional(sym, L, offs, estimator, base, *, with_std=False):
         joint_c = cj_full[nz]
         ctx_c = np.repeat(cc_full, L)[nz]
     else:
-        ctx = full // L if ctx_space * L < 2**62 else _ctx_codes_on(sym, L, dys, dxs)
+        ctx = full // L if ctx_space * L < 2**62 else _ctx_codes_on(sym, L, full_offs)
         uj, first, cj = np.unique(full, return_index=True, return_counts=True)
         uc, cc = np.unique(ctx, return_counts=True)
         h = _entropy(cj, ctx_space * L, estimator, base) - _entropy(cc, ctx_space, estimator, base)
@@ -739,14 +854,13 @@ def _conditional(sym, L, offs, estimator, base, *, with_std=False):
     return h, math.sqrt(max(var, 0.0) / n)
 
 
-def _ctx_codes_on(sym, L, dys, dxs):
+def _ctx_codes_on(sym, L, offs):
     """Codes of the context (every offset but the last) on the anchors of the full pattern."""
-    dys = np.asarray(dys, dtype=np.int64)
-    dxs = np.asarray(dxs, dtype=np.int64)
-    y0, y1, x0, x1 = _anchor_range(sym.shape, dys, dxs)
-    cy0, cy1, cx0, cx1 = _anchor_range(sym.shape, dys[:-1], dxs[:-1])
-    codes = _codes(sym, L, dys[:-1], dxs[:-1]).reshape(cy1 - cy0, cx1 - cx0)
-    return np.ascontiguousarray(codes[y0 - cy0:y1 - cy0, x0 - cx0:x1 - cx0]).ravel()
+    offs = _offsets(offs)
+    z0, z1, y0, y1, x0, x1 = _anchor_range(sym.shape, offs)
+    cz0, cz1, cy0, cy1, cx0, cx1 = _anchor_range(sym.shape, offs[:-1])
+    codes = _codes(sym, L, offs[:-1]).reshape(cz1 - cz0, cy1 - cy0, cx1 - cx0)
+    return np.ascontiguousarray(codes[z0 - cz0:z1 - cz0, y0 - cy0:y1 - cy0, x0 - cx0:x1 - cx0]).ravel()
 
 
 def conditional_entropy(
@@ -763,15 +877,17 @@ def conditional_entropy(
 
     Parameters
     ----------
-    image : (M, N) ndarray
-        Bool or integer image, or a float image with ``bins``.
-    neighbours : str or sequence of (int, int), optional
+    image : (M, N) or (Z, M, N) ndarray
+        Bool or integer image or volume, or a float one with ``bins``. A volume is
+        scanned in raster order (z, y, x).
+    neighbours : str or sequence of (int, int) or (int, int, int), optional
         ``'causal-k'``: the k nearest causal neighbours (see :func:`causal_neighbours`;
         ``'causal-1'`` left, ``'causal-2'`` left and up, ``'causal-3'`` (default) adds
         up-left, ``'causal-4'`` up-right, ``'causal-0'`` none, giving H(X));
         ``'staircase-k'``: the k nearest pixels of the scan boundary (see
         :func:`staircase_neighbours`; converges faster for Markov fields); or explicit
-        ``(dy, dx)`` offsets (any non-zero, distinct offsets).
+        ``(dy, dx)`` offsets (any non-zero, distinct offsets); ``(dz, dy, dx)`` on a
+        volume (where ``'causal-k'`` and ``'staircase-k'`` are the 3-D ones).
     bins : int, optional
         Requantise into ``bins`` symbols.
     range : (float, float), optional
@@ -806,27 +922,31 @@ def conditional_entropy(
     >>> stripes = np.tile([0, 1], (8, 4))
     >>> conditional_entropy(stripes, neighbours="causal-1")   # left pixel decides: 0
     0.0
+    >>> layers = np.indices((6, 4, 4))[0] % 2                 # slices alternate
+    >>> conditional_entropy(layers, neighbours=[(-1, 0, 0)])  # the slice above decides
+    0.0
     """
-    sym, L = _symbols(image, bins, range, levels)
+    sym, L = _symbols(image, bins, range, levels, ndim=(2, 3))
     b = v.check_base(base)
     offs = _parse_neighbours(neighbours, sym.shape)
-    return _conditional(sym, L, offs, estimator, b) + 0.0
+    return _conditional(_as3(sym), L, offs, estimator, b) + 0.0
 
 
 def block_entropy(image, n, *, bins=None, range=None, estimator="plugin", base=2, levels=None) -> float:
-    """Entropy of the n x n (or rows x cols) patterns of an image.
+    """Entropy of the n x n (or rows x cols) patterns of an image, n x n x n of a volume.
 
-    All overlapping blocks are counted (``(M - n + 1)(N - n + 1)`` samples); each block
-    is coded in mixed radix L (bit packing for binary images) by
-    :func:`infopix._kernels.spatial._pattern_codes` and counted with ``np.bincount``.
-    The number of possible outcomes handed to the estimator is L**(rows * cols).
+    All overlapping blocks are counted (``(M - n + 1)(N - n + 1)`` samples, times
+    ``Z - n + 1`` for a volume); each block is coded in mixed radix L (bit packing for
+    binary images) by :func:`infopix._kernels.spatial._pattern_codes` and counted with
+    ``np.bincount``. The number of possible outcomes handed to the estimator is
+    L**(voxels per block).
 
     Parameters
     ----------
-    image : (M, N) ndarray
-        Bool or integer image, or a float image with ``bins``.
-    n : int or (int, int)
-        Block side, or (rows, cols).
+    image : (M, N) or (Z, M, N) ndarray
+        Bool or integer image or volume, or a float one with ``bins``.
+    n : int or (int, int) or (int, int, int)
+        Block side, or (rows, cols) on an image, (depth, rows, cols) on a volume.
     bins : int, optional
         Requantise into ``bins`` symbols.
     range : (float, float), optional
@@ -841,7 +961,8 @@ def block_entropy(image, n, *, bins=None, range=None, estimator="plugin", base=2
     Returns
     -------
     float
-        H(n x n) in units of ``base`` per block (divide by n**2 for a per-pixel value).
+        H(n x n) in units of ``base`` per block (divide by n**2, or n**3 for a volume,
+        for a per-pixel value).
 
     Raises
     ------
@@ -860,12 +981,14 @@ def block_entropy(image, n, *, bins=None, range=None, estimator="plugin", base=2
     >>> checker = np.indices((16, 16)).sum(axis=0) % 2
     >>> round(block_entropy(checker, 3), 12)   # two 3 x 3 patterns, equally frequent
     1.0
+    >>> checker3 = np.indices((9, 9, 9)).sum(axis=0) % 2
+    >>> round(block_entropy(checker3, 2), 12)  # two 2 x 2 x 2 patterns, 256 each
+    1.0
     """
-    sym, L = _symbols(image, bins, range, levels)
+    sym, L = _symbols(image, bins, range, levels, ndim=(2, 3))
     b = v.check_base(base)
-    r, c = _check_block(n, sym.shape)
-    dys, dxs = _block_offsets(r, c)
-    return _pattern_entropy(sym, L, dys, dxs, estimator, b) + 0.0
+    sides = _check_block(n, sym.shape)
+    return _pattern_entropy(_as3(sym), L, _block_offsets(*sides), estimator, b) + 0.0
 
 
 @dataclass(frozen=True)
@@ -935,23 +1058,39 @@ def _auto_limit(L: int, n: int) -> int:
     return k
 
 
-def _density_conditional(sym, L, kmax, estimator, base):
-    hs = [_conditional(sym, L, staircase_neighbours(k), estimator, base) for k in range(kmax + 1)]
+def _staircase3(k: int, nd: int) -> list[tuple[int, int, int]]:
+    """The k staircase neighbours of an nd-D scan as (dz, dy, dx) offsets."""
+    return [(0,) + o if nd == 2 else o for o in staircase_neighbours(k, ndim=nd)]
+
+
+def _density_conditional(sym, L, kmax, estimator, base, nd):
+    hs = [_conditional(sym, L, _staircase3(k, nd), estimator, base) for k in range(kmax + 1)]
     return np.arange(kmax + 1), np.array(hs)
 
 
-def _block_diff_sequence(sym, L, nmax, estimator, base):
+def _block_diff_sequence(sym, L, nmax, estimator, base, nd):
+    """h(n): the nd-th mixed difference of the block entropies H(sides) at sides n, n - 1.
+
+    2-D: H(n, n) - H(n, n-1) - H(n-1, n) + H(n-1, n-1); 3-D: the sum over the eight
+    corners of sign (-1)**(number of sides n - 1) of H(depth, rows, cols).
+    """
     cache = {}
 
-    def H(r, c):
-        if r == 0 or c == 0:
+    def H(sides):
+        if min(sides) == 0:
             return 0.0
-        if (r, c) not in cache:
-            dys, dxs = _block_offsets(r, c)
-            cache[(r, c)] = _pattern_entropy(sym, L, dys, dxs, estimator, base)
-        return cache[(r, c)]
+        if sides not in cache:
+            cache[sides] = _pattern_entropy(sym, L, _block_offsets(*sides), estimator, base)
+        return cache[sides]
 
-    hs = [H(n, n) - H(n, n - 1) - H(n - 1, n) + H(n - 1, n - 1) for n in range(1, nmax + 1)]
+    def h(n):
+        total = 0.0
+        for drop in np.ndindex(*(2,) * nd):
+            sides = tuple(n - d for d in drop)
+            total += (-1) ** sum(drop) * H(((1,) if nd == 2 else ()) + sides)
+        return total
+
+    hs = [h(n) for n in range(1, nmax + 1)]
     return np.arange(1, nmax + 1), np.array(hs)
 
 
@@ -983,8 +1122,12 @@ def entropy_density(
 
     Parameters
     ----------
-    image : (M, N) ndarray
-        Bool or integer image, or a float image with ``bins``.
+    image : (M, N) or (Z, M, N) ndarray
+        Bool or integer image or volume, or a float one with ``bins``. On a volume the
+        staircase is the 3-D one (``staircase_neighbours(k, ndim=3)``), the blocks are
+        n x n x n and h(n) is the third mixed difference of the block entropies (exact
+        for H = h xyz + surface, edge and corner terms); the error uses the eight
+        octants.
     method : {'conditional', 'block'}, optional
         Which sequence (see above).
     max_block : int, optional
@@ -1039,49 +1182,58 @@ def entropy_density(
     >>> d.estimates.round(12).tolist()       # H(X) = 1 bit, then the left pixel decides
     [1.0, 0.0, 0.0, 0.0]
     """
-    sym, L = _symbols(image, bins, range, levels)
+    sym, L = _symbols(image, bins, range, levels, ndim=(2, 3))
     meth = v.check_choice(method, ("conditional", "block"), name="method")
     b = v.check_base(base)
-    M, N = sym.shape
+    nd, shape, npix = sym.ndim, sym.shape, sym.size
+    N = shape[-1]
+    sym3 = _as3(sym)
     if meth == "conditional":
         if max_neighbours is None:
-            kmax = max(1, min(_auto_limit(L, M * N), N))  # k staircase pixels span k columns
+            kmax = max(1, min(_auto_limit(L, npix), N))  # k staircase pixels span k columns
         else:
             kmax = v.check_positive_int(max_neighbours, name="max_neighbours")
         try:
-            _parse_neighbours(staircase_neighbours(kmax), sym.shape)  # fits in the image?
+            _parse_neighbours(staircase_neighbours(kmax, ndim=nd), shape)  # fits in the image?
         except ValueError:
             raise ValueError(
                 f"`max_neighbours` ({kmax}) gives a staircase neighbourhood larger than the image "
-                f"({M} x {N}); the staircase of k pixels spans k columns, so use at most {N}."
+                f"({_dims(shape)}); the staircase of k pixels spans up to k columns, so use at most {N}."
             ) from None
-        sizes, hs = _density_conditional(sym, L, kmax, estimator, b)
-        offs = staircase_neighbours(kmax)
-        extent = (2, max(1, max(-o[1] for o in offs)) + max(o[1] for o in offs) + 1)
+        sizes, hs = _density_conditional(sym3, L, kmax, estimator, b, nd)
+        offs = _staircase3(kmax, nd)
+        extent = tuple(max(0, *c) - min(0, *c) + 1 for c in zip(*offs))
 
         def last(s):
             return _conditional(s, L, offs, estimator, b)
     else:
         if max_block is None:
             nmax = 1
-            while L ** ((nmax + 1) ** 2) * 64 <= M * N and nmax + 1 <= min(M, N):
+            while L ** ((nmax + 1) ** nd) * 64 <= npix and nmax + 1 <= min(shape):
                 nmax += 1
             nmax = max(nmax, 2)
         else:
             nmax = v.check_positive_int(max_block, name="max_block")
-        _check_block(nmax, sym.shape, name="max_block")
-        sizes, hs = _block_diff_sequence(sym, L, nmax, estimator, b)
-        extent = (nmax, nmax)
+        _check_block(nmax, shape, name="max_block")
+        sizes, hs = _block_diff_sequence(sym3, L, nmax, estimator, b, nd)
+        extent = (1,) + (nmax,) * nd if nd == 2 else (nmax,) * 3
 
         def last(s):
-            return _block_diff_sequence(s, L, nmax, estimator, b)[1][-1]
+            return _block_diff_sequence(s, L, nmax, estimator, b, nd)[1][-1]
     conv = abs(float(hs[-1] - hs[-2])) if hs.size > 1 else 0.0
-    hm, hn = M // 2, N // 2
-    if hm >= 4 * extent[0] and hn >= 4 * extent[1]:
-        quads = [last(np.ascontiguousarray(sym[a:a + hm, c:c + hn])) for a in (0, hm) for c in (0, hn)]
-        se = float(np.std(quads, ddof=1) / 2.0)
+    # the spread over the 2**nd quadrants (octants of a volume): se = sd / sqrt(parts)
+    split = builtins.range(3 - nd, 3)
+    halves = [sym3.shape[a] // 2 for a in builtins.range(3)]
+    if all(halves[a] >= 4 * extent[a] for a in split):
+        parts = []
+        for corner in np.ndindex(*(2,) * nd):
+            sl = [slice(None)] * 3
+            for a, c in zip(split, corner):
+                sl[a] = slice(c * halves[a], (c + 1) * halves[a])
+            parts.append(last(np.ascontiguousarray(sym3[tuple(sl)])))
+        se = float(np.std(parts, ddof=1) / math.sqrt(len(parts)))
     elif meth == "conditional":
-        se = _conditional(sym, L, staircase_neighbours(int(sizes[-1])), estimator, b, with_std=True)[1]
+        se = _conditional(sym3, L, _staircase3(int(sizes[-1]), nd), estimator, b, with_std=True)[1]
     else:
         se = 0.0
     value = float(hs[-1]) + 0.0

@@ -15,29 +15,34 @@ from .._config import NUMBA_CACHE
 
 
 @nb.njit(cache=NUMBA_CACHE, parallel=True, nogil=True)
-def _pair_histograms(sym, L, dys, dxs):
-    """Joint histograms of ``(sym[y, x], sym[y + dy, x + dx])``, one row per offset.
+def _pair_histograms(sym, L, dzs, dys, dxs):
+    """Joint histograms of ``(sym[z, y, x], sym[z + dz, y + dy, x + dx])``, one row per offset.
 
-    Returns an ``(len(dys), L * L)`` int32 array (images below 2**31 pixels); bin ``a * L + b`` counts the pairs
-    with first symbol ``a`` (at the anchor) and second ``b`` (at anchor + offset),
-    over every anchor for which both pixels lie inside the image. Offsets are
-    processed in parallel (one private histogram each), so the result does not depend
-    on the number of threads.
+    ``sym`` is a (Z, M, N) volume of symbols (an image is passed as (1, M, N) with
+    ``dz = 0``). Returns an ``(len(dys), L * L)`` int32 array (volumes below 2**31
+    voxels); bin ``a * L + b`` counts the pairs with first symbol ``a`` (at the anchor)
+    and second ``b`` (at anchor + offset), over every anchor for which both voxels lie
+    inside the volume. Offsets are processed in parallel (one private histogram each),
+    so the result does not depend on the number of threads.
     """
-    M, N = sym.shape
+    Z, M, N = sym.shape
     n_off = dys.size
     out = np.zeros((n_off, L * L), dtype=np.int32)  # < 2**31 pairs; half the cache
     for k in nb.prange(n_off):
+        dz = dzs[k]
         dy = dys[k]
         dx = dxs[k]
+        z0 = max(0, -dz)
+        z1 = min(Z, Z - dz)
         y0 = max(0, -dy)
         y1 = min(M, M - dy)
         x0 = max(0, -dx)
         x1 = min(N, N - dx)
         h = out[k]
-        for y in range(y0, y1):
-            for x in range(x0, x1):
-                h[np.int64(sym[y, x]) * L + sym[y + dy, x + dx]] += 1
+        for z in range(z0, z1):
+            for y in range(y0, y1):
+                for x in range(x0, x1):
+                    h[np.int64(sym[z, y, x]) * L + sym[z + dz, y + dy, x + dx]] += 1
     return out
 
 
@@ -86,23 +91,28 @@ def _plugin_pair_terms(hist, L):
 
 
 @nb.njit(cache=NUMBA_CACHE, parallel=True, nogil=True)
-def _pattern_codes(sym, L, dys, dxs, y0, y1, x0, x1):
-    """Mixed-radix codes of the patterns ``sym[y + dys, x + dxs]`` for every anchor.
+def _pattern_codes(sym, L, dzs, dys, dxs, z0, z1, y0, y1, x0, x1):
+    """Mixed-radix codes of the patterns ``sym[z + dzs, y + dys, x + dxs]`` for every anchor.
 
-    Anchors run over ``y0 <= y < y1``, ``x0 <= x < x1`` (the caller makes sure every
-    pixel of the pattern is inside the image). The code is
-    ``sum_k sym[y + dys[k], x + dxs[k]] * L**(n - 1 - k)`` (most significant first),
-    which is plain bit packing when L is a power of two; the caller makes sure
-    ``L**n`` fits in int64. Rows are processed in parallel.
+    ``sym`` is a (Z, M, N) volume (an image as (1, M, N), ``dzs = 0``). Anchors run over
+    ``z0 <= z < z1``, ``y0 <= y < y1``, ``x0 <= x < x1`` (the caller makes sure every
+    voxel of the pattern is inside). The code is
+    ``sum_k sym[z + dzs[k], y + dys[k], x + dxs[k]] * L**(n - 1 - k)`` (most significant
+    first), which is plain bit packing when L is a power of two; the caller makes sure
+    ``L**n`` fits in int64. Rows (z, y) are processed in parallel.
     """
     n = dys.size
-    out = np.empty((y1 - y0, x1 - x0), dtype=np.int64)
-    for y in nb.prange(y0, y1):
+    nz = z1 - z0
+    ny = y1 - y0
+    out = np.empty((nz, ny, x1 - x0), dtype=np.int64)
+    for zy in nb.prange(nz * ny):
+        z = z0 + zy // ny
+        y = y0 + zy % ny
         for x in range(x0, x1):
             c = np.int64(0)
             for k in range(n):
-                c = c * L + sym[y + dys[k], x + dxs[k]]
-            out[y - y0, x - x0] = c
+                c = c * L + sym[z + dzs[k], y + dys[k], x + dxs[k]]
+            out[z - z0, y - y0, x - x0] = c
     return out
 
 
