@@ -116,7 +116,9 @@ def test_values_outside_validity_are_not_numbers(report, written):
     if getattr(e, "valid", True) and 0 <= e.value <= np.log2(c.n_outcomes):
         pytest.fail("ansb is within range on this image; the test needs an image where it is not")
     assert q["value"] is None and q["not_applicable"] and "std" not in q
-    assert "not applicable: " + q["not_applicable"] in html.replace("&#x27;", "'")
+    import html as html_lib  # the reason may hold characters the report escapes (<<)
+
+    assert "not applicable: " + q["not_applicable"] in html_lib.unescape(html)
     for text in (f"{e.value:.4g}", f"{e.value:.3g}", f"{e.value:.2f}"):
         assert text not in html and text not in json.dumps(data)
 

@@ -180,7 +180,7 @@ def test_cli_entropy_json_carries_the_uncertainty_and_its_method(tmp_path):
     ref = infopix.intensity_entropy_estimate(img, estimator="miller_madow")
     assert d["entropy"] == ref.value and d["std"] == ref.std and d["interval"] == list(ref.interval)
     assert d["uncertainty"].startswith("spatial") and d["estimator"] == "miller_madow"
-    d_iid = json.loads(run("--json", "-u", "iid").stdout)
+    d_iid = json.loads(run("--json", "--uncertainty", "iid").stdout)
     assert d_iid["uncertainty"].startswith("iid") and d_iid["std"] < d["std"]
     # the text rounds the value to its error and names the assumption
     text = run().stdout

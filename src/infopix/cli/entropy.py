@@ -29,7 +29,7 @@ def entropy_command(
     estimator: str = typer.Option("plugin", "--estimator", "-e", help="Entropy estimator (plugin, miller_madow, nsb, ...)."),
     bins: int = typer.Option(None, "--bins", help="Bins for float images (default 256 over the data range)."),
     uncertainty: str = typer.Option(
-        "spatial", "--uncertainty", "-u",
+        "spatial", "--uncertainty",
         help="What the error bar assumes: 'spatial' (the image is one realisation of a "
         "correlated random field; default) or 'iid' (independent pixels: far too small "
         "for photographs).",
