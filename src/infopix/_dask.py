@@ -305,8 +305,11 @@ def read_lazy(path, *, chunks=2048):
     return arr.rechunk(spatial)
 
 
-def write_zarr(darr, path, *, force: bool = False) -> None:
+def write_zarr(darr, path, *, force: bool = False, attrs=None) -> None:
     """Compute a Dask array chunk by chunk into a Zarr array at ``path`` (a folder).
+
+    ``attrs`` (a JSON-able dict, e.g. ``{"infopix": provenance record}``) is stored as
+    the array's attributes before it is renamed into place.
 
     The array is written beside ``path`` under a temporary name and renamed onto it
     when complete, so an interrupted run leaves no half-written output; an existing
@@ -321,6 +324,12 @@ def write_zarr(darr, path, *, force: bool = False) -> None:
         darr = darr.rechunk(tuple(cs[0] for cs in darr.chunks))
     with atomic_dir(path, force=force) as tmp:
         darr.to_zarr(str(tmp), overwrite=True)
+        if attrs:
+            import zarr
+
+            from .provenance import _jsonable
+
+            zarr.open(str(tmp), mode="r+").attrs.update(_jsonable(dict(attrs)))
 
 
 #: ``infopix localmap --measure`` name -> (public function, fixed keyword arguments)
@@ -387,6 +396,9 @@ def local_map_to_zarr(path, out, *, radius, measure="entropy", chunks=2048, forc
     Returns
     -------
     out : pathlib.Path
+        Its attributes hold the provenance record under ``'infopix'`` (see
+        :mod:`infopix.provenance`): version, the input's SHA-256, the parameters, unit
+        and estimator.
 
     Examples
     --------
@@ -403,11 +415,16 @@ def local_map_to_zarr(path, out, *, radius, measure="entropy", chunks=2048, forc
 
     import dask
 
+    from .provenance import KEY, map_unit, record
+
     lazy = local_map_lazy(path, radius=radius, measure=measure, chunks=chunks, **kw)
+    prov = record(command="local_map_to_zarr", input=path, unit=map_unit(measure, kw.get("base", 2.0)),
+                  estimator=kw.get("estimator", "plugin") if measure == "entropy" else None,
+                  parameters={"measure": measure, "radius": radius, "chunks": chunks, **kw})
     with contextlib.ExitStack() as stack:
         if scheduler is not None:
             stack.enter_context(dask.config.set(scheduler=scheduler))
         for cb in callbacks:
             stack.enter_context(cb)
-        write_zarr(lazy, out, force=force)
+        write_zarr(lazy, out, force=force, attrs={KEY: prov})
     return Path(os.fspath(out))

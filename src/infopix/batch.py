@@ -50,7 +50,6 @@ an image). Rows are keyed by (path, frame).
 from __future__ import annotations
 
 import glob
-import hashlib
 import itertools
 import json
 import math
@@ -265,11 +264,9 @@ def expand_inputs(inputs: Iterable, *, recursive: bool = False) -> list[str]:
 
 def file_checksum(path) -> str:
     """SHA-256 of a file's bytes, as 64 hex digits (read in 1 MiB pieces)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for piece in iter(lambda: fh.read(1 << 20), b""):
-            h.update(piece)
-    return h.hexdigest()
+    from .provenance import sha256_file
+
+    return sha256_file(path)
 
 
 # --------------------------------------------------------------------------------------
@@ -428,12 +425,17 @@ def _process_group(paths, measures, options, numba_threads, channel="luminance")
 # --------------------------------------------------------------------------------------
 
 
-def _schema(columns: Sequence[str]):
+def _schema(columns: Sequence[str], provenance: dict | None = None):
+    """The parts' schema; ``provenance`` (a record of :mod:`infopix.provenance`) goes in
+    its metadata under ``b"infopix"``, as JSON."""
     import pyarrow as pa
+
+    from .provenance import KEY, to_json
 
     fields = [pa.field(c, pa.int64() if c == "frame" else pa.string()) for c in BASE_COLUMNS]
     fields += [pa.field(c, pa.float64()) for c in columns]
-    return pa.schema(fields)
+    meta = {KEY.encode(): to_json(provenance).encode()} if provenance else None
+    return pa.schema(fields, metadata=meta)
 
 
 def _to_frame(rows: list[dict], columns: Sequence[str]):
@@ -446,8 +448,10 @@ def _to_frame(rows: list[dict], columns: Sequence[str]):
 class _PartWriter:
     """Writes rows into ``part-NNNNNN-XXXXXXXX.parquet`` files, each atomically."""
 
-    def __init__(self, folder: Path, columns: Sequence[str], *, part_size: int, part_seconds: float):
+    def __init__(self, folder: Path, columns: Sequence[str], *, part_size: int, part_seconds: float,
+                 provenance: dict | None = None):
         self.folder = folder
+        self.provenance = provenance
         self.columns = list(columns)
         self.part_size = part_size
         self.part_seconds = part_seconds
@@ -468,16 +472,17 @@ class _PartWriter:
         self.last_flush = time.monotonic()
         if not self.buffer:
             return
-        _write_part(self.folder, self.seq, self.buffer, self.columns)
+        _write_part(self.folder, self.seq, self.buffer, self.columns, self.provenance)
         self.seq += 1
         self.buffer = []
 
 
-def _write_part(folder: Path, seq: int, rows: list[dict], columns: Sequence[str]) -> None:
+def _write_part(folder: Path, seq: int, rows: list[dict], columns: Sequence[str],
+                provenance: dict | None = None) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pa.Table.from_pylist(rows, schema=_schema(columns))
+    table = pa.Table.from_pylist(rows, schema=_schema(columns, provenance))
     name = f"part-{seq:06d}-{uuid.uuid4().hex[:8]}.parquet"
     tmp = folder / f".{name}.tmp"
     pq.write_table(table, tmp)
@@ -548,7 +553,7 @@ def _new_dataset(folder: Path, meta: dict) -> None:
     """Fill an empty folder as an empty dataset: the metadata and an empty first part
     (so that ``pandas.read_parquet`` sees the columns before any row is recorded)."""
     _write_meta(folder, meta)
-    _write_part(folder, 0, [], meta["columns"])
+    _write_part(folder, 0, [], meta["columns"], meta.get("provenance"))
 
 
 def _rewrite(folder: Path, meta: dict, rows: list[dict]) -> None:
@@ -560,16 +565,16 @@ def _rewrite(folder: Path, meta: dict, rows: list[dict]) -> None:
 
     with atomic_dir(folder, force=True) as tmp:
         _write_meta(tmp, meta)
-        _write_part(tmp, 0, rows, meta["columns"])  # even empty: it carries the columns
+        _write_part(tmp, 0, rows, meta["columns"], meta.get("provenance"))  # even empty: it carries the columns
 
 
-def _compact_private(folder: Path, columns: Sequence[str]) -> None:
+def _compact_private(folder: Path, columns: Sequence[str], provenance: dict | None = None) -> None:
     """Merge the parts of a folder nobody else reads yet into one part."""
     rows, stored, nparts = _read_parts(folder, columns)
     if nparts <= 1 and stored == len(rows):
         return
     old = sorted(folder.glob(_PART_GLOB))
-    _write_part(folder, max(int(p.name.split("-")[1]) for p in old) + 1, rows, columns)
+    _write_part(folder, max(int(p.name.split("-")[1]) for p in old) + 1, rows, columns, provenance)
     for p in old:
         p.unlink()
 
@@ -666,6 +671,22 @@ def check_output(out, measures, *, config=None, quick: bool = False, resume: boo
         probe = _Lock(folder)
         probe.acquire()
         probe.release()
+
+
+def _provenance(options: dict, estimator, channel) -> dict:
+    """The batch's provenance record (each row's input SHA-256 is its ``checksum``)."""
+    from .provenance import record
+
+    ests = {name: p.get("estimator", p.get("estimators")) for name, p in options.items()
+            if isinstance(p, dict) and ("estimator" in p or "estimators" in p)}
+    units = {name: {2.0: "bits", math.e: "nats"}.get(float(p["base"]), f"log base {p['base']}")
+             for name, p in options.items()
+             if isinstance(p, dict) and isinstance(p.get("base"), (int, float))}
+    rec = record(command="batch", parameters={"measures": _registry.jsonable(options),
+                                             "channel": channel},
+                 unit=units or "bits", estimator=estimator if estimator is not None else (ests or None))
+    rec["sha256_column"] = "checksum"  # many inputs: each row's SHA-256 is in this column
+    return rec
 
 
 def _check_out(out, ms: list, columns, *, resume: bool, force: bool, params=None) -> tuple[Path, dict]:
@@ -884,6 +905,7 @@ def run(
         return _compute(files, ms, columns, options, client, group_size, numba_threads,
                         progress, {}, None, channel)
     folder, meta = _check_out(out, ms, columns, resume=resume, force=force, params=options)
+    meta["provenance"] = _provenance(options, estimator, channel)
     lock = _Lock(folder)
     lock.acquire()
     try:
@@ -895,10 +917,11 @@ def run(
             # replaced only once the new run has completed: written beside, then swapped
             with atomic_dir(folder, force=True) as tmp:
                 _new_dataset(tmp, meta)
-                writer = _PartWriter(tmp, columns, part_size=ps, part_seconds=part_seconds)
+                writer = _PartWriter(tmp, columns, part_size=ps, part_seconds=part_seconds,
+                                     provenance=meta["provenance"])
                 df = _compute(files, ms, columns, options, client, group_size, numba_threads,
                               progress, {}, writer, channel)
-                _compact_private(tmp, columns)
+                _compact_private(tmp, columns, meta["provenance"])
             return df
         done_rows: dict[str, list] = {}  # path -> its rows (one per frame of a series)
         if os.path.lexists(folder):  # resume: keep the current rows of each image
@@ -918,7 +941,8 @@ def run(
         else:
             with atomic_dir(folder) as tmp:  # complete, or absent
                 _new_dataset(tmp, meta)
-        writer = _PartWriter(folder, columns, part_size=ps, part_seconds=part_seconds)
+        writer = _PartWriter(folder, columns, part_size=ps, part_seconds=part_seconds,
+                             provenance=meta["provenance"])
         df = _compute(files, ms, columns, options, client, group_size, numba_threads,
                       progress, done_rows, writer, channel)
         rows, stored, nparts = _read_parts(folder, columns)

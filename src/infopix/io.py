@@ -770,7 +770,7 @@ def _pillow_can_hold(ext: str, arr: np.ndarray) -> bool:
     return False
 
 
-def write_image(path, image, *, axes=None, force: bool = False) -> None:
+def write_image(path, image, *, axes=None, metadata=None, force: bool = False) -> None:
     """Write an array atomically as TIFF (tifffile), ``.npy``, or PNG/JPEG/BMP/GIF/WebP.
 
     Parameters
@@ -787,6 +787,13 @@ def write_image(path, image, *, axes=None, force: bool = False) -> None:
         The array's axes (``'zyx'``, ``'tyx'``, ``'yxc'``, ``'czyx'``, ...), recorded in
         a TIFF so that :func:`read_image` reads it back without being told. Ignored by
         the other formats (``.npy`` has no place for it).
+    metadata : dict, optional
+        JSON-able information stored with a TIFF (e.g. a provenance record of
+        :func:`infopix.provenance.record`, under the key ``'infopix'``): written as the
+        first page's ImageDescription, a JSON object that also holds the shape and
+        ``axes`` (tifffile's "shaped" description; read back as
+        ``tifffile.TiffFile(path).shaped_metadata[0]``). Refused for ``.npy`` and the
+        picture formats, which have no place for it.
     force : bool, optional
         Replace an existing file.
 
@@ -823,6 +830,20 @@ def write_image(path, image, *, axes=None, force: bool = False) -> None:
             f"{fmt} cannot hold `image` of shape {arr.shape} and dtype {arr.dtype} "
             f"(it holds {holds}); write .tif or .npy, which keep any dtype and shape."
         )
+    if metadata is not None:
+        if not isinstance(metadata, dict):
+            raise TypeError(f"`metadata` expects a dict, got {type(metadata).__name__}.")
+        if ext not in _TIFF:
+            raise ValueError(
+                f"`metadata` can be stored only in a TIFF; {str(dest)!r} ({ext}) has no "
+                f"place for it: write .tif, or leave `metadata` out."
+            )
+        bad = sorted(set(metadata) & {"axes", "shape"})
+        if bad:
+            raise ValueError(f"`metadata` may not hold {bad}: pass the axes as `axes=`.")
+        from .provenance import _jsonable
+
+        metadata = _jsonable(metadata)
     if ext in _TIFF and arr.ndim < 2:
         raise ValueError(f"`image` of shape {arr.shape} is not an image; TIFF needs at least 2 axes.")
     with atomic_path(dest, force=force) as tmp:
@@ -840,6 +861,8 @@ def write_image(path, image, *, axes=None, force: bool = False) -> None:
                 kw["metadata"] = {"axes": axes.upper().replace("C", "S") if axes.endswith("yxc") and rgb
                                   else axes.upper()}
                 rgb = rgb and axes == "yxc"
+            if metadata:
+                kw["metadata"] = {**kw.get("metadata", {}), **metadata}
             kw["photometric"] = "rgb" if rgb else "minisblack"
             if rgb and arr.ndim == 3:
                 kw["planarconfig"] = "contig"

@@ -327,6 +327,8 @@ def localmap_chunked(image, out: Path, *, chunks, radius, measure, estimator, al
     import dask
     import dask.array as da
 
+    import zarr
+
     res = da.from_zarr(str(out))
     lo, mean, hi = dask.compute(res.min(), res.mean(), res.max(), scheduler="threads")
     summary = {
@@ -335,6 +337,7 @@ def localmap_chunked(image, out: Path, *, chunks, radius, measure, estimator, al
         "alpha": alpha if measure == "entropy" else None,
         "shape": list(res.shape), "chunks": [c[0] for c in res.chunks],
         "min": float(lo), "mean": float(mean), "max": float(hi), "out": str(out),
+        "provenance": dict(zarr.open(str(out), mode="r").attrs).get("infopix"),
     }
     if as_json:
         print_json(summary)

@@ -30,7 +30,6 @@ from ._common import (
 #: The smallest ``--chunks`` (pixels a side) accepted.
 MIN_CHUNK = 16
 MEASURES = tuple(LOCAL_MAPS)
-_UNITS = {"std": "intensity", "mean": "intensity", "laurent": "levels - 1", "taylor": "-(1 + sum p^2)"}
 
 
 @command("localmap")
@@ -57,6 +56,9 @@ def localmap_command(
 
     .npy and .tif/.tiff outputs hold the float64 map itself; a .png output is a figure
     (the map in the 'inferno' colour map with a colour bar and a title), not data.
+    A .tif/.tiff (and a .zarr) records how it was made (infopix version, the input's
+    SHA-256, the parameters, unit and estimator): the TIFF's description, the Zarr's
+    attributes, key 'infopix'; --json prints the same record.
 
     Example: infopix localmap photo.png --radius 5 --measure entropy -o H.tiff
     """
@@ -81,12 +83,20 @@ def localmap_command(
     name, fixed = LOCAL_MAPS[measure]
     kw = map_options(measure, alpha=alpha, base=base, estimator=estimator, edge=edge, bins=bins)
     result = getattr(infopix, name)(img, radius, **fixed, **kw)
-    unit = _UNITS.get(measure) or {2.0: "bits", float(np.e): "nats"}.get(float(base), f"log base {base:g}")
+    from ..provenance import KEY, map_unit, record
+
+    unit = map_unit(measure, base)
+
+    prov = record(command="localmap", input=image, unit=unit,
+                  estimator=estimator if measure == "entropy" else None,
+                  parameters={"measure": measure, "radius": radius, "channel": channel, **kw})
     if ext == ".png":
         est = f", {estimator}" if measure == "entropy" else ""
         _write_figure(out, result, f"{measure} (r = {radius}, {edge}{est}) of {Path(label).name}", unit, force)
     else:
-        infopix.write_image(out, result, force=force)
+        # a TIFF carries the provenance in its description; .npy has no place for it
+        meta = {KEY: prov} if ext in (".tif", ".tiff") else None
+        infopix.write_image(out, result, metadata=meta, force=force)
     summary = {
         "image": label,
         "measure": measure,
@@ -99,6 +109,7 @@ def localmap_command(
         "mean": float(result.mean()),
         "max": float(result.max()),
         "out": str(out),
+        "provenance": prov,
     }
     if as_json:
         print_json(summary)

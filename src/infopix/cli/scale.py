@@ -115,6 +115,10 @@ def scale_command(
     Bins are fixed once from the original image, so the curve is not held up by
     re-normalisation.
 
+    OUT.csv is plain CSV (no comment lines, so any CSV reader takes it); its
+    provenance (infopix version, the input's SHA-256, parameters, unit, estimator) is
+    the "provenance" entry of OUT.json, written and replaced together with it.
+
     Example: infopix scale photo.png --scales 0:0.05:50 --unit fraction -o curve
     """
     import numpy as np
@@ -141,6 +145,10 @@ def scale_command(
             curve = infopix.entropy_vs_scale(
                 img, values, progress=lambda done, total: bar.update(task, completed=done), **kwargs
             )
+    from ..provenance import record
+
+    prov = record(command="scale", input=image, unit="bits", estimator=estimator,
+                  parameters={"scales": values, "channel": channel, **kwargs})
     result = {
         "image": label,
         "shape": list(img.shape),
@@ -158,6 +166,9 @@ def scale_command(
             if curve.uncertainty == "spatial" else "iid: independent pixels"
         ),
         **curve.table(),
+        # how the curve was made; OUT.csv is plain CSV (any reader takes it), and this
+        # OUT.json, written and replaced together with it, is its provenance sidecar
+        "provenance": prov,
     }
 
     # figure
