@@ -398,7 +398,7 @@ def local_map_to_zarr(path, out, *, radius, measure="entropy", chunks=2048, forc
     out : pathlib.Path
         Its attributes hold the provenance record under ``'infopix'`` (see
         :mod:`infopix.provenance`): version, the input's SHA-256, the parameters, unit
-        and estimator.
+        and estimator (the SHA-256 costs one more sequential read of the input).
 
     Examples
     --------
