@@ -458,3 +458,24 @@ def test_analyze_sigint_in_a_real_process_leaves_nothing(small_png, tmp_path):
         if "infopix: interrupted" in stderr:  # (a signal during start-up is Python's own)
             assert p.returncode == 130 and stderr.strip() == "infopix: interrupted"
     assert [q.name for q in tmp_path.iterdir() if q.name.startswith(".")] == []
+
+
+def test_piped_output_is_not_wrapped(tmp_path):
+    """COLUMNS=20 and no terminal: each result stays on one line (issue 20)."""
+    import subprocess
+    import sys
+
+    img = tmp_path / "img.npy"
+    np.save(img, (np.random.default_rng(3).random((48, 48)) * 255).astype(np.uint8))
+    env = {**os.environ, "COLUMNS": "20", "NO_COLOR": "1"}
+    cases = [
+        (["entropy", str(img)], ("H =", "bits", "interval")),
+        (["localmap", str(img), "-r", "1", "-o", str(tmp_path / "m.npy")], ("local entropy", "max")),
+        (["spatial", str(img), "-l", "4"], ("MI(1)", "bits")),
+    ]
+    for args, words in cases:
+        out = subprocess.run([sys.executable, "-m", "infopix.cli", *args], env=env,
+                             capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
+        first = out.stdout.splitlines()[0]
+        assert all(w in first for w in words), (args, out.stdout)

@@ -39,8 +39,10 @@ if not hasattr(typer.core.TyperOption.display_type_rich, "__wrapped__"):
     )
 
 #: stdout for results, stderr for progress and errors
-console = Console()
-err_console = Console(stderr=True)
+# soft_wrap: a line is never broken by Rich (a terminal wraps long lines itself; a pipe
+# or a file gets whole lines, whatever COLUMNS says)
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 #: Exceptions that mean "the user's input was wrong": one line, exit status 1.
 USER_ERRORS = (ValueError, TypeError, OSError, KeyError, IndexError, ArithmeticError)

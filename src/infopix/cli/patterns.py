@@ -53,12 +53,15 @@ def _parse_sizes(text: str) -> list[int]:
         raise ValueError(f"`--sizes` expects START:STOP (inclusive) or a comma list of integers, got {text!r}.") from None
 
 
-def _unc(std, interval, level) -> str:
+def _unc(value, std, interval, level) -> str:
+    """The value rounded to its error (bold), its interval, or a note that it has none."""
+    from infopix.formatting import format_interval, format_value
+
     if std is None:
-        return " (no uncertainty: this estimator gives none)"
-    txt = f" ± {std:.2g}"
+        return f"[bold]{format_value(value)}[/bold] (no uncertainty: this estimator gives none)"
+    txt = f"[bold]{format_value(value, std)}[/bold]"
     if interval is not None:
-        txt += f", {100 * level:g}% interval [{interval[0]:.5g}, {interval[1]:.5g}]"
+        txt += f", {100 * level:g}% interval {format_interval(interval[0], interval[1], std)}"
     return txt
 
 
@@ -105,7 +108,7 @@ def _entropy_2d(P, measure, img, label, *, m, tau, tolerance, r2, membership, bi
                   normalized=e.normalized,
                   uncertainty="entropy: the estimator's std/interval (None if it has none); RDE: none attached")
     lines = [f"{label}: DispEn2D ({e.estimator}; m = {mm}, tau = {e.tau}, {e.classes} classes, {e.mapping}) = "
-             f"[bold]{e.value:.6g}[/bold]" + _unc(e.std, e.interval, 0.95),
+             + _unc(e.value, e.std, e.interval, 0.95),
              f"  reverse dispersion entropy = {e.rde:.6g} (no uncertainty attached); {e.counts.size} of "
              f"{e.n_outcomes} patterns seen"]
     return result, lines, None
@@ -195,8 +198,8 @@ def patterns_command(
         lines = [
             f"{label}: {dy}x{dx} ordinal patterns (delays {tauy}, {taux}), {d.n_windows} windows, "
             f"{d.n_observed} of K = {d.n_outcomes} patterns seen",
-            f"  permutation entropy ({pe.estimator}, normalised) = [bold]{pe.value:.6g}[/bold]"
-            + _unc(pe.std, pe.interval, pe.level),
+            f"  permutation entropy ({pe.estimator}, normalised) = "
+            + _unc(pe.value, pe.std, pe.interval, pe.level),
             f"  plug-in H = {plane.entropy:.6g}, statistical complexity C = {plane.complexity:.6g}, "
             f"Fisher information F = {fs.fisher:.6g} (plug-in functionals, no uncertainty)",
             f"  missing patterns: {miss.n_missing} ({100 * miss.fraction:.4g}%; as many independent windows "
@@ -214,12 +217,14 @@ def patterns_command(
             slope_stderr=L.slope_stderr, r2=L.r2, binary=L.binary, threshold=threshold,
             uncertainty="Lambda(r) counts every box (no sampling uncertainty); slope_stderr is the fit's",
         )
-        err = "" if L.slope_stderr != L.slope_stderr else f" ± {L.slope_stderr:.2g}"
+        from infopix.formatting import format_value
+
+        slope = format_value(L.slope, None if L.slope_stderr != L.slope_stderr else L.slope_stderr)
         lines = [
             f"{label}: {'binary' if L.binary else 'grey'} lacunarity at {L.sizes.size} box sides "
             f"{int(L.sizes[0])}..{int(L.sizes[-1])} px",
             "  " + ", ".join(f"Λ({int(r)}) = {v:.4g}" for r, v in zip(L.sizes, L.lacunarity)),
-            f"  log-log slope = [bold]{L.slope:.4g}{err}[/bold] (R² = {L.r2:.4f}); Λ counts every box "
+            f"  log-log slope = [bold]{slope}[/bold] (R² = {L.r2:.4f}); Λ counts every box "
             f"(no sampling uncertainty)",
         ]
     elif measure in ("sampen", "fuzzen", "disten", "dispen"):
