@@ -92,13 +92,12 @@ def _one_line_warning(message, category, filename, lineno, file=None, line=None)
 
 def one_line_errors(func):
     """Decorator for command callbacks: user errors become one stderr line + exit 1;
-    warnings become one stderr line each (each message once)."""
+    warnings that the filters let through become one stderr line each."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("default")
+            with warnings.catch_warnings():  # the filters stay; only the display changes
                 warnings.showwarning = _one_line_warning
                 return func(*args, **kwargs)
         except (typer.Exit, typer.Abort, typer.TyperException):
