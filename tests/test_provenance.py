@@ -136,3 +136,14 @@ def test_batch_parquet_schema_metadata(img, tmp_path):
     # a batch has many inputs: each row's SHA-256 is its checksum column
     assert df["checksum"].tolist() == [_sha(img)]
     assert pq.read_table(parts[-1]).column("checksum").to_pylist() == [_sha(img)]
+
+
+def test_ising_json_out_carries_provenance(img, tmp_path):
+    out = tmp_path / "run.json"
+    r = CliRunner().invoke(app, ["ising", str(img), "--sweeps", "2", "--seed", "3",
+                                 "--json-out", str(out)])
+    assert r.exit_code == 0, r.output
+    rec = json.loads(out.read_text())["provenance"]
+    _check_common(rec, command="ising")
+    assert rec["sha256"] == _sha(img)
+    assert rec["parameters"]["seed"] == 3 and rec["parameters"]["sweeps"] == 2

@@ -176,7 +176,13 @@ def ising_command(
                 frame = np.rint(255.0 * (np.asarray(run.final, dtype=np.float64) + 1.0) / 2.0)
                 write_image(t_out, frame.astype(np.uint8))
         if json_out is not None:
-            t_json.write_text(json_text({**summary, "observables": obs}))
+            from infopix.provenance import record
+
+            prov = record(command="ising", input=image,
+                          parameters={k: summary[k] for k in ("model", "schedule", "method",
+                                                              "acceptance", "sweeps", "seed")},
+                          unit="energy per site in units of J; magnetisation per site")
+            t_json.write_text(json_text({**summary, "observables": obs, "provenance": prov}))
     if as_json:
         print_json(summary)
     elif not quiet:
@@ -184,7 +190,10 @@ def ising_command(
         console.print(
             f"{label}: {type(mdl).__name__}, {method}, {sweeps} sweeps in {elapsed:.2f} s; "
             f"final beta = {f['beta']:.4g}, energy/site = [bold]{f['energy_per_site']:.4f}[/bold], "
-            f"m = {f['magnetisation']:.4f}, acceptance = {f['acceptance']:.3f}"
+            f"m = {f['magnetisation']:.4f}, acceptance = {f['acceptance']:.3f} (of the final "
+            f"configuration: exact values, no uncertainty; for averages with errors use "
+            f"infopix.ising.measure)",
+            soft_wrap=True,
         )
         for p in (movie, out, json_out):
             if p is not None:
