@@ -205,7 +205,7 @@ NOT_3D = "it analyses 2-D images"
 
 def load_image(path: Path | None, channel: str | None = None, *, joint: bool = False,
                axes: str | None = None, max_pixels: int | None = None, info: bool = False,
-               volumes: bool | str = NOT_3D, per_frame: bool = False):
+               volumes: bool | str = NOT_3D, per_frame: bool = False, series: bool = False):
     """Read ``path`` (or the bundled sample when None) and return (array, label), or
     with ``info`` (array, label, dict of how it was read: ``colour_handling``,
     ``channel`` as given, ``source_dtype``, ``axes``...; what the report records).
@@ -220,7 +220,8 @@ def load_image(path: Path | None, channel: str | None = None, *, joint: bool = F
     measure in 3-D (``volumes=True``); otherwise ``volumes`` is why it does not, and the
     volume is refused with that reason in one line. A (T, Y, X) series (axes ``'tyx'``)
     is returned only with ``per_frame`` (``--per-frame``: the command measures each
-    frame); without it the error says to pass ``--per-frame`` (or ``--axes zyx``).
+    frame), or with ``series`` (the report's series mode); without either the error says to
+    pass ``--per-frame`` (or ``--axes zyx``).
     ``--per-frame`` on anything but a series is refused. So the CLI accepts what the
     library's functions do: volumes where they are 3-D, frames where they are 2-D.
     """
@@ -259,7 +260,7 @@ def load_image(path: Path | None, channel: str | None = None, *, joint: bool = F
     # a printable label: undecodable bytes of a non-UTF-8 file name become U+FFFD
     label = str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     shape = "x".join(map(str, got.shape))
-    if got.axes == "tyx" and not per_frame:
+    if got.axes == "tyx" and not (per_frame or series):
         raise ValueError(
             f"IMAGE {label!r} is a series of {got.shape[0]} frames (axes 'tyx', shape {shape}); "
             f"pass --per-frame to measure every frame, or --axes zyx to take it as one volume."
