@@ -26,6 +26,11 @@ Shared work is done once per image by :class:`ImageContext`: the validated array
 intensity counts (by ``bins``), the multifractal table of
 :func:`infopix.fractal.multifractal_analysis` (by ``q``) and the spatial alphabet.
 
+Volumes: an :class:`ImageContext` made with ``volume=True`` holds a (Z, Y, X) array;
+each record's ``volumes`` says whether its measure is computed on it (True) or why not,
+and :meth:`Measure.run` (what the report and batch call) returns an empty result with
+that reason for the latter. Series are measured frame by frame (:func:`series_rows`).
+
 Adding a measure is one :func:`register` call with a new record (a report section
 without a figure renderer shows its quantities as a table).
 """

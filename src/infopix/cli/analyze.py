@@ -29,6 +29,8 @@ _HELP = """Analyse IMAGE(s) and write a readable report to --out.
 
 Writes OUT/report.html (one self-contained page: an overview with the headline measures and every alert, figures embedded, no network, printable), OUT/results.json (every number with its unit, estimator and uncertainty, the infopix version, input checksums, colour handling and parameters) and OUT/figures/ (each figure as PNG at 200 dpi and SVG; add pdf with --figure-format png,svg,pdf). With no IMAGE, the bundled sample image is analysed.
 
+A volume (axes zyx: a multi-page TIFF that says so, or --axes zyx) is shown as orthogonal slices and a maximum-intensity projection, each 3-D measure computed on the volume; sections that are 2-D only say "not applicable to volumes" and why. A series (axes tyx) is measured frame by frame: each headline number against the frame index, and the full sections of the middle frame.
+
 Several images: one folder per image, OUT/<image stem>/, and OUT/index.html comparing them (a sortable table of the headline measures, thumbnails, plots across images). OUT is written at once (assembled beside it, then renamed): an interrupted run leaves nothing half written, and an existing OUT is replaced only with --force.
 
 --config FILE (TOML or JSON) sets parameters by section, e.g. a TOML file with the two lines "\\[local]" and "radii = [2, 5]". The same file works with `infopix batch`. The sections (`infopix.measures`), their keys and defaults:

@@ -59,6 +59,8 @@ def entropy_command(
     opts = dict(alpha=alpha, base=base, estimator=estimator, bins=bins, uncertainty=uncertainty,
                 level=level, unit=unit)
     if per_frame:
+        from infopix.formatting import format_value
+
         rows, _ = each_frame(img, lambda f, lab: _entropy(f, lab, "luminance", **opts), label=label)
         rows = [{k: v for k, v in r.items() if k not in ("shape", "dtype", "channel")} for r in rows]
 
@@ -81,12 +83,6 @@ def entropy_command(
         print_json(result)
     else:
         console.print(text, soft_wrap=True)
-
-
-def format_value(value, std=None):
-    from infopix.formatting import format_value as fmt
-
-    return fmt(value, std)
 
 
 def _entropy(img, label, chan, *, alpha, base, estimator, bins, uncertainty, level, unit):

@@ -22,7 +22,7 @@ from ..measures import quantity
 
 def analyze_series(stack, chosen, eff, *, progress=None, formats=("png",)):
     """(sections of the middle frame, its whole-image entropy, the ``series`` section)."""
-    from . import Section, render_section
+    from . import render_section
     from . import _overview as ov
     from ._figures import figure_formats as _formats, style
 
