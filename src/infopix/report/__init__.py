@@ -441,7 +441,9 @@ def analyze(
     if kind == "series":
         from ._series import analyze_series
 
-        built, entropy, sec = analyze_series(arr, chosen, eff, progress=progress, formats=formats)
+        built, entropy, sec = analyze_series(arr, chosen, eff, render_section=render_section,
+                                             make_section=Section, progress=progress,
+                                             formats=formats)
         overview = {
             "headline": ov.headline(built, entropy),
             "alerts": [{"section": s.key, "message": a} for s in [sec, *built] for a in s.alerts],

@@ -20,9 +20,13 @@ from .. import measures as _m
 from ..measures import quantity
 
 
-def analyze_series(stack, chosen, eff, *, progress=None, formats=("png",)):
-    """(sections of the middle frame, its whole-image entropy, the ``series`` section)."""
-    from . import render_section
+def analyze_series(stack, chosen, eff, *, render_section, make_section, progress=None,
+                   formats=("png",)):
+    """(sections of the middle frame, its whole-image entropy, the ``series`` section).
+
+    ``render_section`` and ``make_section`` are the report's own (its
+    :func:`~infopix.report.render_section` and :class:`~infopix.report.Section`), handed
+    in so that this module does not import the package that imports it."""
     from . import _overview as ov
     from ._figures import figure_formats as _formats, style
 
@@ -60,15 +64,14 @@ def analyze_series(stack, chosen, eff, *, progress=None, formats=("png",)):
                 built = [dataclasses.replace(s, alerts=s.alerts + tuple(notes))
                          if s.key == "intensity" and notes else s for s in built]
         rows.append(ov.headline(secs, entropy))
-    return built, entropy_mid, _series_section(rows, T, formats)
+    return built, entropy_mid, _series_section(rows, T, formats, make_section)
 
 
 def _num(v):
     return math.nan if v is None or isinstance(v, (list, str)) else float(v)
 
 
-def _series_section(rows, T, formats):
-    from . import Section
+def _series_section(rows, T, formats, Section):
     from matplotlib.ticker import MaxNLocator
 
     from ._figures import figure_formats as _formats, figure_png, new_figure, style
