@@ -226,7 +226,17 @@ class Measure:
     def run(self, ctx: "ImageContext", params: Mapping | None = None) -> Computed:
         """``compute(ctx, params)``, or for a volume the measure does not apply to, an
         empty :class:`Computed` whose ``data["not_applicable"]`` says why (batch writes
-        NaN in its columns, the report says "not applicable to volumes: why")."""
+        NaN in its columns, the report says "not applicable to volumes: why").
+
+        Examples
+        --------
+        >>> vol = np.zeros((4, 8, 8), np.uint8)               # a (Z, Y, X) volume
+        >>> ctx = ImageContext(vol, volume=True)
+        >>> get("image").run(ctx).results["depth"]["value"]  # computed on the volume
+        4
+        >>> get("patterns").run(ctx).data["not_applicable"][:26]
+        'not applicable to volumes:'
+        """
         p = dict(self.defaults) if params is None else dict(params)
         why = self.volume_reason() if ctx.is_volume else None
         if why is not None:
@@ -936,7 +946,14 @@ register(
 def local_maps_of_volumes() -> str | None:
     """None when the local maps (:mod:`infopix.local`) take (Z, Y, X) volumes, else why
     not: the one check the report, batch and ``infopix localmap`` ask (answered by the
-    library itself, on a 3x3x3 array, once per process)."""
+    library itself, on a 3x3x3 array, once per process).
+
+    Examples
+    --------
+    >>> why = local_maps_of_volumes()
+    >>> why is None or why.startswith("local maps of volumes are not available yet")
+    True
+    """
     global _LOCAL_VOLUMES
     if _LOCAL_VOLUMES is False:
         from .local import local_entropy
