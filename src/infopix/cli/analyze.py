@@ -192,7 +192,10 @@ def analyze_command(
         disable=quiet or not err_console.is_terminal,
     )
     with progress:
-        task = progress.add_task("analysing", total=len(loaded) * len(keys))
+        # a series runs every section on every frame
+        steps = sum(len(keys) * (info["shape"][0] if info.get("axes") == "tyx" else 1)
+                    for _, _, _, info in loaded)
+        task = progress.add_task("analysing", total=steps)
         for img, label, path, info in loaded:
             if img is None:
                 img, _ = load_image(path, channel, axes=axes, max_pixels=max_pixels, volumes=True,
