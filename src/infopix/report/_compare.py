@@ -232,7 +232,9 @@ def load_results(paths) -> list[dict]:
 def _params_text(p) -> str:
     if isinstance(p, dict):
         return ", ".join(f"{k} = {_params_text(v)}" for k, v in p.items())
-    return p if isinstance(p, str) else json.dumps(p)
+    if isinstance(p, (list, tuple)):
+        return "[" + ", ".join(_params_text(v) for v in p) + "]"
+    return p if isinstance(p, str) else ("none" if p is None else json.dumps(p))
 
 
 def provenance_html(provenance) -> str:
