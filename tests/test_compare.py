@@ -204,3 +204,11 @@ def test_batch_page_in_headless_chromium(batch):
     assert c["failed"] == 1 and c["provenance"]
     assert [u for u in page.requests[1:] if not u.startswith("data:")] == []
     assert [x for x in page.console if x[0] in ("error", "assert")] == [] and page.exceptions == []
+
+
+def test_a_parquet_file_of_other_columns_is_refused(tmp_path):
+    other = tmp_path / "other.parquet"
+    pd.DataFrame({"a": [1.0, 2.0]}).to_parquet(other)
+    res = _cli("compare", other, "-o", tmp_path / "x")
+    assert res.exit_code == 1 and "without the columns of `infopix batch`" in res.output
+    assert len(res.output.strip().splitlines()) == 1 and not (tmp_path / "x").exists()

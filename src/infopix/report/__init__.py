@@ -576,12 +576,15 @@ def write_comparison(results, out, *, force: bool = False, figure_formats=("png"
     else:
         data = load_results(paths)
         folders = [p if p.is_dir() else p.parent for p in paths]
-        links, thumbs = [], []
+        links, thumbs, notes = [], [], []
         for f in folders:
             page = f / "report.html"
             links.append(os.path.relpath(page, out.resolve()) if page.exists() else "")
             pic = f / "figures" / "image_image.png"
             thumbs.append(pic.read_bytes() if pic.is_file() else b"")
+            notes.append("" if thumbs[-1] else "no thumbnail: figures/image_image.png is not "
+                         "in the report's folder")
+        extra = dict(thumb_notes=notes)
         names = [Path(str(d.get("input", {}).get("source", "image"))).name or "image" for d in data]
     with _formats(formats):
         fig = comparison_figure(data, names) if data else None

@@ -185,6 +185,9 @@ def load_batch(paths) -> BatchInputs:
         path = Path(path)
         records = _records(path)
         rows = _read_rows(path)
+        if rows and not {"path", "status"} <= set(rows[0]):
+            raise ValueError(f"RESULTS {str(path)!r} is a Parquet file without the columns of "
+                             "`infopix batch` results (path, status, error, MEASURE.QUANTITY).")
         got.provenance.append((str(path), records))
         units = _Units(records)
         channel = next(((r.get("parameters") or {}).get("channel") for r in records), None)
