@@ -94,7 +94,8 @@ def test_uncertainty_stated_per_the_registry(batch):
     html = (cmp_ / "index.html").read_text("utf-8")
     params = registry.resolve_params({"intensity": {"estimators": ESTIMATOR}})["intensity"]
     declared = {q.name: q for q in registry.get("intensity").declared(params)}
-    heads = dict(re.findall(r"<th>([\w.\[\]=]+)<br><span class='sub'>[^<]*<br>([^<]*)</span>", html))
+    heads = dict(re.findall(r"<th>([\w.\[\]=]+)<br><span class='sub'>[^<]*<br>([^<]*)</span>",
+                            html))
     assert set(heads) == set(_value_columns(rows))
     for col, note in heads.items():
         q = declared[col.split(".", 1)[1]]

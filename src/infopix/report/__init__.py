@@ -566,7 +566,8 @@ def write_comparison(results, out, *, force: bool = False, figure_formats=("png"
         names = [d["input"]["source"] for d in data]
         n = len(data)
         extra = dict(
-            thumb_notes=notes, alerts=False, extra=failed_html(got.failed) + provenance_html(got.provenance),
+            thumb_notes=notes, alerts=False,
+            extra=failed_html(got.failed) + provenance_html(got.provenance),
             title=f"infopix batch: {n} image{'s' if n != 1 else ''} compared"
             + (f", {len(got.failed)} failed" if got.failed else ""),
             intro="Every measure column of the batch results (MEASURE.QUANTITY), rounded to its "
@@ -596,7 +597,8 @@ def write_comparison(results, out, *, force: bool = False, figure_formats=("png"
             (tmp / "figures" / "compare.png").write_bytes(fig)
             for fmt, b in fig.formats.items():
                 (tmp / "figures" / f"compare.{fmt}").write_bytes(b)
-        (tmp / "index.html").write_text(index_html(data, links, thumbs, fig, **extra), encoding="utf-8")
+        page = index_html(data, links, thumbs, fig, **extra)
+        (tmp / "index.html").write_text(page, encoding="utf-8")
     return out / "index.html"
 
 

@@ -202,11 +202,11 @@ def load_batch(paths) -> BatchInputs:
                 std = _number(row.get(std_col)) if std_col else None
                 has_error = (q.uncertainty is not None) if q is not None else std_col is not None
                 measure, _, label = col.partition(".")
+                how = (f"standard error (column {std_col})" if has_error and std_col
+                       else _NO_ERROR if q is not None else "none recorded")
                 h = {"section": measure, "name": label, "label": col,
                      "value": value, "std": std if has_error else None,
-                     "unit": q.unit if q is not None else None,
-                     "uncertainty": ("standard error (column " + std_col + ")") if has_error and std_col
-                     else (_NO_ERROR if q is not None else "none recorded")}
+                     "unit": q.unit if q is not None else None, "uncertainty": how}
                 if value is None:
                     h["not_defined"] = "not defined for this image (NaN)"
                 elif has_error and std is None:
@@ -221,7 +221,8 @@ def load_batch(paths) -> BatchInputs:
                              "error": row.get("error") or None, "input": str(path),
                              "headline": headline if ok else []})
             if not ok:
-                got.failed.append((name, row.get("path"), frame, row.get("error") or row.get("status")))
+                why = row.get("error") or f"status {row.get('status')!r}"
+                got.failed.append((name, row.get("path"), frame, why))
                 continue
             got.results.append({"input": inp, "overview": {"headline": headline, "alerts": []}})
             got.paths.append((row.get("path"), frame, row.get("checksum")))

@@ -259,7 +259,8 @@ def provenance_html(provenance) -> str:
             rows += [(k, _params_text(v)) for k, v in params.items()]
             rows += [(f"parameters of {name}", _params_text(p)) for name, p in measures.items()]
             parts.append("<table class='provenance'><tbody>" + "".join(
-                f"<tr><th>{escape(str(k))}</th><td>{escape('—' if v is None else str(v))}</td></tr>"
+                f"<tr><th>{escape(str(k))}</th><td>{escape('—' if v is None else str(v))}"
+                "</td></tr>"
                 for k, v in rows) + "</tbody></table>")
     parts.append("</section>")
     return "".join(parts)
@@ -292,7 +293,8 @@ def comparison_kind(paths) -> str:
         if k == "other":
             raise ValueError(
                 f"RESULTS {str(p)!r} is neither a results.json of `infopix analyze` (or its "
-                "folder) nor Parquet results of `infopix batch` (a results folder or .parquet file).")
+                "folder) nor Parquet results of `infopix batch` (a results folder or .parquet "
+                "file).")
         kinds.setdefault(k, p)
     if len(kinds) > 1:
         raise ValueError(
