@@ -1,7 +1,11 @@
 """Comparing images: the index of a multi-image report and ``infopix compare`` (private).
 
 Both start from ``results.json`` contents (dicts), so a folder of reports written
-earlier compares the same way as the reports of one ``infopix analyze a.tif b.tif``.
+earlier compares the same way as the reports of one ``infopix analyze a.tif b.tif``; the
+Parquet rows of ``infopix batch`` are turned into dicts of the same shape by
+:mod:`infopix.report._batch_inputs` (one headline row per measure column), with their
+failed rows and provenance rendered below the table (:func:`failed_html`,
+:func:`provenance_html`).
 The index holds a comparison table of every headline measure (sortable by clicking a
 column header: a few lines of inline script, no network), each image's thumbnail, and
 one plot per measure across images (value ± uncertainty).
