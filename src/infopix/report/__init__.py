@@ -562,7 +562,7 @@ def write_comparison(results, out, *, force: bool = False, figure_formats=("png"
         got = load_batch(paths)
         data = got.results
         links = [""] * len(data)
-        thumbs, notes = thumbnails(got.paths)
+        thumbs, notes = thumbnails(got.paths, _thumbnail)
         names = [d["input"]["source"] for d in data]
         n = len(data)
         extra = dict(

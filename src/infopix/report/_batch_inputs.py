@@ -237,8 +237,9 @@ def _colour(shape, frame, channel) -> str:
     return f"{len(shape)}-d" if shape else ""
 
 
-def thumbnails(paths) -> tuple[list[bytes], list[str]]:
-    """A thumbnail of each (path, frame, checksum) and, where there is none, why."""
+def thumbnails(paths, thumbnail) -> tuple[list[bytes], list[str]]:
+    """A thumbnail of each (path, frame, checksum), made by ``thumbnail(array) -> PNG
+    bytes`` (the report's), and, where there is none, why."""
     from ..io import read_image
     from ..provenance import sha256_file
 
@@ -257,9 +258,7 @@ def thumbnails(paths) -> tuple[list[bytes], list[str]]:
             thumbs.append(b"")
             notes.append(why)
             continue
-        from . import _thumbnail
-
-        thumbs.append(_thumbnail(arr))
+        thumbs.append(thumbnail(arr))
         notes.append("")
     return thumbs, notes
 
