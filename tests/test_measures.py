@@ -287,6 +287,7 @@ def test_sample_entropies_equal_the_library_through_report_and_batch(images, tmp
         assert df[f"sample_entropies.{name}"][0] == value, name
         q, _, field = name.partition(".")
         assert sec.results[q][field or "value"] == value, name
+    assert sec.results["dispersion_entropy"]["interval"] == list(pe.interval)
     # the regions and the tolerance are recorded with the section, the crop sizes in Parquet
     assert (sec.params["region"], sec.params["region_all_pairs"]) == ([30, 30], [20, 20])
     assert sec.params["tolerance"] == se.r

@@ -1482,6 +1482,7 @@ def _sample_entropies_quantities(params) -> tuple:
 
 
 def _sample_entropies_compute(ctx: ImageContext, params: dict) -> Computed:
+    from ._config import DEFAULT_CREDIBLE_LEVEL
     from .patterns import (
         dispersion_entropy_2d,
         distribution_entropy_2d,
@@ -1554,13 +1555,13 @@ def _sample_entropies_compute(ctx: ImageContext, params: dict) -> Computed:
             res["sample_entropy"] = quantity(None, "nats", se_explain, not_applicable=why, **extra)
         res["matches_m"] = quantity(
             se.count_m, "pairs", f"A: pairs of {mm} templates within r of each other (of "
-            f"{se.n_pairs} pairs among {se.n_templates} templates). An exact count: no uncertainty.")
+            f"{se.n_pairs:,} pairs among {se.n_templates:,} templates). An exact count: no uncertainty.")
         res["matches_m1"] = quantity(
             se.count_m1, "pairs", f"B: those pairs still within r as {m1} templates; SampEn2D = "
             "-ln(B/A). An exact count: no uncertainty.")
         res["tolerance"] = quantity(
             se.r, "intensity", f"The tolerance r: {k:g} x the standard deviation of {where} "
-            "(EntropyHub's default 0.2). Exact: no uncertainty.")
+            "(EntropyHub's default factor is 0.2). Exact: no uncertainty.")
 
     fe_explain = (
         f"Two-dimensional fuzzy entropy (FuzzEn2D): as the sample entropy, but every pair of "
@@ -1610,7 +1611,7 @@ def _sample_entropies_compute(ctx: ImageContext, params: dict) -> Computed:
             f"with {pe.estimator} (K = {pe.n_outcomes} possible patterns, {pe.counts.size} seen). "
             f"Computed on the whole image; {std_note}.",
             std=pe.std, interval=None if pe.interval is None else list(pe.interval),
-            level=None if pe.interval is None else 0.95, estimator=pe.estimator,
+            level=None if pe.interval is None else DEFAULT_CREDIBLE_LEVEL, estimator=pe.estimator,
         )
         res["reverse_dispersion_entropy"] = quantity(
             pe.rde, "1", "Reverse dispersion entropy: squared distance of the pattern frequencies "
