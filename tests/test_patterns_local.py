@@ -189,3 +189,68 @@ def test_local_permutation_entropy_errors():
         local_permutation_entropy(np.zeros((3, 10, 10)), 1)
     h, s = local_permutation_entropy(img, [1, 2], estimator="nsb", return_std=True)
     assert h.shape == s.shape == (2, 9, 9)
+
+
+# ---------------------------------------------------------------------------------------
+# the report and the command line
+# ---------------------------------------------------------------------------------------
+
+
+def test_report_map_radius_matches_its_caption():
+    """The report's caption says i.i.d. noise reads about 0.97 at its radius: the
+    second-order level of test_plugin_map_mean_on_noise, normalised, must round to it."""
+    from infopix.measures import PATTERN_MAP_RADIUS
+
+    w = 2 * PATTERN_MAP_RADIUS + 1
+    n, K = w * w, 24
+    qs = {(0, 1): 1 / 45, (1, 0): 1 / 45, (1, 1): 19 / 630, (1, -1): 19 / 630}  # and their opposites
+    var_sum = n * (1 - 1 / K) + 2 * sum((w - abs(a)) * (w - abs(b)) * (q - 1 / K) for (a, b), q in qs.items())
+    assert round(1 - K * var_sum / (2 * n * n * math.log(K)), 2) == 0.97
+
+
+def _cli(args):
+    from typer.testing import CliRunner
+
+    from infopix.cli import app
+
+    return CliRunner().invoke(app, ["patterns", *args])
+
+
+def test_cli_map_matches_library(tmp_path):
+    import json
+
+    import infopix
+
+    img = (np.random.default_rng(SEED).random((40, 36)) * 255).astype(np.uint8)
+    path = tmp_path / "img.npy"
+    np.save(path, img)
+    ref = local_permutation_entropy(img, 3, dx=3, dy=2, estimator="miller_madow", edge="reflect")
+    tif = tmp_path / "map.tif"
+    r = _cli([str(path), "-m", "ordinal", "--dx", "3", "--dy", "2", "-e", "miller_madow", "--map", "3",
+              "--edge", "reflect", "-o", str(tif), "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)["local_map"]
+    assert out["shape"] == list(ref.shape) and out["offset"] == [0.5, 1.0] and out["out"] == str(tif)
+    assert out["mean"] == pytest.approx(float(ref.mean()), rel=1e-12)
+    np.testing.assert_array_equal(infopix.read_image(tif), ref)
+    npy = tmp_path / "map.npy"
+    assert _cli([str(path), "--map", "2", "-o", str(npy)]).exit_code == 0
+    np.testing.assert_array_equal(np.load(npy), local_permutation_entropy(img, 2))
+    fig = tmp_path / "map.png"
+    r = _cli([str(path), "--map", "2", "-o", str(fig)])
+    assert r.exit_code == 0 and fig.stat().st_size > 1000, r.output
+
+
+@pytest.mark.parametrize("args,flag", [
+    (["-m", "lacunarity", "--map", "2"], "`--map`"),
+    (["--map", "-1"], "`--map`"),
+    (["--map", "2", "--edge", "nearest"], "`--edge`"),
+    (["-o", "m.npy"], "`--out`"),
+])
+def test_cli_map_errors_are_one_line(args, flag, tmp_path):
+    path = tmp_path / "img.npy"
+    np.save(path, np.random.default_rng(0).random((20, 20)))
+    r = _cli([str(path), *args])
+    assert r.exit_code == 1
+    lines = [ln for ln in r.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("infopix: error:") and flag in lines[0], r.output

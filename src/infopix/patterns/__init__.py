@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 from .lacunarity import Lacunarity, lacunarity
-from .local_ordinal import local_permutation_entropy, pattern_grid_offset
+from .local_ordinal import local_permutation_entropy, pattern_grid_offset, plot_ordinal_map
 from .ordinal import (
     ComplexityEntropyPlane,
     FisherShannon,
@@ -65,6 +65,7 @@ __all__ = [
     "ordinal_distribution",
     "pattern_grid_offset",
     "permutation_entropy",
+    "plot_ordinal_map",
     "sample_entropy_2d",
     "statistical_complexity",
     "structural_complexity",

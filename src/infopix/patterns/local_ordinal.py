@@ -15,10 +15,10 @@ import math
 import numpy as np
 
 from .. import _validation as v
-from ..local import local_code_entropy
+from ..local import local_code_entropy, plot_map
 from .ordinal import _occurring, _pattern_grid
 
-__all__ = ["local_permutation_entropy", "pattern_grid_offset"]
+__all__ = ["local_permutation_entropy", "pattern_grid_offset", "plot_ordinal_map"]
 
 
 def pattern_grid_offset(*, dx=2, dy=2, taux=1, tauy=1) -> tuple[float, float]:
@@ -152,3 +152,35 @@ def local_permutation_entropy(
     if return_std:
         return out[0] / scale, out[1] / scale
     return out / scale
+
+
+def plot_ordinal_map(map, ax=None, *, dx=2, dy=2, taux=1, tauy=1, title=None, label="normalised permutation entropy"):
+    """Draw a map of :func:`local_permutation_entropy` in the image's pixel coordinates.
+
+    The map is placed with :func:`pattern_grid_offset` (each value at the centre of the
+    patterns it counts), so it overlays the image it came from: axis limits and ticks
+    are image pixels.
+
+    Parameters
+    ----------
+    map : (H, W) ndarray
+        The map (one radius).
+    ax : matplotlib.axes.Axes, optional
+        Axis to draw on; a new figure is created if None.
+    dx, dy, taux, tauy : int, optional
+        The patterns the map was computed with.
+    title, label : str, optional
+        Axis title and colour-bar label.
+
+    Returns
+    -------
+    ax : matplotlib.axes.Axes
+    """
+    arr = np.asarray(map, dtype=np.float64)
+    oy, ox = pattern_grid_offset(dx=dx, dy=dy, taux=taux, tauy=tauy)
+    ax = plot_map(arr, ax=ax, title=title, label=label)
+    H, W = arr.shape[-2:]
+    ax.images[-1].set_extent((ox - 0.5, ox + W - 0.5, oy + H - 0.5, oy - 0.5))
+    ax.set_xlim(-0.5, W + 2 * ox - 0.5)
+    ax.set_ylim(H + 2 * oy - 0.5, -0.5)
+    return ax

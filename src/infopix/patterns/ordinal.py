@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import _validation as v
+from .._binning import code_dtype
 from .._config import DEFAULT_CREDIBLE_LEVEL
 from .._kernels import patterns as _k
 
@@ -239,14 +240,14 @@ def _occurring(codes: np.ndarray, K: int, *, dense: bool = False):
         uniq, cnt = occ.astype(np.int64), full[occ].astype(np.int64)
         if not dense:
             return uniq, cnt
-        lut = np.zeros(K, dtype=np.int64)
-        lut[occ] = np.arange(occ.size, dtype=np.int64)
+        lut = np.zeros(K, dtype=code_dtype(occ.size))
+        lut[occ] = np.arange(occ.size)
         return uniq, cnt, lut[codes]
     if not dense:
         uniq, cnt = np.unique(flat, return_counts=True)
         return uniq.astype(np.int64), cnt.astype(np.int64)
     uniq, inv, cnt = np.unique(flat, return_inverse=True, return_counts=True)
-    return uniq.astype(np.int64), cnt.astype(np.int64), inv.reshape(codes.shape).astype(np.int64)
+    return uniq.astype(np.int64), cnt.astype(np.int64), inv.reshape(codes.shape).astype(code_dtype(uniq.size))
 
 
 def _order_preserving(arr: np.ndarray) -> np.ndarray:
