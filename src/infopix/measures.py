@@ -1446,6 +1446,7 @@ register(
             "complexity_entropy_plane",
             "fisher_shannon",
             "missing_patterns",
+            "local_permutation_entropy",
             "lacunarity",
             "structural_complexity",
         ),
