@@ -1549,9 +1549,9 @@ register(
         requires=("patterns",),
         description="ordinal patterns (permutation entropy with K = (dx dy)!, statistical "
         "complexity, Fisher information, missing patterns), lacunarity slope, structural complexity",
-        volumes="lacunarity, structural complexity and the local ordinal map are implemented "
-        "for 2-D images only (a series: measure it frame by frame; a volume's 2x2x2 ordinal "
-        "patterns: infopix.patterns.permutation_entropy(volume, dz=2))",
+        volumes="ordinal patterns in this section (and its local map), lacunarity and structural "
+        "complexity are implemented for 2-D images only (a series: measure it frame by frame; a "
+        "volume's 2x2x2 ordinal patterns: infopix.patterns.permutation_entropy(volume, dz=2))",
     )
 )
 
