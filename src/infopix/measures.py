@@ -2,7 +2,8 @@
 
 A *measure* is one family's view of an image, computed by the family's public
 functions: the intensity entropies, entropy against scale, local maps, fractal
-dimensions, spatial information, a short Ising run. Each has one :class:`Measure`
+dimensions, spatial information, ordinal patterns and complexity, the 2-D sample
+entropies, a short Ising run. Each has one :class:`Measure`
 record in :data:`MEASURES` holding
 
 - its name (the report's section key, the ``--config`` table, the batch ``--measures``
