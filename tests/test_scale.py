@@ -363,6 +363,43 @@ def test_curve_units_and_sigma_zero():
     assert calls == [(1, 3), (2, 3), (3, 3)]
 
 
+def test_curve_names_the_unit_its_sigmas_are_in():
+    """One rule (ScaleCurve.sigma_unit) for labels, warnings and the sigma column: px for
+    an image, voxels for a volume, the spacing's unit with ``spacing``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    vol = np.random.default_rng(RNG_SEED).integers(0, 4, (8, 10, 10)).astype(np.uint8)
+    img = vol[0]
+    assert infopix.entropy_vs_scale(img, [0, 1]).sigma_unit == "px"
+    c = infopix.entropy_vs_scale(vol, [0, 1])
+    assert c.sigma_unit == "voxels" and "scale_px" in c.table()
+    c = infopix.entropy_vs_scale(vol, [0, 1], spacing=(2, 1, 1), spacing_unit="µm")
+    assert c.sigma_unit == "µm" and c.scale_column == "scale_µm" and "scale_µm" in c.table()
+    assert c.plot().get_xlabel() == "sigma (µm)"
+    c = infopix.entropy_vs_scale(vol, [0, 1], spacing=(2, 1, 1))
+    assert c.sigma_unit == "spacing units" and "scale_spacing_units" in c.table()
+    # the spatial-error warning: a 10^3 volume at sigma 1..4 is not much larger than its
+    # correlation length, and the warning names the spacing's unit, not px
+    with pytest.warns(UserWarning, match=r"sigma = .* µm the blurred") as rec:
+        infopix.entropy_vs_scale(vol, [0, 1, 2, 4], spacing=(1, 1, 1), spacing_unit="µm")
+    assert not any(" px" in str(w.message) for w in rec)
+    with pytest.raises(TypeError, match="`spacing_unit`"):
+        infopix.entropy_vs_scale(vol, [0, 1], spacing=(2, 1, 1), spacing_unit=3)
+
+
+def test_many_sigmas_are_summarised_in_one_short_warning():
+    # a few sigmas are listed; many are counted, with their range (one readable line)
+    assert sc._sigma_list([1.0, 2.0, 4.0], "px") == "sigma = 1, 2, 4 px"
+    many = list(np.linspace(0.52, 25.6, 38))
+    assert sc._sigma_list(many, "px") == "38 sigmas from 0.52 to 25.6 px"
+    img = np.random.default_rng(RNG_SEED).integers(0, 4, (12, 12)).astype(np.uint8)
+    with pytest.warns(UserWarning) as rec:
+        infopix.entropy_vs_scale(img, np.linspace(0, 6, 50))
+    msg = [str(w.message) for w in rec if "correlation length" in str(w.message)]
+    assert len(msg) == 1 and "sigmas from" in msg[0] and len(msg[0]) < 200, msg
+
+
 def test_curve_integer_dtypes():
     x = (np.random.default_rng(RNG_SEED).random((64, 64)) * 4000).astype(np.uint16)
     c = infopix.entropy_vs_scale(x, [0, 1.5])

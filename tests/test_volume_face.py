@@ -111,6 +111,12 @@ def test_scale_of_a_volume_equals_the_api_with_and_without_spacing(files, tmp_pa
     np.testing.assert_array_equal(aniso["entropy"], ref2.entropies)
     # a z voxel twice as long: half the blur along z, so more entropy is left at sigma > 0
     assert aniso["entropy"][1] > iso["entropy"][1]
+    # sigmas are labelled in what they are in: voxels without --spacing, the file's unit
+    # with it (JSON unit and column, CSV header), never "px"
+    assert iso["unit"] == iso["sigma_unit"] == "voxels" and iso["scale_px"] == [0.0, 1.0, 2.0]
+    assert aniso["unit"] == aniso["sigma_unit"] == "µm" and "scale_px" not in aniso
+    assert aniso["scale_µm"] == [0.0, 1.0, 2.0]
+    assert (tmp_path / "b.csv").read_text(encoding="utf-8").startswith("scale_µm,scale_fraction,")
 
 
 def test_spatial_of_a_volume_equals_the_api(files):

@@ -594,6 +594,20 @@ def _fixed_bins(arr: np.ndarray, bins, range_, mode: str, cval: float) -> Binnin
     return resolve_binning(arr.dtype, bins, range_, extent=ext).levels_as_bins()
 
 
+def _sigma_list(sigmas, unit: str, *, most: int = 5) -> str:
+    """'sigma = 1, 2, 4 px' for a few sigmas, 'N sigmas from a to b px' for more
+    (one readable line, however many scales a curve has).
+
+    >>> _sigma_list([1, 2, 4], "px")
+    'sigma = 1, 2, 4 px'
+    >>> _sigma_list([0.5 * k for k in range(1, 39)], "µm")
+    '38 sigmas from 0.5 to 19 µm'
+    """
+    if len(sigmas) <= most:
+        return f"sigma = {', '.join(f'{x:.3g}' for x in sigmas)} {unit}"
+    return f"{len(sigmas)} sigmas from {min(sigmas):.3g} to {max(sigmas):.3g} {unit}"
+
+
 @dataclass(frozen=True)
 class ScaleCurve:
     """Intensity entropy of an image against Gaussian smoothing scale.
@@ -631,6 +645,8 @@ class ScaleCurve:
         :meth:`images`.
     spacing : tuple of float or None
         The voxel size the scales were given in units of (None: voxels).
+    spacing_unit : str or None
+        The unit of ``spacing`` (e.g. 'µm', as ``ImageInfo.unit`` gives), or None.
     """
 
     scales_px: np.ndarray
@@ -650,6 +666,22 @@ class ScaleCurve:
     image: np.ndarray = field(repr=False)
     spacing: tuple | None = None
     uncertainty: str = "spatial"
+    spacing_unit: str | None = None
+
+    @property
+    def sigma_unit(self) -> str:
+        """What ``scales_px`` is in: 'px' (an image), 'voxels' (a volume), or with
+        ``spacing`` its unit (``spacing_unit``, or 'spacing units' when unknown). The one
+        rule every label, warning and column name of the curve follows."""
+        if self.spacing is None:
+            return "voxels" if self.image.ndim == 3 else "px"
+        return self.spacing_unit or "spacing units"
+
+    @property
+    def scale_column(self) -> str:
+        """Name of the sigma column of :meth:`table`: 'scale_px' in pixels or voxels (the
+        historical name), else ``'scale_' + sigma_unit`` (e.g. 'scale_µm')."""
+        return "scale_px" if self.spacing is None else "scale_" + self.sigma_unit.replace(" ", "_")
 
     @property
     def scales(self) -> np.ndarray:
@@ -657,9 +689,10 @@ class ScaleCurve:
         return self.scales_px if self.unit == "px" else self.scales_fraction
 
     def table(self) -> dict:
-        """Columns as plain lists: scale_px, scale_fraction, entropy, entropy_std, std."""
+        """Columns as plain lists: the sigmas (:attr:`scale_column`: ``scale_px``, or e.g.
+        ``scale_µm`` with ``spacing``), scale_fraction, entropy, entropy_std, std."""
         return {
-            "scale_px": self.scales_px.tolist(),
+            self.scale_column: self.scales_px.tolist(),
             "scale_fraction": self.scales_fraction.tolist(),
             "entropy": self.entropies.tolist(),
             "entropy_std": self.entropy_std.tolist(),
@@ -699,7 +732,7 @@ class ScaleCurve:
             _, ax = plt.subplots(figsize=(5, 3.5))
         label = kwargs.pop("label", f"{self.mode}, {'re-quantised' if self.quantize else 'fixed bins'}")
         ax.plot(self.scales, self.entropies, "o-", ms=3, label=label, **kwargs)
-        ax.set_xlabel("sigma (px)" if self.unit == "px" else "sigma / longest side")
+        ax.set_xlabel(f"sigma ({self.sigma_unit})" if self.unit == "px" else "sigma / longest side")
         unit = {2.0: "bits", float(np.e): "nats"}.get(float(self.base), f"log base {self.base:g}")
         ax.set_ylabel(f"intensity entropy ({unit})")
         ax.set_autoscaley_on(True)  # several curves on one axis: rescale to all
@@ -733,7 +766,7 @@ class ScaleCurve:
             if np.ndim(im) == 3:  # a volume: its central z slice
                 im = im[im.shape[0] // 2]
             ax.imshow(np.asarray(im, dtype=np.float64), cmap="gray", vmin=lo, vmax=hi)
-            ax.set_title(f"sigma = {s:.3g} px" if self.unit == "px" else f"sigma / side = {s:.3g}", fontsize=8)
+            ax.set_title(f"sigma = {s:.3g} {self.sigma_unit}" if self.unit == "px" else f"sigma / side = {s:.3g}", fontsize=8)
             ax.set_axis_off()
         return np.asarray(axes)
 
@@ -754,6 +787,7 @@ def entropy_vs_scale(
     progress=None,
     spacing=None,
     uncertainty="spatial",
+    spacing_unit=None,
     **options,
 ) -> ScaleCurve:
     """Intensity entropy of an image or volume smoothed by Gaussians of increasing scale.
@@ -808,6 +842,10 @@ def entropy_vs_scale(
         than its correlation length a warning lists those sigmas and the error is a lower
         bound); ``'iid'``: the estimator's own error assuming independent pixels (NaN
         where it has none).
+    spacing_unit : str, optional
+        The unit of ``spacing`` (``ImageInfo.unit``, e.g. 'µm'): the curve's labels,
+        warnings and sigma column (``ScaleCurve.sigma_unit``) then name it. Without
+        ``spacing`` sigmas are in 'px' (images) or 'voxels' (volumes).
     **options
         Passed to the estimator.
 
@@ -861,6 +899,8 @@ def entropy_vs_scale(
     arr = _check_volume(image, allow_color=False)
     nsp = arr.ndim
     sp = _check_spacing(spacing, nsp)
+    if spacing_unit is not None and not isinstance(spacing_unit, str):
+        raise TypeError(f"`spacing_unit` expects a unit name such as 'µm' or None, got {spacing_unit!r}.")
     v.check_choice(unit, ("px", "fraction"), name="unit")
     sc = _check_scales(scales, unit)
     truncate, cval = _resolve_common(mode, truncate, cval, "auto")
@@ -878,6 +918,7 @@ def entropy_vs_scale(
     longest = _longest(arr.shape, sp)
     px = sc if unit == "px" else sc * longest
     per_axis = sp if sp is not None else (1.0,) * nsp
+    sigma_unit = (spacing_unit or "spacing units") if sp is not None else ("voxels" if nsp == 3 else "px")
     binning = _fixed_bins(arr, bins, range, mode, cval)
     nbins, (lo, hi) = binning.n_outcomes, binning.range
     clip_lo, clip_hi = float(arr.min()), float(arr.max())
@@ -913,7 +954,7 @@ def entropy_vs_scale(
         if outside:
             raise ValueError(
                 f"`range` ({lo:g}, {hi:g}) excludes {outside} pixel value(s) at sigma = "
-                f"{s:g} px; widen `range` (the default, the image's [min, max], holds every "
+                f"{s:g} {sigma_unit}; widen `range` (the default, the image's [min, max], holds every "
                 f"blurred value)."
             )
         est = entropy_from_counts(counts, estimator=estimator, base=b, n_outcomes=nbins, **options)
@@ -929,7 +970,7 @@ def entropy_vs_scale(
             progress(i + 1, px.size)
     if lower_bound:
         warnings.warn(
-            f"at sigma = {', '.join(f'{x:g}' for x in lower_bound)} px the blurred image is not "
+            f"at {_sigma_list(lower_bound, sigma_unit)} the blurred image is not "
             f"much larger than its correlation length: the spatial error of those entropies "
             f"is a lower bound.",
             UserWarning,
@@ -953,6 +994,7 @@ def entropy_vs_scale(
         base=b,
         image=arr,
         spacing=sp,
+        spacing_unit=spacing_unit if sp is not None else None,
     )
 
 

@@ -152,6 +152,8 @@ def scale_command(
     kwargs = dict(unit=unit, bins=bins, quantize=quantize, estimator=estimator, mode=mode, truncate=truncate)
     if sp is not None:
         kwargs["spacing"] = sp
+        if spacing.strip() == "file" and info.get("unit"):
+            kwargs["spacing_unit"] = info["unit"]
     frames = list(img) if per_frame else [img]
     curves = []
     if quiet or as_json:
@@ -175,7 +177,10 @@ def scale_command(
         "image": label,
         "shape": list(img.shape),
         "dtype": str(img.dtype),
-        "unit": unit,
+        # the unit of --scales: 'fraction', or what the sigmas are in (px, voxels, or the
+        # spacing's unit: ScaleCurve.sigma_unit, also the name of the scale_* column)
+        "unit": unit if unit == "fraction" else curve.sigma_unit,
+        "sigma_unit": curve.sigma_unit,
         "mode": mode,
         "truncate": truncate,
         "quantize": quantize,

@@ -45,14 +45,17 @@ def scale_curve_axes(ax, curves, labels=None) -> None:
             lo, hi = min(lo, band.min()), max(hi, band.max())
     unit = _unit_of(curves[0])
     px = getattr(curves[0], "unit", "px") == "px"
+    # sigma's unit: the curve's own rule (px, voxels, or the spacing's unit)
+    su = getattr(curves[0], "sigma_unit", "px")
+    su = "pixels" if su == "px" else su
     if any_log:
         from matplotlib.ticker import FuncFormatter
 
         ax.set_xscale("log")
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-        ax.set_xlabel("Gaussian sigma (pixels, log scale)" if px else "Gaussian sigma (fraction of the longest side, log scale)")
+        ax.set_xlabel(f"Gaussian sigma ({su}, log scale)" if px else "Gaussian sigma (fraction of the longest side, log scale)")
     else:
-        ax.set_xlabel("Gaussian sigma (pixels)" if px else "Gaussian sigma (fraction of the longest side)")
+        ax.set_xlabel(f"Gaussian sigma ({su})" if px else "Gaussian sigma (fraction of the longest side)")
     ax.set_ylabel(f"intensity entropy ({unit})")
     if np.isfinite(lo):
         ax.set_ylim(*pad_limits(float(lo), float(hi)))
