@@ -379,11 +379,13 @@ def test_analyze_several_images(small_png, tmp_path):
             "--quick",
             "--config",
             str(_fast_config(tmp_path)),
-            "-q",
         ],
     )
     assert r.exit_code == 0, r.stderr
     assert (out / "index.html").is_file()
+    # stdout is one clean path (for pipes), stderr does not repeat it
+    assert r.stdout.strip() == str(out / "index.html")
+    assert str(out) not in r.stderr and "report written (2 images" in r.stderr
     for stem in ("cam", "other"):
         assert (out / stem / "report.html").is_file() and (out / stem / "results.json").is_file()
 

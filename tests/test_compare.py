@@ -138,6 +138,20 @@ def test_json_prints_the_compared_rows(batch, tmp_path):
         assert nsb[_name(row)]["std"] == row["intensity.H_nsb.std"]
 
 
+def test_summary_counts_rows_and_names_the_path_once(batch, tmp_path):
+    # one Parquet file of six rows (5 ok, 1 failed): "6 rows", not "1 input"; stdout is one
+    # clean path (for pipes) and stderr does not repeat it
+    _, out, rows, _ = batch
+    dest = tmp_path / "c"
+    res = _cli("compare", out, "-o", dest)
+    assert res.exit_code == 0, res.output
+    assert res.stdout.strip() == str(dest / "index.html")
+    assert f"comparison of {len(rows)} rows" in res.stderr and str(dest) not in res.stderr
+    res = _cli("compare", out, "-o", tmp_path / "j", "--json")
+    assert res.exit_code == 0 and json.loads(res.stdout)  # --json: the path on stderr only
+    assert str(tmp_path / "j" / "index.html") in res.stderr
+
+
 def test_one_parquet_file_and_a_changed_image(batch, tmp_path):
     d, out, rows, _ = batch
     part = sorted(out.glob("part-*.parquet"))[-1]  # one Parquet file, metadata and all

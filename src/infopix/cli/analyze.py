@@ -225,9 +225,13 @@ def analyze_command(
     if not quiet:
         main = written[0]
         n = len(reports)
-        err_console.print(
-            f"report: {main} ({n} image{'s' if n > 1 else ''}, {len(keys)} sections)",
-            highlight=False,
-        )
-        if not as_json:
+        nalerts = sum(len(r.overview.get("alerts", ())) for r in reports)
+        what = (f"{n} image{'s' if n > 1 else ''}, {len(keys)} sections, "
+                f"{nalerts} alert{'' if nalerts == 1 else 's'}")
+        # stdout is one clean path (for pipes); stderr does not repeat it, except with
+        # --json, where stdout holds the JSON and stderr is the only place it is named
+        if as_json:
+            err_console.print(f"report: {main} ({what})", highlight=False)
+        else:
+            err_console.print(f"report written ({what})", highlight=False)
             console.print(str(main))

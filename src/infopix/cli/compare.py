@@ -53,10 +53,17 @@ def compare_command(
 
     formats = check_formats(figure_format, name="--figure-format")
     index = write_comparison(results, out, force=force, figure_formats=formats)
+    rows = comparison_rows(results) if as_json or not quiet else []
     if as_json:
-        print_json(comparison_rows(results))
+        print_json(rows)
     if not quiet:
-        what = "inputs" if len(results) != 1 else "input"
-        err_console.print(f"comparison of {len(results)} {what}: {index}", highlight=False)
-        if not as_json:
+        # count what is compared (images, or a batch's rows), not the paths given; stdout
+        # is one clean path (for pipes), stderr does not repeat it except with --json
+        batch = bool(rows) and "status" in rows[0]
+        noun = ("row" if batch else "image") + ("" if len(rows) == 1 else "s")
+        what = f"comparison of {len(rows)} {noun}"
+        if as_json:
+            err_console.print(f"{what}: {index}", highlight=False)
+        else:
+            err_console.print(f"{what} written", highlight=False)
             console.print(str(index))
