@@ -493,3 +493,27 @@ def test_unreadable_image_names_the_image_argument(cmd, tmp_path):
         assert res.exit_code == 1, res.output
         err = res.stderr.strip()
         assert "\n" not in err and says in err and "IMAGE '" in err and "`path`" not in err, err
+
+
+def test_text_numbers_carry_an_uncertainty_or_say_they_have_none(tmp_path):
+    """Every number a person reads in localmap's, spatial's and patterns' text carries its
+    error (±) or a statement that it has none, and numbers without an error keep four
+    significant digits (infopix.formatting.format_value), not six."""
+    img = tmp_path / "img.npy"
+    np.save(img, (np.random.default_rng(5).random((40, 40)) * 255).astype(np.uint8))
+    cases = [
+        ["localmap", img, "-r", "1", "-o", tmp_path / "m.npy"],
+        ["spatial", img, "-l", "4"],                     # MI(1)
+        ["spatial", img, "-l", "4", "-m", "conditional"],
+        ["spatial", img, "-l", "4", "-m", "block", "-b", "2"],
+        ["spatial", img, "-l", "4", "-m", "cid", "--seed", "1"],
+        ["patterns", img],                               # plug-in H, C, F
+    ]
+    for args in cases:
+        r = CliRunner().invoke(app, [str(a) for a in args])
+        assert r.exit_code == 0, (args, r.stderr)
+        text = r.stdout.replace(str(tmp_path), "")
+        assert "±" in text or "no uncertainty" in text or "not estimated" in text, (args, text)
+        for num in re.findall(r"(?<![\w.])\d+\.\d+", text):
+            digits = num.replace(".", "").lstrip("0")
+            assert len(digits) <= 4, (args, num, text)

@@ -238,6 +238,26 @@ def test_report_of_a_series_plots_each_frame(files):
     assert rep.to_dict()["input"]["axes"] == "tyx"
 
 
+def test_a_small_volume_has_a_thumbnail_of_a_readable_size(files):
+    # a 12 x 24 x 20 volume's projection is 24 x 20 pixels: shown as is it was a speck in
+    # the overview; it is enlarged by whole pixels to at least 80 on its longest side
+    import io
+
+    from PIL import Image
+
+    paths, vol, _ = files
+    rep = infopix.analyze(vol, axes="zyx", sections=["image"])
+    w, h = Image.open(io.BytesIO(rep.thumbnail)).size
+    assert 80 <= max(w, h) <= 160 and (w, h) == (20 * (w // 20), 24 * (w // 20)), (w, h)
+    # volume densities are per voxel, in the registry's results and the CLI
+    params = measures.resolve_params(quick=True)["spatial"]
+    got = measures.get("spatial").run(measures.ImageContext(vol, volume=True), params)
+    assert got.results["entropy_density"]["unit"] == "bits per voxel"
+    assert got.results["correlation_length"]["unit"] == "voxels"
+    r = _run(["spatial", paths["vol"], "-m", "density", "-l", "4"])
+    assert r.exit_code == 0 and "bits per voxel" in r.stdout and "pixel" not in r.stdout, r.stdout
+
+
 def test_analyze_refuses_an_unlabelled_3d_array():
     arr = np.zeros((4, 8, 8), np.uint8)
     with pytest.raises(ValueError, match="axes='zyx'.*axes='tyx'"):

@@ -1281,6 +1281,10 @@ def _spatial_compute(ctx: ImageContext, params: dict) -> Computed:
         rng=int(params["seed"]),
     )
     sym = "observed grey levels" if L is None else f"{L} equal-width grey-level bins"
+    # a volume's densities are per voxel and its lengths in voxels (declared: per pixel, as
+    # the image measure declares pixels)
+    per = "bits per voxel" if ctx.is_volume else "bits per pixel"
+    length = "voxels" if ctx.is_volume else "pixels"
     res = {
         "symbols": quantity(
             0 if L is None else int(L),
@@ -1294,7 +1298,7 @@ def _spatial_compute(ctx: ImageContext, params: dict) -> Computed:
     else:
         d = prof.distances.tolist()
         res["mutual_information"] = quantity(
-            prof.mi.tolist(), "bits", mi_explain, estimator=est, x=d, x_name="d", x_unit="pixels"
+            prof.mi.tolist(), "bits", mi_explain, estimator=est, x=d, x_name="d", x_unit=length
         )
         res["mi_noise_floor"] = quantity(
             prof.noise_floor.tolist(),
@@ -1302,11 +1306,11 @@ def _spatial_compute(ctx: ImageContext, params: dict) -> Computed:
             "Mutual information that unrelated pixels would show from sampling alone (bias + 3 standard deviations), per distance.",
             x=d,
             x_name="d",
-            x_unit="pixels",
+            x_unit=length,
         )
         res["correlation_length"] = quantity(
             prof.correlation_length,
-            "pixels",
+            length,
             "Decay length of the mutual information, from an exponential fit (null when the decay is not exponential).",
             r2=prof.r2,
             fit_range=None if prof.fit_distances is None else list(prof.fit_distances),
@@ -1316,11 +1320,11 @@ def _spatial_compute(ctx: ImageContext, params: dict) -> Computed:
         "intensity entropy); it falls towards the entropy density as k grows."
     )
     res["conditional_entropy"] = (
-        _na(undefined, "cond", "bits per pixel", cond_explain)
+        _na(undefined, "cond", per, cond_explain)
         if cond is None
         else quantity(
             cond,
-            "bits per pixel",
+            per,
             cond_explain,
             estimator=est,
             x=ks,
@@ -1333,11 +1337,11 @@ def _spatial_compute(ctx: ImageContext, params: dict) -> Computed:
         "limit of the conditional entropies); ± combines the spread over image quadrants and the last convergence step."
     )
     res["entropy_density"] = (
-        _na(undefined, "density", "bits per pixel", dens_explain)
+        _na(undefined, "density", per, dens_explain)
         if dens is None
         else quantity(
             float(dens.value),
-            "bits per pixel",
+            per,
             dens_explain,
             std=float(dens.error),
             estimator=dens.estimator,
@@ -1350,13 +1354,13 @@ def _spatial_compute(ctx: ImageContext, params: dict) -> Computed:
         res["cid"] = _na(
             undefined,
             "cid",
-            "bits per pixel",
+            per,
             "Computable information density (compressed length per pixel).",
         )
     else:
         res["cid"] = quantity(
             float(cid.cid),
-            "bits per pixel",
+            per,
             f"Computable information density: {cid.compressor}-compressed length of the image read along a {cid.scan} scan, per pixel.",
             estimator=f"{cid.compressor} compression",
             scan=cid.scan,
@@ -1369,7 +1373,7 @@ def _spatial_compute(ctx: ImageContext, params: dict) -> Computed:
         )
         res["cid_density"] = quantity(
             float(cid.density),
-            "bits per pixel",
+            per,
             "CID calibrated against incompressible random symbols: a compression estimate of the entropy density (an upper bound).",
         )
     return Computed(

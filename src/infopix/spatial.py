@@ -1021,6 +1021,8 @@ class EntropyDensity:
         Entropy estimator used.
     base : float
         Logarithm base.
+    ndim : int
+        2 for an image, 3 for a volume: the density is then per voxel (:attr:`site`).
     """
 
     value: float
@@ -1032,6 +1034,12 @@ class EntropyDensity:
     method: str
     estimator: str
     base: float
+    ndim: int = 2
+
+    @property
+    def site(self) -> str:
+        """What the density is per: ``'pixel'`` (an image) or ``'voxel'`` (a volume)."""
+        return "voxel" if self.ndim == 3 else "pixel"
 
     def plot(self, ax=None):
         """The sequence of estimates against size, with the final value and its error."""
@@ -1044,7 +1052,7 @@ class EntropyDensity:
         ax.axhspan(self.value - self.error, self.value + self.error, color="C3", alpha=0.15)
         xlabel = "staircase neighbours k" if self.method == "conditional" else "block side n"
         ax.set_xlabel(xlabel)
-        ax.set_ylabel(f"entropy density ({_unit(self.base)} per pixel)")
+        ax.set_ylabel(f"entropy density ({_unit(self.base)} per {self.site})")
         ax.set_title(f"Entropy density ({self.method}, {self.estimator})")
         ax.legend(fontsize="small")
         return ax
@@ -1239,7 +1247,7 @@ def entropy_density(
     value = float(hs[-1]) + 0.0
     return EntropyDensity(
         value=value, error=math.hypot(se, conv), se=se, convergence=conv, sizes=sizes,
-        estimates=hs + 0.0, method=meth, estimator=str(estimator), base=b,
+        estimates=hs + 0.0, method=meth, estimator=str(estimator), base=b, ndim=sym.ndim,
     )
 
 

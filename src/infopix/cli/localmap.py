@@ -148,11 +148,15 @@ def localmap_command(
         print_frames(label, img.shape, summary["frames"], {
             f"min ({unit})": lambda r: f"{r['min']:.4g}", f"mean ({unit})": lambda r: f"{r['mean']:.4g}",
             f"max ({unit})": lambda r: f"{r['max']:.4g}"}, as_json=False)
-        console.print(f"wrote the (T, Y, X) stack of maps to {out}", markup=False)
+        console.print(f"wrote the (T, Y, X) stack of maps to {out} (min, mean and max are exact for "
+                      f"these maps: no uncertainty)", markup=False)
     elif not quiet:
+        from ..formatting import format_value as fv
+
         console.print(
             f"{label}: local {measure} r={radius} ({edge}) -> {out}  "
-            f"(min {summary['min']:.4g}, mean {summary['mean']:.4g}, max {summary['max']:.4g} {unit})",
+            f"(min {fv(summary['min'])}, mean {fv(summary['mean'])}, max {fv(summary['max'])} {unit}; "
+            f"exact for this image's map: no uncertainty)",
             markup=False,
         )
 

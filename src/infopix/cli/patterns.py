@@ -206,6 +206,7 @@ def patterns_command(
     img, label = load_image(image, channel, axes=axes, max_pixels=max_pixels, per_frame=per_frame,
                             volumes=VOLUMES_WHY)
     base_in = base
+    from ..formatting import format_value as fv  # numbers without an error: 4 significant digits
 
     def one(frame, lab):
         base = base_in
@@ -247,8 +248,8 @@ def patterns_command(
                 f"{d.n_observed} of K = {d.n_outcomes} patterns seen",
                 f"  permutation entropy ({pe.estimator}, normalised) = "
                 + _unc(pe.value, pe.std, pe.interval, pe.level),
-                f"  plug-in H = {plane.entropy:.6g}, statistical complexity C = {plane.complexity:.6g}, "
-                f"Fisher information F = {fs.fisher:.6g} (plug-in functionals, no uncertainty)",
+                f"  plug-in H = {fv(plane.entropy)}, statistical complexity C = {fv(plane.complexity)}, "
+                f"Fisher information F = {fv(fs.fisher)} (plug-in functionals, no uncertainty)",
                 f"  missing patterns: {miss.n_missing} ({100 * miss.fraction:.4g}%; as many independent windows "
                 f"of noise: {100 * miss.expected_fraction:.4g}% expected)",
             ]
@@ -317,7 +318,7 @@ def patterns_command(
                 )
                 lines = [
                     f"{lab}: SampEn2D (m = {se.m[0]}x{se.m[1]}, tau = {se.tau}, r = {se.r:.4g}) = "
-                    f"[bold]{se.value:.6g}[/bold] nats",
+                    f"[bold]{fv(se.value)}[/bold] nats",
                     f"  {se.matches_m1} of {se.matches_m} matching {se.m[0]}x{se.m[1]} template pairs still match at "
                     f"{se.m[0] + 1}x{se.m[1] + 1} ({se.n_templates} templates; exact counts, no uncertainty attached)",
                 ]
@@ -332,7 +333,7 @@ def patterns_command(
                 uncertainty="a deterministic functional of the image (no uncertainty attached)",
             )
             lines = [
-                f"{lab}: structural complexity C = [bold]{S.total:.6g}[/bold] (intensity², factor {S.factor}, "
+                f"{lab}: structural complexity C = [bold]{fv(S.total)}[/bold] (intensity², factor {S.factor}, "
                 f"{S.partial.size} scales; deterministic, no uncertainty)",
                 "  " + ", ".join(f"C_{k} = {c:.4g}" for k, c in enumerate(S.partial)),
             ]

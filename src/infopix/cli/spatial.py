@@ -96,7 +96,10 @@ def spatial_command(
     unit = {2.0: "bits", float(np.e): "nats", 10.0: "dits"}.get(float(base), f"log base {base:g}")
     est = estimator or ("miller_madow" if measure == "density" else "plugin")
 
+    from ..formatting import format_value as fv  # numbers without an error: 4 significant digits
+
     def one(frame, lab):
+        site = "voxel" if frame.ndim == 3 else "pixel"  # what a density is per
         result = {"image": lab, "shape": list(frame.shape), "measure": measure, "levels": levels,
                   "base": base, "unit": unit}
         plottable = None
@@ -111,30 +114,36 @@ def spatial_command(
                 bias=prof.bias, noise_floor=prof.noise_floor, correlation_length=prof.correlation_length,
                 fit_distances=prof.fit_distances, r2=prof.r2,
             )
-            text = (f"{lab}: MI({int(prof.distances[0])}) = {prof.mi[0]:.4g} {unit}; correlation length "
-                    + ("not exponential" if prof.correlation_length is None else f"{prof.correlation_length:.3g} px"))
+            text = (f"{lab}: MI({int(prof.distances[0])}) = {fv(prof.mi[0])} {unit} (no uncertainty computed; "
+                    f"noise floor {fv(prof.noise_floor[0])}); correlation length "
+                    + ("not exponential" if prof.correlation_length is None
+                       else f"{fv(prof.correlation_length)} {site}s (exponential fit, R² {prof.r2:.3f}; no error)"))
         elif measure == "block":
             sizes = [block] if block is not None else [n for n in (1, 2, 3, 4) if n <= min(frame.shape)]
             H = [infopix.block_entropy(frame, n, bins=levels, estimator=est, base=base) for n in sizes]
             d = frame.ndim  # a volume's blocks are n x n x n
             result.update(estimator=est, block_sides=sizes, block_entropy=H, per_pixel=[h / n**d for h, n in zip(H, sizes)])
-            text = f"{lab}: " + ", ".join(f"H({'x'.join([str(n)] * d)}) = {h:.4g}" for n, h in zip(sizes, H)) + f" {unit} per block"
+            text = (f"{lab}: " + ", ".join(f"H({'x'.join([str(n)] * d)}) = {fv(h)}" for n, h in zip(sizes, H))
+                    + f" {unit} per block (no uncertainty computed)")
         elif measure == "conditional":
             h = infopix.conditional_entropy(frame, neighbours=neighbours, bins=levels, estimator=est, base=base)
             result.update(estimator=est, neighbours=neighbours, conditional_entropy=h)
-            text = f"{lab}: H(pixel | {neighbours}) = [bold]{h:.6f}[/bold] {unit} per pixel"
+            text = (f"{lab}: H({site} | {neighbours}) = [bold]{fv(h)}[/bold] {unit} per {site} "
+                    f"(no uncertainty computed; --measure density gives one with an error)")
         elif measure == "density":
             d = infopix.entropy_density(frame, method=method, max_block=block if method == "block" else None,
                                         bins=levels, estimator=est, base=base)
             plottable = d
             result.update(estimator=est, method=d.method, entropy_density=d.value, error=d.error, se=d.se,
                           convergence=d.convergence, sizes=d.sizes, estimates=d.estimates)
-            text = f"{lab}: entropy density = [bold]{format_value(d.value, d.error)}[/bold] {unit} per pixel ({d.method})"
+            text = f"{lab}: entropy density = [bold]{format_value(d.value, d.error)}[/bold] {unit} per {d.site} ({d.method})"
         else:
             r = infopix.computable_information_density(frame, scan=scan, compressor=compressor, bins=levels, rng=seed)
             result.update(scan=r.scan, compressor=r.compressor, cid=r.cid, cid_shuffled=r.cid_shuffled,
-                          ratio=r.ratio, unit="bits per pixel", base=2.0)
-            text = f"{lab}: CID = {r.cid:.4g} bits/pixel, shuffled {r.cid_shuffled:.4g}, ratio [bold]{r.ratio:.4f}[/bold]"
+                          ratio=r.ratio, unit=f"bits per {site}", base=2.0)
+            text = (f"{lab}: CID = {fv(r.cid)} bits/{site}, shuffled {fv(r.cid_shuffled)}, ratio "
+                    f"[bold]{fv(r.ratio)}[/bold] (exact compressed lengths; the spread over shuffles is not "
+                    f"estimated)")
         return result, (text, plottable)
 
     if per_frame:

@@ -522,7 +522,9 @@ def _report(arr, source, eff, built, file_sha, info, overview) -> Report:
 
 def _thumbnail(image, side: int = 160) -> bytes:
     """A small PNG of the image (nearest-neighbour subsampling, grey levels as stored);
-    a volume's maximum-intensity projection, a series' middle frame."""
+    a volume's maximum-intensity projection, a series' middle frame. An image smaller than
+    half of ``side`` (a small volume's 20 x 24 projection) is enlarged by whole pixels, so
+    the thumbnail is at least ``side // 2`` pixels on its longest side, not a speck."""
     import io as _io
 
     from matplotlib.figure import Figure
@@ -530,6 +532,9 @@ def _thumbnail(image, side: int = 160) -> bytes:
     a = np.asarray(image, dtype=np.float64)
     step = max(1, int(np.ceil(max(a.shape) / side)))
     a = a[::step, ::step]
+    grow = side // max(a.shape)
+    if grow >= 2:  # nearest-neighbour: each pixel a grow x grow block
+        a = np.repeat(np.repeat(a, grow, axis=0), grow, axis=1)
     h, w = a.shape
     fig = Figure(figsize=(w / 100, h / 100), dpi=100)
     ax = fig.add_axes((0, 0, 1, 1))
