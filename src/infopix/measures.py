@@ -806,13 +806,19 @@ def _scale_quantities(params) -> tuple:
     return tuple(q)
 
 
+#: Longest side of the blurred images the scale measure keeps for display (the report's
+#: strip panels are about 340 pixels wide at 200 dpi).
+_PREVIEW_PIXELS = 1024
+
+
 def _scale_compute(ctx: ImageContext, params: dict) -> Computed:
     from .scale import entropy_vs_scale
 
     image = ctx.image
     sig = [float(s) for s in params["sigmas"]]
     kw = dict(bins=params["bins"], estimator=params["estimator"], mode=params["mode"])
-    curve = entropy_vs_scale(image, sig, **kw)
+    # the report's strip shows some blurred images: keep display-sized copies (no re-blur)
+    curve = entropy_vs_scale(image, sig, previews=_PREVIEW_PIXELS if image.ndim == 2 else 0, **kw)
     res = {
         "sigma": quantity(
             sig, "pixels", "Standard deviations of the Gaussian blurs (0: the image itself).", x=sig
