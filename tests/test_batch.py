@@ -528,6 +528,7 @@ def test_cli_engine_threads_and_cluster_same_rows(images, serial, tmp_path):
         out = tmp_path / f"{engine}.parquet"
         args = ["batch", *inputs, "-o", str(out), "--config", str(cfg), "--engine", engine, "--json"]
         res = runner.invoke(app, args + (["--workers", "1"] if engine == "cluster" else []))
+        assert (engine == "cluster") == ("Dask: 1 worker" in res.stderr), res.stderr
         assert res.exit_code == 0, res.output
         ex[engine] = json.loads(res.stdout[res.stdout.index("{"):])["execution"]
         assert json.loads((out / "_infopix_batch.json").read_text())["execution"] == ex[engine]
@@ -539,3 +540,17 @@ def test_cli_engine_threads_and_cluster_same_rows(images, serial, tmp_path):
         pd.testing.assert_frame_equal(frames[engine], expected, check_exact=True)
     res = runner.invoke(app, ["batch", *inputs, "-o", str(tmp_path / "x"), "--engine", "cluster", "--workers", "0"])
     assert res.exit_code == 1 and "`--workers 0` runs in this process" in res.output
+
+
+def test_cli_workers_without_engine_keep_their_meaning(images, tmp_path):
+    """Before --engine, --workers 0 meant this process and --workers N a cluster of N:
+    without --engine they still do, recorded as chosen by --workers."""
+    import json
+
+    inputs = [str(images[0].parent / "u8_00.png")]
+    res = CliRunner().invoke(app, ["batch", *inputs, "-o", str(tmp_path / "a"), "-w", "0", "--json",
+                                   "-m", "intensity"])
+    assert res.exit_code == 0, res.output
+    ex = json.loads(res.stdout[res.stdout.index("{"):])["execution"]
+    assert ex["engine"] == "threads" and ex["chosen_by"] == "workers" and ex["workers"] == 1
+    assert "--workers 0" in res.stderr

@@ -29,7 +29,7 @@ from ._common import (
 
 _HELP = """Apply measures to many images on Dask and write one row per image to OUT.
 
-INPUTS are image files, folders (their image files) or glob patterns (quote them; ** matches sub-folders). Where it runs (--engine): small batches in this process on threads (--workers threads, default one per core), large ones on a local Dask cluster (--workers processes, default one per core); with --scheduler ADDRESS on that cluster (its workers need infopix installed). The rule of --engine auto: the cluster when the images hold 250 Mpx or more in all (about 950 images of 512x512; estimated from the headers of up to 16 of them), threads below (a cluster's start-up and per-task cost are not recovered on small batches); --engine threads or cluster forces one. The choice, its reason and the estimate are printed and recorded in OUT (execution in _infopix_batch.json and in the Parquet metadata).
+INPUTS are image files, folders (their image files) or glob patterns (quote them; ** matches sub-folders). Where it runs (--engine): small batches in this process on threads (--workers threads, default one per core), large ones on a local Dask cluster (--workers processes, default one per core); with --scheduler ADDRESS on that cluster (its workers need infopix installed). The rule of --engine auto: the cluster when the images hold 250 Mpx or more in all (about 950 images of 512x512; estimated from the headers of up to 16 of them), threads below (a cluster's start-up and per-task cost are not recovered on small batches); --engine threads or cluster forces one, and so does --workers without --engine (0: this process, N: a local cluster of N workers). The choice, its reason and the estimate are printed and recorded in OUT (execution in _infopix_batch.json and in the Parquet metadata).
 
 OUT is a Parquet dataset (a folder of part files, read it with pandas.read_parquet): one current row per image, columns path, checksum (SHA-256), shape, dtype, status, error and one per measure value, named MEASURE.QUANTITY (e.g. intensity.shannon, intensity.H_nsb.std, local.mean_local_entropy[r=3]); the numbers equal those of `infopix analyze` with the same parameters. --config takes the same file as `infopix analyze` (tables by measure), --quick its quick presets. Parts are written as images complete, so --resume after an interruption computes only the images not yet recorded (same path and checksum; an image whose file changed is computed again and its old row removed). --force replaces OUT only once the new run has completed. While a run writes OUT it holds the lock .OUT.lock beside it; a second run on the same OUT refuses. An image that fails is recorded with its error and the batch goes on; the exit status is then 1 (0 when every image succeeded). Ctrl-C stops with status 130, keeping the rows completed so far.
 
@@ -140,7 +140,9 @@ def _why(execution: dict) -> str:
         est, lim = execution["estimated_pixels"] / 1e6, execution["threshold_pixels"] / 1e6
         rel = "<" if execution["engine"] == "threads" else ">="
         return f"--engine auto: about {est:.3g} Mpx of images {rel} {lim:.3g} Mpx"
-    return {"workers": "--workers 0", "scheduler": "--scheduler"}.get(by, f"--engine {execution['engine']}")
+    if by == "workers":
+        return "--workers 0" if execution["engine"] == "threads" else "--workers"
+    return "--scheduler" if by == "scheduler" else f"--engine {execution['engine']}"
 
 
 def max_workers() -> int:
@@ -172,7 +174,7 @@ def batch_command(
     channel: str = typer.Option(None, "--channel", help="Colour images: luminance (default) or a channel index; grey images are measured as they are.", show_default=False),
     scheduler: str = typer.Option(None, "--scheduler", help="Address of a Dask scheduler, e.g. tcp://127.0.0.1:8786; default: a local cluster."),
     engine: str = typer.Option("auto", "--engine", help="Where the batch runs: auto (threads below 250 Mpx of images in all, a local cluster from there), threads (this process) or cluster (local Dask cluster, or --scheduler's)."),
-    workers: int = typer.Option(None, "--workers", "-w", help="Worker processes of the local cluster, or threads in this process (default: one per core; at most 4 per core); 0 runs in this process on one thread."),
+    workers: int = typer.Option(None, "--workers", "-w", help="Worker processes of the local cluster (with --engine auto, giving N >= 1 starts one), or threads with --engine threads (default: one per core; at most 4 per core); 0 runs in this process on one thread."),
     radius: int = typer.Option(None, "--radius", "-r", help="Window radius of the local measure (sets local.radii to this one radius)."),
     resume: bool = typer.Option(False, "--resume", help="Complete an interrupted OUT: skip images already recorded."),
     force: bool = force_option("Replace an existing OUT."),
@@ -223,8 +225,8 @@ def batch_command(
     check_output(out, ms, config=options, quick=quick, resume=resume, force=force)
 
     t0 = time.perf_counter()
-    if workers == 0:
-        execution = choose_engine(files, "threads")
+    if workers is not None and engine == "auto":  # as before --engine: 0 here, N a cluster
+        execution = choose_engine(files, "threads" if workers == 0 else "cluster")
         execution["chosen_by"] = "workers"
     else:
         execution = choose_engine(files, engine, scheduler=scheduler)
