@@ -554,3 +554,26 @@ def test_cli_workers_without_engine_keep_their_meaning(images, tmp_path):
     ex = json.loads(res.stdout[res.stdout.index("{"):])["execution"]
     assert ex["engine"] == "threads" and ex["chosen_by"] == "workers" and ex["workers"] == 1
     assert "--workers 0" in res.stderr
+
+
+def test_threads_run_on_several_threads_when_numba_allows(images, tmp_path, monkeypatch):
+    """run(threads=2) really uses two threads (unless Numba's layer is 'workqueue', not
+    thread-safe, where it falls back to one: both cases checked)."""
+    import threading
+
+    seen = set()
+    real = batch._process_group
+
+    def spy(*args, **kw):
+        seen.add(threading.get_ident())
+        return real(*args, **kw)
+
+    monkeypatch.setattr(batch, "_process_group", spy)
+    few = images[:8]
+    batch.run(few, ["intensity"], config=CONFIG, threads=2)
+    # the first image in the calling thread, the rest on the pool's threads
+    assert len(seen) >= 2 if batch._threadsafe_numba() else len(seen) == 1
+    seen.clear()
+    monkeypatch.setattr(batch, "_threadsafe_numba", lambda: False)
+    df = batch.run(few, ["intensity"], config=CONFIG, threads=2)
+    assert seen == {threading.get_ident()} and len(df) == 8

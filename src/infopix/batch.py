@@ -828,13 +828,36 @@ def choose_engine(files, engine: str = "auto", *, scheduler: str | None = None,
             "estimated_pixels": npix, "threshold_pixels": limit}
 
 
+def _threadsafe_numba() -> bool:
+    """Whether compiled parallel kernels may be entered from several threads at once
+    (Numba's OpenMP and TBB layers; not its fallback 'workqueue')."""
+    import numba
+
+    try:
+        from numba.np.ufunc.parallel import _launch_threads
+
+        _launch_threads()  # what the first parallel kernel does: choose and start the layer
+        return numba.threading_layer() != "workqueue"
+    except Exception:  # unknown: be safe
+        return False
+
+
 def _run_threads(todo, spec, options, threads, numba_threads, record, channel):
     """In this process on ``threads`` threads (kernels release the GIL); rows are
-    recorded in this thread as images complete."""
+    recorded in this thread as images complete. The first image runs here first; with
+    Numba's 'workqueue' threading layer (not thread-safe) the rest follow serially."""
     from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
     nt = 1 if numba_threads is None else numba_threads
     pending = iter(todo)
+    first = next(pending, None)
+    if first is None:
+        return
+    record(_process_group([first], spec, options, numba_threads, channel))
+    if not _threadsafe_numba():  # workqueue: parallel kernels from two threads at once abort
+        for p in pending:
+            record(_process_group([p], spec, options, numba_threads, channel))
+        return
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="infopix-batch") as ex:
         running = {ex.submit(_process_group, [p], spec, options, nt, channel)
                    for p in itertools.islice(pending, 2 * threads)}
