@@ -26,6 +26,11 @@ Shared work is done once per image by :class:`ImageContext`: the validated array
 intensity counts (by ``bins``), the multifractal table of
 :func:`infopix.fractal.multifractal_analysis` (by ``q``) and the spatial alphabet.
 
+Volumes: an :class:`ImageContext` made with ``volume=True`` holds a (Z, Y, X) array;
+each record's ``volumes`` says whether its measure is computed on it (True) or why not,
+and :meth:`Measure.run` (what the report and batch call) returns an empty result with
+that reason for the latter. Series are measured frame by frame (:func:`series_rows`).
+
 Adding a measure is one :func:`register` call with a new record (a report section
 without a figure renderer shows its quantities as a table).
 """
@@ -59,6 +64,7 @@ __all__ = [
     "resolve",
     "resolve_params",
     "series_rows",
+    "local_maps_of_volumes",
 ]
 
 
@@ -193,6 +199,11 @@ class Measure:
         Run only when asked for (the Ising demonstration).
     description : str
         One line for listings (``infopix batch --help``).
+    volumes : True, str or callable
+        Whether the measure is computed on a (Z, Y, X) volume (an :class:`ImageContext`
+        made with ``volume=True``): True, or the reason it is not (a plain phrase, shown
+        as "not applicable to volumes: <reason>"), or a callable returning None
+        (applicable) or the reason, asked when a volume arrives.
     """
 
     name: str
@@ -205,6 +216,32 @@ class Measure:
     requires: tuple = ()
     optional: bool = False
     description: str = ""
+    volumes: object = "it is defined for 2-D images only"
+
+    def volume_reason(self) -> str | None:
+        """None when the measure is computed on volumes, else why it is not."""
+        v = self.volumes() if callable(self.volumes) else self.volumes
+        return None if v is True or v is None else str(v)
+
+    def run(self, ctx: "ImageContext", params: Mapping | None = None) -> Computed:
+        """``compute(ctx, params)``, or for a volume the measure does not apply to, an
+        empty :class:`Computed` whose ``data["not_applicable"]`` says why (batch writes
+        NaN in its columns, the report says "not applicable to volumes: why").
+
+        Examples
+        --------
+        >>> vol = np.zeros((4, 8, 8), np.uint8)               # a (Z, Y, X) volume
+        >>> ctx = ImageContext(vol, volume=True)
+        >>> get("image").run(ctx).results["depth"]["value"]  # computed on the volume
+        4
+        >>> get("patterns").run(ctx).data["not_applicable"][:26]
+        'not applicable to volumes:'
+        """
+        p = dict(self.defaults) if params is None else dict(params)
+        why = self.volume_reason() if ctx.is_volume else None
+        if why is not None:
+            return Computed({}, p, {"not_applicable": f"not applicable to volumes: {why}"})
+        return self.compute(ctx, p)
 
     def declared(self, params: Mapping | None = None) -> tuple:
         """The :class:`Quantity` records for ``params`` (default: the defaults)."""
@@ -465,22 +502,38 @@ class ImageContext:
 
     Parameters
     ----------
-    image : (M, N) ndarray
-        A grey image (colour images are reduced to a channel before). It is validated
-        here (finite, bool/integer/float, at least 2 pixels).
+    image : (M, N) or (Z, M, N) ndarray
+        A grey image (colour images are reduced to a channel before), or with
+        ``volume=True`` a (Z, M, N) volume. It is validated here (finite,
+        bool/integer/float, at least 2 pixels).
+    volume : bool, optional
+        The array is a (Z, M, N) volume (``ImageInfo.axes == 'zyx'``); measures whose
+        record says they apply are computed on it, the others say why not
+        (:meth:`Measure.run`). A 3-D array is never taken for a volume unless said.
+    spacing : sequence of float, optional
+        Voxel (or pixel) size along each axis, as read from the file (figures use it for
+        their aspect; measures in voxels do not).
 
     Attributes
     ----------
     image : ndarray
         The validated image.
+    is_volume : bool
+    spacing : tuple of float or None
     """
 
-    def __init__(self, image):
+    def __init__(self, image, *, volume: bool = False, spacing=None):
         from . import _validation as v
 
-        arr = v.check_image(image)
+        arr = v.check_image(image, ndim=(3,) if volume else (2,))
         v.check_finite_or_masked(arr, None)
         self.image = arr
+        self.is_volume = bool(volume)
+        self.spacing = None if spacing is None else tuple(float(x) for x in spacing)
+        if self.spacing is not None and len(self.spacing) != arr.ndim:
+            raise ValueError(
+                f"`spacing` expects one size per axis ({arr.ndim}), got {spacing!r}."
+            )
         self._counts: dict = {}
         self._multifractal: dict = {}
         self._occupied = None
@@ -491,7 +544,7 @@ class ImageContext:
         if key not in self._counts:
             from .entropy import intensity_counts
 
-            self._counts[key] = intensity_counts(self.image, bins=bins)
+            self._counts[key] = intensity_counts(self.image, bins=bins, channel=None)
         return self._counts[key]
 
     def multifractal(self, qs):
@@ -582,7 +635,7 @@ def series_rows(stack, measures=None, params=None) -> list[dict]:
         ctx = ImageContext(arr[t])
         row = {"frame": t}
         for m in ms:
-            row.update(m.row(m.compute(ctx, dict(eff[m.name])), eff[m.name]))
+            row.update(m.row(m.run(ctx, eff[m.name]), eff[m.name]))
         rows.append(row)
     return rows
 
@@ -617,10 +670,14 @@ def _image_compute(ctx: ImageContext, params: dict) -> Computed:
     image = ctx.image
     c = ctx.counts()
     a = image.astype(np.float64)
-    res = {
-        "height": quantity(int(image.shape[0]), "pixels", "Number of rows."),
-        "width": quantity(int(image.shape[1]), "pixels", "Number of columns."),
-        "n_pixels": quantity(int(c.total), "pixels", "Pixels counted in every histogram below."),
+    res = {}
+    if ctx.is_volume:
+        res["depth"] = quantity(int(image.shape[0]), "voxels", "Number of slices (Z).")
+    px = "voxels" if ctx.is_volume else "pixels"
+    res.update({
+        "height": quantity(int(image.shape[-2]), px, "Number of rows."),
+        "width": quantity(int(image.shape[-1]), px, "Number of columns."),
+        "n_pixels": quantity(int(c.total), px, f"{px.capitalize()} counted in every histogram below."),
         "n_outcomes": quantity(
             int(c.n_outcomes),
             "levels",
@@ -635,7 +692,10 @@ def _image_compute(ctx: ImageContext, params: dict) -> Computed:
         "std": quantity(
             float(a.std()), "intensity", "Standard deviation of pixel values (contrast)."
         ),
-    }
+    })
+    if ctx.spacing is not None:
+        res["spacing"] = quantity(list(ctx.spacing), "as recorded in the file",
+                                  "Pixel (voxel) size along each axis, as the file records it.")
     return Computed(res, dict(params), {"counts": c})
 
 
@@ -657,6 +717,7 @@ register(
         ),
         functions=("intensity_counts",),
         description="size, grey levels in use, min/max/mean/std of the pixel values",
+        volumes=True,
     )
 )
 
@@ -783,6 +844,7 @@ register(
         requires=("estimators",),
         description="entropy of the grey-level histogram: Rényi orders 0, 1, 2, ∞ and "
         "Shannon by every estimator (with uncertainties), bits",
+        volumes=True,
     )
 )
 
@@ -879,11 +941,39 @@ register(
         functions=("entropy_vs_scale",),
         requires=("scale",),
         description="intensity entropy and contrast after Gaussian blurs of growing sigma, bits",
+        volumes=True,  # sigmas in voxels (isotropic in voxel units)
     )
 )
 
 
 # ----------------------------------------------------------------------- local
+
+
+def local_maps_of_volumes() -> str | None:
+    """None when the local maps (:mod:`infopix.local`) take (Z, Y, X) volumes, else why
+    not: the one check the report, batch and ``infopix localmap`` ask (answered by the
+    library itself, on a 3x3x3 array, once per process).
+
+    Examples
+    --------
+    >>> why = local_maps_of_volumes()
+    >>> why is None or why.startswith("local maps of volumes are not available yet")
+    True
+    """
+    global _LOCAL_VOLUMES
+    if _LOCAL_VOLUMES is False:
+        from .local import local_entropy
+
+        try:
+            local_entropy(np.zeros((3, 3, 3), np.uint8), 1)
+            _LOCAL_VOLUMES = None
+        except ValueError:
+            _LOCAL_VOLUMES = ("local maps of volumes are not available yet in this version "
+                              "(2-D windows only); measure one slice, or a series frame by frame")
+    return _LOCAL_VOLUMES
+
+
+_LOCAL_VOLUMES: object = False
 
 
 def _radii(params) -> list[int]:
@@ -926,7 +1016,7 @@ def _local_compute(ctx: ImageContext, params: dict) -> Computed:
         stats["max_s"].append(float(sd.max()))
         S.append(_display_copy(sd))
         del sd
-    win = [(2 * r + 1) ** 2 for r in radii]
+    win = [(2 * r + 1) ** ctx.image.ndim for r in radii]
     axis = dict(x=radii, x_name="r", x_unit="pixels")
     res = {
         "radii": quantity(
@@ -988,6 +1078,7 @@ register(
         requires=("local",),
         description="mean, median and max of the local entropy map and mean local std, "
         "per window radius",
+        volumes=lambda: local_maps_of_volumes(),
     )
 )
 
@@ -1053,6 +1144,9 @@ def _fractal_compute(ctx: ImageContext, params: dict) -> Computed:
         notes += [n for n in more if n not in notes]
 
     box_explain = "Box-counting dimension of the foreground set: 2 for a filled region, 1 for a curve, in between for ragged sets."
+    if ctx.is_volume:
+        box_explain = ("Box-counting dimension of the foreground set of the volume (cubic boxes): 3 for a "
+                       "filled solid, 2 for a sheet, 1 for a line, in between for ragged sets.")
     dbc_explain = "Grey-level (differential box counting) dimension of the image as a surface: 2 for a smooth image, towards 3 for a rough one."
     res = {
         "threshold": quantity(
@@ -1148,6 +1242,7 @@ register(
         requires=("fractal",),
         description="box-counting dimension of image > threshold (default: the mean), "
         "grey-level (DBC) dimension, D_q and f(alpha)",
+        volumes=True,  # DBC, a 2-D surface method, says why it is not defined
     )
 )
 
@@ -1345,6 +1440,7 @@ register(
         requires=("spatial",),
         description="mutual information against distance, conditional entropies, entropy "
         "density and its compression estimate (CID), bits",
+        volumes=True,
     )
 )
 
@@ -1477,6 +1573,8 @@ register(
         requires=("patterns",),
         description="ordinal patterns (permutation entropy with K = (dx dy)!, statistical "
         "complexity, Fisher information, missing patterns), lacunarity slope, structural complexity",
+        volumes="ordinal patterns, lacunarity and structural complexity are implemented "
+        "for 2-D images only (a series: measure it frame by frame)",
     )
 )
 
@@ -1587,5 +1685,7 @@ register(
         optional=True,
         description="a short Ising run from the thresholded image (seeded: --seed), "
         "energies against Onsager's exact values",
+        volumes="the image-seeded run is on the square lattice, compared with Onsager's "
+        "exact 2-D values; for the simple cubic lattice call infopix.ising.simulate_cubic",
     )
 )
