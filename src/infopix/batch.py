@@ -986,7 +986,8 @@ def run(
         Image files, folders or glob patterns (see :func:`expand_inputs`).
     measures : sequence of str or Measure, optional
         Names from :data:`infopix.measures.MEASURES` (``'image'``, ``'intensity'``,
-        ``'scale'``, ``'local'``, ``'fractal'``, ``'spatial'``, ``'ising'``; see
+        ``'scale'``, ``'local'``, ``'fractal'``, ``'spatial'``, ``'patterns'``,
+        ``'sample_entropies'``, ``'ising'``; see
         :func:`available_measures`; ``'entropy'`` and ``'localmap'`` are earlier names of
         ``'intensity'`` and ``'local'``) or :class:`Measure` objects of your own.
     client : distributed.Client, optional

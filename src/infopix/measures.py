@@ -2,7 +2,8 @@
 
 A *measure* is one family's view of an image, computed by the family's public
 functions: the intensity entropies, entropy against scale, local maps, fractal
-dimensions, spatial information, a short Ising run. Each has one :class:`Measure`
+dimensions, spatial information, ordinal patterns and complexity, the 2-D sample
+entropies, a short Ising run. Each has one :class:`Measure`
 record in :data:`MEASURES` holding
 
 - its name (the report's section key, the ``--config`` table, the batch ``--measures``
@@ -1448,6 +1449,11 @@ register(
 # ----------------------------------------------------------------------- patterns
 
 
+#: Radius (patterns) of the report's local permutation-entropy map of 2x2 patterns: 121
+#: patterns a window, where the plug-in map of i.i.d. noise averages 0.973 (not 1).
+PATTERN_MAP_RADIUS = 5
+
+
 def _patterns_quantities(params) -> tuple:
     return (
         Quantity("pattern", "pixels", column=False),
@@ -1468,6 +1474,7 @@ def _patterns_compute(ctx: ImageContext, params: dict) -> Computed:
         complexity_entropy_plane,
         fisher_shannon,
         lacunarity,
+        local_permutation_entropy,
         missing_patterns,
         ordinal_distribution,
         permutation_entropy,
@@ -1526,6 +1533,11 @@ def _patterns_compute(ctx: ImageContext, params: dict) -> Computed:
                 f"would leave {miss.expected_fraction:.3g}).",
             ),
         )
+    # the local map: 2x2 patterns and the plug-in walk whatever the measure's pattern
+    # and estimator (O(r) per pixel, cheap next to the rest of the section)
+    omap = _attempt(undefined, "ordinal map", local_permutation_entropy, image, PATTERN_MAP_RADIUS)
+    if omap is not None:
+        data.update(ordinal_map=omap, ordinal_map_radius=PATTERN_MAP_RADIUS)
     lac = _attempt(undefined, "lacunarity", lacunarity, ctx.measure_image())
     if lac is None:
         res["lacunarity_slope"] = _na(undefined, "lacunarity", "1", "Log-log slope of the lacunarity.")
@@ -1567,14 +1579,225 @@ register(
             "complexity_entropy_plane",
             "fisher_shannon",
             "missing_patterns",
+            "local_permutation_entropy",
             "lacunarity",
             "structural_complexity",
         ),
         requires=("patterns",),
         description="ordinal patterns (permutation entropy with K = (dx dy)!, statistical "
         "complexity, Fisher information, missing patterns), lacunarity slope, structural complexity",
-        volumes="ordinal patterns, lacunarity and structural complexity are implemented "
-        "for 2-D images only (a series: measure it frame by frame)",
+        volumes="ordinal patterns in this section (and its local map), lacunarity and structural "
+        "complexity are implemented for 2-D images only (a series: measure it frame by frame; a "
+        "volume's 2x2x2 ordinal patterns: infopix.patterns.permutation_entropy(volume, dz=2))",
+    )
+)
+
+
+# ----------------------------------------------------------------------- sample entropies
+
+#: Why SampEn2D and FuzzEn2D carry no uncertainty (said in the text, kept in results.json).
+_TEMPLATE_NO_UNCERTAINTY = (
+    "none attached: the value is exact for this region and these parameters; the spread another "
+    "region of the same texture would give is not estimated (template pairs share templates and "
+    "pixels, so a binomial error of the counts understates it by 10x or more)"
+)
+
+
+def _centre_crop(image: np.ndarray, side, name: str) -> np.ndarray:
+    """The central ``side`` x ``side`` pixels (the whole extent along a shorter axis), as a
+    contiguous float64 array: the region the template entropies are computed on."""
+    from ._validation import check_positive_int
+
+    s = check_positive_int(side, name=name, minimum=2)
+    H, W = image.shape
+    h, w = min(H, s), min(W, s)
+    y, x = (H - h) // 2, (W - w) // 2
+    return np.ascontiguousarray(image[y : y + h, x : x + w], dtype=np.float64)
+
+
+def _sample_entropies_quantities(params) -> tuple:
+    dist_unit = "1" if int(params["normalize"]) >= 2 else "bits"
+    return (
+        Quantity("sample_entropy", "nats"),
+        Quantity("matches_m", "pairs"),
+        Quantity("matches_m1", "pairs"),
+        Quantity("tolerance", "intensity"),
+        Quantity("fuzzy_entropy", "nats"),
+        Quantity("distribution_entropy", dist_unit),
+        Quantity("dispersion_entropy", "nats", "std"),
+        Quantity("reverse_dispersion_entropy", "1"),
+    )
+
+
+def _sample_entropies_compute(ctx: ImageContext, params: dict) -> Computed:
+    from ._config import DEFAULT_CREDIBLE_LEVEL
+    from .patterns import (
+        dispersion_entropy_2d,
+        distribution_entropy_2d,
+        fuzzy_entropy_2d,
+        sample_entropy_2d,
+    )
+
+    image = ctx.image
+    m, tau = params["m"], params["tau"]
+    k = float(params["r"])
+    if not (math.isfinite(k) and k > 0):
+        raise ValueError(
+            f"`sample_entropies.r` expects a positive number (the tolerance in standard deviations "
+            f"of the region; CLI: --config), got {params['r']!r}."
+        )
+    sub = _centre_crop(image, params["crop"], "sample_entropies.crop")
+    allp = _centre_crop(image, params["crop_all_pairs"], "sample_entropies.crop_all_pairs")
+    reg, reg2 = list(sub.shape), list(allp.shape)
+    where = f"the central {reg[0]}x{reg[1]} pixels"
+    where2 = f"the central {reg2[0]}x{reg2[1]} pixels"
+    mm = f"{m}x{m}"
+    m1 = f"{m + 1}x{m + 1}" if isinstance(m, int) else "(m+1)-sided"
+    undefined = {}
+
+    def tol(region):  # r = k std (EntropyHub: 0.2 std); a flat region has none
+        sd = float(np.std(region))
+        if sd == 0:
+            return None
+        return k * sd
+
+    r = tol(sub)
+    if r is None:
+        undefined["sampen"] = f"{where} are constant, so the tolerance r = {k:g} x their standard deviation is 0"
+        se = None
+    else:
+        se = _attempt(undefined, "sampen", sample_entropy_2d, sub, m=m, tau=tau, r=r)
+    r2 = tol(allp)
+    if r2 is None:
+        undefined["fuzzen"] = f"{where2} are constant, so the tolerance r = {k:g} x their standard deviation is 0"
+        fe = None
+    else:
+        fe = _attempt(undefined, "fuzzen", fuzzy_entropy_2d, allp, m=m, tau=tau,
+                      r=(r2, float(params["fuzzy_r2"])), membership="default")
+    de = _attempt(undefined, "disten", distribution_entropy_2d, allp, m=m, tau=tau,
+                  bins=params["bins"], normalize=int(params["normalize"]))
+    pe = _attempt(undefined, "dispen", dispersion_entropy_2d, image, m=m, tau=tau,
+                  classes=params["classes"], mapping=params["mapping"], estimator=params["estimator"])
+
+    res = {}
+    se_explain = (
+        f"Two-dimensional sample entropy (SampEn2D): minus the log of the fraction of pairs of "
+        f"{mm} templates matching within r that still match as {m1} templates; higher means less "
+        f"predictable texture. Computed on {where} (the cost grows with the matching pairs). "
+        "No uncertainty attached: exact counts for this region; the spread another region of the "
+        "same texture would give is not estimated (pairs share templates and pixels)."
+    )
+    if se is None:
+        res["sample_entropy"] = _na(undefined, "sampen", "nats", se_explain)
+        res["matches_m"] = _na(undefined, "sampen", "pairs", "A: matching pairs of m-templates.")
+        res["matches_m1"] = _na(undefined, "sampen", "pairs", "B: matching pairs of (m+1)-templates.")
+        res["tolerance"] = _na(undefined, "sampen", "intensity", "The tolerance r.")
+    else:
+        extra = dict(m=list(se.m), tau=se.tau, r=se.r, region=reg, uncertainty=_TEMPLATE_NO_UNCERTAINTY)
+        if math.isfinite(se.value):
+            res["sample_entropy"] = quantity(se.value, "nats", se_explain, **extra)
+        else:
+            why = (f"no pair of {m1} templates matches within r (B = 0), so SampEn2D is infinite; "
+                   "a larger crop or r gives a value") if se.count_m else (
+                   f"no pair of {mm} templates matches within r (A = 0), so SampEn2D is undefined")
+            res["sample_entropy"] = quantity(None, "nats", se_explain, not_applicable=why, **extra)
+        res["matches_m"] = quantity(
+            se.count_m, "pairs", f"A: pairs of {mm} templates within r of each other (of "
+            f"{se.n_pairs:,} pairs among {se.n_templates:,} templates). An exact count: no uncertainty.")
+        res["matches_m1"] = quantity(
+            se.count_m1, "pairs", f"B: those pairs still within r as {m1} templates; SampEn2D = "
+            "-ln(B/A). An exact count: no uncertainty.")
+        res["tolerance"] = quantity(
+            se.r, "intensity", f"The tolerance r: {k:g} x the standard deviation of {where} "
+            "(EntropyHub's default factor is 0.2). Exact: no uncertainty.")
+
+    fe_explain = (
+        f"Two-dimensional fuzzy entropy (FuzzEn2D): as the sample entropy, but every pair of "
+        f"mean-removed templates counts by a smooth membership exp(-d^{float(params['fuzzy_r2']):g} / r) "
+        f"of its distance d instead of match or no match. Computed on {where2} (it compares all "
+        "pairs). No uncertainty attached: an exact sum over all pairs of this region; the spread "
+        "between regions is not estimated."
+    )
+    if fe is None:
+        res["fuzzy_entropy"] = _na(undefined, "fuzzen", "nats", fe_explain)
+    elif math.isfinite(fe.value):
+        res["fuzzy_entropy"] = quantity(fe.value, "nats", fe_explain, r=list(fe.r), region=reg2,
+                                        uncertainty=_TEMPLATE_NO_UNCERTAINTY)
+    else:
+        res["fuzzy_entropy"] = quantity(None, "nats", fe_explain, region=reg2,
+                                        not_applicable="the memberships of the larger templates sum to 0")
+
+    dist_unit = "1" if int(params["normalize"]) >= 2 else "bits"
+    de_explain = (
+        f"Two-dimensional distribution entropy (DistEn2D): entropy of the histogram of distances "
+        f"between all pairs of {mm} templates"
+        + (", divided by its maximum log(bins) (0: one distance, 1: all bins equally filled)"
+           if dist_unit == "1" else " (bits)")
+        + f". Computed on {where2} (it compares all pairs). No uncertainty attached: an exact "
+        "functional of all pairs of this region."
+    )
+    if de is None:
+        res["distribution_entropy"] = _na(undefined, "disten", dist_unit, de_explain)
+    else:
+        res["distribution_entropy"] = quantity(de.value, dist_unit, de_explain, bins=de.bins,
+                                               region=reg2, normalize=de.normalize)
+
+    pe_explain_unit = "nats"
+    if pe is None:
+        res["dispersion_entropy"] = _na(undefined, "dispen", pe_explain_unit, "Dispersion entropy.")
+        res["reverse_dispersion_entropy"] = _na(undefined, "dispen", "1", "Reverse dispersion entropy.")
+    else:
+        std_note = (
+            f"± is the {pe.estimator} posterior standard deviation, which takes overlapping windows as "
+            "independent (so probably too small)" if pe.std is not None else
+            f"no uncertainty: the {pe.estimator} estimator gives none"
+        )
+        res["dispersion_entropy"] = quantity(
+            pe.value, "nats",
+            f"Two-dimensional dispersion entropy (DispEn2D): each pixel becomes one of {pe.classes} "
+            f"symbols ({pe.mapping} mapping) and the entropy of the {mm} symbol patterns is estimated "
+            f"with {pe.estimator} (K = {pe.n_outcomes} possible patterns, {pe.counts.size} seen). "
+            f"Computed on the whole image; {std_note}.",
+            std=pe.std, interval=None if pe.interval is None else list(pe.interval),
+            level=None if pe.interval is None else DEFAULT_CREDIBLE_LEVEL, estimator=pe.estimator,
+        )
+        res["reverse_dispersion_entropy"] = quantity(
+            pe.rde, "1", "Reverse dispersion entropy: squared distance of the pattern frequencies "
+            "from uniform (0: all patterns equally frequent). Exact given the image: no uncertainty.",
+        )
+    used = {**params, "tolerance": None if se is None else se.r, "region": reg, "region_all_pairs": reg2}
+    return Computed(res, used, {"sample": se, "fuzzy": fe, "distribution": de, "dispersion": pe})
+
+
+register(
+    Measure(
+        "sample_entropies",
+        "Patterns and complexity: sample, fuzzy, distribution and dispersion entropies",
+        _sample_entropies_compute,
+        defaults={
+            "m": 2,
+            "tau": 1,
+            "r": 0.2,
+            "fuzzy_r2": 2.0,
+            "bins": "sturges",
+            "normalize": 2,
+            "classes": 3,
+            "mapping": "ncdf",
+            "estimator": "nsb",
+            "crop": 128,
+            "crop_all_pairs": 64,
+        },
+        quick={"crop": 64, "crop_all_pairs": 32},
+        quantities=_sample_entropies_quantities,
+        functions=(
+            "sample_entropy_2d",
+            "fuzzy_entropy_2d",
+            "distribution_entropy_2d",
+            "dispersion_entropy_2d",
+        ),
+        requires=("patterns",),
+        description="2-D sample (SampEn2D), fuzzy and distribution entropies on a central crop "
+        "(crop, crop_all_pairs), dispersion entropy of the whole image; EntropyHub's definitions, nats",
     )
 )
 

@@ -121,9 +121,14 @@ def _entropy(img, label, chan, *, alpha, base, estimator, bins, uncertainty, lev
         if not valid:
             return result, f"{label}: H = not applicable ({estimator}): {result['reason']}"
         lo, hi = est.interval
+        # the interval is for the entropy: around the plug-in value plus its first-order
+        # bias (m - 1) / 2N (intensity_entropy_estimate's Notes), so it may sit above it
+        shifted = abs(0.5 * (lo + hi) - est.value) > 1e-12 * max(1.0, abs(est.value))
+        result["interval_centre"] = 0.5 * (lo + hi)
+        where = " around the bias-corrected value" if shifted else ""
         return result, (
             f"{label}: H = [bold]{format_value(est.value, est.std, unit=unit)}[/bold] "
-            f"({estimator}; {100 * est.level:g}% interval {format_interval(lo, hi, est.std)}; "
+            f"({estimator}; {100 * est.level:g}% interval{where} {format_interval(lo, hi, est.std)}; "
             f"error: {est.uncertainty})"
         )
     value = infopix.intensity_entropy(
