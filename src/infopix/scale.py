@@ -647,6 +647,10 @@ class ScaleCurve:
         The voxel size the scales were given in units of (None: voxels).
     spacing_unit : str or None
         The unit of ``spacing`` (e.g. 'µm', as ``ImageInfo.unit`` gives), or None.
+    previews : dict
+        Scale in pixels -> a thinned copy of the blurred 2-D image (every ``k``-th row
+        and column), kept for :meth:`plot_strip` when :func:`entropy_vs_scale` was asked
+        for ``previews`` (empty otherwise: the strip blurs again).
     """
 
     scales_px: np.ndarray
@@ -682,6 +686,7 @@ class ScaleCurve:
         """Name of the sigma column of :meth:`table`: 'scale_px' in pixels or voxels (the
         historical name), else ``'scale_' + sigma_unit`` (e.g. 'scale_µm')."""
         return "scale_px" if self.spacing is None else "scale_" + self.sigma_unit.replace(" ", "_")
+    previews: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def scales(self) -> np.ndarray:
@@ -755,7 +760,11 @@ class ScaleCurve:
             shown = self.scales[idx]
         else:
             shown = np.atleast_1d(np.asarray(scales, dtype=np.float64))
-        imgs = self.images(shown)
+        px = self._to_px(shown)
+        if self.previews and all(float(p) in self.previews for p in px):
+            imgs = [self.previews[float(p)] for p in px]  # kept while computing: no re-blur
+        else:
+            imgs = self.images(shown)
         if axes is None:
             _, axes = plt.subplots(1, len(imgs), figsize=(2.2 * len(imgs), 2.4), squeeze=False)
             axes = axes[0]
@@ -788,6 +797,7 @@ def entropy_vs_scale(
     spacing=None,
     uncertainty="spatial",
     spacing_unit=None,
+    previews=0,
     **options,
 ) -> ScaleCurve:
     """Intensity entropy of an image or volume smoothed by Gaussians of increasing scale.
@@ -846,6 +856,11 @@ def entropy_vs_scale(
         The unit of ``spacing`` (``ImageInfo.unit``, e.g. 'µm'): the curve's labels,
         warnings and sigma column (``ScaleCurve.sigma_unit``) then name it. Without
         ``spacing`` sigmas are in 'px' (images) or 'voxels' (volumes).
+    previews : int, optional
+        Keep, for each scale, a copy of the blurred image thinned to at most this many
+        pixels along its longest side (every ``k``-th row and column), so that
+        :meth:`ScaleCurve.plot_strip` shows the images without blurring them again
+        (2-D images; 0, the default, keeps none).
     **options
         Passed to the estimator.
 
@@ -910,6 +925,8 @@ def entropy_vs_scale(
         raise TypeError(f"`progress` expects a callable progress(done, total) or None, got {progress!r}.")
     if not isinstance(quantize, (bool, np.bool_)):
         raise TypeError(f"`quantize` expects True or False, got {quantize!r}.")
+    if isinstance(previews, (bool, np.bool_)) or not isinstance(previews, (int, np.integer)) or previews < 0:
+        raise ValueError(f"`previews` expects an integer >= 0 (pixels), got {previews!r}.")
     if quantize and arr.dtype.kind == "f":
         raise ValueError(
             f"`quantize=True` re-quantises to the input's integer dtype, but `image` has "
@@ -931,6 +948,8 @@ def entropy_vs_scale(
     lower_bound = []  # sigmas whose spatial error is a lower bound
     stds = np.empty(px.size)
     spectral = None  # periodic modes: one forward transform shared by all scales
+    kept = {}
+    step = max(1, -(-max(arr.shape) // int(previews))) if previews and nsp == 2 else 0
     for i, s in enumerate(px):
         sig = tuple(float(s) / d for d in per_axis)
         if s == 0:
@@ -950,6 +969,8 @@ def entropy_vs_scale(
             # excursions (~1e-16 relative) so they cannot fall outside the fixed range
             y = np.clip(y, clip_lo, clip_hi, out=y if y is not x else None)
         stds[i] = float(y.std())
+        if step:
+            kept[float(s)] = np.array(y[step // 2 :: step, step // 2 :: step])
         counts, outside = binning.counts_outside(y)
         if outside:
             raise ValueError(
@@ -995,6 +1016,7 @@ def entropy_vs_scale(
         image=arr,
         spacing=sp,
         spacing_unit=spacing_unit if sp is not None else None,
+        previews=kept,
     )
 
 
