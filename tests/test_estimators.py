@@ -159,6 +159,27 @@ def test_linear_forms_tables_equal_kernel(name):
             assert got == pytest.approx(ref, rel=1e-13, abs=1e-13, nan_ok=True)
 
 
+@pytest.mark.parametrize("name", [n for n in ALL if ESTIMATORS[n].term is not None])
+def test_term_forms_equal_kernel(name):
+    """The per-bin terms the keyed local walk sums (key: singletons or the sum of squared
+    counts) give the kernel's value: sum_c nk[c] term(N, K, a, key, c) with nk[0] the
+    unobserved bins, to 1e-13 (summation order only), for K up to 2**40 (shrinkage's
+    K q must stay below 2**53, where its lambda is exact)."""
+    est = ESTIMATORS[name]
+    rng = np.random.default_rng(SEED + 8)
+    for K in (2, 7, 256, 2**40):
+        for _ in range(25):
+            m = int(rng.integers(1, min(K, 40) + 1))
+            counts = rng.multinomial(int(rng.integers(1, 80)), rng.dirichlet(np.full(m, 0.5)))
+            N = int(counts.sum())
+            cs, ms = _profile(counts)
+            key = int(np.sum(counts == 1)) if est.term_key == "singletons" else int(np.sum(counts.astype(np.int64) ** 2))
+            got = (K - int(ms.sum())) * est.term(N, K, 1.0, key, 0)
+            got += sum(int(mc) * est.term(N, K, 1.0, key, int(c)) for c, mc in zip(cs, ms))
+            ref = est.kernel(cs, ms, N, K, 1.0, profile_table("plugin", 1, 1))
+            assert got == pytest.approx(ref, rel=1e-13, abs=1e-13), (name, counts, K)
+
+
 def test_nsb_table_matches_adaptive_on_image_windows():
     """The tabulated NSB path (used per pixel) and the adaptive quadrature agree to
     1e-12 on 5x5-window profiles of three kinds of images; tables for another (N, K)

@@ -224,6 +224,13 @@ class Estimator:
         ``std_kernel(cs, ms, N, K, a, table) -> nats``: the posterior std of the estimate
         from the same compiled pieces, for the Bayesian methods and ``'ansb'``
         (``local_entropy(..., return_std=True)``); None for methods without one.
+    term : numba dispatcher or None
+        For estimators linear in the count profile once one integer of the sample (the
+        key) is fixed: ``term(N, K, a, key, c)``, the contribution of a bin holding c
+        samples, so the estimate is ``sum_c nk[c] term(N, K, a, key, c)`` (c = 0: the
+        unobserved bins). Local maps track the key and the profile as the window moves.
+    term_key : {'singletons', 'squares'} or None
+        The key: the number of singletons f1, or the sum of squared counts.
     """
 
     name: str
@@ -241,6 +248,8 @@ class Estimator:
     uncertainty: Callable | None = None
     memo: bool = False
     std_kernel: Callable | None = None
+    term: Callable | None = None
+    term_key: str | None = None
 
     def profile_a(self, **options) -> float:
         """The scalar ``a`` passed to :attr:`kernel` for these options (validated)."""
@@ -462,10 +471,10 @@ register(
     uncertainty=_nsb_uncertainty, std_kernel=_k.nsb_std,
     description="Nemenman-Shafee-Bialek: Dirichlet mixture flat in prior expected entropy",
 )
-register("chao_shen", _k.chao_shen, description="coverage-adjusted Horvitz-Thompson (Chao & Shen 2003)")
+register("chao_shen", _k.chao_shen, term=_k.chao_shen_term, term_key="singletons", description="coverage-adjusted Horvitz-Thompson (Chao & Shen 2003)")
 register("grassberger", _k.grassberger, tables=_k.grassberger_tables, description="Grassberger 2003, G(n) digamma terms")
 register("chao_wang_jost", _k.chao_wang_jost, memo=True, description="Chao, Wang & Jost 2013 (species accumulation)")
-register("shrinkage", _k.shrinkage, uses_k=True, description="James-Stein shrinkage to uniform (Hausser & Strimmer 2009)")
+register("shrinkage", _k.shrinkage, uses_k=True, term=_k.shrinkage_term, term_key="squares", description="James-Stein shrinkage to uniform (Hausser & Strimmer 2009)")
 register("zhang", _k.zhang, tables=_k.zhang_tables, description="Zhang 2012 (Turing's perspective), bias decays exponentially")
 register("bonachela", _k.bonachela, tables=_k.bonachela_tables, description="Bonachela, Hinrichsen & Munoz 2008 (small data sets)")
 register(

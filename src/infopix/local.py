@@ -280,6 +280,12 @@ def _run_histogram_map(codes, rs, edge, K, measure, est=None, a=1.0, table_f=Non
         elif measure == _k.ESTIMATOR and est.tables is not None and not std:
             T, coef, scale = _linear_tables(est, wmax, K, a)
             _k._linear_map(A, pad, r, K, T, 1.0 / scale, coef, float(scale_out), nstrips, out)
+        elif measure == _k.ESTIMATOR and est.term is not None and not std and (wmax + 1) ** 3 < 2**63:
+            pool = max(1, min(_KEYED_POOL_ROWS, _KEYED_POOL_VALUES // (wmax + 1)))
+            slots = 1 << (2 * pool - 1).bit_length()
+            term = _k_est().first_class(est.term, _k_est().TERM_SIGNATURE)
+            keykind = {"singletons": 0, "squares": 1}[est.term_key]
+            _k._keyed_map(A, pad, r, K, float(a), term, keykind, slots, pool, float(scale_out), nstrips, out)
         else:
             T, t, scale = _k.fixed_point_clogc(wmax)
             if table_f is not None:
@@ -316,6 +322,12 @@ def _k_est():
 _MEMO_SLOTS = 1 << 14
 #: Largest window (pixels) whose values are remembered per count profile.
 _MEMO_MAX_WINDOW = 4096
+
+
+#: Rows of terms the keyed walk remembers per strip (one per (window size, key) met),
+#: and the most values they may hold (2**19: 4 MB per strip).
+_KEYED_POOL_ROWS = 8192
+_KEYED_POOL_VALUES = 1 << 19
 
 
 def _memo_hashes(wmax: int) -> np.ndarray:
