@@ -394,3 +394,47 @@ NUMPY_FORMS = {
     "chao_wang_jost": np_chao_wang_jost, "shrinkage": np_shrinkage, "zhang": np_zhang,
     "bonachela": np_bonachela, "ansb": np_ansb,
 }
+
+
+# --------------------------------------------------------------------------------------
+# Credible intervals as the library computed them before issue 19 (the reference for
+# the compiled Halley quantiles and the coarser NSB grid)
+# --------------------------------------------------------------------------------------
+
+
+def mixture_interval_brent(w, al, be, top, level):
+    """Equal-tailed interval of a mixture of scaled Betas by Brent root finding on its
+    CDF (scipy betainc), xtol 1e-14, rtol 1e-12: the library's method until issue 19."""
+    def cdf(u):
+        return float(np.dot(w, sps.betainc(al, be, u)))
+
+    out = []
+    for q in ((1 - level) / 2, (1 + level) / 2):
+        if cdf(1.0) - q <= 0:
+            out.append(top)
+            continue
+        if cdf(0.0) - q >= 0:
+            out.append(0.0)
+            continue
+        out.append(top * optimize.brentq(lambda u: cdf(u) - q, 0.0, 1.0, xtol=1e-14, rtol=1e-12))
+    return out[0], out[1]
+
+
+def nsb_fine(counts, K, level=0.95, hmax=0.2):
+    """NSB (mean, std, interval) in nats as the library computed them before issue 19:
+    the compiled nodes with the former largest step 0.2 in log beta, and the interval by
+    :func:`mixture_interval_brent` over the same scaled-Beta mixture."""
+    from infopix._kernels import estimators as k
+    from infopix.estimators import _beta_params, _profile
+
+    cs, ms = _profile(np.asarray(counts))
+    N = int(np.sum(counts))
+    w, mu, m2 = k.nsb_components(cs, ms, N, K, True, hmax)
+    mean = float(np.dot(w, mu))
+    std = math.sqrt(max(float(np.dot(w, m2)) - mean * mean, 0.0))
+    keep = w > 1e-14 * w.max()
+    w, mu, vj = w[keep], mu[keep], np.maximum(m2[keep] - mu[keep] ** 2, 0.0)
+    w = w / w.sum()
+    top = math.log(K)
+    al, be = _beta_params(mu, vj, top)
+    return mean, std, mixture_interval_brent(w, al, be, top, level)
