@@ -496,8 +496,8 @@ def local_entropy(
     Notes
     -----
     Kernels: :func:`infopix._kernels.local._shannon_map` (plug-in Shannon),
-    ``_linear_map`` (estimators that are linear forms of the count profile) and
-    ``_histogram_map`` (the others): one moving histogram per row strip, ``prange``
+    ``_linear_map`` (estimators that are linear forms of the count profile),
+    ``_keyed_map`` (Chao-Shen, shrinkage) and ``_histogram_map`` (the others): one moving histogram per row strip, ``prange``
     over strips, serpentine walk. Each step updates at most 2(2r+1) counts (a removed
     and an added pixel of equal value cancel) and a running sum ``sum_c phi(c)`` kept
     in exact integer fixed point (so no rounding drift along the walk and results
@@ -506,8 +506,12 @@ def local_entropy(
     (sparse uint16 windows are as cheap as uint8 ones). Miller-Madow, pseudocount,
     Wolpert-Wolf, Grassberger, Zhang, Bonachela and 'ansb' track their own ``phi``
     and the number of occupied bins the same way (O(1) per window). Rényi orders 0,
-    2, inf are O(1) per window; other orders and the other estimators (NSB,
-    Chao-Shen, Chao-Wang-Jost, shrinkage) keep the count profile and call the
+    2, inf are O(1) per window. Chao-Shen and shrinkage are linear in the count
+    profile once one integer is fixed (the singletons f1, the sum of squared counts):
+    the walk tracks the profile, the set of counts present and that key without
+    branches, and sums per-bin terms (``ESTIMATORS[name].term``) remembered per
+    (window size, key), O(distinct counts) per window. Other orders and the other
+    estimators (NSB, Chao-Wang-Jost) keep the count profile and call the
     estimator's kernel (``ESTIMATORS[name].kernel``) once per distinct profile met in
     a strip (small windows repeat profiles); NSB with its table for n = (2r+1)^2.
     Only the walk and the kernel a call uses are compiled (then cached).

@@ -986,39 +986,34 @@ def nsb(cs, ms, N, K, a, table):
 # --------------------------------------------------------------------------------------
 
 
+@nb.njit(cache=NUMBA_CACHE, nogil=True, inline="always")
+def _lentz_step(aa, c, d):
+    # one step of the modified Lentz method with partial numerator aa: (C, D) updated
+    tiny = 1e-300
+    d = 1.0 + aa * d
+    if abs(d) < tiny:
+        d = tiny
+    c = 1.0 + aa / c
+    if abs(c) < tiny:
+        c = tiny
+    return c, 1.0 / d
+
+
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
 def _beta_cf(a, b, x):
     """Continued fraction of the incomplete beta function (modified Lentz; Numerical
     Recipes 6.4, eq. 6.4.5), converging fast for x < (a + 1)/(a + b + 2)."""
-    tiny = 1e-300
     qab = a + b
     qap = a + 1.0
     qam = a - 1.0
+    c, d = _lentz_step(-qab * x / qap, 1.0, 1.0)
     c = 1.0
-    d = 1.0 - qab * x / qap
-    if abs(d) < tiny:
-        d = tiny
-    d = 1.0 / d
     h = d
     for m in range(1, 100_000):
         m2 = 2.0 * m
-        aa = m * (b - m) * x / ((qam + m2) * (a + m2))
-        d = 1.0 + aa * d
-        if abs(d) < tiny:
-            d = tiny
-        c = 1.0 + aa / c
-        if abs(c) < tiny:
-            c = tiny
-        d = 1.0 / d
+        c, d = _lentz_step(m * (b - m) * x / ((qam + m2) * (a + m2)), c, d)  # even step
         h *= d * c
-        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
-        d = 1.0 + aa * d
-        if abs(d) < tiny:
-            d = tiny
-        c = 1.0 + aa / c
-        if abs(c) < tiny:
-            c = tiny
-        d = 1.0 / d
+        c, d = _lentz_step(-(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)), c, d)  # odd step
         de = d * c
         h *= de
         if not abs(de - 1.0) >= 4e-16:  # converged (or NaN: stop)

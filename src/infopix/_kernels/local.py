@@ -1,6 +1,6 @@
 """Sliding-window (moving histogram) kernels for local and block information maps.
 
-Three drivers walk a window of (2r+1)^2 pixels over an array of integer codes (uint8,
+The drivers walk a window of (2r+1)^2 pixels over an array of integer codes (uint8,
 uint16 or int32; the image itself when it is uint8/uint16) in a serpentine
 (boustrophedon) path: moving by one column removes one column of 2r+1 codes and adds
 another, moving by one row does the same with a row. A removed and an added pixel with
@@ -21,6 +21,10 @@ The drivers, each compiled only when a call needs it:
 - :func:`_linear_map` (estimators that are linear forms of the profile, S with the
   estimator's own ``phi`` and occ: O(1) per window; see
   ``infopix._kernels.estimators``);
+- :func:`_keyed_map` (estimators linear in the profile once one integer of the window
+  is fixed, Chao-Shen by its singletons and shrinkage by its sum of squares: the
+  profile, the bit set of counts present and the key, updated without branches;
+  per-bin terms remembered per (window size, key));
 - :func:`_histogram_map` and :func:`_block_map` (everything else: Q, cmax and the
   profile; the estimator's kernel is a first-class function argument ``efunc``, so the
   driver compiles once for all estimators, optionally remembering values per profile).
