@@ -762,69 +762,17 @@ def test_every_estimator_through_every_entry_point(name, check):
 def test_wolpert_wolf_interval_equals_root_finding_on_its_cdf():
     """The WW interval (quantiles of one scaled Beta by betaincinv) equals the root
     finding on the Beta's CDF it replaced (brentq, xtol 1e-14) to 1e-10 relative."""
+    from infopix.estimators import _mixture_interval
+
     rng = np.random.default_rng(SEED + 21)
     for K, N, a in [(256, 25, 1.0), (256, 25, 0.05), (10, 1000, 1.0), (65536, 300, 0.5), (2, 5, 1.0)]:
         for _ in range(4):
             c = rng.multinomial(N, rng.dirichlet(np.full(K, 0.3)))
             e = _nats(c, "wolpert_wolf", K, a=a)
             w, al, be, top = e.posterior
-            lo, hi = nv.mixture_interval_brent(w, al, be, top, e.level)
+            lo, hi = _mixture_interval(w, al, be, top, e.level)
             assert e.interval[0] == pytest.approx(lo, rel=1e-10)
             assert e.interval[1] == pytest.approx(hi, rel=1e-10)
-
-
-def test_compiled_incomplete_beta_matches_scipy():
-    """The compiled regularised incomplete beta (continued fraction) and Beta density
-    behind the credible intervals equal scipy's betainc and beta.pdf: 1e-13 sqrt(a + b)
-    absolute on the CDF for a, b up to 1e4 (the continued fraction takes ~sqrt(a + b)
-    terms, each adding rounding; measured 1.7e-13 at a + b = 3001), 1e-10 relative on
-    the density."""
-    from scipy import special as sps
-    from scipy import stats
-
-    for a in (0.3, 1.0, 2.5, 35.0, 400.0, 1e4):
-        for b in (0.7, 1.0, 8.0, 77.0, 3000.0):
-            lb = float(sps.betaln(a, b))
-            for x in (1e-9, 1e-3, 0.05, 0.3, 0.5, 0.77, 0.999, 1 - 1e-9):
-                c, p, _ = k.beta_cdf_pdf(a, b, lb, x)
-                assert c == pytest.approx(float(sps.betainc(a, b, x)), abs=1e-13 * math.sqrt(a + b)), (a, b, x)
-                assert p == pytest.approx(float(stats.beta.pdf(x, a, b)), rel=1e-10, abs=1e-300), (a, b, x)
-    assert k.beta_cdf_pdf(2.0, 3.0, 0.0, 0.0)[0] == 0.0 and k.beta_cdf_pdf(2.0, 3.0, 0.0, 1.0)[0] == 1.0
-
-
-def _nsb_interval_cases():
-    rng = np.random.default_rng(SEED + 22)
-    img = infopix.sample_image()
-    cases = []
-    for s in (3, 5, 7, 11):  # image windows (the local-map case)
-        for _ in range(6):
-            y, x = rng.integers(0, 500, 2)
-            cases.append((np.bincount(img[y:y + s, x:x + s].ravel(), minlength=256), 256))
-    for K in (2, 3, 10, 256, 65536, 2**40, 2**62):  # small N to well sampled, huge K
-        for N in (1, 2, 5, 30, 300):
-            m = min(K, 400)
-            cases.append((rng.multinomial(N, rng.dirichlet(np.full(m, rng.choice([0.05, 0.5, 5])))), K))
-    cases += [(np.array([1] * 12), 256), (np.array([2] + [1] * 11), 256), (np.array([25]), 256),
-              (np.array([10**6, 3]), 4), (np.array([1, 1, 1]), 2**62)]
-    return cases
-
-
-@pytest.mark.slow
-def test_nsb_interval_equals_brent_reference():
-    """NSB's credible interval (compiled Halley quantiles of the posterior mixture)
-    equals the former implementation (tests/naive_estimators.nsb_fine: Brent root
-    finding with scipy's betainc on the same mixture) on 64 count vectors: image
-    windows, N = 1..300, no coincidences, one category, K = 2 .. 2**62. Mean and std
-    are the same numbers (same nodes); the interval agrees to 1e-11 log K (both stop
-    at steps of 1e-14 + 1e-12 u; measured 3.5e-13 log K), at two levels."""
-    for counts, K in _nsb_interval_cases():
-        for level in (0.95, 0.5):
-            m, s, (lo, hi) = nv.nsb_fine(counts, K, level)
-            e = entropy_from_counts(counts, estimator="nsb", n_outcomes=K, base=math.e, level=level)
-            assert e.value == pytest.approx(m, rel=1e-14, abs=1e-300)
-            assert e.std == pytest.approx(s, rel=1e-14, abs=1e-300)
-            tol = 1e-11 * math.log(K)
-            assert abs(e.interval[0] - lo) <= tol and abs(e.interval[1] - hi) <= tol, (counts[counts > 0], K)
 
 
 @pytest.mark.parametrize("name", [n for n in ALL if ESTIMATORS[n].std_kernel is not None])

@@ -383,40 +383,8 @@ def _beta_params(mean, var, top):
     return m * nu, (1 - m) * nu
 
 
-#: Components with al + be above this are nearly point masses, where the compiled
-#: continued fraction would need ~sqrt(al + be) > 1e4 terms: such mixtures take
-#: scipy's betainc with Brent root finding (the same roots).
-_CF_MAX_CONCENTRATION = 1e8
-
-
 def _mixture_interval(w, al, be, top, level):
-    """Equal-tailed interval of a mixture of scaled Betas on [0, ``top``]: the roots
-    of its CDF at (1 -+ level)/2 (compiled ``mixture_quantile``, Halley's iteration
-    started at the quantile of the one Beta law with the mixture's mean and variance;
-    Brent on scipy's betainc when a component is nearly a point mass).
-    """
-    w, al, be = (np.ascontiguousarray(x, dtype=np.float64) for x in (w, al, be))
-    if np.any(al + be > _CF_MAX_CONCENTRATION):
-        return _mixture_interval_brent(w, al, be, top, level)
-    lbeta = sp.betaln(al, be)
-    mj = al / (al + be)
-    mean = float(np.dot(w, mj))
-    var = float(np.dot(w, mj * (1.0 - mj) / (al + be + 1.0) + mj * mj)) - mean * mean
-    a0, b0 = _beta_params(mean * top, max(var, 0.0) * top * top, top)
-    total = float(w.sum())
-    out = []
-    for q in ((1 - level) / 2, (1 + level) / 2):
-        if total - q <= 0:  # numerical: all mass at the top (the CDF at 1 is sum w)
-            out.append(top)
-            continue
-        u0 = float(sp.betaincinv(a0, b0, q))
-        out.append(top * _k.mixture_quantile(w, al, be, lbeta, q, u0))
-    return out[0], out[1]
-
-
-def _mixture_interval_brent(w, al, be, top, level):
-    """:func:`_mixture_interval` by Brent root finding on the CDF (scipy's betainc,
-    xtol 1e-14, rtol 1e-12), for mixtures with nearly point-mass components."""
+    """Equal-tailed interval of a mixture of scaled Betas, by root finding on its CDF."""
     from scipy.optimize import brentq
 
     def cdf(u):
@@ -424,13 +392,14 @@ def _mixture_interval_brent(w, al, be, top, level):
 
     out = []
     for q in ((1 - level) / 2, (1 + level) / 2):
-        if cdf(1.0) - q <= 0:  # numerical: all mass at the top
+        lo, hi = 0.0, 1.0
+        if cdf(hi) - q <= 0:  # numerical: all mass at the top
             out.append(top)
             continue
-        if cdf(0.0) - q >= 0:
+        if cdf(lo) - q >= 0:
             out.append(0.0)
             continue
-        out.append(top * brentq(lambda u: cdf(u) - q, 0.0, 1.0, xtol=1e-14, rtol=1e-12))
+        out.append(top * brentq(lambda u: cdf(u) - q, lo, hi, xtol=1e-14, rtol=1e-12))
     return out[0], out[1]
 
 
@@ -464,7 +433,7 @@ def _nsb_uncertainty(cs, ms, N, K, a, level):
     # a scaled Beta with its exact moments).
     if K <= 1:
         return 0.0, 0.0, (0.0, 0.0), None
-    w, mu, m2 = _k.nsb_components(cs, ms, N, K, True, _k.NSB_MAX_STEP)
+    w, mu, m2 = _k.nsb_components(cs, ms, N, K, True)
     mean = float(np.dot(w, mu))
     var = max(float(np.dot(w, m2)) - mean * mean, 0.0)
     keep = w > 1e-14 * w.max()

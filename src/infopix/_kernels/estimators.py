@@ -59,14 +59,8 @@ _NSB_LOG_BETA_HI = 40.0
 # Tables are built only for N up to this (larger N: adaptive quadrature, cheap enough
 # relative to the O(N) work of filling such a window).
 NSB_TABLE_MAX_N = 512
-# Largest node spacing of the adaptive grid in t = log(beta). (A coarser grid, 0.35 with
-# the step sigma/2, halves the nodes and moves means by < 3e-13, but the credible
-# interval of a posterior whose fixed-beta components are nearly point masses (no
-# coincidences, K >> N) moves by O(step), up to 0.4 % of log K: not taken, issue 19.)
-NSB_MAX_STEP = 0.2
-# Step of the coarse scan for the posterior's mode (it is unimodal in t, so any step
-# brackets it between the best scan node's neighbours).
-_NSB_SCAN_STEP = 0.5
+# Largest node spacing of the adaptive grid in t = log(beta).
+_NSB_MAX_STEP = 0.2
 # Node spacing of the tabulated grid: min(0.25, 1/sqrt(N)); the posterior's width in
 # log beta shrinks like 1/sqrt(number of coincidences), and a peak narrower than 5
 # nodes falls back to the adaptive quadrature (measured on 5x5 .. 21x21 windows of the
@@ -701,28 +695,27 @@ def nsb_t_range(N, K):
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
-def nsb_nodes(cs, ms, N, K, hmax):
+def nsb_nodes(cs, ms, N, K):
     """Quadrature nodes (t_j, log w_j) of the NSB posterior over t = log beta.
 
-    Adaptive trapezoid rule: a coarse scan (step 0.5) over :func:`nsb_t_range` brackets
+    Adaptive trapezoid rule: a coarse scan (step 0.5) over :func:`nsb_t_range` finds
     the mode (the posterior is unimodal in t), a golden-section search refines it, the
-    curvature there sets the step h = min(hmax, sigma_t / 4) (trapezoid error on an
+    curvature there sets the step h = min(0.2, sigma_t / 4) (trapezoid error on an
     analytic peak ~ exp(-2 pi^2 sigma^2 / h^2) < 1e-100), then nodes march out from the
     mode until the log posterior has dropped by 46 (e^-46 ~ 1e-20) or the range ends.
     ``log w_j`` is the unnormalised log posterior (the common factor h is dropped).
-    The library uses ``hmax =`` :data:`NSB_MAX_STEP`; the tests a finer one.
     """
     lo, hi = nsb_t_range(N, K)
-    nscan = int((hi - lo) / _NSB_SCAN_STEP) + 1
+    nscan = int((hi - lo) / 0.5) + 1
     best = -math.inf
     kbest = 0
     for k in range(nscan):
-        v = _nsb_logpost(lo + _NSB_SCAN_STEP * k, cs, ms, N, K)
+        v = _nsb_logpost(lo + 0.5 * k, cs, ms, N, K)
         if v > best:
             best = v
             kbest = k
-    a = lo + _NSB_SCAN_STEP * max(kbest - 1, 0)
-    b = lo + _NSB_SCAN_STEP * min(kbest + 1, nscan - 1)
+    a = lo + 0.5 * max(kbest - 1, 0)
+    b = lo + 0.5 * min(kbest + 1, nscan - 1)
     gr = 0.6180339887498949
     x1 = b - gr * (b - a)
     x2 = a + gr * (b - a)
@@ -749,7 +742,7 @@ def nsb_nodes(cs, ms, N, K, hmax):
     fp = _nsb_logpost(tm + dl, cs, ms, N, K)
     fmn = _nsb_logpost(tm - dl, cs, ms, N, K)
     curv = -(fp - 2.0 * fm + fmn) / (dl * dl)
-    h = hmax
+    h = _NSB_MAX_STEP
     if curv > 0.0:
         h = min(h, 0.25 / math.sqrt(curv))
     h = max(h, 1e-6)
@@ -791,13 +784,12 @@ def nsb_nodes(cs, ms, N, K, hmax):
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
-def nsb_components(cs, ms, N, K, second, hmax):
+def nsb_components(cs, ms, N, K, second):
     """NSB posterior as a mixture over beta nodes: (w, mean, m2), with normalised
     weights ``w`` and the Wolpert-Wolf posterior moments E[H | n, beta_j] and
     E[H^2 | n, beta_j] (``m2`` only if ``second``, else zeros). Nemenman, Shafee &
-    Bialek 2002 (posterior moments = mixture of the fixed-beta moments). ``hmax``: see
-    :func:`nsb_nodes`."""
-    ts, lw = nsb_nodes(cs, ms, N, K, hmax)
+    Bialek 2002 (posterior moments = mixture of the fixed-beta moments)."""
+    ts, lw = nsb_nodes(cs, ms, N, K)
     n = ts.size
     mx = -math.inf
     for j in range(n):
@@ -824,7 +816,7 @@ def nsb_mean(cs, ms, N, K):
     """NSB posterior mean of H, nats (adaptive quadrature, see :func:`nsb_nodes`)."""
     if K <= 1:
         return 0.0
-    w, mu, _ = nsb_components(cs, ms, N, K, False, NSB_MAX_STEP)
+    w, mu, _ = nsb_components(cs, ms, N, K, False)
     s = 0.0
     for j in range(w.size):
         s += w[j] * mu[j]
@@ -959,7 +951,7 @@ def nsb_std(cs, ms, N, K, a, table):
         return math.nan
     if K <= 1:
         return 0.0
-    w, mu, m2 = nsb_components(cs, ms, N, K, True, NSB_MAX_STEP)
+    w, mu, m2 = nsb_components(cs, ms, N, K, True)
     mean = 0.0
     s2 = 0.0
     for j in range(w.size):
@@ -979,112 +971,6 @@ def nsb(cs, ms, N, K, a, table):
     if K <= 1:
         return 0.0
     return nsb_mean_table(cs, ms, N, K, table)
-
-
-# --------------------------------------------------------------------------------------
-# quantiles of a posterior given as a mixture of scaled Beta laws (the credible intervals)
-# --------------------------------------------------------------------------------------
-
-
-@nb.njit(cache=NUMBA_CACHE, nogil=True, inline="always")
-def _lentz_step(aa, c, d):
-    # one step of the modified Lentz method with partial numerator aa: (C, D) updated
-    tiny = 1e-300
-    d = 1.0 + aa * d
-    if abs(d) < tiny:
-        d = tiny
-    c = 1.0 + aa / c
-    if abs(c) < tiny:
-        c = tiny
-    return c, 1.0 / d
-
-
-@nb.njit(cache=NUMBA_CACHE, nogil=True)
-def _beta_cf(a, b, x):
-    """Continued fraction of the incomplete beta function (modified Lentz; Numerical
-    Recipes 6.4, eq. 6.4.5), converging fast for x < (a + 1)/(a + b + 2)."""
-    qab = a + b
-    qap = a + 1.0
-    qam = a - 1.0
-    c, d = _lentz_step(-qab * x / qap, 1.0, 1.0)
-    c = 1.0
-    h = d
-    for m in range(1, 100_000):
-        m2 = 2.0 * m
-        c, d = _lentz_step(m * (b - m) * x / ((qam + m2) * (a + m2)), c, d)  # even step
-        h *= d * c
-        c, d = _lentz_step(-(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)), c, d)  # odd step
-        de = d * c
-        h *= de
-        if not abs(de - 1.0) >= 4e-16:  # converged (or NaN: stop)
-            break
-    return h
-
-
-@nb.njit(cache=NUMBA_CACHE, nogil=True)
-def beta_cdf_pdf(a, b, lbeta, x):
-    """(I_x(a, b), Beta(a, b) density at x, its derivative) for 0 < x < 1, with
-    ``lbeta = log B(a, b)``: the regularised incomplete beta function by its continued
-    fraction (on the side where it converges fast, else by I_x(a, b) = 1 - I_{1-x}(b,
-    a)); agrees with ``scipy.special.betainc`` to ~1e-14 absolute (tested). At x <= 0
-    and x >= 1 the CDF is 0 and 1 and the density is returned as NaN."""
-    if x <= 0.0:
-        return 0.0, math.nan, math.nan
-    if x >= 1.0:
-        return 1.0, math.nan, math.nan
-    la = math.log(x)
-    lb = math.log1p(-x)
-    front = math.exp(a * la + b * lb - lbeta)  # x^a (1 - x)^b / B(a, b)
-    pdf = front / (x * (1.0 - x))
-    dpdf = pdf * ((a - 1.0) / x - (b - 1.0) / (1.0 - x))
-    if x < (a + 1.0) / (a + b + 2.0):
-        cdf = front * _beta_cf(a, b, x) / a
-    else:
-        cdf = 1.0 - front * _beta_cf(b, a, 1.0 - x) / b
-    return cdf, pdf, dpdf
-
-
-@nb.njit(cache=NUMBA_CACHE, nogil=True)
-def mixture_quantile(w, al, be, lbeta, q, u0):
-    """The q-quantile on [0, 1] of the mixture sum_j w_j Beta(al_j, be_j) (weights
-    summing to 1, ``lbeta`` = log B(al, be)): safeguarded Halley iteration on its CDF
-    from ``u0``, a step leaving the bracket bisecting it, stopped when a step is below
-    1e-14 + 1e-12 u (the tolerances of the Brent root finding it replaced, which it
-    matches to 1e-10: tests/test_estimators.py). 2-4 CDF evaluations from a start
-    within ~1e-2."""
-    lo = 0.0
-    hi = 1.0
-    u = u0
-    if not 0.0 < u < 1.0:
-        u = 0.5
-    for _ in range(200):
-        F = 0.0
-        f = 0.0
-        df = 0.0
-        for j in range(w.size):
-            c, p, dp = beta_cdf_pdf(al[j], be[j], lbeta[j], u)
-            F += w[j] * c
-            if math.isfinite(p):
-                f += w[j] * p
-                df += w[j] * dp
-        F -= q
-        if F == 0.0:
-            return u
-        if F < 0.0:
-            lo = u
-        else:
-            hi = u
-        un = math.nan
-        if f > 0.0 and math.isfinite(f):
-            den = 2.0 * f * f - F * df
-            un = u - 2.0 * F * f / den if den > 0.0 and math.isfinite(df) else u - F / f
-        if not lo < un < hi:
-            un = 0.5 * (lo + hi)
-        done = abs(un - u) <= 1e-14 + 1e-12 * abs(un)
-        u = un
-        if done or hi - lo <= 1e-14 + 1e-12 * abs(u):
-            break
-    return u
 
 
 # --------------------------------------------------------------------------------------
