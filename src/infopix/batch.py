@@ -41,6 +41,11 @@ number (e.g. ``intensity.shannon``), ``<measure>.<quantity>.std`` for its uncert
 An image that cannot be read (not an image, wrong dimensionality, empty file) or on which
 a measure fails gets ``status="error"`` and its message; the batch goes on.
 
+Volumes: a file whose axes are ``'zyx'`` (a z-stack, a CT volume; multi-page TIFF with
+its axes, or ``.npy`` with ``axes``) gives one row, computed on the volume by every measure
+that is 3-D; the columns of a measure that is 2-D only (its registry record says why, see
+:meth:`infopix.measures.Measure.run`) are NaN.
+
 Series mode: a file whose axes are ``'tyx'`` (a time-lapse; see
 :func:`infopix.read_image`) gives one row per frame, each frame measured as an image
 (:func:`infopix.measures.series_rows`), with its index in the ``frame`` column (empty for
@@ -73,7 +78,9 @@ __all__ = [
     "OutputLocked",
     "check_output",
     "available_measures",
+    "choose_engine",
     "columns",
+    "estimate_pixels",
     "expand_inputs",
     "file_checksum",
     "local_cluster",
@@ -279,7 +286,7 @@ def _error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
 
 
-def process_image(path, measures, options=None, *, channel="luminance") -> dict:
+def process_image(path, measures, options=None, *, channel="luminance", axes=None) -> dict:
     """Read one image and apply the measures; never raises for a bad image.
 
     The one row of :func:`process_file` (a series, which has one row per frame, gives an
@@ -296,6 +303,8 @@ def process_image(path, measures, options=None, *, channel="luminance") -> dict:
         for your own :class:`Measure`, keyword arguments of its function.
     channel : {'luminance'} or int, optional
         What a colour image is reduced to; grey images are measured as they are.
+    axes : str, optional
+        The axes of a file that does not record them (see :func:`run`).
 
     Returns
     -------
@@ -304,7 +313,7 @@ def process_image(path, measures, options=None, *, channel="luminance") -> dict:
         in its columns and sets ``status='error'`` with ``"measure <name>: ..."``; the
         other measures are still computed.
     """
-    from .io import read_image, select_channel
+    from .io import select_channel
 
     ms = resolve_measures(measures)
     eff = _params(ms, options)
@@ -313,7 +322,7 @@ def process_image(path, measures, options=None, *, channel="luminance") -> dict:
     row.update(dict.fromkeys(_columns(ms, eff), math.nan))
     try:
         row["checksum"] = file_checksum(path)
-        img, info = read_image(path, return_info=True)
+        img, info = _read(path, axes)
         row["shape"] = "x".join(str(n) for n in img.shape)
         row["dtype"] = str(img.dtype)
         if info.axes == "yxc":  # only a colour axis the file (or convention) names
@@ -327,12 +336,13 @@ def process_image(path, measures, options=None, *, channel="luminance") -> dict:
             raise ValueError(
                 f"a series of {img.shape[0]} frames: process_file gives one row per frame"
             )
-        elif info.axes != "yx":
+        elif info.axes not in ("yx", "zyx"):
             raise ValueError(
-                f"a {info.axes!r} array (volume or series): batch analyses 2-D images, and "
-                f"'tyx' series one row per frame"
+                f"a {info.axes!r} array: batch measures 2-D images, 'zyx' volumes (one row) "
+                f"and 'tyx' series (one row per frame)"
             )
-        ctx = _registry.ImageContext(img)
+        sp = info.spacing if info.axes == "zyx" and info.spacing and None not in info.spacing else None
+        ctx = _registry.ImageContext(img, volume=info.axes == "zyx", spacing=sp)
     except Exception as exc:  # an unreadable file is a result, not a crash
         row["status"] = "error"
         row["error"] = _error_text(exc)
@@ -340,13 +350,27 @@ def process_image(path, measures, options=None, *, channel="luminance") -> dict:
     return _measure_row(row, ctx, ms, eff)
 
 
+def _read(path, axes):
+    """``read_image(path)`` with the file's own axes; ``axes`` only for a file that does not
+    record them (the plain reading fails, e.g. a 3-D ``.npy``): then its error is the
+    retry's."""
+    from .io import read_image
+
+    try:
+        return read_image(path, return_info=True)
+    except ValueError:
+        if axes is None:
+            raise
+        return read_image(path, axes=axes, return_info=True)
+
+
 def _measure_row(row: dict, ctx, ms, eff) -> dict:
     """Fill ``row`` with the measures of one image context (errors recorded, not raised)."""
     errors = []
     for m in ms:
         try:
-            if isinstance(m, _registry.Measure):
-                row.update(m.row(m.compute(ctx, dict(eff[m.name])), eff[m.name]))
+            if isinstance(m, _registry.Measure):  # a volume: NaN where the measure is 2-D only
+                row.update(m.row(m.run(ctx, eff[m.name]), eff[m.name]))
                 continue
             values = m.func(ctx.image, **eff[m.name])
             missing = [c for c in m.columns if c not in values]
@@ -365,7 +389,7 @@ def _measure_row(row: dict, ctx, ms, eff) -> dict:
 # ------------------------------------------------------------------ series mode (#17)
 
 
-def process_file(path, measures, options=None, *, channel="luminance") -> list:
+def process_file(path, measures, options=None, *, channel="luminance", axes=None) -> list:
     """The rows of one file: one for an image (:func:`process_image`), one per frame for
     a ``'tyx'`` series (``frame`` = its index); never raises for a bad file.
 
@@ -379,21 +403,20 @@ def process_file(path, measures, options=None, *, channel="luminance") -> list:
     >>> [(r["frame"], r["intensity.shannon"]) for r in rows]
     [(0, 0.0), (1, 1.0)]
     """
-    from .io import read_image
 
     try:
-        _, info = read_image(path, return_info=True)
+        _, info = _read(path, axes)
         series = info.axes == "tyx"
     except Exception:  # process_image records the reading error
         series = False
     if not series:
-        return [process_image(path, measures, options, channel=channel)]
+        return [process_image(path, measures, options, channel=channel, axes=axes)]
     ms = resolve_measures(measures)
     eff = _params(ms, options)
     base = {"path": str(path), "checksum": None, "shape": None, "dtype": None, "status": "ok", "error": None}
     try:
         base["checksum"] = file_checksum(path)
-        img = read_image(path)
+        img, _ = _read(path, axes)
         base["shape"] = "x".join(str(n) for n in img.shape)
         base["dtype"] = str(img.dtype)
     except Exception as exc:
@@ -411,13 +434,13 @@ def process_file(path, measures, options=None, *, channel="luminance") -> list:
     return rows
 
 
-def _process_group(paths, measures, options, numba_threads, channel="luminance"):
+def _process_group(paths, measures, options, numba_threads, channel="luminance", axes=None):
     """Worker task: a few files, one row per image or frame (threads pinned for the whole task)."""
     if numba_threads is not None:
         import numba
 
         numba.set_num_threads(max(1, min(int(numba_threads), numba.config.NUMBA_NUM_THREADS)))
-    return [row for p in paths for row in process_file(p, measures, options, channel=channel)]
+    return [row for p in paths for row in process_file(p, measures, options, channel=channel, axes=axes)]
 
 
 # --------------------------------------------------------------------------------------
@@ -726,6 +749,154 @@ def _check_out(out, ms: list, columns, *, resume: bool, force: bool, params=None
 
 
 # --------------------------------------------------------------------------------------
+# Where a batch runs: in this process (threads) or on a local Dask cluster
+# --------------------------------------------------------------------------------------
+
+#: ``choose_engine(engine='auto')``: the estimated work (pixels of all images) from which
+#: a local Dask cluster is started instead of running in this process's threads. Below
+#: it the cluster's start-up (0.7-10 s on 2 cores, with the load) and per-task overhead
+#: are not recovered: 30 images of 512 x 512 took 3.9-5.6 s on 2 workers against 1.3 s
+#: serially; at 200 such images (52 Mpx) the cluster's steady state is 1.05-1.4x the
+#: threads (benchmarks/batch.md). 250 Mpx is about 950 images of 512 x 512.
+AUTO_CLUSTER_PIXELS = 250_000_000
+
+#: Files whose headers are read to estimate the work (evenly spaced; the rest are
+#: assumed to be the sampled files' mean size).
+_ESTIMATE_SAMPLE = 16
+
+ENGINES = ("auto", "threads", "cluster")
+
+
+def _header_pixels(path) -> int | None:
+    """Pixels of one file from its header alone (no pixel data read), or None."""
+    p = str(path)
+    low = p.lower()
+    try:
+        if low.endswith(".npy"):
+            import numpy as np
+
+            with open(p, "rb") as fh:
+                version = np.lib.format.read_magic(fh)
+                shape = np.lib.format._read_array_header(fh, version)[0]
+            return int(math.prod(shape))
+        if low.endswith((".tif", ".tiff")):
+            import tifffile
+
+            with tifffile.TiffFile(p) as tif:
+                return int(math.prod(tif.series[0].shape))
+        from PIL import Image
+
+        with Image.open(p) as im:
+            n = getattr(im, "n_frames", 1)
+            return int(im.width * im.height * len(im.getbands()) * n)
+    except Exception:  # unreadable: the batch records its error; count it as nothing
+        return None
+
+
+def estimate_pixels(files, *, sample: int = _ESTIMATE_SAMPLE) -> int:
+    """The batch's work, estimated as the number of pixels (values) of all ``files``.
+
+    The headers of up to ``sample`` files, evenly spaced through the list, are read (no
+    pixel data); the other files are taken as their mean. Unreadable files count 0.
+    """
+    files = list(files)
+    if not files:
+        return 0
+    k = min(len(files), max(1, int(sample)))
+    idx = sorted({round(i * (len(files) - 1) / max(k - 1, 1)) for i in range(k)})
+    sizes = [_header_pixels(files[i]) or 0 for i in idx]
+    return int(round(sum(sizes) / len(sizes) * len(files)))
+
+
+def choose_engine(files, engine: str = "auto", *, scheduler: str | None = None,
+                  threshold: int | None = None) -> dict:
+    """Where a batch of ``files`` runs, and why: the record ``infopix batch`` keeps.
+
+    Rule: with a ``scheduler`` address, on that cluster. Otherwise ``engine='auto'``
+    runs in this process (a thread per core, each image's kernels on one thread) when
+    :func:`estimate_pixels` is below ``threshold`` (default :data:`AUTO_CLUSTER_PIXELS`),
+    and on a local Dask cluster from there; ``'threads'`` or ``'cluster'`` force one.
+    Both give the same rows (same code per image; only where it runs differs).
+
+    Returns
+    -------
+    dict
+        ``engine`` (``'threads'`` or ``'cluster'``), ``chosen_by`` (``'auto'``,
+        ``'engine'`` when forced, ``'scheduler'``), ``estimated_pixels``,
+        ``threshold_pixels`` and ``images``; JSON-ready (recorded in the output's
+        metadata as ``execution``).
+
+    Examples
+    --------
+    >>> import infopix.batch as b
+    >>> b.choose_engine([], "auto")["engine"]
+    'threads'
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"`engine` expects one of {', '.join(ENGINES)}, got {engine!r}.")
+    files = list(files)
+    limit = AUTO_CLUSTER_PIXELS if threshold is None else int(threshold)
+    if scheduler is not None and engine == "threads":
+        raise ValueError("`engine` 'threads' runs in this process; a `scheduler` address is a cluster.")
+    npix = estimate_pixels(files) if engine == "auto" and scheduler is None else None
+    if scheduler is not None:
+        chosen, why = "cluster", "scheduler"
+    elif engine != "auto":
+        chosen, why = engine, "engine"
+    else:
+        chosen, why = ("cluster" if npix >= limit else "threads"), "auto"
+    return {"engine": chosen, "chosen_by": why, "images": len(files),
+            "estimated_pixels": npix, "threshold_pixels": limit}
+
+
+def _threadsafe_numba() -> bool:
+    """Whether compiled parallel kernels may be entered from several threads at once
+    (Numba's OpenMP and TBB layers; not its fallback 'workqueue')."""
+    import numba
+
+    try:
+        from numba.np.ufunc.parallel import _launch_threads
+
+        _launch_threads()  # what the first parallel kernel does: choose and start the layer
+        return numba.threading_layer() != "workqueue"
+    except Exception:  # unknown: be safe
+        return False
+
+
+def _run_threads(todo, spec, options, threads, numba_threads, record, channel, axes=None):
+    """In this process on ``threads`` threads (kernels release the GIL); rows are
+    recorded in this thread as images complete. The first image runs here first; with
+    Numba's 'workqueue' threading layer (not thread-safe) the rest follow serially."""
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+    nt = 1 if numba_threads is None else numba_threads
+    pending = iter(todo)
+    first = next(pending, None)
+    if first is None:
+        return
+    record(_process_group([first], spec, options, numba_threads, channel, axes))
+    if not _threadsafe_numba():  # workqueue: parallel kernels from two threads at once abort
+        for p in pending:
+            record(_process_group([p], spec, options, numba_threads, channel, axes))
+        return
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="infopix-batch") as ex:
+        running = {ex.submit(_process_group, [p], spec, options, nt, channel, axes)
+                   for p in itertools.islice(pending, 2 * threads)}
+        try:
+            while running:
+                done, running = wait(running, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    nxt = next(pending, None)
+                    if nxt is not None:
+                        running.add(ex.submit(_process_group, [nxt], spec, options, nt, channel, axes))
+                    record(fut.result())
+        except BaseException:
+            for fut in running:
+                fut.cancel()
+            raise
+
+
+# --------------------------------------------------------------------------------------
 # The batch
 # --------------------------------------------------------------------------------------
 
@@ -797,9 +968,12 @@ def run(
     quick: bool = False,
     estimator: str | None = None,
     channel="luminance",
+    axes: str | None = None,
     options: Mapping[str, Mapping] | None = None,
     group_size: int | None = None,
     numba_threads: int | None = None,
+    threads: int | None = None,
+    execution: Mapping | None = None,
     part_size: int = 32,
     part_seconds: float = 10.0,
     progress: Callable | None = None,
@@ -812,11 +986,13 @@ def run(
         Image files, folders or glob patterns (see :func:`expand_inputs`).
     measures : sequence of str or Measure, optional
         Names from :data:`infopix.measures.MEASURES` (``'image'``, ``'intensity'``,
-        ``'scale'``, ``'local'``, ``'fractal'``, ``'spatial'``, ``'ising'``; see
+        ``'scale'``, ``'local'``, ``'fractal'``, ``'spatial'``, ``'patterns'``,
+        ``'sample_entropies'``, ``'ising'``; see
         :func:`available_measures`; ``'entropy'`` and ``'localmap'`` are earlier names of
         ``'intensity'`` and ``'local'``) or :class:`Measure` objects of your own.
     client : distributed.Client, optional
-        Run on this client's cluster. ``None`` (default) runs serially in this process.
+        Run on this client's cluster. ``None`` (default) runs in this process (see
+        ``threads``; :func:`choose_engine` is the rule ``infopix batch`` uses).
     out : str or os.PathLike, optional
         Results folder (a Parquet dataset, e.g. ``"results.parquet"``) written in parts
         as images complete; ``None`` keeps results in memory only.
@@ -835,6 +1011,10 @@ def run(
         The entropy estimator of every chosen measure that takes one.
     channel : {'luminance'} or int, optional
         What colour images are reduced to (grey images are measured as they are).
+    axes : {'zyx', 'tyx', ...}, optional
+        What the arrays of files that do not record their axes are (a 3-D ``.npy``):
+        ``'zyx'`` volumes (one row each), ``'tyx'`` series (one row per frame). Files
+        that record their axes (TIFF, OME, Zarr) and 2-D images are read as they are.
     options : mapping, optional
         Like ``config`` (applied after it); for your own :class:`Measure`, keyword
         arguments of its function.
@@ -843,9 +1023,17 @@ def run(
         per task, so that scheduling overhead stays small and progress stays smooth
         (rows are recorded, and ``resume`` can skip them, a group at a time).
     numba_threads : int, optional
-        Threads each task's compiled kernels may use. Default: 1 on a cluster (the
-        parallelism is across images, one task per worker thread) and Numba's default
+        Threads each task's compiled kernels may use. Default: 1 on a cluster or on
+        several ``threads`` (the parallelism is across images) and Numba's default
         serially.
+    threads : int, optional
+        Without ``client``: images processed at once in this process, one per thread
+        (the compiled kernels release the GIL). Default 1 (serially, in order). Rows and
+        their order are the same for any number.
+    execution : mapping, optional
+        Where and why the batch runs (:func:`choose_engine`'s record), stored with the
+        results under ``execution`` (``_infopix_batch.json`` and each part's Parquet
+        metadata, in its provenance record).
     part_size, part_seconds : int, float, optional
         A part file is written when this many rows are waiting or this many seconds have
         passed since the last one, and at the end (also after an interruption).
@@ -857,7 +1045,8 @@ def run(
     -------
     results : pandas.DataFrame
         One row per input image (one per frame of a series), in the sorted order of the
-        paths; columns as in the module docstring.
+        paths; columns as in the module docstring. ``results.attrs['execution']``
+        holds ``execution`` when it was given.
 
     Raises
     ------
@@ -898,14 +1087,23 @@ def run(
     ps = int(part_size)
     if ps < 1:
         raise ValueError(f"`part_size` expects an integer >= 1, got {part_size!r}.")
+    nthreads = 1 if threads is None else threads
+    if isinstance(nthreads, bool) or not isinstance(nthreads, int) or nthreads < 1:
+        raise ValueError(f"`threads` expects an integer >= 1 (threads of this process), got {threads!r}.")
+    if client is not None and nthreads > 1:
+        raise ValueError("`threads` runs images in this process; with a `client` they run on its cluster.")
+    how = (nthreads, dict(execution) if execution is not None else None)
 
     if out is None:
         if resume:
             raise ValueError("`resume` needs `out`, the results folder to complete.")
-        return _compute(files, ms, columns, options, client, group_size, numba_threads,
-                        progress, {}, None, channel)
+        return _executed(_compute(files, ms, columns, options, client, group_size, numba_threads,
+                                  progress, {}, None, channel, axes, how[0]), how[1])
     folder, meta = _check_out(out, ms, columns, resume=resume, force=force, params=options)
     meta["provenance"] = _provenance(options, estimator, channel)
+    if how[1] is not None:
+        meta["execution"] = _registry.jsonable(how[1])
+        meta["provenance"]["execution"] = meta["execution"]
     lock = _Lock(folder)
     lock.acquire()
     try:
@@ -920,9 +1118,9 @@ def run(
                 writer = _PartWriter(tmp, columns, part_size=ps, part_seconds=part_seconds,
                                      provenance=meta["provenance"])
                 df = _compute(files, ms, columns, options, client, group_size, numba_threads,
-                              progress, {}, writer, channel)
+                              progress, {}, writer, channel, axes, how[0])
                 _compact_private(tmp, columns, meta["provenance"])
-            return df
+            return _executed(df, how[1])
         done_rows: dict[str, list] = {}  # path -> its rows (one per frame of a series)
         if os.path.lexists(folder):  # resume: keep the current rows of each image
             wanted = set(files)
@@ -944,17 +1142,24 @@ def run(
         writer = _PartWriter(folder, columns, part_size=ps, part_seconds=part_seconds,
                              provenance=meta["provenance"])
         df = _compute(files, ms, columns, options, client, group_size, numba_threads,
-                      progress, done_rows, writer, channel)
+                      progress, done_rows, writer, channel, axes, how[0])
         rows, stored, nparts = _read_parts(folder, columns)
         if nparts > 1 or stored != len(rows):  # compaction: one part once complete
             _rewrite(folder, meta, rows)
-        return df
+        return _executed(df, how[1])
     finally:
         lock.release()
 
 
+def _executed(df, execution):
+    """``df`` with ``df.attrs['execution']`` (where and why it ran), when known."""
+    if execution is not None:
+        df.attrs["execution"] = _registry.jsonable(execution)
+    return df
+
+
 def _compute(files, ms, columns, options, client, group_size, numba_threads, progress,
-             done_rows, writer, channel):
+             done_rows, writer, channel, axes=None, threads=1):
     """Compute the images not in ``done_rows``; rows go to ``writer`` as they complete."""
     todo = [p for p in files if p not in done_rows]
     new_rows: dict[str, list] = {}
@@ -975,12 +1180,14 @@ def _compute(files, ms, columns, options, client, group_size, numba_threads, pro
                 progress(before + i + 1, total, first)
 
     try:
-        if client is None:
+        if client is None and threads > 1:
+            _run_threads(todo, spec, options, threads, numba_threads, record, channel, axes)
+        elif client is None:
             for p in todo:
-                record(_process_group([p], spec, options, numba_threads, channel))
+                record(_process_group([p], spec, options, numba_threads, channel, axes))
         else:
             _run_distributed(client, todo, spec, options, group_size, numba_threads, record,
-                             channel)
+                             channel, axes)
     finally:
         if writer is not None:
             writer.flush()
@@ -990,7 +1197,7 @@ def _compute(files, ms, columns, options, client, group_size, numba_threads, pro
 
 
 def _run_distributed(client, todo, spec, options, group_size, numba_threads, record,
-                     channel="luminance"):
+                     channel="luminance", axes=None):
     from distributed import as_completed
 
     if not todo:
@@ -1014,7 +1221,7 @@ def _run_distributed(client, todo, spec, options, group_size, numba_threads, rec
     group_of = {}
 
     def submit(g):
-        fut = client.submit(_process_group, g, spec, options, threads, channel, pure=False)
+        fut = client.submit(_process_group, g, spec, options, threads, channel, axes, pure=False)
         group_of[fut.key] = g
         return fut
 

@@ -255,7 +255,7 @@ def _value(measure, a, K, n, S, occ, Q, cmax, nk, logn, invn, tn, inv_scale, tab
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, boundscheck=False)
-def _strip(A, pad, i0, i1, ncols, r, K, measure, a, T, t, inv_scale, out_div, table, offsets, etable, efunc, profile, R, memo, out):
+def _strip(A, pad, i0, i1, ncols, r, nhist, K, measure, a, T, t, inv_scale, out_div, table, offsets, etable, efunc, profile, R, memo, out):
     """Fill output rows ``i0 <= i < i1``: one histogram, serpentine walk.
 
     The window of output pixel (i, j) is rows ``i - r + pad .. i + r + pad`` and
@@ -265,10 +265,13 @@ def _strip(A, pad, i0, i1, ncols, r, K, measure, a, T, t, inv_scale, out_div, ta
     slide a row, horizontal steps a column (two update sites and one evaluation site:
     the inlined code stays small and compiles fast). ``memo`` > 1 slots of a table
     remembering estimator values per count profile (see :func:`_memo_value`).
+    ``nhist`` > every code is the histogram's length; ``K`` is the number of possible
+    outcomes the estimator is told (K >= nhist: e.g. (dx dy)! ordinal patterns whose
+    occurring codes were relabelled 0 .. nhist - 1).
     """
     M = A.shape[0]
     N = A.shape[1]
-    hist = np.zeros(K, dtype=np.int32)
+    hist = np.zeros(nhist, dtype=np.int32)
     nk = np.zeros(T.shape[0] + 1 if profile else 1, dtype=np.int64)
     keys = np.zeros((2, memo), dtype=np.uint64)
     vals = np.empty(memo)
@@ -640,18 +643,19 @@ def _keyed_value(n, K, a, key, occ, nk, bits, debruijn, term, wmax, hkeys, hrows
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, boundscheck=False)
-def _strip_keyed(A, pad, i0, i1, ncols, r, K, a, term, keykind, slots, pool, out_div, out):
+def _strip_keyed(A, pad, i0, i1, ncols, r, nhist, K, a, term, keykind, slots, pool, out_div, out):
     """:func:`_strip_linear` for an estimator that is linear in the count profile once
     one integer of the window, the key, is fixed: ``keykind`` 0 the number of
     singletons nk[1] (Chao-Shen's coverage), 1 the sum of squared counts Q
     (shrinkage's lambda). The walk keeps the count profile ``nk`` and the bit set of
     counts present, O(1) per update; a window's value is an O(distinct counts) sum of
     terms remembered per (window size, key) (see :func:`_keyed_value`; ``slots`` a
-    power of two, ``pool`` the rows kept per strip)."""
+    power of two, ``pool`` the rows kept per strip). ``nhist`` (> every code) sizes
+    the histogram, ``K`` (>= nhist) is the number of outcomes the estimator is told."""
     M = A.shape[0]
     N = A.shape[1]
     wmax = (2 * r + 1) * (2 * r + 1)
-    hist = np.zeros(K, dtype=np.int64)
+    hist = np.zeros(nhist, dtype=np.int64)
     nk = np.zeros(wmax + 2, dtype=np.int64)
     bits = np.zeros((wmax + 2 + 63) // 64, dtype=np.uint64)
     debruijn = np.zeros(64, dtype=np.int64)
@@ -717,7 +721,7 @@ def _strip_keyed(A, pad, i0, i1, ncols, r, K, a, term, keykind, slots, pool, out
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, parallel=True)
-def _keyed_map(A, pad, r, K, a, term, keykind, slots, pool, out_div, nstrips, out):
+def _keyed_map(A, pad, r, nhist, K, a, term, keykind, slots, pool, out_div, nstrips, out):
     """Local map of an estimator linear in the profile given a key (see
     :func:`_strip_keyed`), as :func:`_shannon_map`. ``term`` is the estimator's term
     function as a first-class function: the walk compiles once for all such
@@ -729,7 +733,7 @@ def _keyed_map(A, pad, r, K, a, term, keykind, slots, pool, out_div, nstrips, ou
         i0 = (s * M) // nstrips
         i1 = ((s + 1) * M) // nstrips
         if i1 > i0:
-            _strip_keyed(A, pad, i0, i1, ncols, r, K, a, term, keykind, slots, pool, out_div, out)
+            _strip_keyed(A, pad, i0, i1, ncols, r, nhist, K, a, term, keykind, slots, pool, out_div, out)
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, parallel=True)
@@ -763,17 +767,18 @@ def _linear_map(A, pad, r, K, T, inv_scale, coef, out_div, nstrips, out):
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, parallel=True)
-def _histogram_map(A, pad, r, K, measure, a, T, t, inv_scale, out_div, table, offsets, etable, efunc, profile, R, memo, nstrips, out):
+def _histogram_map(A, pad, r, nhist, K, measure, a, T, t, inv_scale, out_div, table, offsets, etable, efunc, profile, R, memo, nstrips, out):
     """Local map of any other measure over ``out`` (M, N) (see :func:`_strip`), as
     :func:`_shannon_map`. ``efunc`` is a first-class estimator kernel: this walk
-    compiles once for all estimators."""
+    compiles once for all estimators. ``nhist`` (> every code) sizes the histogram,
+    ``K`` (>= nhist) is the number of outcomes the estimator is told."""
     M = out.shape[0]
     ncols = out.shape[1]
     for s in nb.prange(nstrips):
         i0 = (s * M) // nstrips
         i1 = ((s + 1) * M) // nstrips
         if i1 > i0:
-            _strip(A, pad, i0, i1, ncols, r, K, measure, a, T, t, inv_scale, out_div, table, offsets, etable, efunc, profile, R, memo, out)
+            _strip(A, pad, i0, i1, ncols, r, nhist, K, measure, a, T, t, inv_scale, out_div, table, offsets, etable, efunc, profile, R, memo, out)
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, parallel=True)
