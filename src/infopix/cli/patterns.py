@@ -10,6 +10,7 @@ import math
 
 import typer
 
+from ..formatting import format_value as fv  # numbers without an error: 4 significant digits
 from ._common import (
     AXES_OPTION,
     MAX_PIXELS_OPTION,
@@ -206,7 +207,6 @@ def patterns_command(
     img, label = load_image(image, channel, axes=axes, max_pixels=max_pixels, per_frame=per_frame,
                             volumes=VOLUMES_WHY)
     base_in = base
-    from ..formatting import format_value as fv  # numbers without an error: 4 significant digits
 
     def one(frame, lab):
         base = base_in
