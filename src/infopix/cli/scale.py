@@ -127,6 +127,10 @@ def scale_command(
     Bins are fixed once from the original image, so the curve is not held up by
     re-normalisation.
 
+    Sigmas are in pixels (voxels for a volume), or with --spacing in the spacing's unit
+    (the file's, e.g. um): OUT.csv's sigma column is scale_px, or scale_<unit> with
+    --spacing (e.g. scale_um), and OUT.json's "sigma_unit" names it.
+
     OUT.csv is plain CSV (no comment lines, so any CSV reader takes it); its
     provenance (infopix version, the input's SHA-256, parameters, unit, estimator) is
     the "provenance" entry of OUT.json, written and replaced together with it.
