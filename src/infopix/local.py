@@ -64,37 +64,41 @@ NUMPY_PAD_MODE = {"reflect": "symmetric", "wrap": "wrap"}
 
 
 # --------------------------------------------------------------------------- helpers
-def _radii(radius) -> tuple[list[int], bool]:
-    """(list of radii, whether a sequence was given)."""
-    if isinstance(radius, np.ndarray) and radius.ndim == 0:
-        radius = radius.item()
-    if isinstance(radius, (Sequence, np.ndarray)) and not isinstance(radius, (str, bytes)):
-        rs = list(np.asarray(radius).ravel().tolist()) if isinstance(radius, np.ndarray) else list(radius)
-        if not rs:
-            raise ValueError("`radius` expects a non-negative integer or a non-empty sequence of them, got an empty sequence.")
-        return [v.check_radius(r) for r in rs], True
-    return [v.check_radius(radius)], False
+def _radii(radius, ndim: int) -> tuple[list[tuple[int, ...]], bool]:
+    """(list of per-axis radius tuples, whether several maps were asked for)."""
+    return v.check_radii(radius, ndim)
 
 
-def _image2d(image) -> np.ndarray:
-    arr = v.check_image(image)
+def _image(image) -> np.ndarray:
+    """A 2-D image or a (Z, Y, X) volume (local maps have no colour: reduce it first)."""
+    arr = v.check_image(image, ndim=(2, 3))
     v.check_finite_or_masked(arr, None)
     return arr
 
 
-def _pad(arr: np.ndarray, r: int, edge: str, fill) -> np.ndarray:
-    """Pad by r on every side: ``fill`` (clip) or numpy's symmetric / wrap modes."""
+def _pad(arr: np.ndarray, rad, edge: str) -> np.ndarray:
+    """Pad by ``rad[k]`` on both sides of axis k: zeros (clip) or numpy's symmetric /
+    wrap modes."""
+    widths = [(r, r) for r in rad]
     if edge == "clip":
-        out = np.full((arr.shape[0] + 2 * r, arr.shape[1] + 2 * r), fill, dtype=arr.dtype)
-        out[r : r + arr.shape[0], r : r + arr.shape[1]] = arr
-        return out
-    return np.pad(arr, r, mode=NUMPY_PAD_MODE[edge])
+        return np.pad(arr, widths)
+    return np.pad(arr, widths, mode=NUMPY_PAD_MODE[edge])
 
 
-def _nstrips(m: int) -> int:
+def _as3d(arr: np.ndarray) -> np.ndarray:
+    """The kernels' (Z, Y, X) view: a 2-D image is one plane."""
+    return arr.reshape((1,) * (3 - arr.ndim) + arr.shape)
+
+
+def _rad3(rad) -> tuple[int, int, int]:
+    return tuple(int(r) for r in (0,) * (3 - len(rad)) + tuple(rad))
+
+
+def _nstrips(lines: int) -> int:
+    """Strips of output lines (rows of every plane) for ``prange``: a few per thread."""
     import numba
 
-    return max(1, min(m, 4 * numba.get_num_threads()))
+    return max(1, min(lines, 4 * numba.get_num_threads()))
 
 
 def _stack(maps: list[np.ndarray], many: bool) -> np.ndarray:
@@ -103,27 +107,30 @@ def _stack(maps: list[np.ndarray], many: bool) -> np.ndarray:
 
 # -------------------------------------------------------------------- generic maps
 def mapbox(image, radius, f: Callable, *, edge: str = "clip") -> np.ndarray:
-    """Apply ``f`` to the r-box around every pixel: the generic (slow) local map.
+    """Apply ``f`` to the r-box around every pixel (voxel): the generic (slow) local map.
 
     The notebook's ``mapbox(r, f, a)`` (§6), with the image first. ``f`` is called once
     per pixel, in Python: this is the reference the fast maps are tested against.
 
     Parameters
     ----------
-    image : (M, N) ndarray
-        Bool, integer or float image (no NaN or inf).
-    radius : int or sequence of int
-        Window radius r >= 0 (the window is the (2r+1) x (2r+1) box). A sequence gives
-        one map per radius (the notebook's ``mapboxes``), stacked.
+    image : (M, N) or (Z, M, N) ndarray
+        Bool, integer or float image, or volume (no NaN or inf).
+    radius : int, tuple of int or list
+        Window radius r >= 0 (the window is the (2r+1) x (2r+1) box, (2r+1)^3 for a
+        volume); a tuple gives one radius per axis (``(ry, rx)``, ``(rz, ry, rx)``);
+        a list of either gives one map per radius (the notebook's ``mapboxes``),
+        stacked.
     f : callable
-        ``f(window) -> float`` where ``window`` is a 2-D array of the image's dtype.
+        ``f(window) -> float`` where ``window`` is an array of the image's dtype and
+        number of axes.
     edge : {'clip', 'reflect', 'wrap'}, optional
         Edge policy (module docstring): ``'clip'`` is the notebook's ``box``;
         ``'reflect'`` pads like ``numpy.pad(mode='symmetric')``; ``'wrap'`` is periodic.
 
     Returns
     -------
-    out : (M, N) ndarray of float64, or (len(radius), M, N) for a sequence of radii
+    out : ndarray of float64 of the image's shape, or (len(radius), ...) for a list
 
     Examples
     --------
@@ -134,24 +141,25 @@ def mapbox(image, radius, f: Callable, *, edge: str = "clip") -> np.ndarray:
            [4., 5., 5.]])
     >>> infopix.mapbox(img, [0, 1], np.size, edge="wrap")[:, 0, 0]
     array([1., 9.])
+    >>> infopix.mapbox(np.zeros((4, 5, 6)), (0, 1, 2), np.size)[2, 2, 2]   # 1 x 3 x 5 box
+    np.float64(15.0)
     """
-    arr = v.check_image(image)
-    rs, many = _radii(radius)
+    arr = v.check_image(image, ndim=(2, 3))
+    rs, many = _radii(radius, arr.ndim)
     v.check_choice(edge, EDGES, name="edge")
     if not callable(f):
         raise TypeError(f"`f` expects a callable f(window) -> float, got {f!r}.")
-    m, n = arr.shape
     maps = []
-    for r in rs:
-        out = np.empty((m, n), dtype=np.float64)
+    for rad in rs:
+        out = np.empty(arr.shape, dtype=np.float64)
         if edge == "clip":
-            for i, j in np.ndindex(m, n):
-                out[i, j] = _scalar(f(arr[max(0, i - r) : i + r + 1, max(0, j - r) : j + r + 1]))
+            for idx in np.ndindex(arr.shape):
+                box = tuple(slice(max(0, c - r), c + r + 1) for c, r in zip(idx, rad))
+                out[idx] = _scalar(f(arr[box]))
         else:
-            p = np.pad(arr, r, mode=NUMPY_PAD_MODE[edge])
-            w = 2 * r + 1
-            for i, j in np.ndindex(m, n):
-                out[i, j] = _scalar(f(p[i : i + w, j : j + w]))
+            p = np.pad(arr, [(r, r) for r in rad], mode=NUMPY_PAD_MODE[edge])
+            for idx in np.ndindex(arr.shape):
+                out[idx] = _scalar(f(p[tuple(slice(c, c + 2 * r + 1) for c, r in zip(idx, rad))]))
         maps.append(out)
     return _stack(maps, many)
 
@@ -171,36 +179,53 @@ def _split_edges(length: int, parts: int) -> np.ndarray:
     return np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
 
 
-def _check_blocks(arr: np.ndarray, h, w) -> tuple[int, int]:
+def _check_blocks(arr: np.ndarray, h, w, d) -> tuple[int, ...]:
+    """Numbers of blocks along each axis: (h, w) for an image, (d, h, w) for a volume."""
     hh = v.check_positive_int(h, name="h")
     ww = v.check_positive_int(w, name="w")
-    if hh > arr.shape[0] or ww > arr.shape[1]:
+    if arr.ndim == 2:
+        if d is not None:
+            raise ValueError(f"`d` (blocks along Z) applies to (Z, M, N) volumes; `image` is 2-D of shape {arr.shape}, got d={d!r}.")
+        nb = (hh, ww)
+    else:
+        if d is None:
+            raise ValueError(
+                f"`image` is a (Z, M, N) volume of shape {arr.shape}: pass `d`, the number "
+                f"of blocks along Z (d=1 for blocks through the whole depth)."
+            )
+        nb = (v.check_positive_int(d, name="d"), hh, ww)
+    if any(b > s for b, s in zip(nb, arr.shape)):
+        names = ("d", "h", "w")[-arr.ndim :]
         raise ValueError(
-            f"`h` x `w` blocks ({hh} x {ww}) do not fit an image of shape {arr.shape}: "
-            f"every block needs at least one pixel (h <= {arr.shape[0]}, w <= {arr.shape[1]})."
+            f"`{'` x `'.join(names)}` blocks ({' x '.join(map(str, nb))}) do not fit an array "
+            f"of shape {arr.shape}: every block needs at least one pixel "
+            f"({', '.join(f'{n} <= {s}' for n, s in zip(names, arr.shape))})."
         )
-    return hh, ww
+    return nb
 
 
-def mapblocks(image, h, w, f: Callable) -> np.ndarray:
+def mapblocks(image, h, w, f: Callable, *, d=None) -> np.ndarray:
     """Apply ``f`` to each of h x w disjoint blocks: the notebook's ``mapblocks`` (§6).
 
     The image is cut into ``h`` rows of blocks by ``np.array_split`` along axis 0, and
     each row into ``w`` blocks along axis 1; block sizes differ by at most one pixel
-    (the first ``M % h`` block rows are one pixel taller, likewise for columns).
+    (the first ``M % h`` block rows are one pixel taller, likewise for columns). A
+    volume is first cut into ``d`` slabs along Z the same way.
 
     Parameters
     ----------
-    image : (M, N) ndarray
+    image : (M, N) or (Z, M, N) ndarray
     h, w : int
         Numbers of blocks down and across, ``1 <= h <= M``, ``1 <= w <= N`` (so no block
         is empty).
     f : callable
         ``f(block) -> float``.
+    d : int, optional
+        Volumes only (and needed for them): number of blocks along Z, ``1 <= d <= Z``.
 
     Returns
     -------
-    out : (h, w) ndarray of float64
+    out : (h, w) or (d, h, w) ndarray of float64
 
     Examples
     --------
@@ -208,15 +233,20 @@ def mapblocks(image, h, w, f: Callable) -> np.ndarray:
     >>> infopix.mapblocks(np.arange(20).reshape(4, 5), 2, 2, np.size)
     array([[6., 4.],
            [6., 4.]])
+    >>> infopix.mapblocks(np.zeros((3, 4, 5)), 2, 2, np.size, d=2)[:, 0, 0]   # 2 and 1 planes
+    array([12.,  6.])
     """
-    arr = v.check_image(image)
-    hh, ww = _check_blocks(arr, h, w)
+    arr = v.check_image(image, ndim=(2, 3))
+    nb = _check_blocks(arr, h, w, d)
     if not callable(f):
         raise TypeError(f"`f` expects a callable f(block) -> float, got {f!r}.")
-    return np.array(
-        [[_scalar(f(y)) for y in np.array_split(x, ww, axis=1)] for x in np.array_split(arr, hh)],
-        dtype=np.float64,
-    ).reshape(hh, ww)
+
+    def split(a, axis):
+        if axis == arr.ndim:
+            return _scalar(f(a))
+        return [split(b, axis + 1) for b in np.array_split(a, nb[axis], axis=axis)]
+
+    return np.array(split(arr, 0), dtype=np.float64).reshape(nb)
 
 
 # ------------------------------------------------------------------- bin codes
@@ -239,51 +269,57 @@ def _no_table():
 _MAX_WINDOW = 10_000_000
 
 
-def _effective_radius(r: int, shape, edge: str) -> int:
-    """A radius giving the same windows with less padding.
+def _effective_radius(rad, shape, edge: str) -> tuple[int, ...]:
+    """Per-axis radii giving the same windows with less padding.
 
-    With 'clip', any r >= max(M, N) - 1 gives the whole image at every pixel, so r is
-    capped there (identical results, bounded memory). 'reflect' and 'wrap' windows keep
-    growing with r (pixels repeat), up to :data:`_MAX_WINDOW` pixels.
+    With 'clip', any r >= L - 1 along an axis of length L takes the whole axis at every
+    pixel, so r is capped there (identical results, bounded memory). 'reflect' and
+    'wrap' windows keep growing with r (pixels repeat), up to :data:`_MAX_WINDOW`
+    pixels.
     """
     if edge == "clip":
-        return min(r, max(shape) - 1)
-    if (2 * r + 1) ** 2 > _MAX_WINDOW:
+        return tuple(min(r, n - 1) for r, n in zip(rad, shape))
+    size = math.prod(2 * r + 1 for r in rad)
+    if size > _MAX_WINDOW:
         raise ValueError(
-            f"`radius` {r} gives windows of {(2 * r + 1) ** 2} pixels with edge={edge!r} (pixels "
-            f"repeat beyond the image); at most {_MAX_WINDOW} are supported. Use edge='clip' "
-            f"(any radius) or a smaller radius."
+            f"`radius` {rad[0] if len(set(rad)) == 1 else rad} gives windows of {size} pixels "
+            f"with edge={edge!r} (pixels repeat beyond the image); at most {_MAX_WINDOW} are "
+            f"supported. Use edge='clip' (any radius) or a smaller radius."
         )
-    return r
+    return tuple(rad)
 
 
 def _run_histogram_map(codes, rs, edge, K, measure, est=None, a=1.0, table_f=None, scale_out=1.0, std=False):
-    """One map per radius. ``measure`` is a kernel measure, or ``_k.ESTIMATOR`` with
-    ``est`` a registered estimator: plug-in Shannon takes the plug-in walk, estimators
-    that are linear forms of the profile the linear walk, the others (and Rényi orders,
-    tabulated functions) the count-profile walk with the estimator's kernel; with
-    ``std``, the count-profile walk with the estimator's ``std_kernel``."""
+    """One map per radius tuple of ``rs`` (codes 2-D or 3-D). ``measure`` is a kernel
+    measure, or ``_k.ESTIMATOR`` with ``est`` a registered estimator: plug-in Shannon
+    takes the plug-in walk, estimators that are linear forms of the profile the same
+    walk with their own table, the others (and Rényi orders, tabulated functions) the
+    count-profile walk with the estimator's kernel; with ``std``, the count-profile
+    walk with the estimator's ``std_kernel``."""
     maps = []
-    for r in rs:
-        r = _effective_radius(r, codes.shape, edge)
-        w = 2 * r + 1
-        wmax = w * w
+    for rad in rs:
+        rad = _effective_radius(rad, codes.shape, edge)
+        wmax = math.prod(2 * r + 1 for r in rad)
         if edge == "clip":  # the kernel cuts windows at the image edges itself
-            A, pad = codes, 0
+            A, pad = codes, (0, 0, 0)
         else:
-            A, pad = np.pad(codes, r, mode=NUMPY_PAD_MODE[edge]), r
+            A, pad = np.pad(codes, [(r, r) for r in rad], mode=NUMPY_PAD_MODE[edge]), _rad3(rad)
+        A = _as3d(A)
+        r3 = _rad3(rad)
         out = np.empty(codes.shape, dtype=np.float64)
-        nstrips = _nstrips(codes.shape[0])
+        out3 = _as3d(out)
+        nstrips = _nstrips(out3.shape[0] * out3.shape[1])
         if measure == _k.SHANNON:
             T, t, scale = _k.fixed_point_clogc(wmax)
-            _k._shannon_map(A, pad, r, K, T, t, 1.0 / scale, float(scale_out), nstrips, out)
+            _k._sum_map(A, r3, pad, K, T, t, 1.0 / scale, _NO_COEF, False, float(scale_out), nstrips, out3)
         elif measure == _k.ESTIMATOR and est.tables is not None and not std:
             T, coef, scale = _linear_tables(est, wmax, K, a)
-            _k._linear_map(A, pad, r, K, T, 1.0 / scale, coef, float(scale_out), nstrips, out)
+            t = np.zeros(wmax + 1, dtype=np.int64)  # the plug-in table is not read
+            _k._sum_map(A, r3, pad, K, T, t, 1.0 / scale, coef, True, float(scale_out), nstrips, out3)
         else:
             T, t, scale = _k.fixed_point_clogc(wmax)
             if table_f is not None:
-                table, offsets = _expectation_table(table_f, _window_sizes(codes.shape, r, edge))
+                table, offsets = _expectation_table(table_f, _window_sizes(codes.shape, rad, edge))
             else:
                 table, offsets = _no_table()
             profile = measure not in (_k.SHANNON, _k.LAURENT)  # Q, cmax and the count profile needed
@@ -298,11 +334,14 @@ def _run_histogram_map(codes, rs, edge, K, measure, est=None, a=1.0, table_f=Non
             memo = _MEMO_SLOTS if use_memo else 1
             R = _memo_hashes(wmax) if use_memo else np.zeros((2, 1), dtype=np.uint64)
             _k._histogram_map(
-                A, pad, r, K, measure, float(a), T, t, 1.0 / scale, float(scale_out), table, offsets,
-                etable, efunc, profile, R, memo, nstrips, out,
+                A, r3, pad, K, measure, float(a), T, t, 1.0 / scale, float(scale_out), table, offsets,
+                etable, efunc, profile, R, memo, nstrips, out3,
             )
         maps.append(out)
     return maps
+
+
+_NO_COEF = np.zeros((1, 5))
 
 
 def _k_est():
@@ -339,15 +378,16 @@ def _linear_tables(est, wmax: int, K: int, a: float):
     return T, np.ascontiguousarray(coef), scale
 
 
-def _window_sizes(shape, r: int, edge: str) -> np.ndarray:
+def _window_sizes(shape, rad, edge: str) -> np.ndarray:
     """The distinct numbers of pixels a window holds, for the given policy."""
     if edge != "clip":
-        return np.array([(2 * r + 1) ** 2])
-    sizes = []
-    for length in shape:
+        return np.array([math.prod(2 * r + 1 for r in rad)])
+    sizes = np.array([1])
+    for length, r in zip(shape, rad):
         i = np.arange(length)
-        sizes.append(np.unique(np.minimum(i + r, length - 1) - np.maximum(i - r, 0) + 1))
-    return np.unique(np.multiply.outer(sizes[0], sizes[1]))
+        along = np.unique(np.minimum(i + r, length - 1) - np.maximum(i - r, 0) + 1)
+        sizes = np.unique(np.multiply.outer(sizes, along))
+    return sizes
 
 
 _TABLE_LIMIT = 50_000_000
@@ -516,8 +556,8 @@ def local_entropy(
     """
     if return_std is not False and return_std is not True:
         raise TypeError(f"`return_std` expects True or False, got {return_std!r}.")
-    arr = _image2d(image)
-    rs, many = _radii(radius)
+    arr = _image(image)
+    rs, many = _radii(radius, arr.ndim)
     v.check_choice(edge, EDGES, name="edge")
     b = v.check_base(base)
     measure, est, a = _entropy_measure(alpha, estimator, options)
@@ -577,8 +617,8 @@ def local_expected(image, radius, f, *, base=2, edge="clip", bins=None, range=No
     >>> infopix.local_expected(img, 1, "taylor")[0, 0]   # -(1 + 1/16 + 1/16 + 4/16)
     np.float64(-1.375)
     """
-    arr = _image2d(image)
-    rs, many = _radii(radius)
+    arr = _image(image)
+    rs, many = _radii(radius, arr.ndim)
     v.check_choice(edge, EDGES, name="edge")
     b = v.check_base(base)
     codes, K = _codes(arr, bins, range)
@@ -596,18 +636,18 @@ def local_expected(image, radius, f, *, base=2, edge="clip", bins=None, range=No
 
 
 def _moments(image, radius, edge):
-    arr = _image2d(image)
-    rs, many = _radii(radius)
+    arr = _image(image)
+    rs, many = _radii(radius, arr.ndim)
     v.check_choice(edge, EDGES, name="edge")
     vals0 = arr.astype(np.float64)
     means, stds = [], []
-    for r in rs:
-        r = _effective_radius(r, arr.shape, edge)
-        vals = np.ascontiguousarray(_pad(vals0, r, edge, 0.0))
-        wts = np.ascontiguousarray(_pad(np.ones(arr.shape, dtype=np.int64), r, edge, 0))
+    for rad in rs:
+        rad = _effective_radius(rad, arr.shape, edge)
+        vals = _as3d(np.ascontiguousarray(_pad(vals0, rad, edge)))
         mean = np.empty(arr.shape)
         std = np.empty(arr.shape)
-        _k._box_moments(vals, wts, r, _nstrips(arr.shape[0]), mean, std)
+        m3, s3 = _as3d(mean), _as3d(std)
+        _k._box_moments(vals, _rad3(rad), edge == "clip", _nstrips(m3.shape[0] * m3.shape[1]), m3, s3)
         means.append(mean + 0.0)
         stds.append(std)
     return _stack(means, many), _stack(stds, many)
@@ -679,25 +719,28 @@ def local_std(image, radius, *, edge="clip") -> np.ndarray:
 
 
 def block_entropy_map(
-    image, h, w, *, alpha=1, base=2, estimator="plugin", bins=None, range=None, **options
+    image, h, w, *, d=None, alpha=1, base=2, estimator="plugin", bins=None, range=None, **options
 ) -> np.ndarray:
-    """Entropy of the intensity distribution of each of h x w disjoint blocks.
+    """Entropy of the intensity distribution of each of h x w (x d) disjoint blocks.
 
-    Equals ``mapblocks(image, h, w, lambda b: intensity_entropy(b, ...))`` (notebook
-    §7.4), with ``np.array_split`` blocks, computed by one compiled pass.
+    Equals ``mapblocks(image, h, w, lambda b: intensity_entropy(b, ..., channel=None),
+    d=d)`` (notebook §7.4), with ``np.array_split`` blocks, computed by one compiled
+    pass.
 
     Parameters
     ----------
-    image : (M, N) ndarray
+    image : (M, N) or (Z, M, N) ndarray
     h, w : int
         Blocks down and across (``1 <= h <= M``, ``1 <= w <= N``).
+    d : int, optional
+        Volumes only (and needed for them): blocks along Z, ``1 <= d <= Z``.
     alpha, base, estimator, bins, range, **options
         As in :func:`local_entropy`; float images are binned once over the whole
         image's range.
 
     Returns
     -------
-    H : (h, w) ndarray of float64
+    H : (h, w) or (d, h, w) ndarray of float64
 
     Notes
     -----
@@ -709,23 +752,25 @@ def block_entropy_map(
     >>> img = np.kron(np.arange(4, dtype=np.uint8).reshape(2, 2), np.ones((2, 2), np.uint8))
     >>> infopix.block_entropy_map(img, 1, 2)   # each half: two levels, equally often
     array([[1., 1.]])
+    >>> infopix.block_entropy_map(np.stack([img, img + 4]), 1, 1, d=1)   # 8 levels
+    array([[[3.]]])
     """
-    arr = _image2d(image)
-    hh, ww = _check_blocks(arr, h, w)
+    arr = _image(image)
+    nb = _check_blocks(arr, h, w, d)
     b = v.check_base(base)
     measure, est, a = _entropy_measure(alpha, estimator, options)
     codes, K = _codes(arr, bins, range)
-    rows = _split_edges(arr.shape[0], hh)
-    cols = _split_edges(arr.shape[1], ww)
-    wmax = int((rows[1] - rows[0]) * (cols[1] - cols[0]))
+    nb3 = (1,) * (3 - arr.ndim) + nb
+    edges = [_split_edges(n, k) for n, k in zip(_as3d(codes).shape, nb3)]
+    wmax = int(math.prod(int(e[1] - e[0]) for e in edges))
     T, t, scale = _k.fixed_point_clogc(wmax)
     table, offsets = _no_table()
-    out = np.empty((hh, ww))
+    out = np.empty(nb)
     profile = measure not in (_k.SHANNON, _k.LAURENT)
     etable, efunc = _estimator_kernel(measure, est, wmax, K)  # NSB: for the largest blocks
     _k._block_map(
-        codes, rows, cols, K, measure, float(a), T, t, 1.0 / scale, float(np.log(b)),
-        table, offsets, etable, efunc, profile, out,
+        _as3d(codes), *edges, K, measure, float(a), T, t, 1.0 / scale, float(np.log(b)),
+        table, offsets, etable, efunc, profile, _as3d(out),
     )
     return out
 
