@@ -311,11 +311,11 @@ def _run_histogram_map(codes, rs, edge, K, measure, est=None, a=1.0, table_f=Non
         nstrips = _nstrips(out3.shape[0] * out3.shape[1])
         if measure == _k.SHANNON:
             T, t, scale = _k.fixed_point_clogc(wmax)
-            _k._sum_map(A, r3, pad, K, T, t, 1.0 / scale, _NO_COEF, False, float(scale_out), nstrips, out3)
+            _k._sum_map(A, r3, pad, K, T, t, 1.0 / scale, None, float(scale_out), nstrips, out3)
         elif measure == _k.ESTIMATOR and est.tables is not None and not std:
             T, coef, scale = _linear_tables(est, wmax, K, a)
             t = np.zeros(wmax + 1, dtype=np.int64)  # the plug-in table is not read
-            _k._sum_map(A, r3, pad, K, T, t, 1.0 / scale, coef, True, float(scale_out), nstrips, out3)
+            _k._sum_map(A, r3, pad, K, T, t, 1.0 / scale, coef, float(scale_out), nstrips, out3)
         else:
             T, t, scale = _k.fixed_point_clogc(wmax)
             if table_f is not None:
@@ -339,9 +339,6 @@ def _run_histogram_map(codes, rs, edge, K, measure, est=None, a=1.0, table_f=Non
             )
         maps.append(out)
     return maps
-
-
-_NO_COEF = np.zeros((1, 5))
 
 
 def _k_est():

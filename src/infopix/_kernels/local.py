@@ -105,11 +105,12 @@ def _slide(F, orem, oadd, u0, u1, su, w0, w1, sw, hist, nk, T, S, occ, Q, cmax, 
     """
     if orem >= 0 and oadd >= 0:
         for u in range(u0, u1):
-            b = u * su
-            for w in range(w0, w1):
-                o = b + w * sw
-                vo = F[o + orem]
-                vi = F[o + oadd]
+            br = np.uint64(u * su + orem)  # unsigned: no negative-index wraparound test
+            ba = np.uint64(u * su + oadd)
+            usw = np.uint64(sw)
+            for w in range(np.uint64(w0), np.uint64(w1)):
+                vo = F[br + w * usw]
+                vi = F[ba + w * usw]
                 if vo == vi:
                     continue
                 c = hist[vo]
@@ -134,9 +135,10 @@ def _slide(F, orem, oadd, u0, u1, su, w0, w1, sw, hist, nk, T, S, occ, Q, cmax, 
         return S, occ, Q, cmax
     if orem >= 0:
         for u in range(u0, u1):
-            b = u * su + orem
-            for w in range(w0, w1):
-                v = F[b + w * sw]
+            b = np.uint64(u * su + orem)
+            usw = np.uint64(sw)
+            for w in range(np.uint64(w0), np.uint64(w1)):
+                v = F[b + w * usw]
                 c = hist[v]
                 hist[v] = c - 1
                 S -= T[c - 1]
@@ -149,9 +151,10 @@ def _slide(F, orem, oadd, u0, u1, su, w0, w1, sw, hist, nk, T, S, occ, Q, cmax, 
                         cmax = c - 1
     if oadd >= 0:
         for u in range(u0, u1):
-            b = u * su + oadd
-            for w in range(w0, w1):
-                v = F[b + w * sw]
+            b = np.uint64(u * su + oadd)
+            usw = np.uint64(sw)
+            for w in range(np.uint64(w0), np.uint64(w1)):
+                v = F[b + w * usw]
                 c = hist[v]
                 hist[v] = c + 1
                 S += T[c]
@@ -164,9 +167,9 @@ def _slide(F, orem, oadd, u0, u1, su, w0, w1, sw, hist, nk, T, S, occ, Q, cmax, 
     return S, occ, Q, cmax
 
 
-@nb.njit(cache=NUMBA_CACHE, nogil=True, boundscheck=False)
-def _slide_sum(F, orem, oadd, u0, u1, su, w0, w1, sw, hist, T, S, occ, track_occ):
-    """:func:`_slide` for the walks that keep only S (and occ with ``track_occ``),
+@nb.njit(cache=NUMBA_CACHE, nogil=True, boundscheck=False, inline="always")
+def _slide_sum(F, orem, oadd, u0, u1, su, w0, w1, sw, hist, T, S, occ, coef):
+    """:func:`_slide` for the walks that keep only S (and occ with ``coef is not None``),
     with the updates written out: for each row of the face, the leading run of equal
     pairs is skipped (all of it in flat regions) and the rest updated without a test
     (a per-pair test mispredicts on textured images: camera r = 5, 44 against 38-40
@@ -174,44 +177,48 @@ def _slide_sum(F, orem, oadd, u0, u1, su, w0, w1, sw, hist, T, S, occ, track_occ
     r = 5, 27 against 10-13 ns/px)."""
     if orem >= 0 and oadd >= 0:
         for u in range(u0, u1):
-            b = u * su
-            w = w0
-            while w < w1 and F[b + w * sw + orem] == F[b + w * sw + oadd]:
-                w += 1
-            for ww in range(w, w1):
-                o = b + ww * sw
-                vo = F[o + orem]
-                vi = F[o + oadd]
+            br = np.uint64(u * su + orem)  # unsigned: no negative-index wraparound test
+            ba = np.uint64(u * su + oadd)
+            usw = np.uint64(sw)
+            w = np.uint64(w0)
+            uw1 = np.uint64(w1)
+            while w < uw1 and F[br + w * usw] == F[ba + w * usw]:
+                w += np.uint64(1)
+            for ww in range(w, uw1):
+                vo = F[br + ww * usw]
+                vi = F[ba + ww * usw]
                 c = hist[vo]
                 hist[vo] = c - 1
                 S -= T[c - 1]
-                if track_occ:
+                if coef is not None:
                     occ -= c == 1
                 c = hist[vi]
                 hist[vi] = c + 1
                 S += T[c]
-                if track_occ:
+                if coef is not None:
                     occ += c == 0
         return S, occ
     if orem >= 0:
         for u in range(u0, u1):
-            b = u * su + orem
-            for w in range(w0, w1):
-                v = F[b + w * sw]
+            b = np.uint64(u * su + orem)
+            usw = np.uint64(sw)
+            for w in range(np.uint64(w0), np.uint64(w1)):
+                v = F[b + w * usw]
                 c = hist[v]
                 hist[v] = c - 1
                 S -= T[c - 1]
-                if track_occ:
+                if coef is not None:
                     occ -= c == 1
     if oadd >= 0:
         for u in range(u0, u1):
-            b = u * su + oadd
-            for w in range(w0, w1):
-                v = F[b + w * sw]
+            b = np.uint64(u * su + oadd)
+            usw = np.uint64(sw)
+            for w in range(np.uint64(w0), np.uint64(w1)):
+                v = F[b + w * usw]
                 c = hist[v]
                 hist[v] = c + 1
                 S += T[c]
-                if track_occ:
+                if coef is not None:
                     occ += c == 0
     return S, occ
 
@@ -339,10 +346,12 @@ def _step(c, nc, r, p, L, stride):
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, boundscheck=False)
-def _walk_sum(A, rad, pad, l0, l1, K, T, t, inv_scale, coef, linear, out_div, out):
+def _walk_sum(A, rad, pad, l0, l1, K, T, t, inv_scale, coef, out_div, out):
     """Fill output lines ``l0 <= l < l1`` (see :func:`_line`) of plug-in Shannon
-    (``linear`` false) or of a linear-form estimator (``linear`` true): one histogram,
-    only S (and occ) kept, serpentine walk.
+    (``coef`` None) or of a linear-form estimator (``coef`` its coefficients): one
+    histogram, only S (and occ) kept, serpentine walk. ``coef is None`` is decided
+    when Numba compiles (the plug-in walk is compiled without the linear form's code:
+    2-3 ns per pixel less).
 
     The window of output voxel (z, i, j) is planes ``z - rz + pz .. z + rz + pz``,
     rows ``i - ry + py .. i + ry + py`` and columns ``j - rx + px .. j + rx + px`` of
@@ -372,7 +381,7 @@ def _walk_sum(A, rad, pad, l0, l1, K, T, t, inv_scale, coef, linear, out_div, ou
     ra, rb = _cut(i, ry, py, M)
     ca, cb = _cut(0, rx, px, N)
     for p in range(pa, pb):  # the first window
-        S, occ = _slide_sum(F, -1, p * sP, ra, rb, N, ca, cb, 1, hist, T, S, occ, linear)
+        S, occ = _slide_sum(F, -1, p * sP, ra, rb, N, ca, cb, 1, hist, T, S, occ, coef)
     forward = True
     lastn = -1
     logn = 0.0
@@ -386,12 +395,12 @@ def _walk_sum(A, rad, pad, l0, l1, K, T, t, inv_scale, coef, linear, out_div, ou
             nz, ni = _line(l, Y)
             if nz == z:  # one row down or up
                 orem, oadd = _step(i, ni, ry, py, M, N)
-                S, occ = _slide_sum(F, orem, oadd, pa, pb, sP, ca, cb, 1, hist, T, S, occ, linear)
+                S, occ = _slide_sum(F, orem, oadd, pa, pb, sP, ca, cb, 1, hist, T, S, occ, coef)
                 i = ni
                 ra, rb = _cut(i, ry, py, M)
             else:  # one plane on
                 orem, oadd = _step(z, nz, rz, pz, P, sP)
-                S, occ = _slide_sum(F, orem, oadd, ra, rb, N, ca, cb, 1, hist, T, S, occ, linear)
+                S, occ = _slide_sum(F, orem, oadd, ra, rb, N, ca, cb, 1, hist, T, S, occ, coef)
                 z = nz
                 pa, pb = _cut(z, rz, pz, P)
         nzy = (pb - pa) * (rb - ra)
@@ -399,7 +408,7 @@ def _walk_sum(A, rad, pad, l0, l1, K, T, t, inv_scale, coef, linear, out_div, ou
             if step > 0:
                 nj = step if forward else X - 1 - step
                 orem, oadd = _step(j, nj, rx, px, N, 1)
-                S, occ = _slide_sum(F, orem, oadd, pa, pb, sP, ra, rb, N, hist, T, S, occ, linear)
+                S, occ = _slide_sum(F, orem, oadd, pa, pb, sP, ra, rb, N, hist, T, S, occ, coef)
                 j = nj
             lo, hi = _cut(j, rx, px, N)
             n = nzy * (hi - lo)
@@ -408,11 +417,11 @@ def _walk_sum(A, rad, pad, l0, l1, K, T, t, inv_scale, coef, linear, out_div, ou
                 logn = math.log(n)
                 invn = 1.0 / n
                 tn = t[n]  # n <= the table's largest window
-                if linear:
+                if coef is not None:
                     c0 = coef[n, 0]
                     c1 = coef[n, 1] * inv_scale
                     c2 = coef[n, 2]
-            if linear:
+            if coef is not None:
                 if occ == 1:  # one code: the form's exact single-category value
                     val = coef[n, 4]
                 else:
@@ -490,8 +499,8 @@ def _walk(A, rad, pad, l0, l1, K, measure, a, T, t, inv_scale, out_div, table, o
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, parallel=True)
-def _sum_map(A, rad, pad, K, T, t, inv_scale, coef, linear, out_div, nstrips, out):
-    """Plug-in Shannon (``linear`` false) or linear-form estimator (``linear`` true)
+def _sum_map(A, rad, pad, K, T, t, inv_scale, coef, out_div, nstrips, out):
+    """Plug-in Shannon (``coef`` None) or linear-form estimator (``coef`` an array)
     local map over ``out`` (Z, Y, X) (see :func:`_walk_sum`).
 
     ``A`` is (Z, Y, X) with ``pad = (0, 0, 0)`` or padded by ``rad = (rz, ry, rx)``
@@ -504,7 +513,7 @@ def _sum_map(A, rad, pad, K, T, t, inv_scale, coef, linear, out_div, nstrips, ou
         l0 = (s * L) // nstrips
         l1 = ((s + 1) * L) // nstrips
         if l1 > l0:
-            _walk_sum(A, rad, pad, l0, l1, K, T, t, inv_scale, coef, linear, out_div, out)
+            _walk_sum(A, rad, pad, l0, l1, K, T, t, inv_scale, coef, out_div, out)
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, parallel=True)
