@@ -111,7 +111,7 @@ def check_image(
         )
     if arr.size == 0:
         raise ValueError(f"`{name}` is empty (shape {arr.shape}); it needs at least {min_pixels} pixels.")
-    npix = arr.shape[0] * arr.shape[1] if arr.ndim >= 2 else arr.size
+    npix = arr.shape[0] * arr.shape[1] if is_color else arr.size  # colour: pixels, not samples
     if npix < min_pixels:
         raise ValueError(
             f"`{name}` has {npix} pixel(s) (shape {arr.shape}); at least {min_pixels} are needed."
