@@ -18,6 +18,14 @@ used by every function here):
     for any r. Every window holds (2r+1)^2 pixels; a pixel may appear several times
     when 2r+1 exceeds the image's size.
 
+Volumes: every function here takes a (Z, Y, X) volume as well as an (M, N) image (a
+3-D array is always a volume: local maps have no colour, reduce it first with
+:func:`infopix.select_channel`). The window is then the cubic (2r+1)^3 box, cut or
+extended by the same policy along each axis independently. ``radius`` is an int (the
+same along every axis), a tuple with one radius per axis (``(ry, rx)``, ``(rz, ry,
+rx)``: anisotropic voxels, or ``(0, r, r)`` for slice-by-slice maps), or a *list* of
+either for several maps, stacked along a new first axis.
+
 Chunked (Dask) evaluation: :func:`local_entropy`, :func:`local_expected`,
 :func:`local_mean` and :func:`local_std` accept a :class:`dask.array.Array` and are
 then computed chunk by chunk by :func:`infopix._dask.map_local_dask` (its module
@@ -29,7 +37,8 @@ uint16, 2 for bool; float images, or any image with ``bins``/``range``: ``bins``
 equal bins over ``range`` (default: the *whole image's* [min, max])), once, then slide a
 window over the bin codes. So ``local_entropy(img, r)`` equals
 ``mapbox(img, r, lambda w: intensity_entropy(w, bins=..., range=(lo, hi)))`` with the
-image's global range (not each window's own range).
+image's global range (not each window's own range); for a volume, with
+``channel=None``.
 """
 
 from __future__ import annotations
@@ -471,10 +480,11 @@ def local_entropy(
 
     Parameters
     ----------
-    image : (M, N) ndarray
-        Bool, integer (any bit depth) or float image; no NaN or inf.
-    radius : int or sequence of int
-        Window radius r (window (2r+1)^2); a sequence gives stacked maps.
+    image : (M, N) or (Z, M, N) ndarray
+        Bool, integer (any bit depth) or float image or volume; no NaN or inf.
+    radius : int, tuple of int or list
+        Window radius r (window (2r+1)^2, (2r+1)^3 for a volume); a tuple gives one
+        radius per axis (``(rz, ry, rx)``); a list of either gives stacked maps.
     alpha : float, optional
         Rényi order (1: Shannon, 0: Hartley, 2: collision, ``np.inf``: min-entropy, any
         other order >= 0). Orders other than 1 need ``estimator='plugin'``.
@@ -505,7 +515,7 @@ def local_entropy(
 
     Returns
     -------
-    H : (M, N) ndarray of float64, or (len(radius), M, N)
+    H : ndarray of float64, the image's shape, or (len(radius), ...) for a list
     H_std : ndarray like ``H``
         Only with ``return_std=True``: ``(H, H_std)`` is returned.
 
@@ -520,11 +530,12 @@ def local_entropy(
 
     Notes
     -----
-    Kernels: :func:`infopix._kernels.local._shannon_map` (plug-in Shannon),
-    ``_linear_map`` (estimators that are linear forms of the count profile) and
-    ``_histogram_map`` (the others): one moving histogram per row strip, ``prange``
-    over strips, serpentine walk. Each step updates at most 2(2r+1) counts (a removed
-    and an added pixel of equal value cancel) and a running sum ``sum_c phi(c)`` kept
+    Kernels: :func:`infopix._kernels.local._sum_map` (plug-in Shannon, and estimators
+    that are linear forms of the count profile) and ``_histogram_map`` (the others):
+    one moving histogram per strip of rows, ``prange`` over strips, serpentine walk
+    (through the planes too for a volume). Each step updates at most 2(2r+1) counts
+    (2(2r+1)^2 in a volume; a removed and an added pixel of equal value cancel) and a
+    running sum ``sum_c phi(c)`` kept
     in exact integer fixed point (so no rounding drift along the walk and results
     identical for any number of threads): ``phi(c) = c log c`` for plug-in Shannon,
     ``log n - (sum c log c) / n``, so the cost per pixel is O(r) and independent of K
@@ -550,6 +561,10 @@ def local_entropy(
     >>> H, S = infopix.local_entropy(img, 1, estimator="wolpert_wolf", return_std=True)
     >>> bool((S > 0).all() and (S < H).all())   # posterior std per pixel, in bits
     True
+    >>> vol = np.stack([img, img + 4])                # a (2, 4, 4) volume, 8 levels
+    >>> H3 = infopix.local_entropy(vol, (1, 1, 0), edge="wrap")  # a 2 x 3 x 1 box
+    >>> H3.shape, bool(np.allclose(H3, np.log2(2)))   # 2 levels, 3 voxels each
+    ((2, 4, 4), True)
     """
     if return_std is not False and return_std is not True:
         raise TypeError(f"`return_std` expects True or False, got {return_std!r}.")
@@ -582,8 +597,9 @@ def local_expected(image, radius, f, *, base=2, edge="clip", bins=None, range=No
 
     Parameters
     ----------
-    image : (M, N) ndarray
-    radius : int or sequence of int
+    image : (M, N) or (Z, M, N) ndarray
+    radius : int, tuple of int or list
+        As in :func:`local_entropy`.
     f : {'surprisal', 'laurent', 'taylor'} or callable
         ``'surprisal'`` (-log p, in units of ``base``: the Shannon entropy),
         ``'laurent'`` (-1 + 1/p: occupied levels - 1), ``'taylor'`` (-(1 + p):
@@ -597,7 +613,7 @@ def local_expected(image, radius, f, *, base=2, edge="clip", bins=None, range=No
 
     Returns
     -------
-    E : (M, N) ndarray of float64, or (len(radius), M, N)
+    E : ndarray of float64, the image's shape, or (len(radius), ...) for a list
 
     Notes
     -----
@@ -658,18 +674,19 @@ def local_mean(image, radius, *, edge="clip") -> np.ndarray:
 
     Parameters
     ----------
-    image : (M, N) ndarray
-    radius : int or sequence of int
+    image : (M, N) or (Z, M, N) ndarray
+    radius : int, tuple of int or list
+        As in :func:`local_entropy`.
     edge : {'clip', 'reflect', 'wrap'}, optional
 
     Returns
     -------
-    mean : (M, N) ndarray of float64, or (len(radius), M, N)
+    mean : ndarray of float64, the image's shape, or (len(radius), ...) for a list
 
     Notes
     -----
     Kernel: :func:`infopix._kernels.local._box_moments`: sliding column and row sums in
-    double-double arithmetic, O(1) per pixel for any r. Window sums of integer images
+    double-double arithmetic, O(1) per pixel for any r (O(rz) per voxel in a volume). Window sums of integer images
     (up to 2**106) are exact, so the only rounding is the final division; float images
     get sums with ~1e-32 relative error.
 
@@ -692,13 +709,14 @@ def local_std(image, radius, *, edge="clip") -> np.ndarray:
 
     Parameters
     ----------
-    image : (M, N) ndarray
-    radius : int or sequence of int
+    image : (M, N) or (Z, M, N) ndarray
+    radius : int, tuple of int or list
+        As in :func:`local_entropy`.
     edge : {'clip', 'reflect', 'wrap'}, optional
 
     Returns
     -------
-    std : (M, N) ndarray of float64, or (len(radius), M, N)
+    std : ndarray of float64, the image's shape, or (len(radius), ...) for a list
 
     Notes
     -----

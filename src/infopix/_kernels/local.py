@@ -1,11 +1,15 @@
 """Sliding-window (moving histogram) kernels for local and block information maps.
 
-Three drivers walk a window of (2r+1)^2 pixels over an array of integer codes (uint8,
-uint16 or int32; the image itself when it is uint8/uint16) in a serpentine
-(boustrophedon) path: moving by one column removes one column of 2r+1 codes and adds
-another, moving by one row does the same with a row. A removed and an added pixel with
-the same code cancel and may be skipped (frequent in flat regions). Per update the
-state changes in O(1):
+One walk serves images and volumes: the codes are a (P, M, N) array (uint8, uint16 or a
+wider unsigned type; the image itself when it is uint8/uint16), a 2-D image being one
+plane. A window of (2rz+1) x (2ry+1) x (2rx+1) voxels moves through the output in a
+serpentine path: along x within a row, then one row down (or up), and at the end of a
+plane one plane on (rows then run the other way), so every step moves the window by
+one voxel along one axis and removes one face of it and adds the opposite face. With
+the codes flattened, a face is a rectangle ``F[line + u * su + w * sw]`` for every
+direction (the strides say which), so one update loop serves the three directions. A
+removed and an added voxel with the same code cancel and may be skipped (frequent in
+flat regions). Per update the state changes in O(1):
 
 - ``hist[v]``  count of code ``v`` in the window (int32, length K),
 - ``nk[c]``    the count profile: number of codes seen exactly c times (when needed),
@@ -13,27 +17,34 @@ state changes in O(1):
   ``t(c) = round(phi(c) * 2**shift)`` (an *integer* fixed-point table, so the running
   sum is exact and carries no drift; ``phi(c) = c log c`` for plug-in Shannon), occ
   the number of occupied codes, Q the sum of squared counts and cmax the largest count.
-  The number of pixels n follows from the window's geometry.
+  The number of voxels n follows from the window's geometry.
 
-The drivers, each compiled only when a call needs it:
+The walks, each compiled only when a call needs it:
 
-- :func:`_shannon_map` (plug-in Shannon, S only, hand-written updates);
-- :func:`_linear_map` (estimators that are linear forms of the profile, S with the
-  estimator's own ``phi`` and occ: O(1) per window; see
-  ``infopix._kernels.estimators``);
+- :func:`_sum_map` (plug-in Shannon: S only; estimators that are linear forms of the
+  profile: S with the estimator's own ``phi`` and occ, O(1) per window; see
+  ``infopix._kernels.estimators``). Whether the linear form's code is present is
+  decided at compile time (``coef`` None or an array);
 - :func:`_histogram_map` and :func:`_block_map` (everything else: Q, cmax and the
   profile; the estimator's kernel is a first-class function argument ``efunc``, so the
-  driver compiles once for all estimators, optionally remembering values per profile).
+  walk compiles once for all estimators, optionally remembering values per profile).
 
 Every per-window value is a pure function of this state, which is the same whatever
 path reached the window: results do not depend on the strip decomposition or on the
-number of threads (``prange`` over row strips, each strip with its own histogram).
+number of threads (``prange`` over strips of consecutive output lines, each strip with
+its own histogram).
 
-Edges: with ``pad = 0`` the codes are the image and windows are cut at its edges
-('clip'); with ``pad = r`` they are the image padded by r (reflect, wrap). The
-per-window cost is O(r) (at most 2(2r+1) updates) plus the measure's evaluation: O(1)
-for plug-in Shannon, the linear forms, Rényi 0/2/inf, Laurent, Taylor; O(cmax) for the
-other estimators, general Rényi orders and tabulated functions (NSB: a quadrature).
+Edges: with ``pad = (0, 0, 0)`` the codes are the volume and windows are cut at its
+edges ('clip'); with ``pad = (rz, ry, rx)`` they are the volume padded by the radii
+(reflect, wrap). The per-window cost is O(face) (at most 2(2r+1) updates in 2-D,
+2(2r+1)^2 in 3-D) plus the measure's evaluation: O(1) for plug-in Shannon, the linear
+forms, Rényi 0/2/inf, Laurent, Taylor; O(cmax) for the other estimators, general Rényi
+orders and tabulated functions (NSB: a quadrature).
+
+Flat offsets are unsigned inside the update loops: Numba then omits the
+negative-index wraparound test on every read (2-D plug-in, r = 5, 1024^2, one thread,
+measured 2026-11-29: 27.6 against 19.8 ns per pixel on noise, 16.3 against 8.0 on a
+constant image).
 
 Kernels take typed contiguous arrays; validation is the caller's
 (:mod:`infopix.local`).
