@@ -233,16 +233,65 @@ def test_box_counting_error_covers_exact_dimension(name, build, dim):
 
 def test_box_counting_sparse_dust_error_and_carpet_accuracy():
     # The sparsest dust of the issue (dimension log 4 / log 3, 4**6 = 4096 pixels on
-    # 729 x 729): its log-log plot scatters most, and the reported error says so
-    # (0.050-0.058 over seeds 0-2, just above the 0.05 of denser sets), still covering
-    # the exact dimension within 2 errors.
+    # 729 x 729) is the one set >= 729 px whose reported error is not always below the
+    # issue's 0.05. Measured over seeds 0-199 (benchmarks/calibrate_box_counting.py,
+    # table in benchmarks/fractal.md): the actual error (estimate - exact) has RMS 0.040
+    # (mean +0.008, s.d. 0.039), so an error that is honest for this set is about 0.04
+    # on average and cannot be below 0.05 for every seed; the reported error averages
+    # 0.052 (0.027-0.072; below 0.05 for 53 % of the seeds; RMS error / mean reported
+    # error 0.77) and covers the exact value within 2 errors for all 200. Shrinking
+    # the error's parts to bring it under 0.05 here would make it understate the
+    # error of the Koch and Vicsek sets (see the Notes of box_counting_dimension).
+    # Seeds 0-2 report 0.054, 0.058, 0.050; the bound 0.075 is above the largest
+    # reported error of the 200 seeds.
     for seed in range(3):
         fit = infopix.box_counting_dimension(S.random_cantor_dust(6, 3, 4, rng=seed))
-        assert abs(fit.dimension - math.log(4) / L3) < 2 * fit.stderr < 0.12
+        assert abs(fit.dimension - math.log(4) / L3) < 2 * fit.stderr < 2 * 0.075
     # the depth-6 carpet lands within 0.01 of log 8 / log 3 (the issue's prototype
     # figure; with power-of-two sizes on one grid it was 0.07 off)
     carpet = infopix.box_counting_dimension(S.carpet(6))
     assert abs(carpet.dimension - math.log(8) / L3) < 0.01
+
+
+# random dusts for the calibration test: (level, base, keep); the sparsest at 729 px,
+# a dense one at 729, the sparsest at 243 and a base-5 one (the most conservative)
+CALIBRATION_DUSTS = [(6, 3, 4), (6, 3, 6), (5, 3, 4), (4, 5, 8)]
+CALIBRATION_SEEDS = 30
+
+
+@pytest.mark.parametrize("level,base,keep", CALIBRATION_DUSTS,
+                         ids=[f"{b}^{lv} keep {k}" for lv, b, k in CALIBRATION_DUSTS])
+def test_box_counting_error_is_calibrated_over_seeds(level, base, keep):
+    # Independent realisations of a random Cantor dust have the exact dimension
+    # log keep / log base, so the actual errors of the default fit over seeds measure
+    # what the reported standard error should be.
+    from scipy.stats import binom
+
+    dim = math.log(keep) / math.log(base)
+    err, se = [], []
+    for seed in range(CALIBRATION_SEEDS):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FractalWarning)
+            fit = infopix.box_counting_dimension(S.random_cantor_dust(level, base, keep, rng=seed))
+        err.append(fit.dimension - dim)
+        se.append(fit.stderr)
+    err, se = np.array(err), np.array(se)
+    # (1) Coverage. With calibrated normal errors each fit covers the exact value within
+    # 2 errors with probability p = 0.9545, so the number covered is Binomial(30, p);
+    # at least its 0.1 % quantile (24 of 30: P(fewer) = 0.03 %) must be covered.
+    # Measured over 200 seeds: 100 % for every kind here.
+    p = 2 * norm.cdf(2) - 1
+    assert np.sum(np.abs(err) < 2 * se) >= binom.ppf(0.001, CALIBRATION_SEEDS, p)
+    # (2) Size. ratio = RMS(actual error) / mean(reported error): 1 is calibrated,
+    # below 1 conservative. The RMS of 30 normal errors has a relative sampling error
+    # 1/sqrt(2 * 30) = 0.13, so an honest (calibrated) error reads below 1 + 2 * 0.13
+    # ~ 1.25 with probability 98 %: above 1.25 the error understates (halving the
+    # reported errors fails this for the two 729 px kinds). The lower end 0.2 bounds how
+    # conservative it is: measured over 200 seeds 0.77 (keep 4 of 9 at 729), 0.58 (6 of
+    # 9 at 729), 0.65 (4 of 9 at 243) and 0.33 (8 of 25 at 625, whose slope moves most
+    # with the fit range; 0.28 over these 30 seeds); see benchmarks/fractal.md.
+    ratio = np.sqrt(np.mean(err**2)) / se.mean()
+    assert 0.2 < ratio < 1.25, (ratio, se.mean())
 
 
 def test_box_counting_error_parts_match_naive():
