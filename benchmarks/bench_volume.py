@@ -133,7 +133,6 @@ def section_chunked(n: int):
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as d:
         src = Path(d) / "big.npy"
         mm = np.lib.format.open_memmap(src, mode="w+", dtype=np.uint8, shape=(n, n, n))
-        rng = np.random.default_rng(3)
         for z in range(0, n, 64):  # a textured volume, written slab by slab
             mm[z : z + 64] = textured_volume(n, np.uint8, seed=z, depth=min(64, n - z))
         mm.flush()
@@ -144,7 +143,6 @@ def section_chunked(n: int):
                              capture_output=True, text=True, check=True)
         wall = time.perf_counter() - t0
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # kB on Linux
-        del rng
         note = "" if peak > before else " (an earlier child was larger: figure is an upper bound)"
         print(f"\n4. chunked local entropy of a {n}^3 uint8 volume ({n**3 / 2**30:.2f} GiB) from .npy to "
               f"Zarr (float64 out, chunks 256^3, r = 1): {wall:.0f} s wall (map and write "

@@ -257,6 +257,31 @@ def map_local_dask(func, darr, radius, *, edge="clip", dtype=np.float64, **kw):
 # --------------------------------------------------------------------------------------
 
 
+class _NpyBlocks:
+    """A ``.npy`` file as an array-like for :func:`dask.array.from_array`: each block
+    is copied out of a memory map opened and closed for that block only.
+
+    A memory map kept open for the whole computation would keep every page it has read
+    resident in the process (a 1 GiB volume adds 1 GiB to the peak resident memory of a
+    chunked map); a map per block releases them when the block is copied out.
+    """
+
+    def __init__(self, path):
+        mm = np.load(path, mmap_mode="r", allow_pickle=False)
+        self.path, self.shape, self.dtype, self.ndim = path, mm.shape, mm.dtype, mm.ndim
+        self.offset = mm.offset
+        self.order = "F" if (mm.flags.f_contiguous and not mm.flags.c_contiguous) else "C"
+        del mm
+
+    def __getitem__(self, index):
+        mm = np.memmap(self.path, dtype=self.dtype, mode="r", offset=self.offset,
+                       shape=self.shape, order=self.order)
+        try:
+            return np.array(mm[index])
+        finally:
+            del mm
+
+
 #: Default chunk edge (pixels) of :func:`read_lazy`: images, volumes.
 DEFAULT_CHUNKS = {2: 2048, 3: 256}
 
@@ -324,7 +349,7 @@ def _read_lazy(path, chunks, axes):
         except Exception:  # no series axes: as for .npy
             file_axes = None
     elif ext == ".npy":
-        arr = da.from_array(np.load(p, mmap_mode="r", allow_pickle=False))
+        arr = _NpyBlocks(p)  # made a Dask array below, in its final chunks
     elif ext == ".zarr" or p.is_dir():
         arr = da.from_zarr(str(p))
     else:
@@ -363,6 +388,8 @@ def _read_lazy(path, chunks, axes):
     else:
         c = (v.check_positive_int(chunks, name="chunks"),) * nsp
     spatial = c + ((arr.shape[2],) if found == "yxc" else ())
+    if isinstance(arr, _NpyBlocks):
+        return da.from_array(arr, chunks=spatial, asarray=True, meta=np.empty((0,) * arr.ndim, arr.dtype)), found
     return arr.rechunk(spatial), found
 
 

@@ -44,7 +44,7 @@ image's global range (not each window's own range); for a volume, with
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import numpy as np
 
