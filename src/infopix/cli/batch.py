@@ -31,7 +31,7 @@ _HELP = """Apply measures to many images on Dask and write one row per image to 
 
 INPUTS are image files, folders (their image files) or glob patterns (quote them; ** matches sub-folders). Without --scheduler a local Dask cluster is started (--workers processes, default one per core); with --scheduler ADDRESS the batch runs on that cluster (its workers need infopix installed).
 
-OUT is a Parquet dataset (a folder of part files, read it with pandas.read_parquet): one current row per image, columns path, checksum (SHA-256), shape, dtype, status, error and one per measure value, named MEASURE.QUANTITY (e.g. intensity.shannon, intensity.H_nsb.std, local.mean_local_entropy[r=3]); the numbers equal those of `infopix analyze` with the same parameters. --config takes the same file as `infopix analyze` (tables by measure), --quick its quick presets. Parts are written as images complete, so --resume after an interruption computes only the images not yet recorded (same path and checksum; an image whose file changed is computed again and its old row removed). --force replaces OUT only once the new run has completed. While a run writes OUT it holds the lock .OUT.lock beside it; a second run on the same OUT refuses. An image that fails is recorded with its error and the batch goes on; the exit status is then 1 (0 when every image succeeded). Ctrl-C stops with status 130, keeping the rows completed so far.
+OUT is a Parquet dataset (a folder of part files, read it with pandas.read_parquet): one current row per image, columns path, checksum (SHA-256), shape, dtype, status, error and one per measure value, named MEASURE.QUANTITY (e.g. intensity.shannon, intensity.H_nsb.std, local.mean_local_entropy[r=3]); the numbers equal those of `infopix analyze` with the same parameters. --config takes the same file as `infopix analyze` (tables by measure), --quick its quick presets. Parts are written as images complete, so --resume after an interruption computes only the images not yet recorded (same path and checksum; an image whose file changed is computed again and its old row removed). --force replaces OUT only once the new run has completed. While a run writes OUT it holds the lock .OUT.lock beside it; a second run on the same OUT refuses. An image that fails is recorded with its error and the batch goes on; the exit status is then 1 (0 when every image succeeded). Ctrl-C stops with status 130, keeping the rows completed so far. `infopix compare OUT -o FOLDER` draws the results as a page: a sortable table of every measure column, thumbnails and plots across images.
 
 Example: infopix batch 'photos/*.png' scans/ -o results.parquet --measures intensity,local --config params.toml
 """
@@ -160,6 +160,7 @@ def batch_command(
     quick: bool = typer.Option(False, "--quick", help="The measures' quick presets (fewer radii, scales, orders), as `infopix analyze --quick`."),
     estimator: str = typer.Option(None, "--estimator", "-e", help="Entropy estimator of every chosen measure that takes one (plugin, miller_madow, nsb, ...); default: each measure's own."),
     channel: str = typer.Option(None, "--channel", help="Colour images: luminance (default) or a channel index; grey images are measured as they are.", show_default=False),
+    axes: str = typer.Option(None, "--axes", help="Axes of files that do not record them (a 3-D .npy): zyx (a volume, one row) or tyx (a series, one row per frame). Files that record their axes are read as they are."),
     scheduler: str = typer.Option(None, "--scheduler", help="Address of a Dask scheduler, e.g. tcp://127.0.0.1:8786; default: a local cluster."),
     workers: int = typer.Option(None, "--workers", "-w", help="Worker processes of the local cluster (default: one per core; at most 4 per core); 0 runs in this process without Dask."),
     radius: int = typer.Option(None, "--radius", "-r", help="Window radius of the local measure (sets local.radii to this one radius)."),
@@ -188,6 +189,8 @@ def batch_command(
         options.setdefault("local", {})["radii"] = [check_positive(radius, "--radius")]
     if estimator is not None:
         options = apply_estimator(options, estimator, [m.name for m in ms], name="--estimator")
+    if axes is not None and axes not in ("yx", "zyx", "tyx"):
+        raise ValueError(f"`--axes` expects yx, zyx (volumes) or tyx (series) for batch, got {axes!r}.")
     ch = "luminance" if channel is None else parse_channel(channel)
     if ch == "joint":
         raise ValueError("`--channel` expects 'luminance' or a channel index for batch measures, got 'joint'.")
@@ -240,11 +243,13 @@ def batch_command(
                 progress.update(task, completed=done, total=total, errors=errors)
 
             df = run(files, [m.name for m in ms], client=client, out=out, resume=resume,
-                     force=force, config=options, quick=quick, channel=ch, progress=advance)
+                     force=force, config=options, quick=quick, channel=ch, axes=axes,
+                     progress=advance)
     elapsed = time.perf_counter() - t0
     n_err = int((df["status"] != "ok").sum())
     summary = {
-        "images": len(df),
+        "images": int(df["path"].nunique()),  # files; a series has one row per frame
+        "rows": len(df),
         "computed": int(progress.tasks[0].completed) if progress.tasks else 0,
         "ok": int(len(df) - n_err),
         "errors": n_err,
@@ -260,7 +265,10 @@ def batch_command(
     elif not quiet:
         skipped = summary["images"] - summary["computed"]
         console.print(
-            f"{summary['images']} image(s): {summary['ok']} ok, {n_err} error(s)"
+            f"{summary['images']} image(s)"
+            + (f" in {summary['rows']} rows (a series: one row per frame)"
+               if summary["rows"] != summary["images"] else "")
+            + f": {summary['ok']} ok, {n_err} error(s)"
             + (f", {skipped} already done" if skipped else "")
             + f"; {elapsed:.1f} s; results in {out}",
             soft_wrap=True,

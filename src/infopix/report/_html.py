@@ -264,10 +264,25 @@ def colour_text(info: dict) -> str:
     return ch
 
 
+def kind_text(shape, info: dict) -> str:
+    """What the input is, in words: 'volume, 32 x 40 x 48 voxels (Z x Y x X), voxel size
+    2 x 1 x 1 um', 'series of 5 frames of 64 x 64 pixels', or '' for an image."""
+    axes = info.get("axes")
+    sp, unit = info.get("spacing"), info.get("unit")
+    if axes == "zyx" and len(shape) == 3:
+        text = f"volume, {shape[0]} x {shape[1]} x {shape[2]} voxels (Z x Y x X)"
+        if sp and len(sp) == 3 and None not in sp:
+            text += ", voxel size " + " x ".join(f"{v:g}" for v in sp) + (f" {unit}" if unit else "")
+        return text
+    if axes == "tyx" and len(shape) == 3:
+        return f"series of {shape[0]} frames of {shape[1]} x {shape[2]} pixels (T x Y x X)"
+    return ""
+
+
 def _meta_html(report) -> str:
     info = report.image_info or {}
-    rows = [
-        ("Image", report.source),
+    kind = kind_text(report.shape, info)
+    rows = [("Image", report.source)] + ([("Input", kind)] if kind else []) + [
         ("Shape, dtype", f"{' × '.join(map(str, report.shape))}, {report.dtype}"
          + (f" (stored as {info['source_dtype']})" if info.get("source_dtype")
             and info["source_dtype"].lstrip("<>=|") != report.dtype else "")),
@@ -357,16 +372,18 @@ def _body(report, *, hlevel: int = 2) -> str:
     return "\n".join(parts)
 
 
-def _page(title: str, body: str, *, script: str = "") -> str:
+def _page(title: str, body: str, *, script: str = "", footer: str | None = None) -> str:
     csp = _CSP + ("; script-src 'unsafe-inline'" if script else "")
+    if footer is None:
+        footer = ("Every number here is also in results.json, with its unit, estimator and "
+                  "uncertainty.")
     return (
         "<!DOCTYPE html>\n<html lang='en'>\n<head>\n<meta charset='utf-8'>\n"
         f"<meta http-equiv='Content-Security-Policy' content=\"{csp}\">\n"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>\n"
         "<link rel='icon' href='data:,'>\n"
         f"<title>{escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
-        f"{body}\n<footer>Written by infopix {escape(__version__)}. Every number here is "
-        "also in results.json, with its unit, estimator and uncertainty.</footer>\n"
+        f"{body}\n<footer>Written by infopix {escape(__version__)}. {escape(footer)}</footer>\n"
         + (f"<script>{script}</script>\n" if script else "")
         + "</body>\n</html>\n"
     )
@@ -374,9 +391,11 @@ def _page(title: str, body: str, *, script: str = "") -> str:
 
 def render_document(report) -> str:
     """The whole ``report.html`` page."""
+    kind = kind_text(report.shape, report.image_info or {})
     head = (
         f"<h1>Information in {escape(report.source)}</h1>"
-        "<p class='sub'>An infopix report: how much information the image holds, where, "
+        + (f"<p class='sub'><strong>{escape(kind[:1].upper() + kind[1:])}</strong>.</p>" if kind else "")
+        + "<p class='sub'>An infopix report: how much information the image holds, where, "
         "and at which scales. Entropies are in bits unless a row says otherwise. Numbers are "
         "rounded to their uncertainty (value ± standard error, two significant digits of the "
         "error); a number shown without ± has no uncertainty estimate: it is exact for this "
