@@ -208,6 +208,11 @@ def test_analyze_a_volume_writes_slices_and_says_volume(files, tmp_path):
     assert secs["patterns"]["not_applicable"].startswith("not applicable to volumes: ")
     assert secs["patterns"]["results"] == {}
     assert "Not applicable to volumes: ordinal patterns" in html
+    # compared with others, the volume's report shows its slices as the thumbnail
+    r = _run(["compare", out, "-o", tmp_path / "cmp", "--quiet"])
+    assert r.exit_code == 0, r.stderr
+    page = (tmp_path / "cmp" / "index.html").read_text()
+    assert "no thumbnail" not in page and "data:image/png;base64," in page
     import jsonschema
 
     jsonschema.validate(data, infopix.report.results_schema())

@@ -357,7 +357,7 @@ def _step(c, nc, r, p, L, stride):
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, boundscheck=False)
-def _walk_sum(A, rad, pad, l0, l1, K, T, t, inv_scale, coef, out_div, out):
+def _walk_sum(A, rad, pad, l0, l1, nhist, T, t, inv_scale, coef, out_div, out):
     """Fill output lines ``l0 <= l < l1`` (see :func:`_line`) of plug-in Shannon
     (``coef`` None) or of a linear-form estimator (``coef`` its coefficients): one
     histogram, only S (and occ) kept, serpentine walk. ``coef is None`` is decided
@@ -383,7 +383,7 @@ def _walk_sum(A, rad, pad, l0, l1, K, T, t, inv_scale, coef, out_div, out):
     rz, ry, rx = rad
     pz, py, px = pad
     sP = M * N
-    hist = np.zeros(K, dtype=np.int32)
+    hist = np.zeros(nhist, dtype=np.int32)
     S = 0
     occ = 0
     z, i = _line(l0, Y)
@@ -445,17 +445,20 @@ def _walk_sum(A, rad, pad, l0, l1, K, T, t, inv_scale, coef, out_div, out):
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, boundscheck=False)
-def _walk(A, rad, pad, l0, l1, K, measure, a, T, t, inv_scale, out_div, table, offsets, etable, efunc, profile, R, memo, out):
+def _walk(A, rad, pad, l0, l1, nhist, K, measure, a, T, t, inv_scale, out_div, table, offsets, etable, efunc, profile, R, memo, out):
     """:func:`_walk_sum` for every other measure: the full state (S, occ, Q, cmax and,
     with ``profile``, the count profile ``nk``) and :func:`_value`. ``memo`` > 1 slots
-    of a table remembering estimator values per count profile (:func:`_memo_value`)."""
+    of a table remembering estimator values per count profile (:func:`_memo_value`).
+    ``nhist`` > every code is the histogram's length; ``K`` is the number of possible
+    outcomes the estimator is told (K >= nhist: e.g. (dx dy)! ordinal patterns whose
+    occurring codes were relabelled 0 .. nhist - 1)."""
     P, M, N = A.shape
     Z, Y, X = out.shape
     F = A.reshape(-1)
     rz, ry, rx = rad
     pz, py, px = pad
     sP = M * N
-    hist = np.zeros(K, dtype=np.int32)
+    hist = np.zeros(nhist, dtype=np.int32)
     nk = np.zeros(T.shape[0] + 1 if profile else 1, dtype=np.int64)
     keys = np.zeros((2, memo), dtype=np.uint64)
     vals = np.empty(memo)
@@ -510,7 +513,7 @@ def _walk(A, rad, pad, l0, l1, K, measure, a, T, t, inv_scale, out_div, table, o
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, parallel=True)
-def _sum_map(A, rad, pad, K, T, t, inv_scale, coef, out_div, nstrips, out):
+def _sum_map(A, rad, pad, nhist, T, t, inv_scale, coef, out_div, nstrips, out):
     """Plug-in Shannon (``coef`` None) or linear-form estimator (``coef`` an array)
     local map over ``out`` (Z, Y, X) (see :func:`_walk_sum`).
 
@@ -524,20 +527,21 @@ def _sum_map(A, rad, pad, K, T, t, inv_scale, coef, out_div, nstrips, out):
         l0 = (s * L) // nstrips
         l1 = ((s + 1) * L) // nstrips
         if l1 > l0:
-            _walk_sum(A, rad, pad, l0, l1, K, T, t, inv_scale, coef, out_div, out)
+            _walk_sum(A, rad, pad, l0, l1, nhist, T, t, inv_scale, coef, out_div, out)
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, parallel=True)
-def _histogram_map(A, rad, pad, K, measure, a, T, t, inv_scale, out_div, table, offsets, etable, efunc, profile, R, memo, nstrips, out):
+def _histogram_map(A, rad, pad, nhist, K, measure, a, T, t, inv_scale, out_div, table, offsets, etable, efunc, profile, R, memo, nstrips, out):
     """Local map of any other measure over ``out`` (Z, Y, X) (see :func:`_walk`), as
     :func:`_sum_map`. ``efunc`` is a first-class estimator kernel: this walk compiles
-    once for all estimators."""
+    once for all estimators. ``nhist`` (> every code) sizes the histogram, ``K`` (>=
+    nhist) is the number of outcomes the estimator is told."""
     L = out.shape[0] * out.shape[1]
     for s in nb.prange(nstrips):
         l0 = (s * L) // nstrips
         l1 = ((s + 1) * L) // nstrips
         if l1 > l0:
-            _walk(A, rad, pad, l0, l1, K, measure, a, T, t, inv_scale, out_div, table, offsets, etable, efunc, profile, R, memo, out)
+            _walk(A, rad, pad, l0, l1, nhist, K, measure, a, T, t, inv_scale, out_div, table, offsets, etable, efunc, profile, R, memo, out)
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, parallel=True)

@@ -252,11 +252,12 @@ def load_image(path: Path | None, channel: str | None = None, *, joint: bool = F
     try:
         img, got = infopix.read_image(path, channel=ch, axes=axes, max_pixels=max_pixels,
                                       return_info=True)
-    except ValueError as exc:  # name the CLI flags, not the Python keywords
+    except (ValueError, FileNotFoundError) as exc:  # name the CLI's, not Python's, names
         msg = str(exc).replace("pass axes=", "pass").replace("`axes`", "`--axes`")
-        msg = msg.replace("`channel`", "`--channel`")
-        raise ValueError(msg.replace("max_pixels= (CLI: --max-pixels)", "--max-pixels")
-                         .replace(" (CLI: --axes)", " --axes")) from None
+        msg = msg.replace("`channel`", "`--channel`").replace("`path` ", "IMAGE ")
+        msg = (msg.replace("max_pixels= (CLI: --max-pixels)", "--max-pixels")
+               .replace(" (CLI: --axes)", " --axes"))
+        raise (ValueError if isinstance(exc, ValueError) else FileNotFoundError)(msg) from None
     # a printable label: undecodable bytes of a non-UTF-8 file name become U+FFFD
     label = str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     shape = "x".join(map(str, got.shape))

@@ -37,6 +37,8 @@ _ENTROPY_2D_FLAGS = {"m": "--template", "tau": "--tau", "r": "--tolerance", "mem
                      "bins": "--bins", "normalize": "--normalize", "classes": "--classes", "mapping": "--mapping",
                      "estimator": "--estimator", "base": "--base"}
 _OUTPUTS = (".json", ".png", ".pdf", ".svg")
+#: outputs holding the local map itself (ordinal with --map)
+_MAP_OUTPUTS = (".npy", ".tif", ".tiff")
 
 
 def _parse_sizes(text: str) -> list[int]:
@@ -118,8 +120,9 @@ def _entropy_2d(P, measure, img, label, *, m, tau, tolerance, r2, membership, bi
 
 
 #: Why ``infopix patterns`` refuses volumes (the report's patterns section says the same).
-VOLUMES_WHY = ("ordinal patterns, lacunarity, structural complexity and the 2-D sample "
-               "entropies are defined here for 2-D images only")
+VOLUMES_WHY = ("this command's ordinal patterns, lacunarity, structural complexity and 2-D sample "
+               "entropies take 2-D images only (a volume's dz x dy x dx ordinal patterns: "
+               "infopix.patterns.permutation_entropy(volume, dz=2) in Python)")
 
 
 def _first_line(lines) -> str:
@@ -145,6 +148,9 @@ def patterns_command(
     ties: str = typer.Option("stable", "--ties", help="ordinal: stable (first pixel ranks lower) | noise (random, --seed)."),
     seed: int = typer.Option(None, "--seed", help="ordinal: seed of the tie-breaking noise (--ties noise)."),
     estimator: str = typer.Option("plugin", "--estimator", "-e", help="ordinal: entropy estimator (plugin, nsb, chao_shen, ...)."),
+    map_radius: int = typer.Option(None, "--map", help="ordinal: also the local permutation-entropy map, this radius in "
+                                   "patterns (window (2r+1)² patterns); -o .npy/.tif writes it, -o .png draws it."),
+    edge: str = typer.Option("clip", "--edge", help="ordinal --map: windows at the edges of the pattern grid: clip | reflect | wrap."),
     base: float = typer.Option(None, "--base", "-b",
                                help="Logarithm base (ordinal, disten: 2; fuzzen, dispen: e; sampen reports nats)."),
     sizes: str = typer.Option(None, "--sizes", help="lacunarity: box sides as a comma list or START:STOP (default: 16 geometric)."),
@@ -177,14 +183,23 @@ def patterns_command(
 
     Example: infopix patterns photo.png -m ordinal --dx 3 --dy 3 -e nsb -o plane.png
 
+    Example: infopix patterns photo.png -m ordinal --map 5 -o local_pe.tif
+
     Example: infopix patterns photo.png -m dispen --template 2 --classes 4 -e nsb
     """
     import infopix.patterns as P
 
     if measure not in MEASURES:
         raise ValueError(f"`--measure` expects one of {', '.join(MEASURES)}, got {measure!r}.")
-    if out is not None and out.suffix.lower() not in _OUTPUTS:
-        raise ValueError(f"`--out` expects a .json, .png, .pdf or .svg file, got {str(out)!r}.")
+    if map_radius is not None and measure != "ordinal":
+        raise ValueError(f"`--map` is a map of ordinal patterns: use it with --measure ordinal, got --measure {measure}.")
+    if map_radius is not None and per_frame:
+        raise ValueError("`--map` writes one map: use it without --per-frame (or pass one frame).")
+    if out is not None and out.suffix.lower() in _MAP_OUTPUTS and map_radius is None:
+        raise ValueError(f"`--out` {str(out)!r} holds a local map: add --map RADIUS (with --measure ordinal), or "
+                         f"write .json, .png, .pdf or .svg.")
+    if out is not None and out.suffix.lower() not in _OUTPUTS + _MAP_OUTPUTS:
+        raise ValueError(f"`--out` expects a .json, .png, .pdf or .svg file (.npy, .tif with --map), got {str(out)!r}.")
     refuse_existing(out, force=force)
     if per_frame and out is not None and out.suffix.lower() != ".json":
         raise ValueError(f"`--out` with --per-frame expects a .json file (one result per frame), got {str(out)!r}.")
@@ -197,12 +212,16 @@ def patterns_command(
         result = {"image": lab, "shape": list(frame.shape), "measure": measure}
         if measure == "ordinal":
             base = 2.0 if base is None else base
+            omap = None
             try:
                 d = P.ordinal_distribution(frame, dx=dx, dy=dy, taux=taux, tauy=tauy, ties=ties, rng=seed)
                 pe = P.permutation_entropy(d, estimator=estimator, base=base)
+                if map_radius is not None:
+                    omap = P.local_permutation_entropy(frame, map_radius, dx=dx, dy=dy, taux=taux, tauy=tauy,
+                                                       ties=ties, rng=seed, estimator=estimator, edge=edge)
             except (ValueError, TypeError) as exc:  # name the CLI flags, not the Python parameters
-                msg = str(exc)
-                for name in ("taux", "tauy", "dx", "dy", "ties", "estimator", "base"):
+                msg = str(exc).replace("`radius`", "`--map`")
+                for name in ("taux", "tauy", "dx", "dy", "ties", "estimator", "base", "edge"):
                     msg = msg.replace(f"`{name}`", f"`--{name}`")
                 raise type(exc)(msg) from None
             raw = pe.estimate
@@ -233,6 +252,22 @@ def patterns_command(
                 f"  missing patterns: {miss.n_missing} ({100 * miss.fraction:.4g}%; as many independent windows "
                 f"of noise: {100 * miss.expected_fraction:.4g}% expected)",
             ]
+            if omap is not None:
+                oy, ox = P.pattern_grid_offset(dx=dx, dy=dy, taux=taux, tauy=tauy)
+                w = 2 * map_radius + 1
+                result["local_map"] = {
+                    "radius": map_radius, "edge": edge, "estimator": pe.estimator, "normalized": True,
+                    "shape": list(omap.shape), "offset": [oy, ox], "min": float(omap.min()),
+                    "mean": float(omap.mean()), "max": float(omap.max()), "out": None,
+                    "uncertainty": "none attached: a map of per-window estimates (min, mean and max are over positions)",
+                }
+                lines.append(
+                    f"  local permutation entropy map ({pe.estimator}, normalised; {w}x{w} patterns a window, {edge}): "
+                    f"{omap.shape[0]}x{omap.shape[1]} values, one per pattern anchor (centred {oy:g}, {ox:g} px "
+                    f"below/right of the anchor); min {omap.min():.4g}, mean {omap.mean():.4g}, max {omap.max():.4g} "
+                    f"(no uncertainty attached)"
+                )
+                plottable = _PlaneAndMap(plane, omap, dict(dx=dx, dy=dy, taux=taux, tauy=tauy), map_radius)
         elif measure == "lacunarity":
             sz = None if sizes is None else _parse_sizes(sizes)
             try:
@@ -315,7 +350,10 @@ def patterns_command(
         return
     result, (lines, plottable) = one(img, label)
     if out is not None:
-        if out.suffix.lower() == ".json":
+        if out.suffix.lower() in _MAP_OUTPUTS:
+            _write_map(out, plottable.omap, image, result, force)
+            lines.append(f"  map written to {out} (float64; the TIFF's description records how it was made)")
+        elif out.suffix.lower() == ".json":
             write_json(out, result, force=force)
         else:
             if plottable is None:
@@ -327,3 +365,34 @@ def patterns_command(
     else:
         for line in lines:
             console.print(line)
+
+
+class _PlaneAndMap:
+    """The complexity-entropy plane and the local map side by side (``-o fig.png --map``)."""
+
+    def __init__(self, plane, omap, pattern, radius):
+        self.plane, self.omap, self.pattern, self.radius = plane, omap, pattern, radius
+
+    def plot(self):
+        from infopix.patterns import plot_ordinal_map
+
+        fig, axes = pyplot().subplots(1, 2, figsize=(10, 4))
+        self.plane.plot(ax=axes[0])
+        p = self.pattern
+        plot_ordinal_map(self.omap, ax=axes[1], **p, title=f"local permutation entropy ({p['dy']}x{p['dx']}, "
+                         f"r = {self.radius})", label="H / log K (dimensionless)")
+        return axes[0]
+
+
+def _write_map(out: Path, omap, image: Path, result: dict, force: bool) -> None:
+    """The map as .npy or .tif (the TIFF's description records how it was made)."""
+    import infopix
+    from infopix.provenance import KEY, record
+
+    info = result["local_map"]
+    info["out"] = str(out)
+    params = {k: result[k] for k in ("dx", "dy", "taux", "tauy", "ties")}
+    params.update(radius=info["radius"], edge=info["edge"], normalized=True, offset=info["offset"])
+    prov = record(command="patterns", input=image, unit="1", estimator=info["estimator"], parameters=params)
+    meta = {KEY: prov} if out.suffix.lower() in (".tif", ".tiff") else None
+    infopix.write_image(out, omap, metadata=meta, force=force)

@@ -159,7 +159,7 @@ def scale_command(
     else:
         from rich.progress import Progress
 
-        with Progress(console=err_console, transient=True) as bar:
+        with Progress(console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
             task = bar.add_task("blurring", total=len(values) * len(frames))
             for t, f in enumerate(frames):
                 done0 = t * len(values)

@@ -650,10 +650,12 @@ def write_comparison(results, out, *, force: bool = False, figure_formats=("png"
         for f in folders:
             page = f / "report.html"
             links.append(os.path.relpath(page, out.resolve()) if page.exists() else "")
-            pic = f / "figures" / "image_image.png"
-            thumbs.append(pic.read_bytes() if pic.is_file() else b"")
-            notes.append("" if thumbs[-1] else "no thumbnail: figures/image_image.png is not "
-                         "in the report's folder")
+            # an image's picture, or a volume's slices and projection
+            pics = [f / "figures" / n for n in ("image_image.png", "image_slices.png")]
+            pic = next((p for p in pics if p.is_file()), None)
+            thumbs.append(pic.read_bytes() if pic is not None else b"")
+            notes.append("" if thumbs[-1] else "no thumbnail: neither figures/image_image.png "
+                         "nor figures/image_slices.png is in the report's folder")
         extra = dict(thumb_notes=notes)
         names = [Path(str(d.get("input", {}).get("source", "image"))).name or "image" for d in data]
     with _formats(formats):
