@@ -1,0 +1,195 @@
+"""Every number a user reads carries its uncertainty or says it has none (issue 21).
+
+An audit as a new user meets infopix: ``infopix analyze --json`` on the bundled sample
+(a crop), on a colour image and on a 16-bit image; every command's ``--json``; batch's
+columns; the text of report.html; and the seeds each random process records.
+
+Which numbers are *measured* (and so must say how certain they are) is read from the
+registry (:attr:`infopix.measures.Quantity.role`), never from a hand list here:
+settings, axes, counts and sizes are exact by declaration.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from infopix import measures
+from infopix.cli import app
+
+#: Sibling fields that carry an uncertainty next to a value.
+ERROR_FIELDS = ("std", "stderr", "interval", "error", "se")
+
+runner = CliRunner()
+
+
+def _numeric(v) -> bool:
+    """A number, or a (nested) list holding at least one number (bools are flags)."""
+    if isinstance(v, bool):
+        return False
+    if isinstance(v, (int, float)):
+        return True
+    if isinstance(v, list):
+        return any(_numeric(u) for u in v)
+    return False
+
+
+def _has_error(q: dict) -> bool:
+    return any(_numeric(q.get(k)) for k in ERROR_FIELDS)
+
+
+def unexplained(doc: dict) -> list[str]:
+    """Paths in a ``results.json`` document of numbers that are measured but carry neither
+    an uncertainty nor a statement that they have none (with the method named: a value
+    with a ``std`` must say what the ``std`` is)."""
+    bad = []
+    params = doc.get("parameters", {})
+    for key, sec in doc["sections"].items():
+        declared = {q.name: q for q in measures.get(key).declared(params.get(key))}
+        for name, q in sec["results"].items():
+            where = f"sections.{key}.{name}"
+            d = declared.get(name)
+            if d is None:
+                bad.append(f"{where}: not declared in the registry (measures.{key})")
+                continue
+            if d.role != "measured" or not _numeric(q.get("value")):
+                continue
+            how = q.get("uncertainty")
+            if not (isinstance(how, str) and how.strip()):
+                bad.append(f"{where}: {'a std without its method' if _has_error(q) else 'no uncertainty and no statement'}")
+    for i, row in enumerate(doc.get("overview", {}).get("headline", [])):
+        if _numeric(row.get("value")) and not row.get("uncertainty"):
+            bad.append(f"overview.headline[{i}] ({row['name']}): no uncertainty statement")
+    return bad
+
+
+def _not_applicable_as_numbers(doc: dict) -> list[str]:
+    return [
+        f"{key}.{name}"
+        for key, sec in doc["sections"].items()
+        for name, q in sec["results"].items()
+        if q.get("not_applicable") and (_numeric(q.get("value")) or _has_error(q))
+    ]
+
+
+# ----------------------------------------------------------------------- images
+
+
+@pytest.fixture(scope="module")
+def images(tmp_path_factory) -> dict:
+    """The bundled sample (a 96x96 crop: the audit ran on the whole sample by hand), a
+    smooth colour image and a 16-bit image, as files."""
+    import imageio.v3 as iio
+    import tifffile
+    from scipy.ndimage import gaussian_filter
+
+    d = tmp_path_factory.mktemp("audit")
+    sample = Path(measures.__file__).parent / "data" / "camera.png"
+    cam = iio.imread(sample)[200:296, 200:296]
+    rng = np.random.default_rng(20211121)
+    rgb = gaussian_filter(rng.normal(size=(64, 64, 3)), (2, 2, 0))
+    rgb = (255 * (rgb - rgb.min()) / np.ptp(rgb)).astype(np.uint8)
+    u16 = gaussian_filter(rng.normal(size=(64, 64)), 2)
+    u16 = (60000 * (u16 - u16.min()) / np.ptp(u16)).astype(np.uint16)
+    paths = {"sample": d / "cam.png", "colour": d / "rgb.png", "uint16": d / "u16.tif"}
+    iio.imwrite(paths["sample"], cam)
+    iio.imwrite(paths["colour"], rgb)
+    tifffile.imwrite(paths["uint16"], u16)
+    return paths
+
+
+def _invoke(args) -> str:
+    res = runner.invoke(app, [str(a) for a in args])
+    assert res.exit_code == 0, res.output
+    return res.stdout
+
+
+@pytest.fixture(scope="module")
+def analyzed(images, tmp_path_factory) -> dict:
+    """``infopix analyze IMG --quick --ising --seed 7 --json`` of each image: (results, html)."""
+    out = {}
+    for kind, path in images.items():
+        d = tmp_path_factory.mktemp(f"report-{kind}")
+        text = _invoke(["analyze", path, "-o", d, "--quick", "--ising", "--seed", "7", "--json", "--force"])
+        doc = json.loads(text)
+        assert doc == json.loads((d / "results.json").read_text("utf-8"))
+        out[kind] = (doc, (d / "report.html").read_text("utf-8"))
+    return out
+
+
+# ----------------------------------------------------------------------- results.json
+
+
+@pytest.mark.parametrize("kind", ["sample", "colour", "uint16"])
+def test_every_measured_number_in_results_json_says_how_certain_it_is(analyzed, kind):
+    doc, _ = analyzed[kind]
+    assert set(doc["sections"]) >= {"intensity", "fractal", "spatial", "ising"}
+    assert unexplained(doc) == []
+    assert _not_applicable_as_numbers(doc) == []
+
+
+def test_the_checker_can_fail(analyzed):
+    """The walk above finds a number stripped of its statement, an unexplained std and an
+    undeclared quantity (so its silence on the reports means something)."""
+    doc = json.loads(json.dumps(analyzed["sample"][0]))
+    res = doc["sections"]["fractal"]["results"]
+    del res["spectrum_width"]["uncertainty"]
+    del res["box_counting_dimension"]["uncertainty"]
+    doc["sections"]["image"]["results"]["surprise"] = {"value": 1.0, "unit": "1", "explain": "x"}
+    got = unexplained(doc)
+    assert any("spectrum_width: no uncertainty and no statement" in g for g in got)
+    assert any("box_counting_dimension: a std without its method" in g for g in got)
+    assert any("surprise: not declared" in g for g in got)
+    # a setting (the threshold) and a count (the height) need no statement
+    assert not any("threshold" in g or "height" in g for g in got)
+
+
+def test_every_measured_quantity_is_declared_with_a_statement():
+    """The registry itself: a measured quantity has an uncertainty field or says why it has
+    none (batch's Parquet columns: every measured column has its .std column or this
+    statement), for the defaults and the quick preset of every measure."""
+    for m in measures.MEASURES.values():
+        for params in (None, {**m.defaults, **m.quick}):
+            for q in m.declared(params):
+                assert q.role in ("measured", "setting", "count"), (m.name, q.name, q.role)
+                if q.role == "measured":
+                    assert q.error.strip(), f"{m.name}.{q.name}: measured, no uncertainty statement"
+                    if q.uncertainty is None:
+                        assert q.error.startswith("no uncertainty"), (m.name, q.name)
+            cols = m.columns(params)
+            for q in m.declared(params):
+                if q.role == "measured" and q.uncertainty and q.column:
+                    assert any(c.startswith(f"{m.name}.{q.name}") and c.endswith(f".{q.uncertainty}")
+                               for c in cols), (m.name, q.name)
+
+
+# ----------------------------------------------------------------------- report.html
+
+_PM = re.compile(r"±|&#177;|&plusmn;")
+
+
+@pytest.mark.parametrize("kind", ["sample", "uint16"])
+def test_report_html_shows_every_error_the_results_have(analyzed, kind):
+    """Each table row whose quantity has a (scalar) std shows ``±`` in its value cell, and
+    each measured row shows its uncertainty statement."""
+    doc, page = analyzed[kind]
+    for key, sec in doc["sections"].items():
+        m = re.search(rf"<section id='{key}'>(.*?)</section>", page, re.S)
+        assert m, key
+        body = m.group(1)
+        for name, q in sec["results"].items():
+            label = html.escape(name.replace("_", " "))
+            row = re.search(rf"<tr><td class='n'>{re.escape(label)}(?:<br>.*?)?</td>(.*?)</tr>", body, re.S)
+            assert row, f"{key}.{name} has no row"
+            cells = row.group(1)
+            value_cell = cells.split("</td>")[0]
+            if isinstance(q.get("std"), (int, float)) and q.get("value") is not None:
+                assert _PM.search(value_cell), f"{key}.{name}: {q['std']} not shown: {value_cell}"
+            if q.get("uncertainty"):
+                assert html.escape(q["uncertainty"].rstrip("."))[1:] in cells, f"{key}.{name}"
