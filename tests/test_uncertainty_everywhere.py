@@ -193,3 +193,98 @@ def test_report_html_shows_every_error_the_results_have(analyzed, kind):
                 assert _PM.search(value_cell), f"{key}.{name}: {q['std']} not shown: {value_cell}"
             if q.get("uncertainty"):
                 assert html.escape(q["uncertainty"].rstrip("."))[1:] in cells, f"{key}.{name}"
+
+
+# ----------------------------------------------------------------------- every command's --json
+
+# Each command on one image (`{img}`), outputs under `{out}`; thresholds in grey levels of
+# the image's own type are avoided (box counting takes the image mean below).
+CLI_JSON = {
+    "entropy": ["{img}", "--json"],
+    "entropy-nsb": ["{img}", "-e", "nsb", "--json"],
+    "entropy-renyi": ["{img}", "--alpha", "2", "--json"],
+    "localmap": ["{img}", "-o", "{out}/m.npy", "--json", "--force"],
+    "scale": ["{img}", "-s", "0,1,2,4", "-o", "{out}/s", "--json", "--force", "--strip", "0"],
+    "fractal-box": ["{img}", "--method", "box", "-t", "{mean}", "--json"],
+    "fractal-dbc": ["{img}", "--method", "dbc", "--json"],
+    "fractal-dq": ["{img}", "--method", "dq", "--nq", "3", "--json"],
+    "fractal-spectrum": ["{img}", "--method", "spectrum", "--nq", "3", "--json"],
+    "spatial-mi": ["{img}", "-m", "mi", "-l", "16", "-d", "1,2,4", "--json"],
+    "spatial-block": ["{img}", "-m", "block", "-l", "8", "--block", "2", "--json"],
+    "spatial-conditional": ["{img}", "-m", "conditional", "-l", "16", "--json"],
+    "spatial-density": ["{img}", "-m", "density", "-l", "16", "--json"],
+    "spatial-cid": ["{img}", "-m", "cid", "-l", "16", "--json"],
+    "ising": ["{img}", "--sweeps", "5", "-o", "{out}/i.png", "--force", "--json"],
+    **{f"patterns-{m}": ["{img}", "-m", m, "--json"]
+       for m in ("ordinal", "lacunarity", "structural", "sampen", "fuzzen", "disten", "dispen")},
+}
+
+
+def _cli_json(name, img, out, mean=None) -> dict:
+    args = [a.format(img=img, out=out, mean=mean) for a in CLI_JSON[name]]
+    return json.loads(_invoke([name.split("-")[0], *args]))
+
+
+def _cli_unexplained(doc: dict) -> list[str]:
+    """What a command's JSON lacks: its top-level ``uncertainty`` statement (the method of
+    every std/stderr/error it holds, or why its numbers have none)."""
+    how = doc.get("uncertainty")
+    return [] if isinstance(how, str) and how.strip() else ["no top-level uncertainty statement"]
+
+
+@pytest.mark.parametrize("kind", ["sample", "colour", "uint16"])
+def test_every_command_json_says_how_certain_its_numbers_are(images, kind, tmp_path):
+    import imageio.v3 as iio
+
+    img = images[kind]
+    mean = float(np.mean(iio.imread(img) if img.suffix == ".png" else __import__("tifffile").imread(img)))
+    bad = {}
+    for name in CLI_JSON:
+        if kind != "sample" and name.startswith(("patterns-sampen", "patterns-fuzzen", "patterns-disten")):
+            continue  # the all-pairs template entropies: once is enough
+        doc = _cli_json(name, img, tmp_path, f"{mean:.6g}")
+        if _cli_unexplained(doc):
+            bad[name] = _cli_unexplained(doc)
+    assert bad == {}
+
+
+def test_cli_checker_can_fail():
+    assert _cli_unexplained({"entropy": 1.0}) != []
+    assert _cli_unexplained({"entropy": 1.0, "uncertainty": " "}) != []
+    assert _cli_unexplained({"entropy": 1.0, "uncertainty": "spatial: ..."}) == []
+
+
+# ----------------------------------------------------------------------- seeds
+
+
+def _without_timing(doc: dict) -> dict:
+    return {k: v for k, v in doc.items() if k not in ("seconds", "created", "out", "provenance")}
+
+
+@pytest.mark.parametrize("name", ["ising", "spatial-cid", "patterns-noise"])
+def test_a_recorded_seed_reproduces_the_run(images, tmp_path, name):
+    """Each random process reachable from the CLI records the seed it used when none is
+    given, and passing that seed back as --seed reproduces its output exactly."""
+    img = images["sample"]
+    args = {
+        "ising": ["ising", img, "--sweeps", "20", "-o", tmp_path / "i.png", "--force", "--json"],
+        "spatial-cid": ["spatial", img, "-m", "cid", "-l", "16", "--json"],
+        "patterns-noise": ["patterns", img, "-m", "ordinal", "--ties", "noise", "--json"],
+    }[name]
+    first = json.loads(_invoke(args))
+    seed = first.get("seed")
+    assert isinstance(seed, int) and seed >= 0, first
+    again = json.loads(_invoke([*args, "--seed", seed]))
+    assert again["seed"] == seed
+    assert _without_timing(again) == _without_timing(first)
+    other = json.loads(_invoke([*args, "--seed", seed + 1]))
+    assert _without_timing(other) != _without_timing(first)  # the seed is what decides
+
+
+def test_analyze_records_the_seeds_it_used(analyzed):
+    """analyze's random parts (the Ising run, CID's shuffle) are seeded by parameters that
+    results.json records: --seed 7 for the Ising run, spatial.seed for the shuffle."""
+    doc, _ = analyzed["sample"]
+    assert doc["parameters"]["ising"]["seed"] == 7
+    assert doc["sections"]["ising"]["results"]["sweeps"]["seed"] == 7
+    assert isinstance(doc["parameters"]["spatial"]["seed"], int)

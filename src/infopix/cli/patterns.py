@@ -24,6 +24,7 @@ from ._common import (
     print_json,
     pyplot,
     refuse_existing,
+    run_seed,
     save_figure,
     write_json,
 )
@@ -169,6 +170,8 @@ def patterns_command(
     result = {"image": label, "shape": list(img.shape), "measure": measure}
     if measure == "ordinal":
         base = 2.0 if base is None else base
+        if ties == "noise":  # recorded: passing it back reproduces the tie-breaking noise
+            seed = run_seed(seed)
         try:
             d = P.ordinal_distribution(img, dx=dx, dy=dy, taux=taux, tauy=tauy, ties=ties, rng=seed)
             pe = P.permutation_entropy(d, estimator=estimator, base=base)
@@ -183,7 +186,8 @@ def patterns_command(
         miss = P.missing_patterns(d)
         plottable = plane
         result.update(
-            dx=dx, dy=dy, taux=taux, tauy=tauy, ties=ties, n_outcomes=d.n_outcomes, n_windows=d.n_windows,
+            dx=dx, dy=dy, taux=taux, tauy=tauy, ties=ties, seed=seed if ties == "noise" else None,
+            n_outcomes=d.n_outcomes, n_windows=d.n_windows,
             n_observed=d.n_observed, estimator=pe.estimator, base=base,
             permutation_entropy={"normalized": pe.value, "std": pe.std, "interval": pe.interval, "level": pe.level,
                                  "value": raw.value, "value_std": raw.std, "value_interval": raw.interval},

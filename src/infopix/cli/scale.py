@@ -165,6 +165,8 @@ def scale_command(
             "spatial: each blurred image is one realisation of a correlated random field"
             if curve.uncertainty == "spatial" else "iid: independent pixels"
         ),
+        "uncertainty": "entropy_std: the standard error of each entropy (see entropy_std_assumes); "
+        "std (the contrast) is exact for each blurred image",
         **curve.table(),
         # how the curve was made; OUT.csv is plain CSV (any reader takes it), and this
         # OUT.json, written and replaced together with it, is its provenance sidecar
