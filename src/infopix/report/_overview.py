@@ -106,8 +106,12 @@ def headline(report_sections, entropy: dict | None) -> list[dict]:
         parts = [k[4:].replace("_", " ") for k in q if k.startswith("std_")]
         if parts and std is not None:
             how = "standard error combining " + ", ".join(parts)
-        how = (q.get("uncertainty") or how) if std is not None else (
-            q.get("uncertainty") or _NO_ERROR)
+        if v is None:
+            how = "none: no value for this image"
+        elif std is not None:
+            how = q.get("uncertainty") or how
+        else:
+            how = q.get("uncertainty") or _NO_ERROR
         if q.get("curved"):
             how += "; the log-log relation is curved: see the alerts"
         row = {
