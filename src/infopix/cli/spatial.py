@@ -12,7 +12,6 @@ from ._common import (
     MAX_PIXELS_OPTION,
     channel_option,
     check_seed,
-    run_seed,
     command,
     console,
     force_option,
@@ -23,11 +22,26 @@ from ._common import (
     print_json,
     pyplot,
     refuse_existing,
+    run_seed,
     save_figure,
     write_json,
 )
 
 MEASURES = ("mi", "block", "conditional", "density", "cid")
+
+#: What each measure's numbers rest on (the JSON's "uncertainty"): the method of the
+#: errors it gives, or why it gives none.
+_UNCERTAINTY = {
+    "mi": "no uncertainty computed for the mutual information: bias and noise_floor (bias + 3 "
+    "standard deviations for unrelated pixels) say which values are sampling noise; none for "
+    "the correlation length's fit (r2 given)",
+    "block": "no uncertainty computed (--measure density gives the entropy density with an error)",
+    "conditional": "no uncertainty computed (--measure density gives the entropy density with an error)",
+    "density": "error: sqrt(se² + convergence²); se from the spread over the image's quadrants, "
+    "convergence the last step of the sequence; the estimates carry none",
+    "cid": "no uncertainty: compressed lengths are exact; the shuffled reference comes from the "
+    "recorded seed (its spread over shuffles is not estimated)",
+}
 
 
 def _parse_int_list(text: str, name: str) -> list[int]:
@@ -82,11 +96,12 @@ def spatial_command(
     if out is not None and out.suffix.lower() not in (".json", ".png", ".pdf", ".svg"):
         raise ValueError(f"`--out` expects a .json, .png, .pdf or .svg file, got {str(out)!r}.")
     refuse_existing(out, force=force)
-    check_seed(seed)
+    seed = run_seed(seed) if measure == "cid" else check_seed(seed)  # cid records its seed
     img, label = load_image(image, channel, axes=axes, max_pixels=max_pixels)
     unit = {2.0: "bits", float(np.e): "nats", 10.0: "dits"}.get(float(base), f"log base {base:g}")
     est = estimator or ("miller_madow" if measure == "density" else "plugin")
-    result = {"image": label, "shape": list(img.shape), "measure": measure, "levels": levels, "base": base, "unit": unit}
+    result = {"image": label, "shape": list(img.shape), "measure": measure, "levels": levels, "base": base, "unit": unit,
+              "uncertainty": _UNCERTAINTY.get(measure)}
     plottable = None
     if measure == "mi":
         dist = None if distances is None else _parse_int_list(distances, "--distances")
@@ -98,39 +113,29 @@ def spatial_command(
             estimator=est, direction=prof.direction, distances=prof.distances, mutual_information=prof.mi,
             bias=prof.bias, noise_floor=prof.noise_floor, correlation_length=prof.correlation_length,
             fit_distances=prof.fit_distances, r2=prof.r2,
-            uncertainty="no uncertainty computed for the mutual information: bias and noise_floor "
-            "(bias + 3 standard deviations for unrelated pixels) say which values are sampling noise; "
-            "none for the correlation length's fit (r2 given)",
         )
         text = (f"{label}: MI({int(prof.distances[0])}) = {prof.mi[0]:.4g} {unit}; correlation length "
                 + ("not exponential" if prof.correlation_length is None else f"{prof.correlation_length:.3g} px"))
     elif measure == "block":
         sizes = [block] if block is not None else [n for n in (1, 2, 3, 4) if n <= min(img.shape[:2])]
         H = [infopix.block_entropy(img, n, bins=levels, estimator=est, base=base) for n in sizes]
-        result.update(estimator=est, block_sides=sizes, block_entropy=H, per_pixel=[h / n**2 for h, n in zip(H, sizes)],
-                      uncertainty="no uncertainty computed (--measure density gives the entropy density with an error)")
+        result.update(estimator=est, block_sides=sizes, block_entropy=H, per_pixel=[h / n**2 for h, n in zip(H, sizes)])
         text = f"{label}: " + ", ".join(f"H({n}x{n}) = {h:.4g}" for n, h in zip(sizes, H)) + f" {unit} per block"
     elif measure == "conditional":
         h = infopix.conditional_entropy(img, neighbours=neighbours, bins=levels, estimator=est, base=base)
-        result.update(estimator=est, neighbours=neighbours, conditional_entropy=h,
-                      uncertainty="no uncertainty computed (--measure density gives the entropy density with an error)")
+        result.update(estimator=est, neighbours=neighbours, conditional_entropy=h)
         text = f"{label}: H(pixel | {neighbours}) = [bold]{h:.6f}[/bold] {unit} per pixel"
     elif measure == "density":
         d = infopix.entropy_density(img, method=method, max_block=block if method == "block" else None,
                                     bins=levels, estimator=est, base=base)
         plottable = d
         result.update(estimator=est, method=d.method, entropy_density=d.value, error=d.error, se=d.se,
-                      convergence=d.convergence, sizes=d.sizes, estimates=d.estimates,
-                      uncertainty="error: sqrt(se² + convergence²); se from the spread over the image's "
-                      "quadrants, convergence the last step of the sequence; estimates carry none")
+                      convergence=d.convergence, sizes=d.sizes, estimates=d.estimates)
         text = f"{label}: entropy density = [bold]{format_value(d.value, d.error)}[/bold] {unit} per pixel ({d.method})"
     else:
-        seed = run_seed(seed)  # recorded: passing it back reproduces the shuffle
         r = infopix.computable_information_density(img, scan=scan, compressor=compressor, bins=levels, rng=seed)
         result.update(scan=r.scan, compressor=r.compressor, seed=seed, cid=r.cid, cid_shuffled=r.cid_shuffled,
-                      ratio=r.ratio, unit="bits per pixel", base=2.0,
-                      uncertainty="no uncertainty: compressed lengths are exact; the shuffled reference "
-                      "comes from the recorded seed (its spread over shuffles is not estimated)")
+                      ratio=r.ratio, unit="bits per pixel", base=2.0)
         text = f"{label}: CID = {r.cid:.4g} bits/pixel, shuffled {r.cid_shuffled:.4g}, ratio [bold]{r.ratio:.4f}[/bold]"
     if out is not None:
         if out.suffix.lower() == ".json":
