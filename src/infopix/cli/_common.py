@@ -390,8 +390,8 @@ def check_seed(seed):
 
 def run_seed(seed) -> int:
     """``--seed`` of a random step: the seed given, or fresh entropy when none is
-    (:func:`infopix._validation.resolve_seed`). The command records it in its output;
+    (:func:`infopix.provenance.resolve_seed`). The command records it in its output;
     passing it back as ``--seed`` reproduces the run."""
-    from infopix._validation import resolve_seed
+    from infopix.provenance import resolve_seed
 
     return resolve_seed(check_seed(seed))

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import check_choice, check_positive_int, resolve_seed
+from .._validation import check_choice, check_positive_int
+from ..provenance import resolve_seed
 from .models import IsingModel, StandardIsing
 from .schedules import Schedule, as_schedule
 
