@@ -50,6 +50,7 @@ __all__ = [
     "check_formats",
     "relabel_fit_legend",
     "write_comparison",
+    "comparison_rows",
 ]
 
 
@@ -516,14 +517,20 @@ def results_schema() -> dict:
 
 
 def write_comparison(results, out, *, force: bool = False, figure_formats=("png", "svg")) -> Path:
-    """Compare reports written earlier: ``out/index.html`` (a sortable table of every
-    headline measure, thumbnails, links to each report) and ``out/figures/compare.*``
-    (each measure across images).
+    """Compare reports written earlier, or the Parquet results of a batch:
+    ``out/index.html`` (a sortable table of every headline measure, or of every measure
+    column of a batch, rounded to its uncertainty; thumbnails; links to each report) and
+    ``out/figures/compare.*`` (each measure across images, with error bars).
 
     Parameters
     ----------
     results : sequence of path
-        ``results.json`` files of :meth:`Report.write`, or the folders holding them.
+        Either ``results.json`` files of :meth:`Report.write` (or the folders holding
+        them), or results of :func:`infopix.batch.run` (a results folder such as
+        ``results.parquet``, or one Parquet file). Both kinds at once are refused. From a
+        batch, rows recorded with an error are listed as failed (not plotted), each image
+        still readable (and unchanged, by its SHA-256) gets a thumbnail, and the
+        provenance in the Parquet schema metadata (infopix version, parameters) is shown.
     out : path
         Output folder, written at once (assembled beside it, then renamed); an existing
         one is replaced only with ``force``.
@@ -535,28 +542,53 @@ def write_comparison(results, out, *, force: bool = False, figure_formats=("png"
     Path
         ``out/index.html``.
     """
-    from ._compare import comparison_figure, index_html, load_results
+    from ._compare import comparison_figure, comparison_kind, index_html, load_results
     from ._figures import figure_formats as _formats
 
     formats = check_formats(figure_formats)
     paths = [Path(os.fspath(p)) for p in results]
-    data = load_results(paths)
+    kind = comparison_kind(paths)
     out = Path(os.fspath(out))
-    if out.exists() and not force:
+    if os.path.lexists(out) and not force:
         raise FileExistsError(f"output {str(out)!r} exists; pass --force (force=True) to replace it.")
     parent = out.parent if str(out.parent) else Path(".")
     if not parent.is_dir():
         raise FileNotFoundError(f"output folder {str(parent)!r} does not exist.")
-    folders = [p if p.is_dir() else p.parent for p in paths]
-    links, thumbs = [], []
-    for f in folders:
-        page = f / "report.html"
-        links.append(os.path.relpath(page, out.resolve()) if page.exists() else "")
-        pic = f / "figures" / "image_image.png"
-        thumbs.append(pic.read_bytes() if pic.is_file() else b"")
-    names = [Path(str(d.get("input", {}).get("source", "image"))).name or "image" for d in data]
+    extra = {}
+    if kind == "parquet":
+        from ._batch_inputs import load_batch, thumbnails
+        from ._compare import failed_html, provenance_html
+
+        got = load_batch(paths)
+        data = got.results
+        links = [""] * len(data)
+        thumbs, notes = thumbnails(got.paths, _thumbnail)
+        names = [d["input"]["source"] for d in data]
+        n = len(data)
+        extra = dict(
+            thumb_notes=notes, alerts=False,
+            extra=failed_html(got.failed) + provenance_html(got.provenance),
+            title=f"infopix batch: {n} image{'s' if n != 1 else ''} compared"
+            + (f", {len(got.failed)} failed" if got.failed else ""),
+            intro="Every measure column of the batch results (MEASURE.QUANTITY), rounded to its "
+                  "uncertainty (± the value of its .std column); click a column header to sort. "
+                  "Rows recorded with an error are listed under Failed, not plotted.",
+            footer="Every number here is also in the Parquet results, at full precision.")
+    else:
+        data = load_results(paths)
+        folders = [p if p.is_dir() else p.parent for p in paths]
+        links, thumbs, notes = [], [], []
+        for f in folders:
+            page = f / "report.html"
+            links.append(os.path.relpath(page, out.resolve()) if page.exists() else "")
+            pic = f / "figures" / "image_image.png"
+            thumbs.append(pic.read_bytes() if pic.is_file() else b"")
+            notes.append("" if thumbs[-1] else "no thumbnail: figures/image_image.png is not "
+                         "in the report's folder")
+        extra = dict(thumb_notes=notes)
+        names = [Path(str(d.get("input", {}).get("source", "image"))).name or "image" for d in data]
     with _formats(formats):
-        fig = comparison_figure(data, names)
+        fig = comparison_figure(data, names) if data else None
     from ..outputs import atomic_dir
 
     with atomic_dir(out, force=force) as tmp:  # assembled beside `out`, swapped in at once
@@ -565,5 +597,27 @@ def write_comparison(results, out, *, force: bool = False, figure_formats=("png"
             (tmp / "figures" / "compare.png").write_bytes(fig)
             for fmt, b in fig.formats.items():
                 (tmp / "figures" / f"compare.{fmt}").write_bytes(b)
-        (tmp / "index.html").write_text(index_html(data, links, thumbs, fig), encoding="utf-8")
+        page = index_html(data, links, thumbs, fig, **extra)
+        (tmp / "index.html").write_text(page, encoding="utf-8")
     return out / "index.html"
+
+
+def comparison_rows(results) -> list[dict]:
+    """The rows :func:`write_comparison` compares, as JSON-able dicts (full precision).
+
+    Reports give ``{"source", "headline"}`` (the overview's headline rows); a batch gives
+    one dict per Parquet row: ``source`` (file name, and frame), ``path``, ``frame``,
+    ``checksum``, ``status``, ``error``, ``input`` (the Parquet it came from) and
+    ``headline`` (one row per measure column: ``label`` the column, ``value``, ``std``,
+    ``unit``, ``uncertainty``; empty for a failed row).
+    """
+    from ._compare import comparison_kind, load_results
+
+    paths = [Path(os.fspath(p)) for p in results]
+    if comparison_kind(paths) == "parquet":
+        from ._batch_inputs import load_batch
+
+        return load_batch(paths).rows
+    return [{"source": d.get("input", {}).get("source"),
+             "headline": (d.get("overview") or {}).get("headline", [])}
+            for d in load_results(paths)]

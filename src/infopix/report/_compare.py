@@ -1,7 +1,11 @@
 """Comparing images: the index of a multi-image report and ``infopix compare`` (private).
 
 Both start from ``results.json`` contents (dicts), so a folder of reports written
-earlier compares the same way as the reports of one ``infopix analyze a.tif b.tif``.
+earlier compares the same way as the reports of one ``infopix analyze a.tif b.tif``; the
+Parquet rows of ``infopix batch`` are turned into dicts of the same shape by
+:mod:`infopix.report._batch_inputs` (one headline row per measure column), with their
+failed rows and provenance rendered below the table (:func:`failed_html`,
+:func:`provenance_html`).
 The index holds a comparison table of every headline measure (sortable by clicking a
 column header: a few lines of inline script, no network), each image's thumbnail, and
 one plot per measure across images (value ± uncertainty).
@@ -118,20 +122,45 @@ def comparison_figure(results: list[dict], names=None):
         return figure_png(fig)
 
 
-def index_html(results: list[dict], links, thumbnails=None, figure=None, *, title=None) -> str:
-    """The comparison page: table (sortable), thumbnails, the comparison figure."""
+def _uncertainty_note(results: list[dict], key: str) -> str:
+    """What the header says about a column's uncertainty: '± standard error', or 'no
+    uncertainty' where no image has one (the registry's exact quantities)."""
+    from ._overview import _NO_ERROR
+
+    rows = [row for r in results if (row := _row(r, key)) is not None]
+    if any(row.get("std") is not None for row in rows):
+        return "± standard error"
+    if rows and all(row.get("uncertainty") == _NO_ERROR for row in rows):
+        return "no uncertainty (exact)"
+    return "no uncertainty estimate"
+
+
+def index_html(results: list[dict], links, thumbnails=None, figure=None, *, title=None,
+               thumb_notes=None, alerts: bool = True, intro=None, extra: str = "",
+               footer=None) -> str:
+    """The comparison page: table (sortable), thumbnails, the comparison figure.
+
+    ``thumb_notes`` says, per image, why it has no thumbnail; ``alerts`` adds the column
+    of each report's alert count; ``extra`` is HTML placed after the figure (the failed
+    rows and provenance of a batch); ``footer`` replaces the page's footer text.
+    """
     thumbnails = thumbnails or [b""] * len(results)
+    thumb_notes = thumb_notes or [""] * len(results)
     ms = measures_of(results)
     head = ("<tr><th>Image</th><th>Shape, dtype, colour</th>"
-            + "".join(f"<th>{escape(label)}<br><span class='sub'>{escape(unit_text(unit))}</span></th>"
-                      for _, label, unit in ms)
-            + "<th>Alerts</th></tr>")
+            + "".join(f"<th>{escape(label)}<br><span class='sub'>{escape(unit_text(unit))}"
+                      f"<br>{escape(_uncertainty_note(results, key))}</span></th>"
+                      for key, label, unit in ms)
+            + ("<th>Alerts</th>" if alerts else "") + "</tr>")
     body = []
-    for r, link, thumb in zip(results, links, thumbnails):
+    for r, link, thumb, why in zip(results, links, thumbnails, thumb_notes):
         inp = r.get("input", {})
         src = escape(inp.get("source", ""))
         name = f"<a href='{escape(link)}'>{src}</a>" if link else src
-        img = f"<img class='thumb' src='{png_data_uri(thumb)}' alt='thumbnail of {src}'>" if thumb else ""
+        if inp.get("path"):
+            name += f"<br><span class='sub'>{escape(str(Path(inp['path']).parent))}</span>"
+        img = (f"<img class='thumb' src='{png_data_uri(thumb)}' alt='thumbnail of {src}'>" if thumb
+               else (f"<span class='sub'>{escape(why)}</span><br>" if why else ""))
         shape = " × ".join(map(str, inp.get("shape", [])))
         colour = inp.get("colour_handling") or "grey"
         cells = [f"<td>{img}{name}</td>",
@@ -145,25 +174,29 @@ def index_html(results: list[dict], links, thumbnails=None, figure=None, *, titl
             v = row.get("value")
             num = "" if v is None or row.get("not_applicable") else repr(float(v))
             cells.append(f"<td class='v' data-v='{num}'>{headline_value(row)}</td>")
-        n_alerts = len((r.get("overview") or {}).get("alerts") or [])
-        cells.append(f"<td class='v' data-v='{n_alerts}'>{n_alerts}</td>")
+        if alerts:
+            n_alerts = len((r.get("overview") or {}).get("alerts") or [])
+            cells.append(f"<td class='v' data-v='{n_alerts}'>{n_alerts}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     fig = ""
     if figure is not None:
-        fig = (f"<figure><img src='{png_data_uri(figure)}' alt='headline measures across images'>"
-               "<figcaption>Each headline measure across the images (value ± its uncertainty; no "
+        fig = (f"<figure><img src='{png_data_uri(figure)}' alt='measures across images'>"
+               "<figcaption>Each measure across the images (value ± its uncertainty; no "
                "bar: the value has no uncertainty estimate). Files: figures/compare.png, .svg."
                "</figcaption></figure>")
     n = len(results)
+    if intro is None:
+        intro = ("Every headline measure of each image, rounded to its uncertainty; click a "
+                 "column header to sort. Each image's full report (with its alerts) is linked "
+                 "from its name.")
     text = (
         f"<h1>{escape(title or f'infopix: {n} images compared')}</h1>"
-        "<p class='sub'>Every headline measure of each image, rounded to its uncertainty; click a "
-        "column header to sort. Each image's full report (with its alerts) is linked from its name."
-        "</p>"
+        f"<p class='sub'>{escape(intro)}</p>"
         "<div class='scroll'><table class='sortable'><thead>" + head + "</thead><tbody>"
-        + "".join(body) + "</tbody></table></div>" + fig
+        + "".join(body) + "</tbody></table></div>" + fig + extra
     )
-    return _page(title or "infopix reports", f"<style>{_CSS}</style>" + text, script=_SORT_JS)
+    return _page(title or "infopix reports", f"<style>{_CSS}</style>" + text, script=_SORT_JS,
+                 footer=footer)
 
 
 def write_index(folder: Path, results: list[dict], stems, thumbnails=None) -> Path:
@@ -198,3 +231,78 @@ def load_results(paths) -> list[dict]:
             raise ValueError(f"RESULTS {str(p)!r} is not a results.json of `infopix analyze`.")
         out.append(data)
     return out
+
+
+def _params_text(p) -> str:
+    if isinstance(p, dict):
+        return ", ".join(f"{k} = {_params_text(v)}" for k, v in p.items())
+    if isinstance(p, (list, tuple)):
+        return "[" + ", ".join(_params_text(v) for v in p) + "]"
+    return p if isinstance(p, str) else ("none" if p is None else json.dumps(p))
+
+
+def provenance_html(provenance) -> str:
+    """The provenance records of batch inputs: ``[(input path, [record, ...]), ...]``."""
+    parts = ["<section id='provenance'><h2>Provenance</h2><p class='sub'>What produced each "
+             "input, read from its Parquet schema metadata (key <code>infopix</code>). Each "
+             "row's SHA-256 is in its <code>checksum</code> column.</p>"]
+    for path, records in provenance:
+        parts.append(f"<h3>{escape(path)}</h3>")
+        if not records:
+            parts.append("<p class='na'>No provenance recorded in this file: the infopix "
+                         "version and parameters that produced it are unknown.</p>")
+            continue
+        for rec in records:
+            params = dict(rec.get("parameters") or {})
+            measures = params.pop("measures", None) or {}
+            rows = [("infopix version", rec.get("infopix_version")),
+                    ("created (UTC)", rec.get("created")),
+                    ("command", rec.get("command")),
+                    ("unit", _params_text(rec.get("unit"))),
+                    ("estimator", _params_text(rec.get("estimator")))]
+            rows += [(k, _params_text(v)) for k, v in params.items()]
+            rows += [(f"parameters of {name}", _params_text(p)) for name, p in measures.items()]
+            parts.append("<table class='provenance'><tbody>" + "".join(
+                f"<tr><th>{escape(str(k))}</th><td>{escape('—' if v is None else str(v))}"
+                "</td></tr>"
+                for k, v in rows) + "</tbody></table>")
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def failed_html(failed) -> str:
+    """The rows recorded with an error: ``[(name, path, frame, error), ...]``."""
+    if not failed:
+        return ""
+    rows = "".join(
+        f"<tr><td>{escape(name)}<br><span class='sub'>{escape(str(path))}</span></td>"
+        f"<td>{'' if frame is None else frame}</td><td>{escape(str(error))}</td></tr>"
+        for name, path, frame, error in failed)
+    return (f"<section id='failed'><h2>Failed ({len(failed)})</h2><p class='sub'>Rows recorded "
+            "with an error by infopix batch: not in the table or the plots above.</p>"
+            "<table class='failed'><thead><tr><th>Image</th><th>Frame</th><th>Error</th></tr>"
+            f"</thead><tbody>{rows}</tbody></table></section>")
+
+
+def comparison_kind(paths) -> str:
+    """``'report'`` or ``'parquet'``: what every input is (one kind at a time); a missing,
+    unrecognised or mixed input is refused in one line."""
+    from ._batch_inputs import kind_of
+
+    kinds = {}
+    for p in paths:
+        k = kind_of(Path(p))
+        if k == "missing":
+            raise FileNotFoundError(f"RESULTS {str(p)!r} does not exist.")
+        if k == "other":
+            raise ValueError(
+                f"RESULTS {str(p)!r} is neither a results.json of `infopix analyze` (or its "
+                "folder) nor Parquet results of `infopix batch` (a results folder or .parquet "
+                "file).")
+        kinds.setdefault(k, p)
+    if len(kinds) > 1:
+        raise ValueError(
+            f"RESULTS mixes reports ({str(kinds['report'])!r}) and batch Parquet "
+            f"({str(kinds['parquet'])!r}): compare either results.json reports or batch "
+            "Parquet results, one kind per `infopix compare`.")
+    return next(iter(kinds), "report")

@@ -368,16 +368,18 @@ def _body(report, *, hlevel: int = 2) -> str:
     return "\n".join(parts)
 
 
-def _page(title: str, body: str, *, script: str = "") -> str:
+def _page(title: str, body: str, *, script: str = "", footer: str | None = None) -> str:
     csp = _CSP + ("; script-src 'unsafe-inline'" if script else "")
+    if footer is None:
+        footer = ("Every number here is also in results.json, with its unit, estimator and "
+                  "uncertainty.")
     return (
         "<!DOCTYPE html>\n<html lang='en'>\n<head>\n<meta charset='utf-8'>\n"
         f"<meta http-equiv='Content-Security-Policy' content=\"{csp}\">\n"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>\n"
         "<link rel='icon' href='data:,'>\n"
         f"<title>{escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
-        f"{body}\n<footer>Written by infopix {escape(__version__)}. Every number here is "
-        "also in results.json, with its unit, estimator and uncertainty.</footer>\n"
+        f"{body}\n<footer>Written by infopix {escape(__version__)}. {escape(footer)}</footer>\n"
         + (f"<script>{script}</script>\n" if script else "")
         + "</body>\n</html>\n"
     )
