@@ -238,10 +238,10 @@ def _cli_unexplained(doc: dict) -> list[str]:
 
 @pytest.mark.parametrize("kind", ["sample", "colour", "uint16"])
 def test_every_command_json_says_how_certain_its_numbers_are(images, kind, tmp_path):
-    import imageio.v3 as iio
+    import infopix
 
     img = images[kind]
-    mean = float(np.mean(iio.imread(img) if img.suffix == ".png" else __import__("tifffile").imread(img)))
+    mean = float(np.mean(infopix.read_image(img)))  # a threshold inside the grey range
     bad = {}
     for name in CLI_JSON:
         if kind != "sample" and name.startswith(("patterns-sampen", "patterns-fuzzen", "patterns-disten")):
@@ -326,5 +326,8 @@ def test_analyze_with_the_recorded_seed_reproduces_every_number(analyzed, images
     seed = doc["parameters"]["ising"]["seed"]
     again = json.loads(_invoke(["analyze", images["sample"], "-o", tmp_path / "r", "--quick",
                                 "--ising", "--seed", seed, "--json", "--force"]))
-    assert again["sections"] == doc["sections"]
-    assert again["overview"] == doc["overview"]
+    # the numbers, not the alerts: a section's alerts also collect warnings that the
+    # garbage collector raises for other tests' objects (ResourceWarning) meanwhile
+    assert {k: s["results"] for k, s in again["sections"].items()} == {
+        k: s["results"] for k, s in doc["sections"].items()}
+    assert again["overview"]["headline"] == doc["overview"]["headline"]
