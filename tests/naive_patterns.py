@@ -34,6 +34,36 @@ def ordinal_counts(img, dx, dy, taux=1, tauy=1, overlapping=True) -> dict[int, i
     return out
 
 
+def ordinal_counts_3d(vol, dx, dy, dz, taux=1, tauy=1, tauz=1) -> dict[int, int]:
+    """{lexicographic rank: count} of the dz x dy x dx windows of a (Z, M, N) volume,
+    each flattened slice by slice, row-major (stable argsort, as for images)."""
+    vol = np.asarray(vol)
+    Z, M, N = vol.shape
+    out: dict[int, int] = {}
+    for z in range(Z - (dz - 1) * tauz):
+        for y in range(M - (dy - 1) * tauy):
+            for x in range(N - (dx - 1) * taux):
+                w = [vol[z + c * tauz, y + a * tauy, x + b * taux] for c in range(dz) for a in range(dy) for b in range(dx)]
+                perm = sorted(range(len(w)), key=lambda e: (w[e], e))
+                r = lex_rank(perm)
+                out[r] = out.get(r, 0) + 1
+    return out
+
+
+def pattern_code_grid(img, dx, dy, taux=1, tauy=1) -> list[list[int]]:
+    """The lexicographic rank of the pattern anchored at every (y, x), as nested lists."""
+    img = np.asarray(img)
+    M, N = img.shape
+    grid = []
+    for y in range(M - (dy - 1) * tauy):
+        row = []
+        for x in range(N - (dx - 1) * taux):
+            w = [img[y + a * tauy, x + b * taux] for a in range(dy) for b in range(dx)]
+            row.append(lex_rank(sorted(range(len(w)), key=lambda e: (w[e], e))))
+        grid.append(row)
+    return grid
+
+
 def full_probabilities(counts: dict[int, int], K: int) -> np.ndarray:
     """The probability of each of the K patterns, in lexicographic order."""
     p = np.zeros(K)

@@ -479,3 +479,15 @@ def test_piped_output_is_not_wrapped(tmp_path):
         assert out.returncode == 0, out.stderr
         first = out.stdout.splitlines()[0]
         assert all(w in first for w in words), (args, out.stdout)
+
+
+@pytest.mark.parametrize("cmd", ["entropy", "fractal"])
+def test_unreadable_image_names_the_image_argument(cmd, tmp_path):
+    # The library says `path`; the command line has no such option: its message names
+    # IMAGE (a missing file, and a .npy whose axes the file does not record).
+    np.save(tmp_path / "vol.npy", np.zeros((3, 8, 8), np.uint8))
+    for name, says in [("missing.tif", "does not exist"), ("vol.npy", "does not record its axes")]:
+        res = CliRunner().invoke(app, [cmd, str(tmp_path / name)])
+        assert res.exit_code == 1, res.output
+        err = res.stderr.strip()
+        assert "\n" not in err and says in err and "IMAGE '" in err and "`path`" not in err, err

@@ -687,6 +687,19 @@ def _check_permutation_entropy(name):
     assert pe.value == pytest.approx(ref.value, rel=1e-12, nan_ok=True)
 
 
+def _check_local_code_entropy(name):
+    codes = np.random.default_rng(SEED + 19).integers(0, 5, (7, 8))
+    ref = infopix.mapbox(codes, 1, lambda w: _efc(np.bincount(w.ravel(), minlength=24), name, 24))
+    np.testing.assert_allclose(infopix.local_code_entropy(codes, 1, 24, estimator=name), ref, rtol=1e-11, atol=1e-11)
+
+
+def _check_local_permutation_entropy(name):
+    img = np.random.default_rng(SEED + 20).random((9, 10))
+    whole = infopix.permutation_entropy(img, dx=2, dy=2, estimator=name).value
+    # a radius covering the grid of patterns: every window is the whole image
+    np.testing.assert_allclose(infopix.local_permutation_entropy(img, 9, estimator=name), whole, rtol=1e-11, atol=1e-11)
+
+
 def _check_dispersion_entropy_2d(name):
     img = np.random.default_rng(SEED + 18).random((14, 15))
     d = infopix.dispersion_entropy_2d(img, m=2, classes=3)  # plug-in: the pattern counts
@@ -710,6 +723,8 @@ ENTRY_POINTS = {
     "entropy_vs_scale": _check_entropy_vs_scale,
     "information_dimension_of_sample": _check_information_dimension,
     "permutation_entropy": _check_permutation_entropy,
+    "local_code_entropy": _check_local_code_entropy,
+    "local_permutation_entropy": _check_local_permutation_entropy,
     "dispersion_entropy_2d": _check_dispersion_entropy_2d,
 }
 

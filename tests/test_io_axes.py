@@ -7,6 +7,7 @@ rotations, native-byte-order copies of the same data.
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import sys
@@ -494,8 +495,11 @@ def test_cli_axes_option(tmp_path):
     r = CliRunner().invoke(app, ["entropy", str(tmp_path / "s.npy")])
     assert r.exit_code == 1 and "pass --axes to say what it is" in r.output
     assert "axes=" not in r.output  # the CLI flag, not the Python keyword
-    r = CliRunner().invoke(app, ["entropy", str(tmp_path / "s.npy"), "--axes", "zyx"])
-    assert r.exit_code == 1 and "is a volume (axes 'zyx', shape (5, 64, 64)); this command analyses 2-D" in r.output
+    # with its axes said, a volume is measured as one (issue 17's face: test_volume_face.py)
+    r = CliRunner().invoke(app, ["entropy", str(tmp_path / "s.npy"), "--axes", "zyx", "--json"])
+    assert r.exit_code == 0 and json.loads(r.stdout)["shape"] == [5, 64, 64]
+    r = CliRunner().invoke(app, ["patterns", str(tmp_path / "s.npy"), "--axes", "zyx"])
+    assert r.exit_code == 1 and "is a volume (axes 'zyx', shape 5x64x64); this command does not take volumes" in r.output
     r = CliRunner().invoke(app, ["entropy", str(tmp_path / "s.npy"), "--axes", "qyx"])
     assert r.exit_code == 1 and "`--axes` expects letters" in r.output
     write_image(tmp_path / "big.png", _data((10, 12), np.uint8))
@@ -511,11 +515,17 @@ def test_batch_and_report_never_misread_a_volume(tmp_path):
 
     vol = _data((5, 16, 16), np.uint8)
     write_image(tmp_path / "vol.tif", vol, axes="zyx")
-    row = process_image(tmp_path / "vol.tif", ["entropy"])
-    assert row["status"] == "error" and "'zyx' array (volume or series)" in row["error"]
-    assert all(np.isnan(row[c]) for c in columns(["entropy"]))
-    with pytest.raises(ValueError, match=r"2-D only"):
-        infopix.analyze(tmp_path / "vol.tif", sections=["intensity"])
+    # read as the volume it is and measured as one (no longer refused: issue 17's face)
+    row = process_image(tmp_path / "vol.tif", ["entropy"], {"intensity": {"estimators": ["plugin"]}})
+    assert row["status"] == "ok" and row["shape"] == "5x16x16"
+    assert row["intensity.shannon"] == pytest.approx(infopix.intensity_entropy(vol, channel=None), abs=1e-12)
+    assert not np.isnan(row["intensity.H_plugin"])  # (the plug-in value carries no std)
+    rep = infopix.analyze(tmp_path / "vol.tif", sections=["intensity"])
+    assert rep.shape == (5, 16, 16) and rep.to_dict()["input"]["axes"] == "zyx"
+    # a 4-D array the commands do not take is still refused, with the axes named
+    write_image(tmp_path / "czyx.tif", np.stack([vol, vol]), axes="czyx")
+    row = process_image(tmp_path / "czyx.tif", ["entropy"])
+    assert row["status"] == "error" and "'zyxc' array" in row["error"]  # canonical order
     # colour the file names is still reduced to luminance, as before
     rgb = _data((16, 16, 3), np.uint8)
     write_image(tmp_path / "rgb.png", rgb)

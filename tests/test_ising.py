@@ -897,3 +897,12 @@ def test_cli_ising(tmp_path):
                      (["--method", "wolff", "--model", "grey"], "method='wolff'")):
         res = runner.invoke(app, ["ising", str(tmp_path / "img.npy"), "--sweeps", "1", "-q"] + bad)
         assert res.exit_code == 1 and msg in res.output
+
+
+def test_progress_bar_leaves_nothing_on_a_pipe(capsys):
+    # The bar is transient and for a terminal only: with stderr captured (not a tty)
+    # a run with progress=True writes nothing there (it used to leave an empty line,
+    # seen as a blank line before `infopix ising`'s summary).
+    ising.simulate(ising.StandardIsing(), np.ones((8, 8), np.int8), schedule=1.0,
+                   sweeps=2, rng=0, progress=True)
+    assert capsys.readouterr().err == ""

@@ -237,3 +237,100 @@ def test_channel_on_a_grey_image_is_refused(cmd, images, tmp_path):
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and "`--channel` applies to colour images" in lines[0], r.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------------------------ sample entropies (issue 18)
+
+
+def test_sample_entropies_equal_the_library_through_report_and_batch(images, tmp_path, one_numba_thread):
+    """The registry's template entropies are the library functions on the documented
+    regions: SampEn2D on the central `crop` x `crop` pixels, FuzzEn2D and DistEn2D on the
+    central `crop_all_pairs` square, DispEn2D on the whole image, r = `r` x the region's
+    standard deviation; report numbers == batch columns == direct calls (equal to the
+    last bit: the same computation), and the regions are recorded as parameters."""
+    import json
+
+    from infopix.patterns import (
+        dispersion_entropy_2d,
+        distribution_entropy_2d,
+        fuzzy_entropy_2d,
+        sample_entropy_2d,
+    )
+
+    cfg = {"sample_entropies": {"crop": 30, "crop_all_pairs": 20, "m": 1, "r": 0.8, "classes": 4}}
+    out = tmp_path / "se.parquet"
+    df = batch.run(images["uint8"], ["sample_entropies"], config=cfg, out=out)
+    rep = infopix.analyze(images["uint8"], sections=["sample_entropies"], config=cfg)
+    sec = rep["sample_entropies"]
+    img = infopix.read_image(images["uint8"]).astype(np.float64)
+    assert img.shape == SHAPE == (40, 36)
+    c30 = np.ascontiguousarray(img[5:35, 3:33])  # central 30 x 30 of 40 x 36
+    c20 = np.ascontiguousarray(img[10:30, 8:28])
+    se = sample_entropy_2d(c30, m=1, tau=1, r=0.8 * np.std(c30))
+    fe = fuzzy_entropy_2d(c20, m=1, tau=1, r=(0.8 * np.std(c20), 2.0))
+    de = distribution_entropy_2d(c20, m=1, tau=1, bins="sturges", normalize=2)
+    pe = dispersion_entropy_2d(img, m=1, tau=1, classes=4, mapping="ncdf", estimator="nsb")
+    assert se.count_m1 > 0 and np.isfinite(se.value)  # a number, not the B = 0 case
+    expected = {
+        "sample_entropy": se.value,
+        "matches_m": se.count_m,
+        "matches_m1": se.count_m1,
+        "tolerance": se.r,
+        "fuzzy_entropy": fe.value,
+        "distribution_entropy": de.value,
+        "dispersion_entropy": pe.value,
+        "dispersion_entropy.std": pe.std,
+        "reverse_dispersion_entropy": pe.rde,
+    }
+    assert [c.split(".", 1)[1] for c in ms.get("sample_entropies").columns()] == list(expected)
+    for name, value in expected.items():
+        assert df[f"sample_entropies.{name}"][0] == value, name
+        q, _, field = name.partition(".")
+        assert sec.results[q][field or "value"] == value, name
+    assert sec.results["dispersion_entropy"]["interval"] == list(pe.interval)
+    # the regions and the tolerance are recorded with the section, the crop sizes in Parquet
+    assert (sec.params["region"], sec.params["region_all_pairs"]) == ([30, 30], [20, 20])
+    assert sec.params["tolerance"] == se.r
+    assert sec.results["sample_entropy"]["region"] == [30, 30]
+    meta = json.loads((out / "_infopix_batch.json").read_text())
+    assert meta["parameters"]["sample_entropies"]["crop"] == 30
+    assert meta["parameters"]["sample_entropies"]["crop_all_pairs"] == 20
+    # every number a reader sees says its uncertainty or that it has none
+    for name, q in sec.results.items():
+        assert "std" in q or "no uncertainty" in q["explain"].lower(), name
+
+
+def test_sample_entropies_defaults_are_the_librarys():
+    """Default parameters = the library's (EntropyHub's) defaults, on an image smaller than
+    the crops (so the regions are the whole image); the quick preset only shrinks them."""
+    from infopix.patterns import fuzzy_entropy_2d, sample_entropy_2d
+
+    m = ms.get("sample_entropies")
+    rng = np.random.default_rng(18)  # a ramp plus noise: smooth enough for matches at 3x3
+    img = (np.add.outer(np.arange(48), np.arange(40)) + rng.integers(0, 8, (48, 40))).astype(np.uint8)
+    c = m.compute(ms.ImageContext(img), dict(m.defaults))
+    assert np.isfinite(sample_entropy_2d(img).value)
+    assert c.results["sample_entropy"]["value"] == sample_entropy_2d(img).value
+    assert c.params["region"] == [48, 40] and c.params["tolerance"] == sample_entropy_2d(img).r
+    assert c.params["region_all_pairs"] == [48, 40]
+    assert c.results["fuzzy_entropy"]["value"] == fuzzy_entropy_2d(img).value
+    assert set(m.quick) == {"crop", "crop_all_pairs"}
+
+
+def test_sample_entropies_undefined_cases_say_why():
+    """A flat region has no tolerance; B = 0 gives an infinite SampEn2D: never a number,
+    always the reason (null in batch)."""
+    m = ms.get("sample_entropies")
+    flat = m.compute(ms.ImageContext(np.full((20, 20), 3, np.uint8)), dict(m.defaults))
+    assert flat.results["sample_entropy"]["value"] is None
+    assert "constant" in flat.results["sample_entropy"]["explain"]
+    assert math.isnan(m.row(flat)["sample_entropies.sample_entropy"])
+    noise = np.random.default_rng(7).random((24, 24))  # U(0,1), r = 0.2 std: no 3x3 match
+    c = m.compute(ms.ImageContext(noise), dict(m.defaults))
+    q = c.results["sample_entropy"]
+    assert c.results["matches_m1"]["value"] == 0 and q["value"] is None
+    assert "B = 0" in q["not_applicable"]
+    with pytest.raises(ValueError, match="`sample_entropies.crop` expects an integer >= 2"):
+        m.compute(ms.ImageContext(noise), {**m.defaults, "crop": 1})
+    with pytest.raises(ValueError, match="`sample_entropies.r` expects a positive number"):
+        m.compute(ms.ImageContext(noise), {**m.defaults, "r": 0.0})

@@ -475,6 +475,7 @@ def test_flat_image_numbers_undefined_not_hidden(tmp_path):
 
 
 def test_sections_in_report_order():
-    order = ("image", "intensity", "scale", "local", "fractal", "spatial", "patterns", "ising")
+    order = ("image", "intensity", "scale", "local", "fractal", "spatial", "patterns", "sample_entropies",
+             "ising")
     assert list(ms.MEASURES) == [k for k in order if k in ms.MEASURES]
     assert rp.default_sections()[:2] == ["image", "intensity"]

@@ -485,6 +485,9 @@ def test_cli_scale_writes_curve(tmp_path):
     args = ["scale", str(img), "--scales", "0:0.05:6", "--unit", "fraction", "-o", str(out), "--strip", "3"]
     res = runner.invoke(app, args)
     assert res.exit_code == 0, res.output
+    # stderr is not a terminal here: the transient progress bar is off and leaves no
+    # empty line behind (warnings, if any, are non-empty lines)
+    assert all(line.strip() for line in res.stderr.splitlines()), repr(res.stderr)
     data = json.loads((tmp_path / "curve.json").read_text())
     ref = infopix.entropy_vs_scale(infopix.sample_image()[::8, ::8], np.linspace(0, 0.05, 6), unit="fraction")
     np.testing.assert_allclose(data["entropy"], ref.entropies)

@@ -41,6 +41,7 @@ _LAZY = {
     "mapbox": "local",
     "mapblocks": "local",
     "local_entropy": "local",
+    "local_code_entropy": "local",
     "local_expected": "local",
     "local_mean": "local",
     "local_std": "local",
@@ -74,6 +75,7 @@ _LAZY = {
     # patterns and complexity
     "ordinal_distribution": "patterns",
     "permutation_entropy": "patterns",
+    "local_permutation_entropy": "patterns",
     "statistical_complexity": "patterns",
     "complexity_entropy_plane": "patterns",
     "complexity_curves": "patterns",

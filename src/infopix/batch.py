@@ -41,6 +41,11 @@ number (e.g. ``intensity.shannon``), ``<measure>.<quantity>.std`` for its uncert
 An image that cannot be read (not an image, wrong dimensionality, empty file) or on which
 a measure fails gets ``status="error"`` and its message; the batch goes on.
 
+Volumes: a file whose axes are ``'zyx'`` (a z-stack, a CT volume; multi-page TIFF with
+its axes, or ``.npy`` with ``axes``) gives one row, computed on the volume by every measure
+that is 3-D; the columns of a measure that is 2-D only (its registry record says why, see
+:meth:`infopix.measures.Measure.run`) are NaN.
+
 Series mode: a file whose axes are ``'tyx'`` (a time-lapse; see
 :func:`infopix.read_image`) gives one row per frame, each frame measured as an image
 (:func:`infopix.measures.series_rows`), with its index in the ``frame`` column (empty for
@@ -279,7 +284,7 @@ def _error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
 
 
-def process_image(path, measures, options=None, *, channel="luminance") -> dict:
+def process_image(path, measures, options=None, *, channel="luminance", axes=None) -> dict:
     """Read one image and apply the measures; never raises for a bad image.
 
     The one row of :func:`process_file` (a series, which has one row per frame, gives an
@@ -296,6 +301,8 @@ def process_image(path, measures, options=None, *, channel="luminance") -> dict:
         for your own :class:`Measure`, keyword arguments of its function.
     channel : {'luminance'} or int, optional
         What a colour image is reduced to; grey images are measured as they are.
+    axes : str, optional
+        The axes of a file that does not record them (see :func:`run`).
 
     Returns
     -------
@@ -304,7 +311,7 @@ def process_image(path, measures, options=None, *, channel="luminance") -> dict:
         in its columns and sets ``status='error'`` with ``"measure <name>: ..."``; the
         other measures are still computed.
     """
-    from .io import read_image, select_channel
+    from .io import select_channel
 
     ms = resolve_measures(measures)
     eff = _params(ms, options)
@@ -313,7 +320,7 @@ def process_image(path, measures, options=None, *, channel="luminance") -> dict:
     row.update(dict.fromkeys(_columns(ms, eff), math.nan))
     try:
         row["checksum"] = file_checksum(path)
-        img, info = read_image(path, return_info=True)
+        img, info = _read(path, axes)
         row["shape"] = "x".join(str(n) for n in img.shape)
         row["dtype"] = str(img.dtype)
         if info.axes == "yxc":  # only a colour axis the file (or convention) names
@@ -327,12 +334,13 @@ def process_image(path, measures, options=None, *, channel="luminance") -> dict:
             raise ValueError(
                 f"a series of {img.shape[0]} frames: process_file gives one row per frame"
             )
-        elif info.axes != "yx":
+        elif info.axes not in ("yx", "zyx"):
             raise ValueError(
-                f"a {info.axes!r} array (volume or series): batch analyses 2-D images, and "
-                f"'tyx' series one row per frame"
+                f"a {info.axes!r} array: batch measures 2-D images, 'zyx' volumes (one row) "
+                f"and 'tyx' series (one row per frame)"
             )
-        ctx = _registry.ImageContext(img)
+        sp = info.spacing if info.axes == "zyx" and info.spacing and None not in info.spacing else None
+        ctx = _registry.ImageContext(img, volume=info.axes == "zyx", spacing=sp)
     except Exception as exc:  # an unreadable file is a result, not a crash
         row["status"] = "error"
         row["error"] = _error_text(exc)
@@ -340,13 +348,27 @@ def process_image(path, measures, options=None, *, channel="luminance") -> dict:
     return _measure_row(row, ctx, ms, eff)
 
 
+def _read(path, axes):
+    """``read_image(path)`` with the file's own axes; ``axes`` only for a file that does not
+    record them (the plain reading fails, e.g. a 3-D ``.npy``): then its error is the
+    retry's."""
+    from .io import read_image
+
+    try:
+        return read_image(path, return_info=True)
+    except ValueError:
+        if axes is None:
+            raise
+        return read_image(path, axes=axes, return_info=True)
+
+
 def _measure_row(row: dict, ctx, ms, eff) -> dict:
     """Fill ``row`` with the measures of one image context (errors recorded, not raised)."""
     errors = []
     for m in ms:
         try:
-            if isinstance(m, _registry.Measure):
-                row.update(m.row(m.compute(ctx, dict(eff[m.name])), eff[m.name]))
+            if isinstance(m, _registry.Measure):  # a volume: NaN where the measure is 2-D only
+                row.update(m.row(m.run(ctx, eff[m.name]), eff[m.name]))
                 continue
             values = m.func(ctx.image, **eff[m.name])
             missing = [c for c in m.columns if c not in values]
@@ -365,7 +387,7 @@ def _measure_row(row: dict, ctx, ms, eff) -> dict:
 # ------------------------------------------------------------------ series mode (#17)
 
 
-def process_file(path, measures, options=None, *, channel="luminance") -> list:
+def process_file(path, measures, options=None, *, channel="luminance", axes=None) -> list:
     """The rows of one file: one for an image (:func:`process_image`), one per frame for
     a ``'tyx'`` series (``frame`` = its index); never raises for a bad file.
 
@@ -379,21 +401,20 @@ def process_file(path, measures, options=None, *, channel="luminance") -> list:
     >>> [(r["frame"], r["intensity.shannon"]) for r in rows]
     [(0, 0.0), (1, 1.0)]
     """
-    from .io import read_image
 
     try:
-        _, info = read_image(path, return_info=True)
+        _, info = _read(path, axes)
         series = info.axes == "tyx"
     except Exception:  # process_image records the reading error
         series = False
     if not series:
-        return [process_image(path, measures, options, channel=channel)]
+        return [process_image(path, measures, options, channel=channel, axes=axes)]
     ms = resolve_measures(measures)
     eff = _params(ms, options)
     base = {"path": str(path), "checksum": None, "shape": None, "dtype": None, "status": "ok", "error": None}
     try:
         base["checksum"] = file_checksum(path)
-        img = read_image(path)
+        img, _ = _read(path, axes)
         base["shape"] = "x".join(str(n) for n in img.shape)
         base["dtype"] = str(img.dtype)
     except Exception as exc:
@@ -411,13 +432,13 @@ def process_file(path, measures, options=None, *, channel="luminance") -> list:
     return rows
 
 
-def _process_group(paths, measures, options, numba_threads, channel="luminance"):
+def _process_group(paths, measures, options, numba_threads, channel="luminance", axes=None):
     """Worker task: a few files, one row per image or frame (threads pinned for the whole task)."""
     if numba_threads is not None:
         import numba
 
         numba.set_num_threads(max(1, min(int(numba_threads), numba.config.NUMBA_NUM_THREADS)))
-    return [row for p in paths for row in process_file(p, measures, options, channel=channel)]
+    return [row for p in paths for row in process_file(p, measures, options, channel=channel, axes=axes)]
 
 
 # --------------------------------------------------------------------------------------
@@ -797,6 +818,7 @@ def run(
     quick: bool = False,
     estimator: str | None = None,
     channel="luminance",
+    axes: str | None = None,
     options: Mapping[str, Mapping] | None = None,
     group_size: int | None = None,
     numba_threads: int | None = None,
@@ -812,7 +834,8 @@ def run(
         Image files, folders or glob patterns (see :func:`expand_inputs`).
     measures : sequence of str or Measure, optional
         Names from :data:`infopix.measures.MEASURES` (``'image'``, ``'intensity'``,
-        ``'scale'``, ``'local'``, ``'fractal'``, ``'spatial'``, ``'ising'``; see
+        ``'scale'``, ``'local'``, ``'fractal'``, ``'spatial'``, ``'patterns'``,
+        ``'sample_entropies'``, ``'ising'``; see
         :func:`available_measures`; ``'entropy'`` and ``'localmap'`` are earlier names of
         ``'intensity'`` and ``'local'``) or :class:`Measure` objects of your own.
     client : distributed.Client, optional
@@ -835,6 +858,10 @@ def run(
         The entropy estimator of every chosen measure that takes one.
     channel : {'luminance'} or int, optional
         What colour images are reduced to (grey images are measured as they are).
+    axes : {'zyx', 'tyx', ...}, optional
+        What the arrays of files that do not record their axes are (a 3-D ``.npy``):
+        ``'zyx'`` volumes (one row each), ``'tyx'`` series (one row per frame). Files
+        that record their axes (TIFF, OME, Zarr) and 2-D images are read as they are.
     options : mapping, optional
         Like ``config`` (applied after it); for your own :class:`Measure`, keyword
         arguments of its function.
@@ -903,7 +930,7 @@ def run(
         if resume:
             raise ValueError("`resume` needs `out`, the results folder to complete.")
         return _compute(files, ms, columns, options, client, group_size, numba_threads,
-                        progress, {}, None, channel)
+                        progress, {}, None, channel, axes)
     folder, meta = _check_out(out, ms, columns, resume=resume, force=force, params=options)
     meta["provenance"] = _provenance(options, estimator, channel)
     lock = _Lock(folder)
@@ -920,7 +947,7 @@ def run(
                 writer = _PartWriter(tmp, columns, part_size=ps, part_seconds=part_seconds,
                                      provenance=meta["provenance"])
                 df = _compute(files, ms, columns, options, client, group_size, numba_threads,
-                              progress, {}, writer, channel)
+                              progress, {}, writer, channel, axes)
                 _compact_private(tmp, columns, meta["provenance"])
             return df
         done_rows: dict[str, list] = {}  # path -> its rows (one per frame of a series)
@@ -944,7 +971,7 @@ def run(
         writer = _PartWriter(folder, columns, part_size=ps, part_seconds=part_seconds,
                              provenance=meta["provenance"])
         df = _compute(files, ms, columns, options, client, group_size, numba_threads,
-                      progress, done_rows, writer, channel)
+                      progress, done_rows, writer, channel, axes)
         rows, stored, nparts = _read_parts(folder, columns)
         if nparts > 1 or stored != len(rows):  # compaction: one part once complete
             _rewrite(folder, meta, rows)
@@ -954,7 +981,7 @@ def run(
 
 
 def _compute(files, ms, columns, options, client, group_size, numba_threads, progress,
-             done_rows, writer, channel):
+             done_rows, writer, channel, axes=None):
     """Compute the images not in ``done_rows``; rows go to ``writer`` as they complete."""
     todo = [p for p in files if p not in done_rows]
     new_rows: dict[str, list] = {}
@@ -977,10 +1004,10 @@ def _compute(files, ms, columns, options, client, group_size, numba_threads, pro
     try:
         if client is None:
             for p in todo:
-                record(_process_group([p], spec, options, numba_threads, channel))
+                record(_process_group([p], spec, options, numba_threads, channel, axes))
         else:
             _run_distributed(client, todo, spec, options, group_size, numba_threads, record,
-                             channel)
+                             channel, axes)
     finally:
         if writer is not None:
             writer.flush()
@@ -990,7 +1017,7 @@ def _compute(files, ms, columns, options, client, group_size, numba_threads, pro
 
 
 def _run_distributed(client, todo, spec, options, group_size, numba_threads, record,
-                     channel="luminance"):
+                     channel="luminance", axes=None):
     from distributed import as_completed
 
     if not todo:
@@ -1014,7 +1041,7 @@ def _run_distributed(client, todo, spec, options, group_size, numba_threads, rec
     group_of = {}
 
     def submit(g):
-        fut = client.submit(_process_group, g, spec, options, threads, channel, pure=False)
+        fut = client.submit(_process_group, g, spec, options, threads, channel, axes, pure=False)
         group_of[fut.key] = g
         return fut
 

@@ -40,13 +40,14 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from . import _validation as v
-from ._binning import binning_for
+from ._binning import binning_for, code_dtype
 from ._dask import dispatch_dask, is_dask_array
 from ._kernels import local as _k
 
 __all__ = [
     "EDGES",
     "block_entropy_map",
+    "local_code_entropy",
     "local_entropy",
     "local_expected",
     "local_mean",
@@ -257,12 +258,15 @@ def _effective_radius(r: int, shape, edge: str) -> int:
     return r
 
 
-def _run_histogram_map(codes, rs, edge, K, measure, est=None, a=1.0, table_f=None, scale_out=1.0, std=False):
+def _run_histogram_map(codes, rs, edge, K, measure, est=None, a=1.0, table_f=None, scale_out=1.0, std=False, nhist=None):
     """One map per radius. ``measure`` is a kernel measure, or ``_k.ESTIMATOR`` with
     ``est`` a registered estimator: plug-in Shannon takes the plug-in walk, estimators
     that are linear forms of the profile the linear walk, the others (and Rényi orders,
     tabulated functions) the count-profile walk with the estimator's kernel; with
-    ``std``, the count-profile walk with the estimator's ``std_kernel``."""
+    ``std``, the count-profile walk with the estimator's ``std_kernel``. ``nhist``
+    (default K) sizes the histogram: every code is below it, and K, the number of
+    possible outcomes, may be far larger (:func:`local_code_entropy`)."""
+    nhist = K if nhist is None else nhist
     maps = []
     for r in rs:
         r = _effective_radius(r, codes.shape, edge)
@@ -276,10 +280,10 @@ def _run_histogram_map(codes, rs, edge, K, measure, est=None, a=1.0, table_f=Non
         nstrips = _nstrips(codes.shape[0])
         if measure == _k.SHANNON:
             T, t, scale = _k.fixed_point_clogc(wmax)
-            _k._shannon_map(A, pad, r, K, T, t, 1.0 / scale, float(scale_out), nstrips, out)
+            _k._shannon_map(A, pad, r, nhist, T, t, 1.0 / scale, float(scale_out), nstrips, out)
         elif measure == _k.ESTIMATOR and est.tables is not None and not std:
             T, coef, scale = _linear_tables(est, wmax, K, a)
-            _k._linear_map(A, pad, r, K, T, 1.0 / scale, coef, float(scale_out), nstrips, out)
+            _k._linear_map(A, pad, r, nhist, T, 1.0 / scale, coef, float(scale_out), nstrips, out)
         else:
             T, t, scale = _k.fixed_point_clogc(wmax)
             if table_f is not None:
@@ -298,7 +302,7 @@ def _run_histogram_map(codes, rs, edge, K, measure, est=None, a=1.0, table_f=Non
             memo = _MEMO_SLOTS if use_memo else 1
             R = _memo_hashes(wmax) if use_memo else np.zeros((2, 1), dtype=np.uint64)
             _k._histogram_map(
-                A, pad, r, K, measure, float(a), T, t, 1.0 / scale, float(scale_out), table, offsets,
+                A, pad, r, nhist, K, measure, float(a), T, t, 1.0 / scale, float(scale_out), table, offsets,
                 etable, efunc, profile, R, memo, nstrips, out,
             )
         maps.append(out)
@@ -514,12 +518,23 @@ def local_entropy(
     >>> bool((S > 0).all() and (S < H).all())   # posterior std per pixel, in bits
     True
     """
-    if return_std is not False and return_std is not True:
-        raise TypeError(f"`return_std` expects True or False, got {return_std!r}.")
+    _check_return_std(return_std)
     arr = _image2d(image)
     rs, many = _radii(radius)
     v.check_choice(edge, EDGES, name="edge")
     b = v.check_base(base)
+    measure, est, a = _map_estimator(alpha, estimator, options, return_std)
+    codes, K = _codes(arr, bins, range)
+    return _entropy_maps(codes, rs, many, edge, K, measure, est, a, b, return_std)
+
+
+def _check_return_std(return_std):
+    if return_std is not False and return_std is not True:
+        raise TypeError(f"`return_std` expects True or False, got {return_std!r}.")
+
+
+def _map_estimator(alpha, estimator, options, return_std):
+    """:func:`_entropy_measure`, refusing ``return_std`` for estimators without a std."""
     measure, est, a = _entropy_measure(alpha, estimator, options)
     if return_std and (est is None or est.std_kernel is None):
         from .estimators import ESTIMATORS
@@ -529,12 +544,103 @@ def local_entropy(
             f"`return_std` needs an estimator with a posterior std ({having}), got "
             f"estimator={estimator!r}."
         )
-    codes, K = _codes(arr, bins, range)
-    maps = _run_histogram_map(codes, rs, edge, K, measure, est, a, scale_out=float(np.log(b)))
+    return measure, est, a
+
+
+def _entropy_maps(codes, rs, many, edge, K, measure, est, a, b, return_std, nhist=None):
+    """The entropy maps (and with ``return_std`` their posterior stds) of ``codes``."""
+    maps = _run_histogram_map(codes, rs, edge, K, measure, est, a, scale_out=float(np.log(b)), nhist=nhist)
     if return_std:
-        stds = _run_histogram_map(codes, rs, edge, K, measure, est, a, scale_out=float(np.log(b)), std=True)
+        stds = _run_histogram_map(
+            codes, rs, edge, K, measure, est, a, scale_out=float(np.log(b)), std=True, nhist=nhist
+        )
         return _stack(maps, many), _stack(stds, many)
     return _stack(maps, many)
+
+
+#: Largest histogram (codes 0 .. n - 1) :func:`local_code_entropy` builds without asking
+#: for dense codes: 2**16, or the number of codes if larger.
+_MAX_SPARSE_CODES = 1 << 16
+
+
+def local_code_entropy(
+    codes, radius, n_outcomes, *, alpha=1, base=2, estimator="plugin", edge="clip", return_std=False, **options
+):
+    """Entropy of precomputed integer codes in the r-box around every position.
+
+    The sliding-window machinery of :func:`local_entropy` applied to outcomes the caller
+    has already coded (labels, symbols, ordinal patterns, ...): the window's counts of
+    each code go to the estimator with ``n_outcomes`` possible outcomes, which may far
+    exceed the number of distinct codes (e.g. the (dx dy)! ordinal patterns of
+    :func:`infopix.patterns.local_permutation_entropy`).
+
+    Parameters
+    ----------
+    codes : (M, N) ndarray of int
+        Non-negative integer (or bool) codes; only equality between codes matters. Codes
+        up to ``max(65536, codes.size)`` are used as they are; larger ones must be
+        relabelled first (``np.unique(codes, return_inverse=True)``).
+    radius : int or sequence of int
+        Window radius r (window (2r+1)^2); a sequence gives stacked maps.
+    n_outcomes : int
+        K, the number of possible outcomes (``> codes.max()``); the estimators that
+        depend on K (NSB, pseudocount, Wolpert-Wolf, ...) are told this K.
+    alpha, base, estimator, edge, return_std, **options
+        As in :func:`local_entropy` (the edge policies apply to the grid of codes).
+
+    Returns
+    -------
+    H : (M, N) ndarray of float64, or (len(radius), M, N)
+    H_std : ndarray like ``H``
+        Only with ``return_std=True``: ``(H, H_std)`` is returned.
+
+    Raises
+    ------
+    ValueError
+        Negative codes; ``n_outcomes`` not above every code; codes too large to count
+        without relabelling; the errors of :func:`local_entropy`.
+    TypeError
+        Non-integer codes or ``n_outcomes``.
+
+    Notes
+    -----
+    Kernels as :func:`local_entropy` (``_shannon_map``, ``_linear_map``,
+    ``_histogram_map``), with a histogram of ``codes.max() + 1`` entries and K =
+    ``n_outcomes`` given to the estimator. In memory only (no Dask dispatch).
+
+    Examples
+    --------
+    >>> import numpy as np, infopix
+    >>> codes = np.tile(np.arange(3), (6, 2))        # rows 0 1 2 0 1 2
+    >>> H = infopix.local_code_entropy(codes, 1, 24, edge="wrap")   # 3 codes, 3 each
+    >>> bool(np.allclose(H, np.log2(3)))
+    True
+    >>> H = infopix.local_code_entropy(codes, 1, 24, estimator="nsb", edge="wrap")
+    >>> bool((H > np.log2(3)).all())            # told K = 24: unseen codes are possible
+    True
+    """
+    _check_return_std(return_std)
+    arr = v.check_image(codes, name="codes", allow_float=False, min_pixels=1)
+    rs, many = _radii(radius)
+    v.check_choice(edge, EDGES, name="edge")
+    b = v.check_base(base)
+    K = v.check_positive_int(n_outcomes, name="n_outcomes")
+    measure, est, a = _map_estimator(alpha, estimator, options, return_std)
+    lo, hi = int(arr.min()), int(arr.max())
+    if lo < 0:
+        raise ValueError(f"`codes` expects non-negative integers, got a minimum of {lo}.")
+    if hi >= K:
+        raise ValueError(
+            f"`n_outcomes` ({K}) must exceed every code (codes are 0 .. K - 1), got a largest code of {hi}."
+        )
+    nhist = hi + 1
+    if nhist > max(_MAX_SPARSE_CODES, arr.size):
+        raise ValueError(
+            f"`codes` go up to {hi}, too sparse to count in a histogram of {nhist} entries; relabel "
+            f"them 0 .. m - 1 first: np.unique(codes, return_inverse=True)[1].reshape(codes.shape)."
+        )
+    A = np.ascontiguousarray(arr, dtype=code_dtype(nhist))
+    return _entropy_maps(A, rs, many, edge, K, measure, est, a, b, return_std, nhist=nhist)
 
 
 @dispatch_dask

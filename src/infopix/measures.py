@@ -2,7 +2,8 @@
 
 A *measure* is one family's view of an image, computed by the family's public
 functions: the intensity entropies, entropy against scale, local maps, fractal
-dimensions, spatial information, a short Ising run. Each has one :class:`Measure`
+dimensions, spatial information, ordinal patterns and complexity, the 2-D sample
+entropies, a short Ising run. Each has one :class:`Measure`
 record in :data:`MEASURES` holding
 
 - its name (the report's section key, the ``--config`` table, the batch ``--measures``
@@ -25,6 +26,11 @@ analysis) are written here once.
 Shared work is done once per image by :class:`ImageContext`: the validated array, the
 intensity counts (by ``bins``), the multifractal table of
 :func:`infopix.fractal.multifractal_analysis` (by ``q``) and the spatial alphabet.
+
+Volumes: an :class:`ImageContext` made with ``volume=True`` holds a (Z, Y, X) array;
+each record's ``volumes`` says whether its measure is computed on it (True) or why not,
+and :meth:`Measure.run` (what the report and batch call) returns an empty result with
+that reason for the latter. Series are measured frame by frame (:func:`series_rows`).
 
 Adding a measure is one :func:`register` call with a new record (a report section
 without a figure renderer shows its quantities as a table).
@@ -59,6 +65,7 @@ __all__ = [
     "resolve",
     "resolve_params",
     "series_rows",
+    "local_maps_of_volumes",
 ]
 
 
@@ -207,6 +214,11 @@ class Measure:
         Run only when asked for (the Ising demonstration).
     description : str
         One line for listings (``infopix batch --help``).
+    volumes : True, str or callable
+        Whether the measure is computed on a (Z, Y, X) volume (an :class:`ImageContext`
+        made with ``volume=True``): True, or the reason it is not (a plain phrase, shown
+        as "not applicable to volumes: <reason>"), or a callable returning None
+        (applicable) or the reason, asked when a volume arrives.
     """
 
     name: str
@@ -219,6 +231,32 @@ class Measure:
     requires: tuple = ()
     optional: bool = False
     description: str = ""
+    volumes: object = "it is defined for 2-D images only"
+
+    def volume_reason(self) -> str | None:
+        """None when the measure is computed on volumes, else why it is not."""
+        v = self.volumes() if callable(self.volumes) else self.volumes
+        return None if v is True or v is None else str(v)
+
+    def run(self, ctx: "ImageContext", params: Mapping | None = None) -> Computed:
+        """``compute(ctx, params)``, or for a volume the measure does not apply to, an
+        empty :class:`Computed` whose ``data["not_applicable"]`` says why (batch writes
+        NaN in its columns, the report says "not applicable to volumes: why").
+
+        Examples
+        --------
+        >>> vol = np.zeros((4, 8, 8), np.uint8)               # a (Z, Y, X) volume
+        >>> ctx = ImageContext(vol, volume=True)
+        >>> get("image").run(ctx).results["depth"]["value"]  # computed on the volume
+        4
+        >>> get("patterns").run(ctx).data["not_applicable"][:26]
+        'not applicable to volumes:'
+        """
+        p = dict(self.defaults) if params is None else dict(params)
+        why = self.volume_reason() if ctx.is_volume else None
+        if why is not None:
+            return Computed({}, p, {"not_applicable": f"not applicable to volumes: {why}"})
+        return self.compute(ctx, p)
 
     def declared(self, params: Mapping | None = None) -> tuple:
         """The :class:`Quantity` records for ``params`` (default: the defaults)."""
@@ -495,22 +533,38 @@ class ImageContext:
 
     Parameters
     ----------
-    image : (M, N) ndarray
-        A grey image (colour images are reduced to a channel before). It is validated
-        here (finite, bool/integer/float, at least 2 pixels).
+    image : (M, N) or (Z, M, N) ndarray
+        A grey image (colour images are reduced to a channel before), or with
+        ``volume=True`` a (Z, M, N) volume. It is validated here (finite,
+        bool/integer/float, at least 2 pixels).
+    volume : bool, optional
+        The array is a (Z, M, N) volume (``ImageInfo.axes == 'zyx'``); measures whose
+        record says they apply are computed on it, the others say why not
+        (:meth:`Measure.run`). A 3-D array is never taken for a volume unless said.
+    spacing : sequence of float, optional
+        Voxel (or pixel) size along each axis, as read from the file (figures use it for
+        their aspect; measures in voxels do not).
 
     Attributes
     ----------
     image : ndarray
         The validated image.
+    is_volume : bool
+    spacing : tuple of float or None
     """
 
-    def __init__(self, image):
+    def __init__(self, image, *, volume: bool = False, spacing=None):
         from . import _validation as v
 
-        arr = v.check_image(image)
+        arr = v.check_image(image, ndim=(3,) if volume else (2,))
         v.check_finite_or_masked(arr, None)
         self.image = arr
+        self.is_volume = bool(volume)
+        self.spacing = None if spacing is None else tuple(float(x) for x in spacing)
+        if self.spacing is not None and len(self.spacing) != arr.ndim:
+            raise ValueError(
+                f"`spacing` expects one size per axis ({arr.ndim}), got {spacing!r}."
+            )
         self._counts: dict = {}
         self._multifractal: dict = {}
         self._occupied = None
@@ -521,7 +575,7 @@ class ImageContext:
         if key not in self._counts:
             from .entropy import intensity_counts
 
-            self._counts[key] = intensity_counts(self.image, bins=bins)
+            self._counts[key] = intensity_counts(self.image, bins=bins, channel=None)
         return self._counts[key]
 
     def multifractal(self, qs):
@@ -612,7 +666,7 @@ def series_rows(stack, measures=None, params=None) -> list[dict]:
         ctx = ImageContext(arr[t])
         row = {"frame": t}
         for m in ms:
-            row.update(m.row(m.compute(ctx, dict(eff[m.name])), eff[m.name]))
+            row.update(m.row(m.run(ctx, eff[m.name]), eff[m.name]))
         rows.append(row)
     return rows
 
@@ -668,10 +722,14 @@ def _image_compute(ctx: ImageContext, params: dict) -> Computed:
     image = ctx.image
     c = ctx.counts()
     a = image.astype(np.float64)
-    res = {
-        "height": quantity(int(image.shape[0]), "pixels", "Number of rows."),
-        "width": quantity(int(image.shape[1]), "pixels", "Number of columns."),
-        "n_pixels": quantity(int(c.total), "pixels", "Pixels counted in every histogram below."),
+    res = {}
+    if ctx.is_volume:
+        res["depth"] = quantity(int(image.shape[0]), "voxels", "Number of slices (Z).")
+    px = "voxels" if ctx.is_volume else "pixels"
+    res.update({
+        "height": quantity(int(image.shape[-2]), px, "Number of rows."),
+        "width": quantity(int(image.shape[-1]), px, "Number of columns."),
+        "n_pixels": quantity(int(c.total), px, f"{px.capitalize()} counted in every histogram below."),
         "n_outcomes": quantity(
             int(c.n_outcomes),
             "levels",
@@ -686,7 +744,10 @@ def _image_compute(ctx: ImageContext, params: dict) -> Computed:
         "std": quantity(
             float(a.std()), "intensity", "Standard deviation of pixel values (contrast)."
         ),
-    }
+    })
+    if ctx.spacing is not None:
+        res["spacing"] = quantity(list(ctx.spacing), "as recorded in the file",
+                                  "Pixel (voxel) size along each axis, as the file records it.")
     return Computed(res, dict(params), {"counts": c})
 
 
@@ -696,6 +757,7 @@ register(
         "The image and its histogram",
         _image_compute,
         quantities=(
+            Quantity("depth", "voxels", role="count", column=False),  # volumes only
             Quantity("height", "pixels", role="count"),
             Quantity("width", "pixels", role="count"),
             Quantity("n_pixels", "pixels", role="count"),
@@ -705,9 +767,11 @@ register(
             Quantity("max", "intensity", error=_EXACT),
             Quantity("mean", "intensity", error=_EXACT),
             Quantity("std", "intensity", error=_EXACT),
+            Quantity("spacing", "as recorded in the file", role="setting", column=False),
         ),
         functions=("intensity_counts",),
         description="size, grey levels in use, min/max/mean/std of the pixel values",
+        volumes=True,
     )
 )
 
@@ -836,6 +900,7 @@ register(
         requires=("estimators",),
         description="entropy of the grey-level histogram: Rényi orders 0, 1, 2, ∞ and "
         "Shannon by every estimator (with uncertainties), bits",
+        volumes=True,
     )
 )
 
@@ -928,11 +993,39 @@ register(
         functions=("entropy_vs_scale",),
         requires=("scale",),
         description="intensity entropy and contrast after Gaussian blurs of growing sigma, bits",
+        volumes=True,  # sigmas in voxels (isotropic in voxel units)
     )
 )
 
 
 # ----------------------------------------------------------------------- local
+
+
+def local_maps_of_volumes() -> str | None:
+    """None when the local maps (:mod:`infopix.local`) take (Z, Y, X) volumes, else why
+    not: the one check the report, batch and ``infopix localmap`` ask (answered by the
+    library itself, on a 3x3x3 array, once per process).
+
+    Examples
+    --------
+    >>> why = local_maps_of_volumes()
+    >>> why is None or why.startswith("local maps of volumes are not available yet")
+    True
+    """
+    global _LOCAL_VOLUMES
+    if _LOCAL_VOLUMES is False:
+        from .local import local_entropy
+
+        try:
+            local_entropy(np.zeros((3, 3, 3), np.uint8), 1)
+            _LOCAL_VOLUMES = None
+        except ValueError:
+            _LOCAL_VOLUMES = ("local maps of volumes are not available yet in this version "
+                              "(2-D windows only); measure one slice, or a series frame by frame")
+    return _LOCAL_VOLUMES
+
+
+_LOCAL_VOLUMES: object = False
 
 
 def _radii(params) -> list[int]:
@@ -955,7 +1048,7 @@ def _local_compute(ctx: ImageContext, params: dict) -> Computed:
     est, edge = params["estimator"], params["edge"]
     H = local_entropy(ctx.image, radii, estimator=est, edge=edge)
     S = local_std(ctx.image, radii, edge=edge)
-    win = [(2 * r + 1) ** 2 for r in radii]
+    win = [(2 * r + 1) ** ctx.image.ndim for r in radii]
     axis = dict(x=radii, x_name="r", x_unit="pixels")
     res = {
         "radii": quantity(
@@ -1012,6 +1105,7 @@ register(
         requires=("local",),
         description="mean, median and max of the local entropy map and mean local std, "
         "per window radius",
+        volumes=lambda: local_maps_of_volumes(),
     )
 )
 
@@ -1079,6 +1173,9 @@ def _fractal_compute(ctx: ImageContext, params: dict) -> Computed:
         notes += [n for n in more if n not in notes]
 
     box_explain = "Box-counting dimension of the foreground set: 2 for a filled region, 1 for a curve, in between for ragged sets."
+    if ctx.is_volume:
+        box_explain = ("Box-counting dimension of the foreground set of the volume (cubic boxes): 3 for a "
+                       "filled solid, 2 for a sheet, 1 for a line, in between for ragged sets.")
     dbc_explain = "Grey-level (differential box counting) dimension of the image as a surface: 2 for a smooth image, towards 3 for a rough one."
     res = {
         "threshold": quantity(
@@ -1174,6 +1271,7 @@ register(
         requires=("fractal",),
         description="box-counting dimension of image > threshold (default: the mean), "
         "grey-level (DBC) dimension, D_q and f(alpha)",
+        volumes=True,  # DBC, a 2-D surface method, says why it is not defined
     )
 )
 
@@ -1384,11 +1482,17 @@ register(
         requires=("spatial",),
         description="mutual information against distance, conditional entropies, entropy "
         "density and its compression estimate (CID), bits",
+        volumes=True,
     )
 )
 
 
 # ----------------------------------------------------------------------- patterns
+
+
+#: Radius (patterns) of the report's local permutation-entropy map of 2x2 patterns: 121
+#: patterns a window, where the plug-in map of i.i.d. noise averages 0.973 (not 1).
+PATTERN_MAP_RADIUS = 5
 
 
 def _patterns_quantities(params) -> tuple:
@@ -1412,6 +1516,7 @@ def _patterns_compute(ctx: ImageContext, params: dict) -> Computed:
         complexity_entropy_plane,
         fisher_shannon,
         lacunarity,
+        local_permutation_entropy,
         missing_patterns,
         ordinal_distribution,
         permutation_entropy,
@@ -1471,6 +1576,11 @@ def _patterns_compute(ctx: ImageContext, params: dict) -> Computed:
                 f"would leave {miss.expected_fraction:.3g}).",
             ),
         )
+    # the local map: 2x2 patterns and the plug-in walk whatever the measure's pattern
+    # and estimator (O(r) per pixel, cheap next to the rest of the section)
+    omap = _attempt(undefined, "ordinal map", local_permutation_entropy, image, PATTERN_MAP_RADIUS)
+    if omap is not None:
+        data.update(ordinal_map=omap, ordinal_map_radius=PATTERN_MAP_RADIUS)
     lac = _attempt(undefined, "lacunarity", lacunarity, ctx.measure_image())
     if lac is None:
         res["lacunarity_slope"] = _na(undefined, "lacunarity", "1", "Log-log slope of the lacunarity.")
@@ -1512,12 +1622,229 @@ register(
             "complexity_entropy_plane",
             "fisher_shannon",
             "missing_patterns",
+            "local_permutation_entropy",
             "lacunarity",
             "structural_complexity",
         ),
         requires=("patterns",),
         description="ordinal patterns (permutation entropy with K = (dx dy)!, statistical "
         "complexity, Fisher information, missing patterns), lacunarity slope, structural complexity",
+        volumes="ordinal patterns in this section (and its local map), lacunarity and structural "
+        "complexity are implemented for 2-D images only (a series: measure it frame by frame; a "
+        "volume's 2x2x2 ordinal patterns: infopix.patterns.permutation_entropy(volume, dz=2))",
+    )
+)
+
+
+# ----------------------------------------------------------------------- sample entropies
+
+#: Why SampEn2D and FuzzEn2D carry no uncertainty (said in the text, kept in results.json).
+_TEMPLATE_NO_UNCERTAINTY = (
+    "none attached: the value is exact for this region and these parameters; the spread another "
+    "region of the same texture would give is not estimated (template pairs share templates and "
+    "pixels, so a binomial error of the counts understates it by 10x or more)"
+)
+
+
+def _centre_crop(image: np.ndarray, side, name: str) -> np.ndarray:
+    """The central ``side`` x ``side`` pixels (the whole extent along a shorter axis), as a
+    contiguous float64 array: the region the template entropies are computed on."""
+    from ._validation import check_positive_int
+
+    s = check_positive_int(side, name=name, minimum=2)
+    H, W = image.shape
+    h, w = min(H, s), min(W, s)
+    y, x = (H - h) // 2, (W - w) // 2
+    return np.ascontiguousarray(image[y : y + h, x : x + w], dtype=np.float64)
+
+
+def _sample_entropies_quantities(params) -> tuple:
+    dist_unit = "1" if int(params["normalize"]) >= 2 else "bits"
+    return (
+        Quantity("sample_entropy", "nats", error=_TEMPLATE_NO_UNCERTAINTY),
+        Quantity("matches_m", "pairs", role="count"),
+        Quantity("matches_m1", "pairs", role="count"),
+        Quantity("tolerance", "intensity", role="setting"),
+        Quantity("fuzzy_entropy", "nats", error=_TEMPLATE_NO_UNCERTAINTY),
+        Quantity("distribution_entropy", dist_unit, error=(
+            "no uncertainty: an exact functional of all pairs of this region")),
+        Quantity("dispersion_entropy", "nats", "std", error=(
+            "iid: the estimator's posterior standard deviation (overlapping windows taken as "
+            "independent, so probably too small)")),
+        Quantity("reverse_dispersion_entropy", "1", error=_FUNCTIONAL),
+    )
+
+
+def _sample_entropies_compute(ctx: ImageContext, params: dict) -> Computed:
+    from ._config import DEFAULT_CREDIBLE_LEVEL
+    from .patterns import (
+        dispersion_entropy_2d,
+        distribution_entropy_2d,
+        fuzzy_entropy_2d,
+        sample_entropy_2d,
+    )
+
+    image = ctx.image
+    m, tau = params["m"], params["tau"]
+    k = float(params["r"])
+    if not (math.isfinite(k) and k > 0):
+        raise ValueError(
+            f"`sample_entropies.r` expects a positive number (the tolerance in standard deviations "
+            f"of the region; CLI: --config), got {params['r']!r}."
+        )
+    sub = _centre_crop(image, params["crop"], "sample_entropies.crop")
+    allp = _centre_crop(image, params["crop_all_pairs"], "sample_entropies.crop_all_pairs")
+    reg, reg2 = list(sub.shape), list(allp.shape)
+    where = f"the central {reg[0]}x{reg[1]} pixels"
+    where2 = f"the central {reg2[0]}x{reg2[1]} pixels"
+    mm = f"{m}x{m}"
+    m1 = f"{m + 1}x{m + 1}" if isinstance(m, int) else "(m+1)-sided"
+    undefined = {}
+
+    def tol(region):  # r = k std (EntropyHub: 0.2 std); a flat region has none
+        sd = float(np.std(region))
+        if sd == 0:
+            return None
+        return k * sd
+
+    r = tol(sub)
+    if r is None:
+        undefined["sampen"] = f"{where} are constant, so the tolerance r = {k:g} x their standard deviation is 0"
+        se = None
+    else:
+        se = _attempt(undefined, "sampen", sample_entropy_2d, sub, m=m, tau=tau, r=r)
+    r2 = tol(allp)
+    if r2 is None:
+        undefined["fuzzen"] = f"{where2} are constant, so the tolerance r = {k:g} x their standard deviation is 0"
+        fe = None
+    else:
+        fe = _attempt(undefined, "fuzzen", fuzzy_entropy_2d, allp, m=m, tau=tau,
+                      r=(r2, float(params["fuzzy_r2"])), membership="default")
+    de = _attempt(undefined, "disten", distribution_entropy_2d, allp, m=m, tau=tau,
+                  bins=params["bins"], normalize=int(params["normalize"]))
+    pe = _attempt(undefined, "dispen", dispersion_entropy_2d, image, m=m, tau=tau,
+                  classes=params["classes"], mapping=params["mapping"], estimator=params["estimator"])
+
+    res = {}
+    se_explain = (
+        f"Two-dimensional sample entropy (SampEn2D): minus the log of the fraction of pairs of "
+        f"{mm} templates matching within r that still match as {m1} templates; higher means less "
+        f"predictable texture. Computed on {where} (the cost grows with the matching pairs). "
+        "No uncertainty attached: exact counts for this region; the spread another region of the "
+        "same texture would give is not estimated (pairs share templates and pixels)."
+    )
+    if se is None:
+        res["sample_entropy"] = _na(undefined, "sampen", "nats", se_explain)
+        res["matches_m"] = _na(undefined, "sampen", "pairs", "A: matching pairs of m-templates.")
+        res["matches_m1"] = _na(undefined, "sampen", "pairs", "B: matching pairs of (m+1)-templates.")
+        res["tolerance"] = _na(undefined, "sampen", "intensity", "The tolerance r.")
+    else:
+        extra = dict(m=list(se.m), tau=se.tau, r=se.r, region=reg, uncertainty=_TEMPLATE_NO_UNCERTAINTY)
+        if math.isfinite(se.value):
+            res["sample_entropy"] = quantity(se.value, "nats", se_explain, **extra)
+        else:
+            why = (f"no pair of {m1} templates matches within r (B = 0), so SampEn2D is infinite; "
+                   "a larger crop or r gives a value") if se.count_m else (
+                   f"no pair of {mm} templates matches within r (A = 0), so SampEn2D is undefined")
+            res["sample_entropy"] = quantity(None, "nats", se_explain, not_applicable=why, **extra)
+        res["matches_m"] = quantity(
+            se.count_m, "pairs", f"A: pairs of {mm} templates within r of each other (of "
+            f"{se.n_pairs:,} pairs among {se.n_templates:,} templates). An exact count: no uncertainty.")
+        res["matches_m1"] = quantity(
+            se.count_m1, "pairs", f"B: those pairs still within r as {m1} templates; SampEn2D = "
+            "-ln(B/A). An exact count: no uncertainty.")
+        res["tolerance"] = quantity(
+            se.r, "intensity", f"The tolerance r: {k:g} x the standard deviation of {where} "
+            "(EntropyHub's default factor is 0.2). Exact: no uncertainty.")
+
+    fe_explain = (
+        f"Two-dimensional fuzzy entropy (FuzzEn2D): as the sample entropy, but every pair of "
+        f"mean-removed templates counts by a smooth membership exp(-d^{float(params['fuzzy_r2']):g} / r) "
+        f"of its distance d instead of match or no match. Computed on {where2} (it compares all "
+        "pairs). No uncertainty attached: an exact sum over all pairs of this region; the spread "
+        "between regions is not estimated."
+    )
+    if fe is None:
+        res["fuzzy_entropy"] = _na(undefined, "fuzzen", "nats", fe_explain)
+    elif math.isfinite(fe.value):
+        res["fuzzy_entropy"] = quantity(fe.value, "nats", fe_explain, r=list(fe.r), region=reg2,
+                                        uncertainty=_TEMPLATE_NO_UNCERTAINTY)
+    else:
+        res["fuzzy_entropy"] = quantity(None, "nats", fe_explain, region=reg2,
+                                        not_applicable="the memberships of the larger templates sum to 0")
+
+    dist_unit = "1" if int(params["normalize"]) >= 2 else "bits"
+    de_explain = (
+        f"Two-dimensional distribution entropy (DistEn2D): entropy of the histogram of distances "
+        f"between all pairs of {mm} templates"
+        + (", divided by its maximum log(bins) (0: one distance, 1: all bins equally filled)"
+           if dist_unit == "1" else " (bits)")
+        + f". Computed on {where2} (it compares all pairs). No uncertainty attached: an exact "
+        "functional of all pairs of this region."
+    )
+    if de is None:
+        res["distribution_entropy"] = _na(undefined, "disten", dist_unit, de_explain)
+    else:
+        res["distribution_entropy"] = quantity(de.value, dist_unit, de_explain, bins=de.bins,
+                                               region=reg2, normalize=de.normalize)
+
+    pe_explain_unit = "nats"
+    if pe is None:
+        res["dispersion_entropy"] = _na(undefined, "dispen", pe_explain_unit, "Dispersion entropy.")
+        res["reverse_dispersion_entropy"] = _na(undefined, "dispen", "1", "Reverse dispersion entropy.")
+    else:
+        std_note = (
+            f"± is the {pe.estimator} posterior standard deviation, which takes overlapping windows as "
+            "independent (so probably too small)" if pe.std is not None else
+            f"no uncertainty: the {pe.estimator} estimator gives none"
+        )
+        res["dispersion_entropy"] = quantity(
+            pe.value, "nats",
+            f"Two-dimensional dispersion entropy (DispEn2D): each pixel becomes one of {pe.classes} "
+            f"symbols ({pe.mapping} mapping) and the entropy of the {mm} symbol patterns is estimated "
+            f"with {pe.estimator} (K = {pe.n_outcomes} possible patterns, {pe.counts.size} seen). "
+            f"Computed on the whole image; {std_note}.",
+            std=pe.std, interval=None if pe.interval is None else list(pe.interval),
+            level=None if pe.interval is None else DEFAULT_CREDIBLE_LEVEL, estimator=pe.estimator,
+            uncertainty=None if pe.std is not None else _NO_OWN_ERROR,
+        )
+        res["reverse_dispersion_entropy"] = quantity(
+            pe.rde, "1", "Reverse dispersion entropy: squared distance of the pattern frequencies "
+            "from uniform (0: all patterns equally frequent). Exact given the image: no uncertainty.",
+        )
+    used = {**params, "tolerance": None if se is None else se.r, "region": reg, "region_all_pairs": reg2}
+    return Computed(res, used, {"sample": se, "fuzzy": fe, "distribution": de, "dispersion": pe})
+
+
+register(
+    Measure(
+        "sample_entropies",
+        "Patterns and complexity: sample, fuzzy, distribution and dispersion entropies",
+        _sample_entropies_compute,
+        defaults={
+            "m": 2,
+            "tau": 1,
+            "r": 0.2,
+            "fuzzy_r2": 2.0,
+            "bins": "sturges",
+            "normalize": 2,
+            "classes": 3,
+            "mapping": "ncdf",
+            "estimator": "nsb",
+            "crop": 128,
+            "crop_all_pairs": 64,
+        },
+        quick={"crop": 64, "crop_all_pairs": 32},
+        quantities=_sample_entropies_quantities,
+        functions=(
+            "sample_entropy_2d",
+            "fuzzy_entropy_2d",
+            "distribution_entropy_2d",
+            "dispersion_entropy_2d",
+        ),
+        requires=("patterns",),
+        description="2-D sample (SampEn2D), fuzzy and distribution entropies on a central crop "
+        "(crop, crop_all_pairs), dispersion entropy of the whole image; EntropyHub's definitions, nats",
     )
 )
 
@@ -1630,5 +1957,7 @@ register(
         optional=True,
         description="a short Ising run from the thresholded image (seeded: --seed), "
         "energies against Onsager's exact values",
+        volumes="the image-seeded run is on the square lattice, compared with Onsager's "
+        "exact 2-D values; for the simple cubic lattice call infopix.ising.simulate_cubic",
     )
 )

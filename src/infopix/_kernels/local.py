@@ -251,7 +251,7 @@ def _value(measure, a, K, n, S, occ, Q, cmax, nk, logn, invn, tn, inv_scale, tab
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, boundscheck=False)
-def _strip(A, pad, i0, i1, ncols, r, K, measure, a, T, t, inv_scale, out_div, table, offsets, etable, efunc, profile, R, memo, out):
+def _strip(A, pad, i0, i1, ncols, r, nhist, K, measure, a, T, t, inv_scale, out_div, table, offsets, etable, efunc, profile, R, memo, out):
     """Fill output rows ``i0 <= i < i1``: one histogram, serpentine walk.
 
     The window of output pixel (i, j) is rows ``i - r + pad .. i + r + pad`` and
@@ -261,10 +261,13 @@ def _strip(A, pad, i0, i1, ncols, r, K, measure, a, T, t, inv_scale, out_div, ta
     slide a row, horizontal steps a column (two update sites and one evaluation site:
     the inlined code stays small and compiles fast). ``memo`` > 1 slots of a table
     remembering estimator values per count profile (see :func:`_memo_value`).
+    ``nhist`` > every code is the histogram's length; ``K`` is the number of possible
+    outcomes the estimator is told (K >= nhist: e.g. (dx dy)! ordinal patterns whose
+    occurring codes were relabelled 0 .. nhist - 1).
     """
     M = A.shape[0]
     N = A.shape[1]
-    hist = np.zeros(K, dtype=np.int32)
+    hist = np.zeros(nhist, dtype=np.int32)
     nk = np.zeros(T.shape[0] + 1 if profile else 1, dtype=np.int64)
     keys = np.zeros((2, memo), dtype=np.uint64)
     vals = np.empty(memo)
@@ -589,17 +592,18 @@ def _linear_map(A, pad, r, K, T, inv_scale, coef, out_div, nstrips, out):
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, parallel=True)
-def _histogram_map(A, pad, r, K, measure, a, T, t, inv_scale, out_div, table, offsets, etable, efunc, profile, R, memo, nstrips, out):
+def _histogram_map(A, pad, r, nhist, K, measure, a, T, t, inv_scale, out_div, table, offsets, etable, efunc, profile, R, memo, nstrips, out):
     """Local map of any other measure over ``out`` (M, N) (see :func:`_strip`), as
     :func:`_shannon_map`. ``efunc`` is a first-class estimator kernel: this walk
-    compiles once for all estimators."""
+    compiles once for all estimators. ``nhist`` (> every code) sizes the histogram,
+    ``K`` (>= nhist) is the number of outcomes the estimator is told."""
     M = out.shape[0]
     ncols = out.shape[1]
     for s in nb.prange(nstrips):
         i0 = (s * M) // nstrips
         i1 = ((s + 1) * M) // nstrips
         if i1 > i0:
-            _strip(A, pad, i0, i1, ncols, r, K, measure, a, T, t, inv_scale, out_div, table, offsets, etable, efunc, profile, R, memo, out)
+            _strip(A, pad, i0, i1, ncols, r, nhist, K, measure, a, T, t, inv_scale, out_div, table, offsets, etable, efunc, profile, R, memo, out)
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, parallel=True)

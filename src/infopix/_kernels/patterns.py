@@ -24,11 +24,13 @@ FACTORIALS = np.array([math.factorial(k) for k in range(21)], dtype=np.int64)
 
 
 @nb.njit(cache=NUMBA_CACHE, parallel=True, nogil=True)
-def ordinal_codes(img, dx, dy, taux, tauy, sy, sx, fact):
-    """Lexicographic rank (Lehmer code) of every window's stable argsort.
+def ordinal_codes(img, dx, dy, dz, taux, tauy, tauz, sy, sx, sz, fact):
+    """Lexicographic rank (Lehmer code) of every window's stable argsort, in a volume.
 
-    The window anchored at ``(y, x)`` holds ``img[y + a*tauy, x + b*taux]`` for
-    ``a < dy``, ``b < dx``, flattened row-major (element ``e = a*dx + b``). Its pattern
+    ``img`` is (Z, M, N) (a 2-D image is passed as a (1, M, N) volume with ``dz = 1``).
+    The window anchored at ``(z, y, x)`` holds ``img[z + c*tauz, y + a*tauy, x + b*taux]``
+    for ``c < dz``, ``a < dy``, ``b < dx``, flattened row-major (element
+    ``e = (c*dy + a)*dx + b``; with ``dz = 1``, ``e = a*dx + b``). Its pattern
     is the permutation ``pi = argsort(values, kind='stable')`` (``pi[0]`` = index of the
     smallest value; of equal values the earlier element ranks lower), coded by its
     rank among the ``n!`` permutations in lexicographic order:
@@ -37,16 +39,20 @@ def ordinal_codes(img, dx, dy, taux, tauy, sy, sx, fact):
     One pass over the n(n-1)/2 pairs gives both: for ``f < e``, ``g = v_f > v_e`` adds
     to ``c_e`` and to ``s_f = #{e > f : v_e < v_f}``, and ``r_e = e - c_e + s_e``.
 
-    Anchors step by ``sy`` rows and ``sx`` columns (1: every window; the window's span:
-    non-overlapping windows). Returns an int64 array of shape
-    ``(ceil((M - (dy-1) tauy) / sy), ceil((N - (dx-1) taux) / sx))``.
+    Anchors step by ``sz`` slices, ``sy`` rows and ``sx`` columns (1: every window; the
+    window's span: non-overlapping windows). Returns an int64 array of shape
+    ``(ceil((Z - (dz-1) tauz) / sz), ceil((M - (dy-1) tauy) / sy), ceil((N - (dx-1) taux) / sx))``.
     """
-    M, N = img.shape
+    Z, M, N = img.shape
+    D = (Z - (dz - 1) * tauz + sz - 1) // sz
     H = (M - (dy - 1) * tauy + sy - 1) // sy
     W = (N - (dx - 1) * taux + sx - 1) // sx
-    n = dx * dy
-    out = np.empty((H, W), dtype=np.int64)
-    for iy in nb.prange(H):
+    n = dx * dy * dz
+    out = np.empty((D, H, W), dtype=np.int64)
+    for t in nb.prange(D * H):
+        iz = t // H
+        iy = t - iz * H
+        z = iz * sz
         y = iy * sy
         vals = np.empty(n, dtype=img.dtype)
         c = np.empty(n, dtype=np.int64)
@@ -54,11 +60,13 @@ def ordinal_codes(img, dx, dy, taux, tauy, sy, sx, fact):
         for ix in range(W):
             x = ix * sx
             k = 0
-            for a in range(dy):
-                row = y + a * tauy
-                for b in range(dx):
-                    vals[k] = img[row, x + b * taux]
-                    k += 1
+            for cz in range(dz):
+                sl = z + cz * tauz
+                for a in range(dy):
+                    row = y + a * tauy
+                    for b in range(dx):
+                        vals[k] = img[sl, row, x + b * taux]
+                        k += 1
             for e in range(n):
                 c[e] = 0
                 s[e] = 0
@@ -74,7 +82,7 @@ def ordinal_codes(img, dx, dy, taux, tauy, sy, sx, fact):
             for e in range(n):
                 r = e - c[e] + s[e]
                 code += c[e] * fact[n - 1 - r]
-            out[iy, ix] = code
+            out[iz, iy, ix] = code
     return out
 
 

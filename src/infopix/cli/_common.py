@@ -192,19 +192,38 @@ def quiet_option(help: str = "Print nothing but errors."):
     return typer.Option(False, "--quiet", "-q", help=help)
 
 
+#: ``--per-frame``: shared by every command that measures a series frame by frame.
+PER_FRAME_OPTION = typer.Option(
+    False, "--per-frame",
+    help="A series (axes tyx, e.g. a time-lapse): measure every frame as an image, one "
+    "result per frame (JSON: a 'frames' list; text: a table).",
+)
+
+#: Why a command refuses volumes when it says nothing else.
+NOT_3D = "it analyses 2-D images"
+
+
 def load_image(path: Path | None, channel: str | None = None, *, joint: bool = False,
-               axes: str | None = None, max_pixels: int | None = None, info: bool = False):
-    """Read ``path`` (or the bundled sample when None) and return (2-D image, label), or
-    with ``info`` (2-D image, label, dict of how it was read: ``colour_handling``,
+               axes: str | None = None, max_pixels: int | None = None, info: bool = False,
+               volumes: bool | str = NOT_3D, per_frame: bool = False, series: bool = False):
+    """Read ``path`` (or the bundled sample when None) and return (array, label), or
+    with ``info`` (array, label, dict of how it was read: ``colour_handling``,
     ``channel`` as given, ``source_dtype``, ``axes``...; what the report records).
 
     The same reading as the API's ``read_image(path, axes=axes, channel=...)``: a colour
     axis is reduced by ``channel`` (the ``--channel`` text; None: luminance);
     ``--channel`` given for a grey image is refused, not ignored. ``joint`` allows
     ``'joint'``, which keeps the colour axis (the joint colour distribution). Arrays
-    whose axes the file does not record need ``--axes``; volumes and series are refused
-    with one line (the commands analyse 2-D images), so the CLI accepts exactly what the
-    library does.
+    whose axes the file does not record need ``--axes`` (the error names the choices).
+
+    A (Z, Y, X) volume (axes ``'zyx'``) is returned when the command computes its
+    measure in 3-D (``volumes=True``); otherwise ``volumes`` is why it does not, and the
+    volume is refused with that reason in one line. A (T, Y, X) series (axes ``'tyx'``)
+    is returned only with ``per_frame`` (``--per-frame``: the command measures each
+    frame), or with ``series`` (the report's series mode); without either the error says to
+    pass ``--per-frame`` (or ``--axes zyx``).
+    ``--per-frame`` on anything but a series is refused. So the CLI accepts what the
+    library's functions do: volumes where they are 3-D, frames where they are 2-D.
     """
     import infopix
 
@@ -221,6 +240,9 @@ def load_image(path: Path | None, channel: str | None = None, *, joint: bool = F
             raise ValueError("`--channel` applies to colour images; the sample image is grey.")
         if axes is not None:
             raise ValueError("`--axes` applies to an IMAGE file; the sample image is 2-D.")
+        if per_frame:
+            raise ValueError("`--per-frame` applies to a series (axes tyx) IMAGE file; the "
+                             "sample image is one 2-D image.")
         img = infopix.sample_image()
         if info:
             return img, "sample image (camera, CC0)", {
@@ -230,28 +252,79 @@ def load_image(path: Path | None, channel: str | None = None, *, joint: bool = F
     try:
         img, got = infopix.read_image(path, channel=ch, axes=axes, max_pixels=max_pixels,
                                       return_info=True)
-    except ValueError as exc:  # name the CLI flags, not the Python keywords
+    except (ValueError, FileNotFoundError) as exc:  # name the CLI's, not Python's, names
         msg = str(exc).replace("pass axes=", "pass").replace("`axes`", "`--axes`")
-        msg = msg.replace("`channel`", "`--channel`")
-        raise ValueError(msg.replace("max_pixels= (CLI: --max-pixels)", "--max-pixels")
-                         .replace(" (CLI: --axes)", " --axes")) from None
+        msg = msg.replace("`channel`", "`--channel`").replace("`path` ", "IMAGE ")
+        msg = (msg.replace("max_pixels= (CLI: --max-pixels)", "--max-pixels")
+               .replace(" (CLI: --axes)", " --axes"))
+        raise (ValueError if isinstance(exc, ValueError) else FileNotFoundError)(msg) from None
     # a printable label: undecodable bytes of a non-UTF-8 file name become U+FFFD
     label = str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    if {"t", "z"} & set(got.axes):
-        kind = "a series" if "t" in got.axes else "a volume"
+    shape = "x".join(map(str, got.shape))
+    if got.axes == "tyx" and not (per_frame or series):
         raise ValueError(
-            f"IMAGE {label!r} is {kind} (axes {got.axes!r}, shape {got.shape}); this "
-            f"command analyses 2-D images: save one slice (e.g. with numpy) and pass that, "
-            f"or --axes if the file's axes are not what it holds."
+            f"IMAGE {label!r} is a series of {got.shape[0]} frames (axes 'tyx', shape {shape}); "
+            f"pass --per-frame to measure every frame, or --axes zyx to take it as one volume."
+        )
+    if per_frame and got.axes != "tyx":
+        kind = "a volume (axes 'zyx')" if got.axes == "zyx" else f"axes {got.axes!r}"
+        raise ValueError(
+            f"`--per-frame` applies to a series (axes 'tyx'); IMAGE {label!r} is {kind}, shape "
+            f"{shape}" + ("; pass --axes tyx to measure its slices one by one." if got.axes == "zyx"
+                          else "; drop --per-frame.")
+        )
+    if got.axes == "zyx" and volumes is not True:
+        raise ValueError(
+            f"IMAGE {label!r} is a volume (axes 'zyx', shape {shape}); this command does not "
+            f"take volumes: {volumes}. Pass --axes tyx --per-frame to measure its slices one by one."
+        )
+    if got.axes not in ("yx", "yxc", "zyx", "tyx"):
+        raise ValueError(
+            f"IMAGE {label!r} has axes {got.axes!r} (shape {shape}); the commands take yx images, "
+            f"zyx volumes and tyx series: save one of those, or pass --axes if the file's axes "
+            f"are not what it holds."
         )
     if channel is not None and got.colour_handling.startswith("grey"):
         raise ValueError(
             f"`--channel` applies to colour images; {label} is grey "
-            f"({img.shape[0]}x{img.shape[1]}), drop --channel."
+            f"({shape}), drop --channel."
         )
     if info:
         return img, label, {**got.to_dict(), "channel": None if channel is None else ch}
     return img, label
+
+
+def each_frame(stack, measure, *, label: str):
+    """``measure(frame, label)`` -> (result dict, text) for every frame of a (T, Y, X)
+    series, in order: a list of result dicts with their ``frame`` index first, and the
+    texts. An error on one frame names it (``frame 3: ...``)."""
+    rows, texts = [], []
+    for t in range(stack.shape[0]):
+        try:
+            result, text = measure(stack[t], f"{label}, frame {t}")
+        except (ValueError, TypeError) as exc:
+            raise type(exc)(f"frame {t}: {exc}") from None
+        rows.append({"frame": t, **{k: v for k, v in result.items() if k != "image"}})
+        texts.append(text)
+    return rows, texts
+
+
+def print_frames(label: str, shape, rows: list, columns: dict, *, as_json: bool, head=None):
+    """Output of ``--per-frame``: JSON ``{"image", "shape", "axes": "tyx", ..., "frames":
+    [row per frame]}``, or a text table with one line per frame and ``columns``
+    (``{title: function(row) -> text}``)."""
+    if as_json:
+        print_json({"image": label, "shape": list(shape), "axes": "tyx", "per_frame": True,
+                    **(head or {}), "frames": rows})
+        return
+    titles = ["frame", *columns]
+    cells = [[str(r["frame"]), *(f(r) for f in columns.values())] for r in rows]
+    widths = [max(len(t), *(len(c[i]) for c in cells)) for i, t in enumerate(titles)]
+    console.print(f"{label}: {len(rows)} frames (axes tyx), each measured as an image",
+                  markup=False, highlight=False)
+    for line in [titles, *cells]:
+        console.print("  ".join(c.rjust(w) for c, w in zip(line, widths)), markup=False,
+                      highlight=False)
 
 
 def parse_channel(channel: str, n_channels: int | None = None):

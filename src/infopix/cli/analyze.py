@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -27,6 +28,8 @@ from ._common import (
 _HELP = """Analyse IMAGE(s) and write a readable report to --out.
 
 Writes OUT/report.html (one self-contained page: an overview with the headline measures and every alert, figures embedded, no network, printable), OUT/results.json (every number with its unit, estimator and uncertainty, the infopix version, input checksums, colour handling and parameters) and OUT/figures/ (each figure as PNG at 200 dpi and SVG; add pdf with --figure-format png,svg,pdf). With no IMAGE, the bundled sample image is analysed.
+
+A volume (axes zyx: a multi-page TIFF that says so, or --axes zyx) is shown as orthogonal slices and a maximum-intensity projection, each 3-D measure computed on the volume; sections that are 2-D only say "not applicable to volumes" and why. A series (axes tyx) is measured frame by frame: each headline number against the frame index, and the full sections of the middle frame.
 
 Several images: one folder per image, OUT/<image stem>/, and OUT/index.html comparing them (a sortable table of the headline measures, thumbnails, plots across images). OUT is written at once (assembled beside it, then renamed): an interrupted run leaves nothing half written, and an existing OUT is replaced only with --force.
 
@@ -84,7 +87,7 @@ def check_memory(shape, label: str, *, quick: bool) -> None:
     avail = available_memory()
     if avail is None:
         return
-    npix = int(shape[0]) * int(shape[1])
+    npix = math.prod(int(n) for n in shape[:3])  # an image, a volume, or a series held whole
     need = BASE_BYTES + BYTES_PER_PIXEL[quick] * npix
     if need <= avail:
         return
@@ -93,7 +96,7 @@ def check_memory(shape, label: str, *, quick: bool) -> None:
     if not quick and BASE_BYTES + BYTES_PER_PIXEL[True] * npix <= avail:
         hint = " (--quick needs about {:.1f} GB)".format((BASE_BYTES + BYTES_PER_PIXEL[True] * npix) / gb)
     raise MemoryError(
-        f"{label} ({shape[0]} x {shape[1]} pixels) needs about {need / gb:.1f} GB for a report"
+        f"{label} ({' x '.join(map(str, shape[:3]))} {'voxels' if len(shape) == 3 else 'pixels'}) needs about {need / gb:.1f} GB for a report"
         f"{' with --quick' if quick else ''}, more than the {avail / gb:.1f} GB of memory "
         f"available{hint}; for an image this size compute local maps chunk by chunk: "
         f"infopix localmap IMAGE --chunks 2048 -o map.zarr"
@@ -170,9 +173,12 @@ def analyze_command(
     paths = list(images) if images else [None]
     loaded = []
     for p in paths:  # read and check every input first: a bad one fails before any work
-        img, label, info = load_image(p, channel, axes=axes, max_pixels=max_pixels, info=True)
+        img, label, info = load_image(p, channel, axes=axes, max_pixels=max_pixels, info=True,
+                                      volumes=True, series=True)
         check_memory(img.shape, label, quick=quick)  # before any work
-        ImageContext(img)  # validates: finite, bool/integer/float, >= 2 pixels
+        # validates: finite, bool/integer/float, >= 2 pixels (every frame of a series)
+        for one in (img if info.get("axes") == "tyx" else [img]):
+            ImageContext(one, volume=info.get("axes") == "zyx")
         # keep the first image; read the others again in turn (memory: one image at a time)
         loaded.append((img if not loaded else None, label, p, info))
 
@@ -188,10 +194,14 @@ def analyze_command(
         disable=quiet or not err_console.is_terminal,
     )
     with progress:
-        task = progress.add_task("analysing", total=len(loaded) * len(keys))
+        # a series runs every section on every frame
+        steps = sum(len(keys) * (info["shape"][0] if info.get("axes") == "tyx" else 1)
+                    for _, _, _, info in loaded)
+        task = progress.add_task("analysing", total=steps)
         for img, label, path, info in loaded:
             if img is None:
-                img, _ = load_image(path, channel, axes=axes, max_pixels=max_pixels)
+                img, _ = load_image(path, channel, axes=axes, max_pixels=max_pixels, volumes=True,
+                                    series=True)
             name = label if len(loaded) == 1 else Path(label).name
             state = {"started": False}
 

@@ -161,6 +161,7 @@ def batch_command(
     quick: bool = typer.Option(False, "--quick", help="The measures' quick presets (fewer radii, scales, orders), as `infopix analyze --quick`."),
     estimator: str = typer.Option(None, "--estimator", "-e", help="Entropy estimator of every chosen measure that takes one (plugin, miller_madow, nsb, ...); default: each measure's own."),
     channel: str = typer.Option(None, "--channel", help="Colour images: luminance (default) or a channel index; grey images are measured as they are.", show_default=False),
+    axes: str = typer.Option(None, "--axes", help="Axes of files that do not record them (a 3-D .npy): zyx (a volume, one row) or tyx (a series, one row per frame). Files that record their axes are read as they are."),
     scheduler: str = typer.Option(None, "--scheduler", help="Address of a Dask scheduler, e.g. tcp://127.0.0.1:8786; default: a local cluster."),
     workers: int = typer.Option(None, "--workers", "-w", help="Worker processes of the local cluster (default: one per core; at most 4 per core); 0 runs in this process without Dask."),
     radius: int = typer.Option(None, "--radius", "-r", help="Window radius of the local measure (sets local.radii to this one radius)."),
@@ -189,6 +190,8 @@ def batch_command(
         options.setdefault("local", {})["radii"] = [check_positive(radius, "--radius")]
     if estimator is not None:
         options = apply_estimator(options, estimator, [m.name for m in ms], name="--estimator")
+    if axes is not None and axes not in ("yx", "zyx", "tyx"):
+        raise ValueError(f"`--axes` expects yx, zyx (volumes) or tyx (series) for batch, got {axes!r}.")
     ch = "luminance" if channel is None else parse_channel(channel)
     if ch == "joint":
         raise ValueError("`--channel` expects 'luminance' or a channel index for batch measures, got 'joint'.")
@@ -241,11 +244,13 @@ def batch_command(
                 progress.update(task, completed=done, total=total, errors=errors)
 
             df = run(files, [m.name for m in ms], client=client, out=out, resume=resume,
-                     force=force, config=options, quick=quick, channel=ch, progress=advance)
+                     force=force, config=options, quick=quick, channel=ch, axes=axes,
+                     progress=advance)
     elapsed = time.perf_counter() - t0
     n_err = int((df["status"] != "ok").sum())
     summary = {
-        "images": len(df),
+        "images": int(df["path"].nunique()),  # files; a series has one row per frame
+        "rows": len(df),
         "computed": int(progress.tasks[0].completed) if progress.tasks else 0,
         "ok": int(len(df) - n_err),
         "errors": n_err,
@@ -261,7 +266,10 @@ def batch_command(
     elif not quiet:
         skipped = summary["images"] - summary["computed"]
         console.print(
-            f"{summary['images']} image(s): {summary['ok']} ok, {n_err} error(s)"
+            f"{summary['images']} image(s)"
+            + (f" in {summary['rows']} rows (a series: one row per frame)"
+               if summary["rows"] != summary["images"] else "")
+            + f": {summary['ok']} ok, {n_err} error(s)"
             + (f", {skipped} already done" if skipped else "")
             + f"; {elapsed:.1f} s; results in {out}",
             soft_wrap=True,

@@ -36,7 +36,9 @@ def compare_command(
     as_json: bool = json_option("Also print the compared rows as JSON (full precision)."),
     quiet: bool = quiet_option("Print nothing but errors."),
 ):
-    """Compare images: OUT/index.html with a sortable table of every headline measure of
+    """Compare reports or a batch's results across images in OUT/index.html.
+
+    A sortable table of every headline measure of
     the reports, or of every measure column of a batch (each rounded to its uncertainty,
     or marked as having none), thumbnails, links to each report, and plots of each
     measure across images with error bars (OUT/figures/compare.png, .svg). From a batch,

@@ -10,6 +10,9 @@ import typer
 from ._common import (
     AXES_OPTION,
     MAX_PIXELS_OPTION,
+    PER_FRAME_OPTION,
+    each_frame,
+    print_frames,
     FIGURE_SUFFIXES,
     channel_option,
     check_range,
@@ -68,11 +71,15 @@ def fractal_command(
     as_json: bool = json_option(),
     axes: str = AXES_OPTION,
     max_pixels: int = MAX_PIXELS_OPTION,
+    per_frame: bool = PER_FRAME_OPTION,
 ):
     """Fractal dimension of IMAGE with the regression shown (slope, standard error, R², fit range).
 
     The ± includes the spread over grid origins, size ladders and fit ranges, not only
     the regression residuals; a curved log-log plot is flagged with a warning.
+
+    A volume (axes zyx) is counted with cubic boxes (box, dq, spectrum; dbc is a 2-D
+    method); a series (axes tyx) needs --per-frame (one fit per frame).
 
     Example: infopix fractal photo.png --threshold 159 -o fit.png
     """
@@ -85,20 +92,60 @@ def fractal_command(
         raise ValueError(f"`--method` expects one of {', '.join(_METHODS)}, got {method!r}.")
     if out is not None and out.suffix.lower() not in (".json",) + FIGURE_SUFFIXES:
         raise ValueError(f"`--out` expects a .json, .png, .pdf or .svg path, got {str(out)!r}.")
+    if per_frame and out is not None and out.suffix.lower() != ".json":
+        raise ValueError(f"`--out` with --per-frame expects a .json file (one fit per frame), got {str(out)!r}.")
     refuse_existing(out, force=force)
-    img, label = load_image(image, channel, axes=axes, max_pixels=max_pixels)
+    img, label, info = load_image(image, channel, axes=axes, max_pixels=max_pixels, volumes=True,
+                                  per_frame=per_frame, info=True)
+    if info.get("axes") == "zyx" and method == "dbc":
+        raise ValueError(
+            "`--method` dbc is not defined for volumes: differential box counting measures a 2-D "
+            "image as a surface in 3-D; for a volume use --method box (with --threshold), dq or spectrum."
+        )
     fit_range = None
     if fit_min is not None or fit_max is not None:
         fit_range = (fit_min if fit_min is not None else 0, fit_max if fit_max is not None else np.inf)
     check_range(nq, "--nq", 2, MAX_NQ, why="each order is a full regression; memory grows with it")
     qs = DEFAULT_QS if (qmin, qmax, nq) == (-5.0, 5.0, 41) else np.linspace(qmin, qmax, nq)
-    result = {"image": label, "shape": list(img.shape), "method": method}
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", infopix.fractal.FractalWarning)
-        res, line = _compute(method, img, threshold if (threshold is not None or image is not None) else 127.0,
-                             fit_range, qs, result)
-    for w in caught:
-        err_console.print(f"infopix: warning: {w.message}", highlight=False, soft_wrap=True)
+    thr = threshold if (threshold is not None or image is not None) else 127.0
+
+    def one(frame, lab):
+        result = {"image": lab, "shape": list(frame.shape), "method": method}
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", infopix.fractal.FractalWarning)
+            res, line = _compute(method, frame, thr, fit_range, qs, result)
+        for w in caught:
+            where = f"{lab}: " if per_frame else ""
+            err_console.print(f"infopix: warning: {where}{w.message}", highlight=False, soft_wrap=True, markup=False)
+        return result, (res, line)
+
+    if per_frame:
+        from infopix.formatting import format_value
+
+        rows, _ = each_frame(img, one, label=label)
+        rows = [{k: v for k, v in r.items() if k not in ("shape", "method")} for r in rows]
+        head = {"method": method}
+        if out is not None:
+            write_json(out, {"image": label, "shape": list(img.shape), "axes": "tyx",
+                             "per_frame": True, **head, "frames": rows}, force=force)
+        if method in ("box", "dbc"):
+            cols = {"D": lambda r: format_value(r["dimension"], r["stderr"]),
+                    "R²": lambda r: f"{r['r2']:.4f}"}
+        elif method == "dq":
+            def dq(q):
+                def cell(r):
+                    i = int(np.argmin(np.abs(np.asarray(r["qs"]) - q)))
+                    return format_value(r["dimensions"][i], r["stderr"][i])
+                return cell
+            cols = {f"D_{q}": dq(q) for q in (0, 1, 2)}
+        else:
+            cols = {"alpha min": lambda r: format_value(min(r["alpha"])),
+                    "alpha max": lambda r: format_value(max(r["alpha"]))}
+        print_frames(label, img.shape, rows, cols, as_json=as_json, head=head)
+        return
+    result, (res, line) = one(img, label)
+    if info.get("axes") == "zyx":
+        result["axes"] = "zyx"
     if out is not None:
         if out.suffix.lower() == ".json":
             write_json(out, result, force=force)

@@ -109,7 +109,11 @@ def ising_command(
     check_seed(seed)
     if movie is not None and movie.suffix.lower() not in (".gif", ".mp4"):
         raise ValueError(f"`--movie` expects a .gif or .mp4 file name, got {str(movie)!r}.")
-    img, label = load_image(image, channel, axes=axes, max_pixels=max_pixels)
+    from ..measures import MEASURES
+
+    # the report's Ising section refuses volumes for the same reason
+    why = MEASURES["ising"].volume_reason() if "ising" in MEASURES else "it runs on 2-D lattices"
+    img, label = load_image(image, channel, axes=axes, max_pixels=max_pixels, volumes=why)
     sched = parse_schedule(schedule)
     if model == "grey":
         if threshold is not None:

@@ -11,6 +11,8 @@ from ._common import (
     AXES_OPTION,
     MAP_SUMMARY_UNCERTAINTY,
     MAX_PIXELS_OPTION,
+    PER_FRAME_OPTION,
+    print_frames,
     channel_option,
     check_range,
     command,
@@ -52,8 +54,13 @@ def localmap_command(
     chunks: int = typer.Option(None, "--chunks", help="Images larger than memory: read lazily, compute chunk by chunk (this many pixels a side) on Dask, write --out .zarr."),
     axes: str = AXES_OPTION,
     max_pixels: int = MAX_PIXELS_OPTION,
+    per_frame: bool = PER_FRAME_OPTION,
 ):
     """Local map of IMAGE: a value per pixel from the r-box around it.
+
+    A series (axes tyx) with --per-frame: the map of every frame, written as a (T, Y, X)
+    stack. Volumes (axes zyx) when the local maps are 3-D in this version (else refused,
+    saying so).
 
     .npy and .tif/.tiff outputs hold the float64 map itself; a .png output is a figure
     (the map in the 'inferno' colour map with a colour bar and a title), not data.
@@ -75,15 +82,29 @@ def localmap_command(
         from .batch import localmap_chunked
         if channel is not None:
             raise ValueError("`--channel` is not available with --chunks (chunked maps read grey images).")
+        if per_frame:
+            raise ValueError("`--per-frame` is not available with --chunks or a .zarr --out (write .npy or .tif).")
         return localmap_chunked(image, out, chunks=chunks, radius=radius, measure=measure, estimator=estimator, alpha=alpha, base=base, edge=edge, bins=bins, force=force, as_json=as_json, quiet=quiet)
     ext = out.suffix.lower()
     if ext not in (".npy", ".tif", ".tiff", ".png"):
         raise ValueError(f"`--out` expects a .npy, .tif, .tiff or .png file, got {str(out)!r}.")
+    if per_frame and ext == ".png":
+        raise ValueError(f"`--out` with --per-frame expects a .npy or .tif file (the stack of per-frame "
+                         f"maps; a .png shows one map), got {str(out)!r}.")
     refuse_existing(out, force=force)
-    img, label = load_image(image, channel, axes=axes, max_pixels=max_pixels)
+    from ..measures import local_maps_of_volumes
+
+    why = local_maps_of_volumes()  # None once infopix.local takes (Z, Y, X) volumes
+    img, label, info = load_image(image, channel, axes=axes, max_pixels=max_pixels, info=True,
+                                  volumes=True if why is None else why, per_frame=per_frame)
+    volume = info.get("axes") == "zyx"
     name, fixed = LOCAL_MAPS[measure]
     kw = map_options(measure, alpha=alpha, base=base, estimator=estimator, edge=edge, bins=bins)
-    result = getattr(infopix, name)(img, radius, **fixed, **kw)
+    func = getattr(infopix, name)
+    if per_frame:  # the 2-D map of every frame, stacked (T, Y, X)
+        result = np.stack([func(frame, radius, **fixed, **kw) for frame in img])
+    else:
+        result = func(img, radius, **fixed, **kw)
     from ..provenance import KEY, map_unit, record
 
     unit = map_unit(measure, base)
@@ -93,7 +114,12 @@ def localmap_command(
                   parameters={"measure": measure, "radius": radius, "channel": channel, **kw})
     if ext == ".png":
         est = f", {estimator}" if measure == "entropy" else ""
-        _write_figure(out, result, f"{measure} (r = {radius}, {edge}{est}) of {Path(label).name}", unit, force)
+        shown, where = result, ""
+        if volume:  # a volume's map: its XY slice through the centre
+            z = result.shape[0] // 2
+            shown, where = result[z], f", XY slice z = {z}"
+        _write_figure(out, shown, f"{measure} (r = {radius}, {edge}{est}{where}) of {Path(label).name}",
+                      unit, force)
     else:
         # a TIFF carries the provenance in its description; .npy has no place for it
         meta = {KEY: prov} if ext in (".tif", ".tiff") else None
@@ -106,6 +132,11 @@ def localmap_command(
         "estimator": estimator if measure == "entropy" else None,
         "alpha": alpha if measure == "entropy" else None,
         "unit": unit,
+        "shape": list(result.shape),
+        **({"axes": "tyx", "per_frame": True, "frames": [
+            {"frame": t, "min": float(m.min()), "mean": float(m.mean()), "max": float(m.max())}
+            for t, m in enumerate(result)]} if per_frame else {}),
+        **({"axes": "zyx"} if volume else {}),
         "min": float(result.min()),
         "mean": float(result.mean()),
         "max": float(result.max()),
@@ -115,6 +146,11 @@ def localmap_command(
     }
     if as_json:
         print_json(summary)
+    elif not quiet and per_frame:
+        print_frames(label, img.shape, summary["frames"], {
+            f"min ({unit})": lambda r: f"{r['min']:.4g}", f"mean ({unit})": lambda r: f"{r['mean']:.4g}",
+            f"max ({unit})": lambda r: f"{r['max']:.4g}"}, as_json=False)
+        console.print(f"wrote the (T, Y, X) stack of maps to {out}", markup=False)
     elif not quiet:
         console.print(
             f"{label}: local {measure} r={radius} ({edge}) -> {out}  "

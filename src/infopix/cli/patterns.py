@@ -13,6 +13,9 @@ import typer
 from ._common import (
     AXES_OPTION,
     MAX_PIXELS_OPTION,
+    PER_FRAME_OPTION,
+    each_frame,
+    print_frames,
     channel_option,
     command,
     console,
@@ -35,6 +38,8 @@ _ENTROPY_2D_FLAGS = {"m": "--template", "tau": "--tau", "r": "--tolerance", "mem
                      "bins": "--bins", "normalize": "--normalize", "classes": "--classes", "mapping": "--mapping",
                      "estimator": "--estimator", "base": "--base"}
 _OUTPUTS = (".json", ".png", ".pdf", ".svg")
+#: outputs holding the local map itself (ordinal with --map)
+_MAP_OUTPUTS = (".npy", ".tif", ".tiff")
 
 
 def _parse_sizes(text: str) -> list[int]:
@@ -115,6 +120,21 @@ def _entropy_2d(P, measure, img, label, *, m, tau, tolerance, r2, membership, bi
     return result, lines, None
 
 
+#: Why ``infopix patterns`` refuses volumes (the report's patterns section says the same).
+VOLUMES_WHY = ("this command's ordinal patterns, lacunarity, structural complexity and 2-D sample "
+               "entropies take 2-D images only (a volume's dz x dy x dx ordinal patterns: "
+               "infopix.patterns.permutation_entropy(volume, dz=2) in Python)")
+
+
+def _first_line(lines) -> str:
+    """A per-frame table cell: the headline line (the one in bold, else the second) without
+    its label and markup."""
+    import re
+
+    line = next((x for x in lines if "[bold]" in x), lines[1] if len(lines) > 1 else lines[0])
+    return re.sub(r"\[/?bold\]", "", line.split(": ", 1)[-1] if line is lines[0] else line).strip()
+
+
 @command("patterns")
 @one_line_errors
 def patterns_command(
@@ -129,6 +149,9 @@ def patterns_command(
     ties: str = typer.Option("stable", "--ties", help="ordinal: stable (first pixel ranks lower) | noise (random, --seed)."),
     seed: int = typer.Option(None, "--seed", help="ordinal: seed of the tie-breaking noise (--ties noise)."),
     estimator: str = typer.Option("plugin", "--estimator", "-e", help="ordinal: entropy estimator (plugin, nsb, chao_shen, ...)."),
+    map_radius: int = typer.Option(None, "--map", help="ordinal: also the local permutation-entropy map, this radius in "
+                                   "patterns (window (2r+1)² patterns); -o .npy/.tif writes it, -o .png draws it."),
+    edge: str = typer.Option("clip", "--edge", help="ordinal --map: windows at the edges of the pattern grid: clip | reflect | wrap."),
     base: float = typer.Option(None, "--base", "-b",
                                help="Logarithm base (ordinal, disten: 2; fuzzen, dispen: e; sampen reports nats)."),
     sizes: str = typer.Option(None, "--sizes", help="lacunarity: box sides as a comma list or START:STOP (default: 16 geometric)."),
@@ -152,10 +175,16 @@ def patterns_command(
     force: bool = force_option("Overwrite an existing output."),
     axes: str = AXES_OPTION,
     max_pixels: int = MAX_PIXELS_OPTION,
+    per_frame: bool = PER_FRAME_OPTION,
 ):
     """Patterns and complexity of IMAGE.
 
+    2-D images only (a volume is refused, saying why); a series (axes tyx) with
+    --per-frame gives one result per frame.
+
     Example: infopix patterns photo.png -m ordinal --dx 3 --dy 3 -e nsb -o plane.png
+
+    Example: infopix patterns photo.png -m ordinal --map 5 -o local_pe.tif
 
     Example: infopix patterns photo.png -m dispen --template 2 --classes 4 -e nsb
     """
@@ -163,122 +192,172 @@ def patterns_command(
 
     if measure not in MEASURES:
         raise ValueError(f"`--measure` expects one of {', '.join(MEASURES)}, got {measure!r}.")
-    if out is not None and out.suffix.lower() not in _OUTPUTS:
-        raise ValueError(f"`--out` expects a .json, .png, .pdf or .svg file, got {str(out)!r}.")
+    if map_radius is not None and measure != "ordinal":
+        raise ValueError(f"`--map` is a map of ordinal patterns: use it with --measure ordinal, got --measure {measure}.")
+    if map_radius is not None and per_frame:
+        raise ValueError("`--map` writes one map: use it without --per-frame (or pass one frame).")
+    if out is not None and out.suffix.lower() in _MAP_OUTPUTS and map_radius is None:
+        raise ValueError(f"`--out` {str(out)!r} holds a local map: add --map RADIUS (with --measure ordinal), or "
+                         f"write .json, .png, .pdf or .svg.")
+    if out is not None and out.suffix.lower() not in _OUTPUTS + _MAP_OUTPUTS:
+        raise ValueError(f"`--out` expects a .json, .png, .pdf or .svg file (.npy, .tif with --map), got {str(out)!r}.")
     refuse_existing(out, force=force)
-    img, label = load_image(image, channel, axes=axes, max_pixels=max_pixels)
-    result = {"image": label, "shape": list(img.shape), "measure": measure}
-    if measure == "ordinal":
-        base = 2.0 if base is None else base
-        if ties == "noise":  # recorded: passing it back reproduces the tie-breaking noise
-            seed = run_seed(seed)
-        try:
-            d = P.ordinal_distribution(img, dx=dx, dy=dy, taux=taux, tauy=tauy, ties=ties, rng=seed)
-            pe = P.permutation_entropy(d, estimator=estimator, base=base)
-        except (ValueError, TypeError) as exc:  # name the CLI flags, not the Python parameters
-            msg = str(exc)
-            for name in ("taux", "tauy", "dx", "dy", "ties", "estimator", "base"):
-                msg = msg.replace(f"`{name}`", f"`--{name}`")
-            raise type(exc)(msg) from None
-        raw = pe.estimate
-        plane = P.complexity_entropy_plane(d)
-        fs = P.fisher_shannon(d)
-        miss = P.missing_patterns(d)
-        plottable = plane
-        result.update(
-            dx=dx, dy=dy, taux=taux, tauy=tauy, ties=ties, seed=seed if ties == "noise" else None,
-            n_outcomes=d.n_outcomes, n_windows=d.n_windows,
-            n_observed=d.n_observed, estimator=pe.estimator, base=base,
-            permutation_entropy={"normalized": pe.value, "std": pe.std, "interval": pe.interval, "level": pe.level,
-                                 "value": raw.value, "value_std": raw.std, "value_interval": raw.interval},
-            plugin_entropy=plane.entropy, statistical_complexity=plane.complexity,
-            disequilibrium=plane.disequilibrium, fisher_information=fs.fisher,
-            missing_patterns=miss.n_missing, missing_fraction=miss.fraction,
-            missing_fraction_noise=miss.expected_fraction,
-            uncertainty="permutation entropy: the estimator's std/interval (None if it has none); complexity, "
-                        "Fisher information and missing patterns are exact functionals of the observed patterns "
-                        "(no uncertainty attached)",
-        )
-        lines = [
-            f"{label}: {dy}x{dx} ordinal patterns (delays {tauy}, {taux}), {d.n_windows} windows, "
-            f"{d.n_observed} of K = {d.n_outcomes} patterns seen",
-            f"  permutation entropy ({pe.estimator}, normalised) = "
-            + _unc(pe.value, pe.std, pe.interval, pe.level),
-            f"  plug-in H = {plane.entropy:.6g}, statistical complexity C = {plane.complexity:.6g}, "
-            f"Fisher information F = {fs.fisher:.6g} (plug-in functionals, no uncertainty)",
-            f"  missing patterns: {miss.n_missing} ({100 * miss.fraction:.4g}%; as many independent windows "
-            f"of noise: {100 * miss.expected_fraction:.4g}% expected)",
-        ]
-    elif measure == "lacunarity":
-        sz = None if sizes is None else _parse_sizes(sizes)
-        try:
-            L = P.lacunarity(img, sz, threshold=threshold)
-        except (ValueError, TypeError) as exc:
-            raise type(exc)(str(exc).replace("`sizes`", "`--sizes`").replace("`threshold`", "`--threshold`")) from None
-        plottable = L
-        result.update(
-            sizes=L.sizes, lacunarity=L.lacunarity, mean_mass=L.mean_mass, n_boxes=L.n_boxes, slope=L.slope,
-            slope_stderr=L.slope_stderr, r2=L.r2, binary=L.binary, threshold=threshold,
-            uncertainty="Lambda(r) counts every box (no sampling uncertainty); slope_stderr is the fit's",
-        )
-        from infopix.formatting import format_value
+    if per_frame and out is not None and out.suffix.lower() != ".json":
+        raise ValueError(f"`--out` with --per-frame expects a .json file (one result per frame), got {str(out)!r}.")
+    img, label = load_image(image, channel, axes=axes, max_pixels=max_pixels, per_frame=per_frame,
+                            volumes=VOLUMES_WHY)
+    base_in = base
+    if measure == "ordinal" and ties == "noise":  # recorded: passing it back reproduces the noise
+        seed = run_seed(seed)
 
-        slope = format_value(L.slope, None if L.slope_stderr != L.slope_stderr else L.slope_stderr)
-        lines = [
-            f"{label}: {'binary' if L.binary else 'grey'} lacunarity at {L.sizes.size} box sides "
-            f"{int(L.sizes[0])}..{int(L.sizes[-1])} px",
-            "  " + ", ".join(f"Λ({int(r)}) = {v:.4g}" for r, v in zip(L.sizes, L.lacunarity)),
-            f"  log-log slope = [bold]{slope}[/bold] (R² = {L.r2:.4f}); Λ counts every box "
-            f"(no sampling uncertainty)",
-        ]
-    elif measure in ("sampen", "fuzzen", "disten", "dispen"):
-        try:
-            mm = tuple(int(x) for x in m.split(","))
-            if len(mm) not in (1, 2):
-                raise ValueError
-        except ValueError:
-            raise ValueError(f"`--template` expects a template side or HEIGHT,WIDTH, got {m!r}.") from None
-        if measure in ("fuzzen", "disten", "dispen"):
-            extra, lines, plottable = _entropy_2d(
-                P, measure, img, label, m=mm[0] if len(mm) == 1 else mm, tau=tau, tolerance=tolerance, r2=r2,
-                membership=membership, bins=bins, normalize=normalize, classes=classes, mapping=mapping,
-                estimator=estimator, base=base)
-            result.update(extra)
-        else:
+    def one(frame, lab):
+        base = base_in
+        result = {"image": lab, "shape": list(frame.shape), "measure": measure}
+        if measure == "ordinal":
+            base = 2.0 if base is None else base
+            omap = None
             try:
-                se = P.sample_entropy_2d(img, m=mm[0] if len(mm) == 1 else mm, tau=tau, r=tolerance)
-            except (ValueError, TypeError) as exc:
-                msg = str(exc).replace("`m`", "`--template`").replace("`tau`", "`--tau`").replace("`r`", "`--tolerance`")
+                d = P.ordinal_distribution(frame, dx=dx, dy=dy, taux=taux, tauy=tauy, ties=ties, rng=seed)
+                pe = P.permutation_entropy(d, estimator=estimator, base=base)
+                if map_radius is not None:
+                    omap = P.local_permutation_entropy(frame, map_radius, dx=dx, dy=dy, taux=taux, tauy=tauy,
+                                                       ties=ties, rng=seed, estimator=estimator, edge=edge)
+            except (ValueError, TypeError) as exc:  # name the CLI flags, not the Python parameters
+                msg = str(exc).replace("`radius`", "`--map`")
+                for name in ("taux", "tauy", "dx", "dy", "ties", "estimator", "base", "edge"):
+                    msg = msg.replace(f"`{name}`", f"`--{name}`")
                 raise type(exc)(msg) from None
-            plottable = None
+            raw = pe.estimate
+            plane = P.complexity_entropy_plane(d)
+            fs = P.fisher_shannon(d)
+            miss = P.missing_patterns(d)
+            plottable = plane
             result.update(
-                m=list(se.m), tau=se.tau, r=se.r, sample_entropy=se.value, matches_m=se.matches_m,
-                matches_m1=se.matches_m1, n_templates=se.n_templates, n_pairs=se.n_pairs, unit="nats",
-                uncertainty="none attached: template pairs share templates (exact counts A and B given)",
+                dx=dx, dy=dy, taux=taux, tauy=tauy, ties=ties, seed=seed if ties == "noise" else None,
+                n_outcomes=d.n_outcomes, n_windows=d.n_windows,
+                n_observed=d.n_observed, estimator=pe.estimator, base=base,
+                permutation_entropy={"normalized": pe.value, "std": pe.std, "interval": pe.interval, "level": pe.level,
+                                     "value": raw.value, "value_std": raw.std, "value_interval": raw.interval},
+                plugin_entropy=plane.entropy, statistical_complexity=plane.complexity,
+                disequilibrium=plane.disequilibrium, fisher_information=fs.fisher,
+                missing_patterns=miss.n_missing, missing_fraction=miss.fraction,
+                missing_fraction_noise=miss.expected_fraction,
+                uncertainty="permutation entropy: the estimator's std/interval (None if it has none); complexity, "
+                            "Fisher information and missing patterns are exact functionals of the observed patterns "
+                            "(no uncertainty attached)",
             )
             lines = [
-                f"{label}: SampEn2D (m = {se.m[0]}x{se.m[1]}, tau = {se.tau}, r = {se.r:.4g}) = "
-                f"[bold]{se.value:.6g}[/bold] nats",
-                f"  {se.matches_m1} of {se.matches_m} matching {se.m[0]}x{se.m[1]} template pairs still match at "
-                f"{se.m[0] + 1}x{se.m[1] + 1} ({se.n_templates} templates; exact counts, no uncertainty attached)",
+                f"{lab}: {dy}x{dx} ordinal patterns (delays {tauy}, {taux}), {d.n_windows} windows, "
+                f"{d.n_observed} of K = {d.n_outcomes} patterns seen",
+                f"  permutation entropy ({pe.estimator}, normalised) = "
+                + _unc(pe.value, pe.std, pe.interval, pe.level),
+                f"  plug-in H = {plane.entropy:.6g}, statistical complexity C = {plane.complexity:.6g}, "
+                f"Fisher information F = {fs.fisher:.6g} (plug-in functionals, no uncertainty)",
+                f"  missing patterns: {miss.n_missing} ({100 * miss.fraction:.4g}%; as many independent windows "
+                f"of noise: {100 * miss.expected_fraction:.4g}% expected)",
             ]
-    else:
-        try:
-            S = P.structural_complexity(img, factor=factor, n_scales=scales)
-        except (ValueError, TypeError) as exc:
-            raise type(exc)(str(exc).replace("`factor`", "`--factor`").replace("`n_scales`", "`--scales`")) from None
-        plottable = S
-        result.update(
-            factor=S.factor, partial=S.partial, total=S.total, block_sides=S.block_sides, overlaps=S.overlaps,
-            uncertainty="a deterministic functional of the image (no uncertainty attached)",
-        )
-        lines = [
-            f"{label}: structural complexity C = [bold]{S.total:.6g}[/bold] (intensity², factor {S.factor}, "
-            f"{S.partial.size} scales; deterministic, no uncertainty)",
-            "  " + ", ".join(f"C_{k} = {c:.4g}" for k, c in enumerate(S.partial)),
-        ]
+            if omap is not None:
+                oy, ox = P.pattern_grid_offset(dx=dx, dy=dy, taux=taux, tauy=tauy)
+                w = 2 * map_radius + 1
+                result["local_map"] = {
+                    "radius": map_radius, "edge": edge, "estimator": pe.estimator, "normalized": True,
+                    "shape": list(omap.shape), "offset": [oy, ox], "min": float(omap.min()),
+                    "mean": float(omap.mean()), "max": float(omap.max()), "out": None,
+                    "uncertainty": "none attached: a map of per-window estimates (min, mean and max are over positions)",
+                }
+                lines.append(
+                    f"  local permutation entropy map ({pe.estimator}, normalised; {w}x{w} patterns a window, {edge}): "
+                    f"{omap.shape[0]}x{omap.shape[1]} values, one per pattern anchor (centred {oy:g}, {ox:g} px "
+                    f"below/right of the anchor); min {omap.min():.4g}, mean {omap.mean():.4g}, max {omap.max():.4g} "
+                    f"(no uncertainty attached)"
+                )
+                plottable = _PlaneAndMap(plane, omap, dict(dx=dx, dy=dy, taux=taux, tauy=tauy), map_radius)
+        elif measure == "lacunarity":
+            sz = None if sizes is None else _parse_sizes(sizes)
+            try:
+                L = P.lacunarity(frame, sz, threshold=threshold)
+            except (ValueError, TypeError) as exc:
+                raise type(exc)(str(exc).replace("`sizes`", "`--sizes`").replace("`threshold`", "`--threshold`")) from None
+            plottable = L
+            result.update(
+                sizes=L.sizes, lacunarity=L.lacunarity, mean_mass=L.mean_mass, n_boxes=L.n_boxes, slope=L.slope,
+                slope_stderr=L.slope_stderr, r2=L.r2, binary=L.binary, threshold=threshold,
+                uncertainty="Lambda(r) counts every box (no sampling uncertainty); slope_stderr is the fit's",
+            )
+            from infopix.formatting import format_value
+
+            slope = format_value(L.slope, None if L.slope_stderr != L.slope_stderr else L.slope_stderr)
+            lines = [
+                f"{lab}: {'binary' if L.binary else 'grey'} lacunarity at {L.sizes.size} box sides "
+                f"{int(L.sizes[0])}..{int(L.sizes[-1])} px",
+                "  " + ", ".join(f"Λ({int(r)}) = {v:.4g}" for r, v in zip(L.sizes, L.lacunarity)),
+                f"  log-log slope = [bold]{slope}[/bold] (R² = {L.r2:.4f}); Λ counts every box "
+                f"(no sampling uncertainty)",
+            ]
+        elif measure in ("sampen", "fuzzen", "disten", "dispen"):
+            try:
+                mm = tuple(int(x) for x in m.split(","))
+                if len(mm) not in (1, 2):
+                    raise ValueError
+            except ValueError:
+                raise ValueError(f"`--template` expects a template side or HEIGHT,WIDTH, got {m!r}.") from None
+            if measure in ("fuzzen", "disten", "dispen"):
+                extra, lines, plottable = _entropy_2d(
+                    P, measure, frame, lab, m=mm[0] if len(mm) == 1 else mm, tau=tau, tolerance=tolerance, r2=r2,
+                    membership=membership, bins=bins, normalize=normalize, classes=classes, mapping=mapping,
+                    estimator=estimator, base=base)
+                result.update(extra)
+            else:
+                try:
+                    se = P.sample_entropy_2d(frame, m=mm[0] if len(mm) == 1 else mm, tau=tau, r=tolerance)
+                except (ValueError, TypeError) as exc:
+                    msg = str(exc).replace("`m`", "`--template`").replace("`tau`", "`--tau`").replace("`r`", "`--tolerance`")
+                    raise type(exc)(msg) from None
+                plottable = None
+                result.update(
+                    m=list(se.m), tau=se.tau, r=se.r, sample_entropy=se.value, matches_m=se.matches_m,
+                    matches_m1=se.matches_m1, n_templates=se.n_templates, n_pairs=se.n_pairs, unit="nats",
+                    uncertainty="none attached: template pairs share templates (exact counts A and B given)",
+                )
+                lines = [
+                    f"{lab}: SampEn2D (m = {se.m[0]}x{se.m[1]}, tau = {se.tau}, r = {se.r:.4g}) = "
+                    f"[bold]{se.value:.6g}[/bold] nats",
+                    f"  {se.matches_m1} of {se.matches_m} matching {se.m[0]}x{se.m[1]} template pairs still match at "
+                    f"{se.m[0] + 1}x{se.m[1] + 1} ({se.n_templates} templates; exact counts, no uncertainty attached)",
+                ]
+        else:
+            try:
+                S = P.structural_complexity(frame, factor=factor, n_scales=scales)
+            except (ValueError, TypeError) as exc:
+                raise type(exc)(str(exc).replace("`factor`", "`--factor`").replace("`n_scales`", "`--scales`")) from None
+            plottable = S
+            result.update(
+                factor=S.factor, partial=S.partial, total=S.total, block_sides=S.block_sides, overlaps=S.overlaps,
+                uncertainty="a deterministic functional of the image (no uncertainty attached)",
+            )
+            lines = [
+                f"{lab}: structural complexity C = [bold]{S.total:.6g}[/bold] (intensity², factor {S.factor}, "
+                f"{S.partial.size} scales; deterministic, no uncertainty)",
+                "  " + ", ".join(f"C_{k} = {c:.4g}" for k, c in enumerate(S.partial)),
+            ]
+        return result, (lines, plottable)
+
+    if per_frame:
+        rows, texts = each_frame(img, one, label=label)
+        rows = [{k: v for k, v in r.items() if k not in ("shape", "measure")} for r in rows]
+        if out is not None:
+            write_json(out, {"image": label, "shape": list(img.shape), "axes": "tyx", "per_frame": True,
+                             "measure": measure, "frames": rows}, force=force)
+        print_frames(label, img.shape, rows,
+                     {"result": lambda r: _first_line(texts[r["frame"]][0])},
+                     as_json=as_json, head={"measure": measure})
+        return
+    result, (lines, plottable) = one(img, label)
     if out is not None:
-        if out.suffix.lower() == ".json":
+        if out.suffix.lower() in _MAP_OUTPUTS:
+            _write_map(out, plottable.omap, image, result, force)
+            lines.append(f"  map written to {out} (float64; the TIFF's description records how it was made)")
+        elif out.suffix.lower() == ".json":
             write_json(out, result, force=force)
         else:
             if plottable is None:
@@ -290,3 +369,34 @@ def patterns_command(
     else:
         for line in lines:
             console.print(line)
+
+
+class _PlaneAndMap:
+    """The complexity-entropy plane and the local map side by side (``-o fig.png --map``)."""
+
+    def __init__(self, plane, omap, pattern, radius):
+        self.plane, self.omap, self.pattern, self.radius = plane, omap, pattern, radius
+
+    def plot(self):
+        from infopix.patterns import plot_ordinal_map
+
+        fig, axes = pyplot().subplots(1, 2, figsize=(10, 4))
+        self.plane.plot(ax=axes[0])
+        p = self.pattern
+        plot_ordinal_map(self.omap, ax=axes[1], **p, title=f"local permutation entropy ({p['dy']}x{p['dx']}, "
+                         f"r = {self.radius})", label="H / log K (dimensionless)")
+        return axes[0]
+
+
+def _write_map(out: Path, omap, image: Path, result: dict, force: bool) -> None:
+    """The map as .npy or .tif (the TIFF's description records how it was made)."""
+    import infopix
+    from infopix.provenance import KEY, record
+
+    info = result["local_map"]
+    info["out"] = str(out)
+    params = {k: result[k] for k in ("dx", "dy", "taux", "tauy", "ties", "seed")}
+    params.update(radius=info["radius"], edge=info["edge"], normalized=True, offset=info["offset"])
+    prov = record(command="patterns", input=image, unit="1", estimator=info["estimator"], parameters=params)
+    meta = {KEY: prov} if out.suffix.lower() in (".tif", ".tiff") else None
+    infopix.write_image(out, omap, metadata=meta, force=force)

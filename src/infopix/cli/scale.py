@@ -11,6 +11,7 @@ import typer
 from ._common import (
     AXES_OPTION,
     MAX_PIXELS_OPTION,
+    PER_FRAME_OPTION,
     channel_option,
     check_range,
     command,
@@ -21,6 +22,7 @@ from ._common import (
     json_option,
     load_image,
     one_line_errors,
+    print_frames,
     print_json,
     json_text,
     pyplot,
@@ -109,8 +111,18 @@ def scale_command(
     quiet: bool = quiet_option(),
     axes: str = AXES_OPTION,
     max_pixels: int = MAX_PIXELS_OPTION,
+    spacing: str = typer.Option(
+        None, "--spacing",
+        help="Volumes: voxel size per axis as Z,Y,X (e.g. 2,0.5,0.5), or 'file' for the sizes the "
+        "file records; the scales are then in that unit (anisotropic in voxels). Default: "
+        "scales in voxels, the same along every axis.",
+    ),
+    per_frame: bool = PER_FRAME_OPTION,
 ):
     """Intensity entropy of IMAGE against Gaussian smoothing scale (curve as PNG, CSV, JSON).
+
+    A volume (axes zyx) is blurred in 3-D (see --spacing); a series (axes tyx) needs
+    --per-frame: one curve per frame (OUT.csv gains a frame column, OUT.json a frames list).
 
     Bins are fixed once from the original image, so the curve is not held up by
     re-normalisation.
@@ -133,22 +145,32 @@ def scale_command(
     refuse_existing(png, csv_path, json_path, force=force)
     values = parse_scales(scales)  # before reading the image: a bad option fails at once
     check_range(strip, "--strip", 0, 50, why="blurred images shown under the curve")
-    img, label = load_image(image, channel, axes=axes, max_pixels=max_pixels)
+    img, label, info = load_image(image, channel, axes=axes, max_pixels=max_pixels, volumes=True,
+                                  per_frame=per_frame, info=True)
+    volume = info.get("axes") == "zyx"
+    sp = _spacing(spacing, info, volume)
     kwargs = dict(unit=unit, bins=bins, quantize=quantize, estimator=estimator, mode=mode, truncate=truncate)
+    if sp is not None:
+        kwargs["spacing"] = sp
+    frames = list(img) if per_frame else [img]
+    curves = []
     if quiet or as_json:
-        curve = infopix.entropy_vs_scale(img, values, **kwargs)
+        curves = [infopix.entropy_vs_scale(f, values, **kwargs) for f in frames]
     else:
         from rich.progress import Progress
 
-        with Progress(console=err_console, transient=True) as bar:
-            task = bar.add_task("blurring", total=len(values))
-            curve = infopix.entropy_vs_scale(
-                img, values, progress=lambda done, total: bar.update(task, completed=done), **kwargs
-            )
+        with Progress(console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
+            task = bar.add_task("blurring", total=len(values) * len(frames))
+            for t, f in enumerate(frames):
+                done0 = t * len(values)
+                curves.append(infopix.entropy_vs_scale(
+                    f, values, progress=lambda done, total, d0=done0: bar.update(task, completed=d0 + done),
+                    **kwargs))
+    curve = curves[len(curves) // 2]
     from ..provenance import record
 
     prov = record(command="scale", input=image, unit="bits", estimator=estimator,
-                  parameters={"scales": values, "channel": channel, **kwargs})
+                  parameters={"scales": values, "channel": channel, "per_frame": per_frame, **kwargs})
     result = {
         "image": label,
         "shape": list(img.shape),
@@ -167,7 +189,10 @@ def scale_command(
         ),
         "uncertainty": "entropy_std: the standard error of each entropy (see entropy_std_assumes); "
         "std (the contrast) is exact for each blurred image",
-        **curve.table(),
+        **({"axes": "tyx", "per_frame": True,
+            "frames": [{"frame": t, **c.table()} for t, c in enumerate(curves)]}
+           if per_frame else curve.table()),
+        **({"axes": "zyx", "spacing": None if sp is None else list(sp)} if volume else {}),
         # how the curve was made; OUT.csv is plain CSV (any reader takes it), and this
         # OUT.json, written and replaced together with it, is its provenance sidecar
         "provenance": prov,
@@ -175,7 +200,7 @@ def scale_command(
 
     # figure
     plt = pyplot()
-    nstrip = max(0, min(int(strip), len(values)))
+    nstrip = 0 if per_frame else max(0, min(int(strip), len(values)))
     fig = plt.figure(figsize=(max(6.0, 1.9 * nstrip), 6.0 if nstrip else 3.8), constrained_layout=True)
     if nstrip:
         gs = fig.add_gridspec(2, nstrip, height_ratios=[2.2, 1])
@@ -183,8 +208,9 @@ def scale_command(
         strip_axes = [fig.add_subplot(gs[1, i]) for i in range(nstrip)]
     else:
         ax = fig.add_subplot(1, 1, 1)
-    scale_curve_axes(ax, [curve])
-    ax.set_title(f"{Path(label).name}: entropy vs scale ({mode}, {'re-quantised' if quantize else 'fixed bins'})", fontsize=9)
+    scale_curve_axes(ax, curves, [f"frame {t}" for t in range(len(curves))] if per_frame else None)
+    what = "volume, 3-D blur" if volume else (f"{len(curves)} frames" if per_frame else mode)
+    ax.set_title(f"{Path(label).name}: entropy vs scale ({what}, {'re-quantised' if quantize else 'fixed bins'})", fontsize=9)
     if nstrip:
         idx = np.unique(np.linspace(0, len(values) - 1, nstrip).round().astype(int))
         curve.plot_strip(curve.scales[idx], axes=strip_axes[: idx.size])
@@ -193,10 +219,12 @@ def scale_command(
 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    cols = curve.table()
-    w.writerow(list(cols))
-    for row in zip(*cols.values()):
-        w.writerow([repr(float(x)) for x in row])
+    for t, c in enumerate(curves):
+        cols = c.table()
+        if t == 0:
+            w.writerow((["frame"] if per_frame else []) + list(cols))
+        for row in zip(*cols.values()):
+            w.writerow(([str(t)] if per_frame else []) + [repr(float(x)) for x in row])
     # the three files are committed together: all new, or (on any failure) all as before
     with output_set([png, csv_path, json_path], force=force, flags=["--out"] * 3) as (tp, tc, tj):
         save_figure(fig, tp, force=True, tight=False)
@@ -206,11 +234,42 @@ def scale_command(
     if as_json:
         print_json(result)
     elif not quiet:
-        err = np.asarray(curve.entropy_std, dtype=float)
-        first, last = (format_value(curve.entropies[i], None if np.isnan(err[i]) else err[i])
-                       for i in (0, -1))
-        console.print(
-            f"{label}: {len(values)} scales, entropy {first} -> {last} bits", soft_wrap=True
-        )
+        def ends(c):
+            err = np.asarray(c.entropy_std, dtype=float)
+            return [format_value(c.entropies[i], None if np.isnan(err[i]) else err[i]) for i in (0, -1)]
+
+        if per_frame:
+            rows = [{"frame": t, "ends": ends(c)} for t, c in enumerate(curves)]
+            print_frames(label, img.shape, rows, {"first scale (bits)": lambda r: r["ends"][0],
+                                                  "last scale (bits)": lambda r: r["ends"][1]},
+                         as_json=False)
+        else:
+            first, last = ends(curve)
+            console.print(
+                f"{label}: {len(values)} scales, entropy {first} -> {last} bits", soft_wrap=True
+            )
         for p in (png, csv_path, json_path):
             console.print(f"wrote {p}")
+
+
+def _spacing(text, info: dict, volume: bool):
+    """``--spacing``: None, the file's voxel sizes ('file') or Z,Y,X numbers; volumes only."""
+    if text is None:
+        return None
+    if not volume:
+        raise ValueError(f"`--spacing` applies to volumes (axes zyx), got {text!r} for a 2-D input.")
+    if text.strip() == "file":
+        sp = info.get("spacing")
+        if not sp or len(sp) != 3 or None in sp:
+            raise ValueError(
+                f"`--spacing` 'file': the file records no voxel size for every axis (got {sp!r}); "
+                f"pass the sizes as Z,Y,X."
+            )
+        return tuple(float(v) for v in sp)
+    try:
+        sp = tuple(float(v) for v in text.split(","))
+    except ValueError:
+        sp = ()
+    if len(sp) != 3 or not all(v > 0 and v < float("inf") for v in sp):
+        raise ValueError(f"`--spacing` expects three voxel sizes > 0 as Z,Y,X (e.g. 2,0.5,0.5) or 'file', got {text!r}.")
+    return sp

@@ -10,6 +10,9 @@ import typer
 from ._common import (
     AXES_OPTION,
     MAX_PIXELS_OPTION,
+    PER_FRAME_OPTION,
+    each_frame,
+    print_frames,
     channel_option,
     check_seed,
     command,
@@ -80,8 +83,12 @@ def spatial_command(
     force: bool = force_option("Overwrite an existing output."),
     axes: str = AXES_OPTION,
     max_pixels: int = MAX_PIXELS_OPTION,
+    per_frame: bool = PER_FRAME_OPTION,
 ):
     """Spatial information of IMAGE: what the intensity entropy ignores.
+
+    A volume (axes zyx) is measured in 3-D (neighbours along all three axes); a series
+    (axes tyx) needs --per-frame (one result per frame).
 
     Example: infopix spatial photo.png --measure mi --bins 16 --distances 1:64 -o mi.png
     """
@@ -97,46 +104,68 @@ def spatial_command(
         raise ValueError(f"`--out` expects a .json, .png, .pdf or .svg file, got {str(out)!r}.")
     refuse_existing(out, force=force)
     seed = run_seed(seed) if measure == "cid" else check_seed(seed)  # cid records its seed
-    img, label = load_image(image, channel, axes=axes, max_pixels=max_pixels)
+    if per_frame and out is not None and out.suffix.lower() != ".json":
+        raise ValueError(f"`--out` with --per-frame expects a .json file (one result per frame), got {str(out)!r}.")
+    img, label, info = load_image(image, channel, axes=axes, max_pixels=max_pixels, volumes=True,
+                                  per_frame=per_frame, info=True)
     unit = {2.0: "bits", float(np.e): "nats", 10.0: "dits"}.get(float(base), f"log base {base:g}")
     est = estimator or ("miller_madow" if measure == "density" else "plugin")
-    result = {"image": label, "shape": list(img.shape), "measure": measure, "levels": levels, "base": base, "unit": unit,
-              "uncertainty": _UNCERTAINTY.get(measure)}
-    plottable = None
-    if measure == "mi":
-        dist = None if distances is None else _parse_int_list(distances, "--distances")
-        prof = infopix.mutual_information_profile(
-            img, dist, directions=direction, bins=levels, estimator=est, base=base
-        )
-        plottable = prof
-        result.update(
-            estimator=est, direction=prof.direction, distances=prof.distances, mutual_information=prof.mi,
-            bias=prof.bias, noise_floor=prof.noise_floor, correlation_length=prof.correlation_length,
-            fit_distances=prof.fit_distances, r2=prof.r2,
-        )
-        text = (f"{label}: MI({int(prof.distances[0])}) = {prof.mi[0]:.4g} {unit}; correlation length "
-                + ("not exponential" if prof.correlation_length is None else f"{prof.correlation_length:.3g} px"))
-    elif measure == "block":
-        sizes = [block] if block is not None else [n for n in (1, 2, 3, 4) if n <= min(img.shape[:2])]
-        H = [infopix.block_entropy(img, n, bins=levels, estimator=est, base=base) for n in sizes]
-        result.update(estimator=est, block_sides=sizes, block_entropy=H, per_pixel=[h / n**2 for h, n in zip(H, sizes)])
-        text = f"{label}: " + ", ".join(f"H({n}x{n}) = {h:.4g}" for n, h in zip(sizes, H)) + f" {unit} per block"
-    elif measure == "conditional":
-        h = infopix.conditional_entropy(img, neighbours=neighbours, bins=levels, estimator=est, base=base)
-        result.update(estimator=est, neighbours=neighbours, conditional_entropy=h)
-        text = f"{label}: H(pixel | {neighbours}) = [bold]{h:.6f}[/bold] {unit} per pixel"
-    elif measure == "density":
-        d = infopix.entropy_density(img, method=method, max_block=block if method == "block" else None,
-                                    bins=levels, estimator=est, base=base)
-        plottable = d
-        result.update(estimator=est, method=d.method, entropy_density=d.value, error=d.error, se=d.se,
-                      convergence=d.convergence, sizes=d.sizes, estimates=d.estimates)
-        text = f"{label}: entropy density = [bold]{format_value(d.value, d.error)}[/bold] {unit} per pixel ({d.method})"
-    else:
-        r = infopix.computable_information_density(img, scan=scan, compressor=compressor, bins=levels, rng=seed)
-        result.update(scan=r.scan, compressor=r.compressor, seed=seed, cid=r.cid, cid_shuffled=r.cid_shuffled,
-                      ratio=r.ratio, unit="bits per pixel", base=2.0)
-        text = f"{label}: CID = {r.cid:.4g} bits/pixel, shuffled {r.cid_shuffled:.4g}, ratio [bold]{r.ratio:.4f}[/bold]"
+
+    def one(frame, lab):
+        result = {"image": lab, "shape": list(frame.shape), "measure": measure, "levels": levels,
+                  "base": base, "unit": unit, "uncertainty": _UNCERTAINTY.get(measure)}
+        plottable = None
+        if measure == "mi":
+            dist = None if distances is None else _parse_int_list(distances, "--distances")
+            prof = infopix.mutual_information_profile(
+                frame, dist, directions=direction, bins=levels, estimator=est, base=base
+            )
+            plottable = prof
+            result.update(
+                estimator=est, direction=prof.direction, distances=prof.distances, mutual_information=prof.mi,
+                bias=prof.bias, noise_floor=prof.noise_floor, correlation_length=prof.correlation_length,
+                fit_distances=prof.fit_distances, r2=prof.r2,
+            )
+            text = (f"{lab}: MI({int(prof.distances[0])}) = {prof.mi[0]:.4g} {unit}; correlation length "
+                    + ("not exponential" if prof.correlation_length is None else f"{prof.correlation_length:.3g} px"))
+        elif measure == "block":
+            sizes = [block] if block is not None else [n for n in (1, 2, 3, 4) if n <= min(frame.shape)]
+            H = [infopix.block_entropy(frame, n, bins=levels, estimator=est, base=base) for n in sizes]
+            d = frame.ndim  # a volume's blocks are n x n x n
+            result.update(estimator=est, block_sides=sizes, block_entropy=H, per_pixel=[h / n**d for h, n in zip(H, sizes)])
+            text = f"{lab}: " + ", ".join(f"H({'x'.join([str(n)] * d)}) = {h:.4g}" for n, h in zip(sizes, H)) + f" {unit} per block"
+        elif measure == "conditional":
+            h = infopix.conditional_entropy(frame, neighbours=neighbours, bins=levels, estimator=est, base=base)
+            result.update(estimator=est, neighbours=neighbours, conditional_entropy=h)
+            text = f"{lab}: H(pixel | {neighbours}) = [bold]{h:.6f}[/bold] {unit} per pixel"
+        elif measure == "density":
+            d = infopix.entropy_density(frame, method=method, max_block=block if method == "block" else None,
+                                        bins=levels, estimator=est, base=base)
+            plottable = d
+            result.update(estimator=est, method=d.method, entropy_density=d.value, error=d.error, se=d.se,
+                          convergence=d.convergence, sizes=d.sizes, estimates=d.estimates)
+            text = f"{lab}: entropy density = [bold]{format_value(d.value, d.error)}[/bold] {unit} per pixel ({d.method})"
+        else:
+            r = infopix.computable_information_density(frame, scan=scan, compressor=compressor, bins=levels, rng=seed)
+            result.update(scan=r.scan, compressor=r.compressor, seed=seed, cid=r.cid, cid_shuffled=r.cid_shuffled,
+                          ratio=r.ratio, unit="bits per pixel", base=2.0)
+            text = f"{lab}: CID = {r.cid:.4g} bits/pixel, shuffled {r.cid_shuffled:.4g}, ratio [bold]{r.ratio:.4f}[/bold]"
+        return result, (text, plottable)
+
+    if per_frame:
+        rows, texts = each_frame(img, one, label=label)
+        head = {"measure": measure, "levels": levels, "base": base, "unit": unit,
+                "uncertainty": _UNCERTAINTY.get(measure)}
+        rows = [{k: v for k, v in r.items() if k not in ("shape", *head)} for r in rows]
+        if out is not None:
+            write_json(out, {"image": label, "shape": list(img.shape), "axes": "tyx", "per_frame": True,
+                             **head, "frames": rows}, force=force)
+        print_frames(label, img.shape, rows, {"result": lambda r: _cell(texts[r["frame"]][0])},
+                     as_json=as_json, head=head)
+        return
+    result, (text, plottable) = one(img, label)
+    if info.get("axes") == "zyx":
+        result["axes"] = "zyx"
     if out is not None:
         if out.suffix.lower() == ".json":
             write_json(out, result, force=force)
@@ -149,3 +178,10 @@ def spatial_command(
         print_json(result)
     else:
         console.print(text)
+
+
+def _cell(text: str) -> str:
+    """A per-frame table cell: the text line without its label and markup."""
+    import re
+
+    return re.sub(r"\[/?bold\]", "", text.split(": ", 1)[-1])

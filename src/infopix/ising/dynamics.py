@@ -125,16 +125,21 @@ def _to_uint8(spins):
 
 @contextlib.contextmanager
 def _progress(enabled: bool, description: str, total: int):
-    """Yield an ``advance(k)`` function driving a Rich progress bar on stderr."""
-    if not enabled:
+    """Yield an ``advance(k)`` function driving a Rich progress bar on stderr.
+
+    Only on a terminal: the bar is transient, and on a pipe or file Rich would leave an
+    empty line behind it."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if not enabled or not console.is_terminal:
         yield lambda k: None
         return
-    from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     with Progress(
         TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-        TimeRemainingColumn(), console=Console(stderr=True), transient=True,
+        TimeRemainingColumn(), console=console, transient=True,
     ) as bar:
         task = bar.add_task(description, total=total)
         yield lambda k: bar.advance(task, k)

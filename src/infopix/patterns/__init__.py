@@ -2,7 +2,9 @@
 
 - :mod:`~infopix.patterns.ordinal`: ordinal (Bandt-Pompe) patterns of images,
   permutation entropy through every registered estimator, statistical complexity and
-  the complexity-entropy plane, the Fisher-Shannon plane, missing patterns.
+  the complexity-entropy plane, the Fisher-Shannon plane, missing patterns (images and
+  (Z, Y, X) volumes).
+- :mod:`~infopix.patterns.local_ordinal`: the local permutation-entropy map.
 - :mod:`~infopix.patterns.lacunarity`: gliding-box lacunarity.
 - :mod:`~infopix.patterns.structural`: multiscale structural complexity.
 - :mod:`~infopix.patterns.sample`: two-dimensional sample, fuzzy, distribution and
@@ -12,6 +14,7 @@
 from __future__ import annotations
 
 from .lacunarity import Lacunarity, lacunarity
+from .local_ordinal import local_permutation_entropy, pattern_grid_offset, plot_ordinal_map
 from .ordinal import (
     ComplexityEntropyPlane,
     FisherShannon,
@@ -57,9 +60,12 @@ __all__ = [
     "fisher_shannon",
     "fuzzy_entropy_2d",
     "lacunarity",
+    "local_permutation_entropy",
     "missing_patterns",
     "ordinal_distribution",
+    "pattern_grid_offset",
     "permutation_entropy",
+    "plot_ordinal_map",
     "sample_entropy_2d",
     "statistical_complexity",
     "structural_complexity",

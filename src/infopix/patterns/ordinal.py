@@ -2,7 +2,8 @@
 
 A ``dy x dx`` window (delays ``tauy``, ``taux``) slides over the image one pixel at a
 time; each window's values are replaced by the permutation that sorts them, its
-*ordinal pattern* (Bandt & Pompe 2002; Ribeiro et al. 2012 for images). Each pattern
+*ordinal pattern* (Bandt & Pompe 2002; Ribeiro et al. 2012 for images; a
+``dz x dy x dx`` window of a (Z, Y, X) volume likewise). Each pattern
 is coded as an int64, its rank among the ``(dx dy)!`` permutations in lexicographic
 order (its Lehmer code), and only the patterns that occur are counted (a bincount for
 at most 2**22 possible patterns, a sort beyond): 4x4 patterns (16! ~ 2.1e13 states)
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import _validation as v
+from .._binning import code_dtype
 from .._config import DEFAULT_CREDIBLE_LEVEL
 from .._kernels import patterns as _k
 
@@ -72,9 +74,12 @@ class OrdinalDistribution:
     ties : str
         Tie policy used (``'stable'`` or ``'noise'``).
     n_outcomes : int
-        K = (dx dy)!, the number of possible patterns.
+        K = (dx dy dz)!, the number of possible patterns.
     n_windows : int
         Number of windows (the sum of ``counts``).
+    dz, tauz : int
+        Pattern depth (slices) and delay along Z of a volume's patterns (1 and 1 for
+        an image).
     """
 
     codes: np.ndarray
@@ -86,11 +91,13 @@ class OrdinalDistribution:
     ties: str
     n_outcomes: int
     n_windows: int
+    dz: int = 1
+    tauz: int = 1
 
     @property
     def n_elements(self) -> int:
-        """Pixels per pattern, ``dx * dy``."""
-        return self.dx * self.dy
+        """Pixels (voxels) per pattern, ``dx * dy * dz``."""
+        return self.dx * self.dy * self.dz
 
     @property
     def n_observed(self) -> int:
@@ -103,10 +110,12 @@ class OrdinalDistribution:
         return self.counts / self.n_windows
 
     def patterns(self) -> np.ndarray:
-        """The occurring patterns as permutations, ``(m, dx*dy)`` int64.
+        """The occurring patterns as permutations, ``(m, dx*dy*dz)`` int64.
 
         Row ``i`` is ``argsort`` of a window's values flattened row-major (``pi[0]`` is
-        the index of its smallest pixel), as ``ordpy.ordinal_distribution`` lists them.
+        the index of its smallest pixel), as ``ordpy.ordinal_distribution`` lists them;
+        for a volume's patterns, element ``(c*dy + a)*dx + b`` is the voxel at slice
+        ``c``, row ``a``, column ``b`` of the window.
         """
         return _k.decode_lehmer(self.codes, self.n_elements, _k.FACTORIALS)
 
@@ -125,25 +134,120 @@ class OrdinalDistribution:
             ax.set_yscale("log")
         ax.set_xlabel("pattern code (lexicographic rank)")
         ax.set_ylabel("probability")
-        ax.set_title(f"Ordinal patterns {self.dy}x{self.dx} (delays {self.tauy}, {self.taux})")
+        if self.dz > 1:
+            ax.set_title(f"Ordinal patterns {self.dz}x{self.dy}x{self.dx} (delays {self.tauz}, {self.tauy}, {self.taux})")
+        else:
+            ax.set_title(f"Ordinal patterns {self.dy}x{self.dx} (delays {self.tauy}, {self.taux})")
         ax.legend(fontsize="small")
         return ax
 
 
-def _check_embedding(dx, dy, taux, tauy):
+def _check_embedding(dx, dy, taux, tauy, dz=1, tauz=1):
     dx = v.check_positive_int(dx, name="dx")
     dy = v.check_positive_int(dy, name="dy")
+    dz = v.check_positive_int(dz, name="dz")
     taux = v.check_positive_int(taux, name="taux")
     tauy = v.check_positive_int(tauy, name="tauy")
-    n = dx * dy
+    tauz = v.check_positive_int(tauz, name="tauz")
+    n = dx * dy * dz
+    sizes = f"dx={dx}, dy={dy}" + (f", dz={dz}" if dz > 1 else "")
+    product = "`dx` * `dy`" + (" * `dz`" if dz > 1 else "")
     if n < 2:
-        raise ValueError(f"a pattern compares at least 2 pixels: `dx` * `dy` must be >= 2, got dx={dx}, dy={dy}.")
+        raise ValueError(f"a pattern compares at least 2 pixels: {product} must be >= 2, got {sizes}.")
     if n > MAX_ELEMENTS:
         raise ValueError(
-            f"`dx` * `dy` must be at most {MAX_ELEMENTS} (20! < 2**63 is the largest int64 pattern code), "
-            f"got dx={dx}, dy={dy} ({n} pixels)."
+            f"{product} must be at most {MAX_ELEMENTS} (20! < 2**63 is the largest int64 pattern code), "
+            f"got {sizes} ({n} pixels)."
         )
-    return dx, dy, taux, tauy
+    return dx, dy, dz, taux, tauy, tauz
+
+
+def _check_volume_input(image, dz, tauz):
+    """The validated (finite) image or volume as a 3-D array, the resolved dz, tauz,
+    and whether it is a volume.
+
+    A 3-D array is a (Z, Y, X) volume only when the caller gives ``dz`` (as intensity
+    functions take a 3-D array for a volume only with ``channel=None``): an (M, N, 3)
+    array may be a colour image.
+    """
+    arr = v.check_image(image, ndim=(2, 3))
+    if arr.ndim == 3:
+        if dz is None:
+            raise ValueError(
+                f"`image` is 3-D (shape {arr.shape}) and `dz` was not given: for the ordinal patterns "
+                f"of a (Z, Y, X) volume pass dz= (dz=2 with dx=dy=2: 2x2x2 patterns; dz=1: each "
+                f"slice's dx x dy patterns counted together); a colour image needs one channel or "
+                f"its luminance first (infopix.select_channel)."
+            )
+        v.check_finite_or_masked(arr.reshape(arr.shape[0], -1), None)
+        return arr, dz, tauz, True
+    if dz is not None and not (isinstance(dz, (int, np.integer)) and not isinstance(dz, bool) and dz == 1):
+        raise ValueError(
+            f"`dz` = {dz!r} asks for patterns across slices, but `image` is 2-D (shape {arr.shape}); "
+            f"pass a (Z, Y, X) volume, or leave `dz` out for an image."
+        )
+    v.check_finite_or_masked(arr, None)
+    return arr[np.newaxis], 1, tauz, False
+
+
+def _pattern_grid(image, dx, dy, taux, tauy, ties, rng, overlapping, dz=None, tauz=1):
+    """Validate and compute every window's pattern code.
+
+    Returns ``(codes, K, (dx, dy, dz, taux, tauy, tauz), volume)``: ``codes`` the
+    (D, H, W) int64 grid of Lehmer codes (D = 1 for an image), K = (dx dy dz)!.
+    """
+    arr, dz, tauz, volume = _check_volume_input(image, dz, tauz)
+    dx, dy, dz, taux, tauy, tauz = _check_embedding(dx, dy, taux, tauy, dz, tauz)
+    v.check_choice(ties, TIES, name="ties")
+    if not isinstance(overlapping, (bool, np.bool_)):
+        raise TypeError(f"`overlapping` expects True or False, got {overlapping!r}.")
+    Z, M, N = arr.shape
+    span_z, span_y, span_x = (dz - 1) * tauz + 1, (dy - 1) * tauy + 1, (dx - 1) * taux + 1
+    if span_z > Z or span_y > M or span_x > N:
+        shape = arr.shape if volume else arr.shape[1:]
+        spans = (f"{span_z} x " if volume else "") + f"{span_y} x {span_x}"
+        what = ("(dz-1)*tauz+1 slices, " if volume else "") + "(dy-1)*tauy+1 rows, (dx-1)*taux+1 columns"
+        raise ValueError(
+            f"the pattern spans {spans} pixels ({what}) but "
+            f"`image` has shape {shape}; use a smaller pattern or delay."
+        )
+    K = math.factorial(dx * dy * dz)
+    if ties == "noise":
+        gen = np.random.default_rng(rng)
+        keys = gen.random(arr.size)
+        order = np.lexsort((keys, arr.ravel()))
+        ranks = np.empty(arr.size, dtype=np.int64)
+        ranks[order] = np.arange(arr.size, dtype=np.int64)
+        work = ranks.reshape(arr.shape)
+    else:
+        work = _order_preserving(arr)
+    sz, sy, sx = (1, 1, 1) if overlapping else (span_z, span_y, span_x)
+    codes = _k.ordinal_codes(work, dx, dy, dz, taux, tauy, tauz, sy, sx, sz, _k.FACTORIALS)
+    return codes, K, (dx, dy, dz, taux, tauy, tauz), volume
+
+
+def _occurring(codes: np.ndarray, K: int, *, dense: bool = False):
+    """The patterns that occur among ``codes`` (any shape): ``(uniq, counts)``, and with
+    ``dense`` also ``ids``, each code's index in ``uniq`` (shape of ``codes``, int64).
+
+    A bincount over the K possible codes up to :data:`_DENSE_MAX`, a sort beyond, so no
+    array of K states is ever made for large patterns.
+    """
+    flat = codes.ravel()
+    if K <= _DENSE_MAX:
+        full = np.bincount(flat, minlength=K)
+        occ = np.flatnonzero(full)
+        uniq, cnt = occ.astype(np.int64), full[occ].astype(np.int64)
+        if not dense:
+            return uniq, cnt
+        lut = np.zeros(K, dtype=code_dtype(occ.size))
+        lut[occ] = np.arange(occ.size)
+        return uniq, cnt, lut[codes]
+    if not dense:
+        uniq, cnt = np.unique(flat, return_counts=True)
+        return uniq.astype(np.int64), cnt.astype(np.int64)
+    uniq, inv, cnt = np.unique(flat, return_inverse=True, return_counts=True)
+    return uniq.astype(np.int64), cnt.astype(np.int64), inv.reshape(codes.shape).astype(code_dtype(uniq.size))
 
 
 def _order_preserving(arr: np.ndarray) -> np.ndarray:
@@ -157,21 +261,24 @@ def _order_preserving(arr: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(arr, dtype=np.int64)
 
 
-def _as_distribution(image, dx, dy, taux, tauy, ties, rng, overlapping=True) -> OrdinalDistribution:
+def _as_distribution(image, dx, dy, taux, tauy, ties, rng, overlapping=True, dz=None, tauz=1) -> OrdinalDistribution:
     if isinstance(image, OrdinalDistribution):
         return image
-    return ordinal_distribution(image, dx=dx, dy=dy, taux=taux, tauy=tauy, ties=ties, rng=rng, overlapping=overlapping)
+    return ordinal_distribution(
+        image, dx=dx, dy=dy, taux=taux, tauy=tauy, ties=ties, rng=rng, overlapping=overlapping, dz=dz, tauz=tauz
+    )
 
 
 def ordinal_distribution(
-    image, *, dx=2, dy=2, taux=1, tauy=1, ties="stable", rng=None, overlapping=True
+    image, *, dx=2, dy=2, taux=1, tauy=1, ties="stable", rng=None, overlapping=True, dz=None, tauz=1
 ) -> OrdinalDistribution:
-    """Count the ordinal patterns of an image.
+    """Count the ordinal patterns of an image or a volume.
 
     Parameters
     ----------
-    image : (M, N) ndarray
-        Bool, integer or float image (NaN and inf are refused).
+    image : (M, N) or (Z, M, N) ndarray
+        Bool, integer or float image (NaN and inf are refused); a 3-D array is a
+        (Z, M, N) volume, and is accepted only with ``dz`` given.
     dx, dy : int, optional
         Pattern width (columns) and height (rows), ``2 <= dx*dy <= 20`` (default 2x2).
     taux, tauy : int, optional
@@ -190,17 +297,26 @@ def ordinal_distribution(
         True (default): a window at every pixel. False: windows tile the image
         without sharing pixels (anchors step by the window's span, as ordpy's
         ``overlapping=False``); their patterns are independent for i.i.d. pixels.
+    dz, tauz : int, optional
+        For a (Z, M, N) volume: pattern depth (slices) and delay along Z; the window
+        holds ``volume[z + c*tauz, y + a*tauy, x + b*taux]``, ``c < dz``, flattened
+        row-major (slice, then row, then column). ``dz`` is required for a 3-D array
+        (a 3-D array is never taken for a volume unless the caller says so: an
+        (M, N, 3) array may be colour), ``dz * dx * dy <= 20``; 2x2x2 patterns have
+        K = 8! = 40,320 states. ``dz=1`` counts each slice's ``dy x dx`` patterns
+        together. Leave ``dz`` out (or 1) for a 2-D image.
 
     Returns
     -------
     OrdinalDistribution
-        The occurring patterns' codes and counts, ``n_outcomes`` = (dx dy)!.
+        The occurring patterns' codes and counts, ``n_outcomes`` = (dx dy dz)!.
 
     Raises
     ------
     ValueError
         A pattern larger than the image or with fewer than 2 or more than 20 pixels;
-        NaN or inf pixels; an unknown ``ties``.
+        NaN or inf pixels; an unknown ``ties``; a 3-D array without ``dz``, or
+        ``dz > 1`` with a 2-D image.
     TypeError
         Non-integer sizes or delays; a non-numeric image.
 
@@ -230,41 +346,19 @@ def ordinal_distribution(
     (1, 24, 20)
     >>> d.patterns()            # argsort of [[0, 10], [1, 11]] flattened
     array([[0, 2, 1, 3]])
+
+    A volume's 2x2x2 patterns (K = 8!); a monotone ramp along every axis has one:
+
+    >>> vol = np.add.outer(100 * np.arange(3), ramp)          # (3, 5, 6)
+    >>> d3 = ordinal_distribution(vol, dz=2)
+    >>> d3.n_observed, d3.n_outcomes, d3.n_windows
+    (1, 40320, 40)
     """
-    arr = v.check_image(image, ndim=(2,))
-    v.check_finite_or_masked(arr, None)
-    dx, dy, taux, tauy = _check_embedding(dx, dy, taux, tauy)
-    v.check_choice(ties, TIES, name="ties")
-    if not isinstance(overlapping, (bool, np.bool_)):
-        raise TypeError(f"`overlapping` expects True or False, got {overlapping!r}.")
-    M, N = arr.shape
-    span_y, span_x = (dy - 1) * tauy + 1, (dx - 1) * taux + 1
-    if span_y > M or span_x > N:
-        raise ValueError(
-            f"the pattern spans {span_y} x {span_x} pixels ((dy-1)*tauy+1 rows, (dx-1)*taux+1 columns) but "
-            f"`image` has shape {arr.shape}; use a smaller pattern or delay."
-        )
-    n = dx * dy
-    K = math.factorial(n)
-    if ties == "noise":
-        gen = np.random.default_rng(rng)
-        keys = gen.random(arr.size)
-        order = np.lexsort((keys, arr.ravel()))
-        ranks = np.empty(arr.size, dtype=np.int64)
-        ranks[order] = np.arange(arr.size, dtype=np.int64)
-        work = ranks.reshape(arr.shape)
-    else:
-        work = _order_preserving(arr)
-    sy, sx = (1, 1) if overlapping else (span_y, span_x)
-    codes = _k.ordinal_codes(work, dx, dy, taux, tauy, sy, sx, _k.FACTORIALS).ravel()
-    if K <= _DENSE_MAX:
-        full = np.bincount(codes, minlength=K)
-        occ = np.flatnonzero(full)
-        uniq, cnt = occ.astype(np.int64), full[occ].astype(np.int64)
-    else:
-        uniq, cnt = np.unique(codes, return_counts=True)
-        uniq, cnt = uniq.astype(np.int64), cnt.astype(np.int64)
-    return OrdinalDistribution(uniq, cnt, dx, dy, taux, tauy, ties, K, int(codes.size))
+    codes, K, (dx, dy, dz, taux, tauy, tauz), _ = _pattern_grid(
+        image, dx, dy, taux, tauy, ties, rng, overlapping, dz, tauz
+    )
+    uniq, cnt = _occurring(codes, K)
+    return OrdinalDistribution(uniq, cnt, dx, dy, taux, tauy, ties, K, int(codes.size), dz, tauz)
 
 
 # ---------------------------------------------------------------------------------------
@@ -334,6 +428,8 @@ def permutation_entropy(
     ties="stable",
     rng=None,
     overlapping=True,
+    dz=None,
+    tauz=1,
     estimator="plugin",
     normalized=True,
     base=2,
@@ -344,14 +440,14 @@ def permutation_entropy(
 
     Parameters
     ----------
-    image : (M, N) ndarray or OrdinalDistribution
-        The image, or its patterns from :func:`ordinal_distribution` (then ``dx``,
-        ``dy``, ``taux``, ``tauy``, ``ties``, ``rng`` and ``overlapping`` are ignored).
-    dx, dy, taux, tauy, ties, rng, overlapping
-        As in :func:`ordinal_distribution`.
+    image : (M, N) or (Z, M, N) ndarray, or OrdinalDistribution
+        The image or volume, or its patterns from :func:`ordinal_distribution` (then
+        the pattern parameters below are ignored).
+    dx, dy, taux, tauy, ties, rng, overlapping, dz, tauz
+        As in :func:`ordinal_distribution` (``dz`` for a (Z, M, N) volume).
     estimator : str, optional
         Any name in :data:`infopix.estimators.ESTIMATORS` (default ``'plugin'``). The
-        number of possible outcomes is K = (dx dy)!, the unobserved patterns included:
+        number of possible outcomes is K = (dx dy dz)!, the unobserved patterns included:
         ``'nsb'``, ``'chao_shen'`` and the others correct the undersampling of 3x3 and
         larger patterns (9! = 362,880 states).
     normalized : bool, optional
@@ -397,7 +493,7 @@ def permutation_entropy(
     """
     from ..estimators import entropy_from_counts
 
-    dist = _as_distribution(image, dx, dy, taux, tauy, ties, rng, overlapping)
+    dist = _as_distribution(image, dx, dy, taux, tauy, ties, rng, overlapping, dz, tauz)
     if not isinstance(normalized, (bool, np.bool_)):
         raise TypeError(f"`normalized` expects True or False, got {normalized!r}.")
     b = v.check_base(base)
@@ -452,15 +548,15 @@ def _plane_point(p: np.ndarray, K: int) -> tuple[float, float, float]:
     return h + 0.0, h * q + 0.0, q
 
 
-def statistical_complexity(image, *, dx=2, dy=2, taux=1, tauy=1, ties="stable", rng=None, overlapping=True) -> float:
+def statistical_complexity(image, *, dx=2, dy=2, taux=1, tauy=1, ties="stable", rng=None, overlapping=True, dz=None, tauz=1) -> float:
     """Statistical complexity C = H Q of the ordinal patterns (Rosso et al. 2007).
 
     Parameters
     ----------
-    image : (M, N) ndarray or OrdinalDistribution
+    image : (M, N) or (Z, M, N) ndarray, or OrdinalDistribution
         The image, or its patterns (then the other parameters are ignored).
-    dx, dy, taux, tauy, ties, rng, overlapping
-        As in :func:`ordinal_distribution`.
+    dx, dy, taux, tauy, ties, rng, overlapping, dz, tauz
+        As in :func:`ordinal_distribution` (``dz`` for a (Z, M, N) volume).
 
     Returns
     -------
@@ -495,7 +591,7 @@ def statistical_complexity(image, *, dx=2, dy=2, taux=1, tauy=1, ties="stable", 
     0.0
     """
     return complexity_entropy_plane(
-        image, dx=dx, dy=dy, taux=taux, tauy=tauy, ties=ties, rng=rng, overlapping=overlapping
+        image, dx=dx, dy=dy, taux=taux, tauy=tauy, ties=ties, rng=rng, overlapping=overlapping, dz=dz, tauz=tauz
     ).complexity
 
 
@@ -632,6 +728,8 @@ class ComplexityEntropyPlane:
         The pattern's size and delays.
     n_windows, n_observed : int
         Windows counted and distinct patterns.
+    dz : int
+        Pattern depth of a volume's patterns (1 for an image).
 
     Notes
     -----
@@ -648,6 +746,7 @@ class ComplexityEntropyPlane:
     tauy: int
     n_windows: int
     n_observed: int
+    dz: int = 1
 
     def plot(self, ax=None, *, label="image"):
         """The plane with the exact minimum and maximum curves and this image's point."""
@@ -663,20 +762,21 @@ class ComplexityEntropyPlane:
         ax.set_ylim(0, None)
         ax.set_xlabel("normalised permutation entropy H")
         ax.set_ylabel("statistical complexity C")
-        ax.set_title(f"Complexity-entropy plane, {self.dy}x{self.dx} patterns")
+        size = (f"{self.dz}x" if self.dz > 1 else "") + f"{self.dy}x{self.dx}"
+        ax.set_title(f"Complexity-entropy plane, {size} patterns")
         ax.legend(fontsize="small")
         return ax
 
 
-def complexity_entropy_plane(image, *, dx=2, dy=2, taux=1, tauy=1, ties="stable", rng=None, overlapping=True) -> ComplexityEntropyPlane:
+def complexity_entropy_plane(image, *, dx=2, dy=2, taux=1, tauy=1, ties="stable", rng=None, overlapping=True, dz=None, tauz=1) -> ComplexityEntropyPlane:
     """Normalised permutation entropy and statistical complexity of an image.
 
     Parameters
     ----------
-    image : (M, N) ndarray or OrdinalDistribution
+    image : (M, N) or (Z, M, N) ndarray, or OrdinalDistribution
         The image, or its patterns (then the other parameters are ignored).
-    dx, dy, taux, tauy, ties, rng, overlapping
-        As in :func:`ordinal_distribution`.
+    dx, dy, taux, tauy, ties, rng, overlapping, dz, tauz
+        As in :func:`ordinal_distribution` (``dz`` for a (Z, M, N) volume).
 
     Returns
     -------
@@ -702,10 +802,10 @@ def complexity_entropy_plane(image, *, dx=2, dy=2, taux=1, tauy=1, ties="stable"
     >>> bool(pt.entropy > 0.999 and pt.complexity < 0.002)     # noise: H near 1, C near 0
     True
     """
-    dist = _as_distribution(image, dx, dy, taux, tauy, ties, rng, overlapping)
+    dist = _as_distribution(image, dx, dy, taux, tauy, ties, rng, overlapping, dz, tauz)
     h, c, q = _plane_point(dist.probabilities, dist.n_outcomes)
     return ComplexityEntropyPlane(
-        h, c, q, dist.n_outcomes, dist.dx, dist.dy, dist.taux, dist.tauy, dist.n_windows, dist.n_observed
+        h, c, q, dist.n_outcomes, dist.dx, dist.dy, dist.taux, dist.tauy, dist.n_windows, dist.n_observed, dist.dz
     )
 
 
@@ -757,15 +857,15 @@ class FisherShannon:
         return ax
 
 
-def fisher_shannon(image, *, dx=2, dy=2, taux=1, tauy=1, ties="stable", rng=None, overlapping=True) -> FisherShannon:
+def fisher_shannon(image, *, dx=2, dy=2, taux=1, tauy=1, ties="stable", rng=None, overlapping=True, dz=None, tauz=1) -> FisherShannon:
     """Normalised permutation entropy and Fisher information of the ordinal patterns.
 
     Parameters
     ----------
-    image : (M, N) ndarray or OrdinalDistribution
+    image : (M, N) or (Z, M, N) ndarray, or OrdinalDistribution
         The image, or its patterns (then the other parameters are ignored).
-    dx, dy, taux, tauy, ties, rng, overlapping
-        As in :func:`ordinal_distribution`.
+    dx, dy, taux, tauy, ties, rng, overlapping, dz, tauz
+        As in :func:`ordinal_distribution` (``dz`` for a (Z, M, N) volume).
 
     Returns
     -------
@@ -794,7 +894,7 @@ def fisher_shannon(image, *, dx=2, dy=2, taux=1, tauy=1, ties="stable", rng=None
     >>> fisher_shannon(np.add.outer(np.arange(6), np.arange(6))).fisher   # one pattern
     1.0
     """
-    dist = _as_distribution(image, dx, dy, taux, tauy, ties, rng, overlapping)
+    dist = _as_distribution(image, dx, dy, taux, tauy, ties, rng, overlapping, dz, tauz)
     p = dist.probabilities
     h = _plane_point(p, dist.n_outcomes)[0]
     if dist.n_observed == 1:
@@ -830,7 +930,7 @@ class MissingPatterns:
     codes : (n_missing,) ndarray of int64 or None
         The missing patterns' codes (K <= 9! only; ``None`` for larger patterns).
     n_elements : int
-        dx * dy.
+        dx * dy * dz.
     """
 
     n_missing: int
@@ -842,7 +942,7 @@ class MissingPatterns:
     n_elements: int
 
     def patterns(self) -> np.ndarray:
-        """The missing patterns as permutations, ``(n_missing, dx*dy)`` int64."""
+        """The missing patterns as permutations, ``(n_missing, n_elements)`` int64."""
         if self.codes is None:
             raise ValueError(
                 f"the list of missing patterns is kept only for K <= 9! ({_MISSING_LIST_MAX}); "
@@ -864,15 +964,15 @@ class MissingPatterns:
         return ax
 
 
-def missing_patterns(image, *, dx=2, dy=2, taux=1, tauy=1, ties="stable", rng=None, overlapping=True) -> MissingPatterns:
+def missing_patterns(image, *, dx=2, dy=2, taux=1, tauy=1, ties="stable", rng=None, overlapping=True, dz=None, tauz=1) -> MissingPatterns:
     """The ordinal patterns that never occur in an image.
 
     Parameters
     ----------
-    image : (M, N) ndarray or OrdinalDistribution
+    image : (M, N) or (Z, M, N) ndarray, or OrdinalDistribution
         The image, or its patterns (then the other parameters are ignored).
-    dx, dy, taux, tauy, ties, rng, overlapping
-        As in :func:`ordinal_distribution`.
+    dx, dy, taux, tauy, ties, rng, overlapping, dz, tauz
+        As in :func:`ordinal_distribution` (``dz`` for a (Z, M, N) volume).
 
     Returns
     -------
@@ -892,7 +992,7 @@ def missing_patterns(image, *, dx=2, dy=2, taux=1, tauy=1, ties="stable", rng=No
     >>> m.n_missing, m.n_outcomes
     (23, 24)
     """
-    dist = _as_distribution(image, dx, dy, taux, tauy, ties, rng, overlapping)
+    dist = _as_distribution(image, dx, dy, taux, tauy, ties, rng, overlapping, dz, tauz)
     K = dist.n_outcomes
     n_missing = K - dist.n_observed
     codes = None

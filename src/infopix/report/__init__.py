@@ -84,6 +84,9 @@ class Section:
         A paragraph after the figures (e.g. which estimator matters, and when).
     fold_note : str
         What the folded table's numbers rest on (shown on its summary line).
+    not_applicable : str
+        Why the section's measure is not computed for this input (e.g. "not applicable
+        to volumes: ..."); empty when it is.
     """
 
     key: str
@@ -97,6 +100,7 @@ class Section:
     folded: tuple = ()
     guide: str = ""
     fold_note: str = ""
+    not_applicable: str = ""
 
 
 def resolve_params(config=None, *, quick: bool = False, sections=None) -> dict:
@@ -186,6 +190,7 @@ class Report:
                         "results": s.results,
                         "figures": [f"figures/{s.key}_{stem}.png" for stem in s.figures],
                         "alerts": list(s.alerts),
+                        **({"not_applicable": s.not_applicable} if s.not_applicable else {}),
                     }
                     for s in self.sections
                 },
@@ -316,6 +321,7 @@ def analyze(
     channel=None,
     image_info: dict | None = None,
     figure_formats=("png", "svg"),
+    axes: str | None = None,
     **params,
 ) -> Report:
     """Run the report's sections on ``image`` and return a :class:`Report`.
@@ -347,6 +353,14 @@ def analyze(
     figure_formats : sequence of {'png', 'svg', 'pdf'} or str, optional
         Formats each figure is written in by :meth:`Report.write` (PNG, 200 dpi, is
         always made: the HTML embeds it).
+    axes : {'yx', 'zyx', 'tyx'}, optional
+        What a 3-D array is: ``'zyx'`` a volume (the measures that are 3-D are computed
+        on it, the others say why not; the image is shown as orthogonal slices and a
+        maximum-intensity projection), ``'tyx'`` a series of frames (every measure on
+        every frame, curves of the headline numbers against the frame index, the full
+        sections for the middle frame). For a file, what ``read_image(axes=)`` takes
+        (the file's own axes otherwise); for an array, required when it is 3-D (default:
+        ``image_info['axes']``).
     **params
         Same as ``config`` entries, e.g. ``local={"radii": [2]}``.
 
@@ -378,18 +392,32 @@ def analyze(
 
         path = Path(os.fspath(image))
         ch = "luminance" if channel is None else channel
-        arr, got = read_image(path, channel=ch, return_info=True)  # a volume: refused below
+        arr, got = read_image(path, channel=ch, axes=axes, return_info=True)
         info = {**got.to_dict(), **info}
         file_sha = _sha256_file(path)
         source = str(path) if source is None else source
     else:
         arr = image
+        if axes is not None:
+            info["axes"] = axes
     info.setdefault("channel", None if channel is None else channel)
     if "colour_handling" not in info:
         a = np.asarray(arr)
         info["colour_handling"] = "grey" if a.ndim == 2 else f"array of shape {a.shape}"
-    ctx = _m.ImageContext(arr)
-    arr = ctx.image
+    kind = _kind(arr, info.get("axes"))
+    spacing = info.get("spacing")
+    if kind != "volume" or not spacing or len(spacing) != 3 or None in spacing:
+        spacing = None
+    ctx = _m.ImageContext(arr if kind != "series" else np.asarray(arr)[0],
+                          volume=kind == "volume", spacing=spacing)
+    if kind == "series":
+        from ..series import check_series
+
+        arr = check_series(arr)
+        for t in range(1, arr.shape[0]):  # every frame valid before any work
+            _m.ImageContext(arr[t])
+    else:
+        arr = ctx.image
     source = "array" if source is None else str(source)
 
     if sections is None:
@@ -411,13 +439,26 @@ def analyze(
         merged[k] = {**merged.get(k, {}), **(p or {})}
     eff = resolve_params(merged, quick=quick, sections=keys)
 
+    if kind == "series":
+        from ._series import analyze_series
+
+        built, entropy, sec = analyze_series(arr, chosen, eff, render_section=render_section,
+                                             make_section=Section, progress=progress,
+                                             formats=formats)
+        overview = {
+            "headline": ov.headline(built, entropy),
+            "alerts": [{"section": s.key, "message": a} for s in [sec, *built] for a in s.alerts],
+        }
+        built = [built[0], sec, *built[1:]] if built and built[0].key == "image" else [sec, *built]
+        return _report(arr, source, eff, built, file_sha, info, overview)
+
     built = []
     for m in chosen:
         if progress is not None:
             progress(m.name, m.title)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            computed = m.compute(ctx, eff[m.name])
+            computed = m.run(ctx, eff[m.name])
             with style(), _formats(formats):
                 sec = render_section(m, ctx, computed)
         alerts = ov.section_alerts(m.name, ov._messages(caught), computed.notes, sec.results)
@@ -438,6 +479,28 @@ def analyze(
         "headline": ov.headline(built, entropy),
         "alerts": [{"section": s.key, "message": a} for s in built for a in s.alerts],
     }
+    return _report(arr, source, eff, built, file_sha, info, overview)
+
+
+def _kind(arr, axes) -> str:
+    """'image', 'volume' or 'series' from the array's rank and its axes; a 3-D array
+    whose axes nobody said is an error naming the choices (never a guess)."""
+    ndim = np.ndim(arr)
+    if ndim == 3 and axes == "zyx":
+        return "volume"
+    if ndim == 3 and axes == "tyx":
+        return "series"
+    if ndim == 3:
+        said = "" if axes is None else f" with axes {axes!r}"
+        raise ValueError(
+            f"`image` is a 3-D array of shape {np.shape(arr)}{said}; pass axes='zyx' (a volume) "
+            f"or axes='tyx' (a series of frames), or reduce a colour image to one channel "
+            f"first (read_image(path, channel=...))."
+        )
+    return "image"
+
+
+def _report(arr, source, eff, built, file_sha, info, overview) -> Report:
     digest = hashlib.sha256(np.ascontiguousarray(arr).tobytes()).hexdigest()
     created = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
     return Report(
@@ -452,12 +515,14 @@ def analyze(
         unavailable=dict(_m.UNAVAILABLE),
         image_info=_m.jsonable(info),
         overview=_m.jsonable(overview),
-        thumbnail=_thumbnail(arr),
+        thumbnail=_thumbnail(arr if np.ndim(arr) == 2 else (
+            np.max(arr, axis=0) if info.get("axes") == "zyx" else arr[arr.shape[0] // 2])),
     )
 
 
 def _thumbnail(image, side: int = 160) -> bytes:
-    """A small PNG of the image (nearest-neighbour subsampling, grey levels as stored)."""
+    """A small PNG of the image (nearest-neighbour subsampling, grey levels as stored);
+    a volume's maximum-intensity projection, a series' middle frame."""
     import io as _io
 
     from matplotlib.figure import Figure
@@ -483,6 +548,10 @@ def render_section(measure, ctx, computed) -> Section:
     from ._overview import mark_not_applicable
     from .sections import Rendered, renderer
 
+    na = computed.data.get("not_applicable")
+    if na:  # the measure does not apply to this input (a volume): say why, draw nothing
+        return Section(measure.name, measure.title, {}, params=computed.params,
+                       intro=na[:1].upper() + na[1:].rstrip(".") + ".", not_applicable=na)
     results, alerts = mark_not_applicable(computed.results, computed.data.get("estimates"))
     results = measure.describe(results, computed.params)  # each number says how certain it is
     computed = _m.Computed(results, computed.params, computed.data, computed.notes)
@@ -581,10 +650,12 @@ def write_comparison(results, out, *, force: bool = False, figure_formats=("png"
         for f in folders:
             page = f / "report.html"
             links.append(os.path.relpath(page, out.resolve()) if page.exists() else "")
-            pic = f / "figures" / "image_image.png"
-            thumbs.append(pic.read_bytes() if pic.is_file() else b"")
-            notes.append("" if thumbs[-1] else "no thumbnail: figures/image_image.png is not "
-                         "in the report's folder")
+            # an image's picture, or a volume's slices and projection
+            pics = [f / "figures" / n for n in ("image_image.png", "image_slices.png")]
+            pic = next((p for p in pics if p.is_file()), None)
+            thumbs.append(pic.read_bytes() if pic is not None else b"")
+            notes.append("" if thumbs[-1] else "no thumbnail: neither figures/image_image.png "
+                         "nor figures/image_slices.png is in the report's folder")
         extra = dict(thumb_notes=notes)
         names = [Path(str(d.get("input", {}).get("source", "image"))).name or "image" for d in data]
     with _formats(formats):

@@ -275,10 +275,25 @@ def colour_text(info: dict) -> str:
     return ch
 
 
+def kind_text(shape, info: dict) -> str:
+    """What the input is, in words: 'volume, 32 x 40 x 48 voxels (Z x Y x X), voxel size
+    2 x 1 x 1 um', 'series of 5 frames of 64 x 64 pixels', or '' for an image."""
+    axes = info.get("axes")
+    sp, unit = info.get("spacing"), info.get("unit")
+    if axes == "zyx" and len(shape) == 3:
+        text = f"volume, {shape[0]} x {shape[1]} x {shape[2]} voxels (Z x Y x X)"
+        if sp and len(sp) == 3 and None not in sp:
+            text += ", voxel size " + " x ".join(f"{v:g}" for v in sp) + (f" {unit}" if unit else "")
+        return text
+    if axes == "tyx" and len(shape) == 3:
+        return f"series of {shape[0]} frames of {shape[1]} x {shape[2]} pixels (T x Y x X)"
+    return ""
+
+
 def _meta_html(report) -> str:
     info = report.image_info or {}
-    rows = [
-        ("Image", report.source),
+    kind = kind_text(report.shape, info)
+    rows = [("Image", report.source)] + ([("Input", kind)] if kind else []) + [
         ("Shape, dtype", f"{' × '.join(map(str, report.shape))}, {report.dtype}"
          + (f" (stored as {info['source_dtype']})" if info.get("source_dtype")
             and info["source_dtype"].lstrip("<>=|") != report.dtype else "")),
@@ -387,9 +402,11 @@ def _page(title: str, body: str, *, script: str = "", footer: str | None = None)
 
 def render_document(report) -> str:
     """The whole ``report.html`` page."""
+    kind = kind_text(report.shape, report.image_info or {})
     head = (
         f"<h1>Information in {escape(report.source)}</h1>"
-        "<p class='sub'>An infopix report: how much information the image holds, where, "
+        + (f"<p class='sub'><strong>{escape(kind[:1].upper() + kind[1:])}</strong>.</p>" if kind else "")
+        + "<p class='sub'>An infopix report: how much information the image holds, where, "
         "and at which scales. Entropies are in bits unless a row says otherwise. Numbers are "
         "rounded to their uncertainty (value ± standard error, two significant digits of the "
         "error); under each measured number's explanation is how its uncertainty was "

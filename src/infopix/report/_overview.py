@@ -40,7 +40,8 @@ def whole_image_entropy(image, *, bins=None) -> tuple[dict, list[str]]:
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        e = intensity_entropy_estimate(image, estimator="plugin", uncertainty="spatial", bins=bins)
+        e = intensity_entropy_estimate(image, estimator="plugin", uncertainty="spatial", bins=bins,
+                                       channel=None)  # grey image or (Z, Y, X) volume
     notes = _messages(caught)
     eff = getattr(e, "effective_samples", None)
     q = quantity(

@@ -17,11 +17,16 @@ def render(ctx, computed) -> Rendered:
     n = len(radii)
     fig, axes = new_figure(9.0, 3.6 * n, ncols=2, nrows=n)
     axes = np.atleast_1d(axes).reshape(n, 2)
+    cut, where = (lambda a: a), ""
+    if ctx.is_volume:  # a volume's maps: their XY slice through the centre
+        z = ctx.image.shape[0] // 2
+        cut, where = (lambda a: a[z]), f", XY slice z = {z}"
     for i, r in enumerate(radii):
-        plot_map(H[i], ax=axes[i, 0], title=f"local entropy, r = {r} ({est})",
+        plot_map(cut(H[i]), ax=axes[i, 0], title=f"local entropy, r = {r} ({est}){where}",
                  label="local entropy (bits)")
         plot_map(
-            S[i], ax=axes[i, 1], title=f"local std, r = {r}", label="local std (grey levels)", cmap="viridis"
+            cut(S[i]), ax=axes[i, 1], title=f"local std, r = {r}{where}", label="local std (grey levels)",
+            cmap="viridis"
         )
     for ax in axes.ravel():
         ax.set_xticks([])
