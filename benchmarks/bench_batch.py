@@ -2,13 +2,16 @@
 
 1. Batch throughput: images per second for N generated 512x512 uint8 PNGs with the
    measures ``entropy,localmap``, serially in this process and on a
-   ``distributed.LocalCluster`` (one worker process per core, one thread each); ratio.
+   ``distributed.LocalCluster`` (one worker process per core, one thread each), and in
+   this process on one thread per core (``run(threads=...)``, the engine that
+   ``infopix batch --engine auto`` picks for small batches); ratios, and the cluster's
+   rate with its start-up counted.
 2. A chunked local entropy map of a generated SIZE x SIZE uint8 TIFF (default 16384²:
    256 MB in, 2 GB of float64 out) read lazily and written to Zarr, in a subprocess
    whose peak resident memory (process tree, polled with psutil) is reported.
 3. Throughput of the chunked map against the in-memory map on an image that fits.
 
-Run: .venv/bin/python benchmarks/bench_batch.py [--images 200] [--size 16384] [--radius 3]
+Run: .venv/bin/python benchmarks/bench_batch.py [--images 30,200] [--batch-only] [--size 16384] [--radius 3]
 """
 
 from __future__ import annotations
@@ -68,7 +71,7 @@ def bench_batch(n_images: int, workers: int, rounds: int = 3) -> dict:
             t_start = time.perf_counter() - t
             batch.run(sorted(tmp.iterdir())[:4 * workers], measures, client=client)  # warm workers
             procs = [psutil.Process(pid) for pid in client.run(os.getpid).values()]
-            best = {"serial": np.inf, "serial1": np.inf, "cluster": np.inf}
+            best = {"serial": np.inf, "serial1": np.inf, "cluster": np.inf, "threads": np.inf}
             cpu = {"serial1": np.inf, "cluster": np.inf}
             serial = dist = None
             for _ in range(rounds):
@@ -85,6 +88,11 @@ def bench_batch(n_images: int, workers: int, rounds: int = 3) -> dict:
                 cpu["serial1"] = min(cpu["serial1"], _cpu(me) - c0)
                 numba.set_num_threads(default_threads)
 
+                t = time.perf_counter()  # in this process, one image per thread (engine 'threads')
+                threaded = batch.run(tmp, measures, threads=workers)
+                best["threads"] = min(best["threads"], time.perf_counter() - t)
+                assert threaded.equals(serial), "threaded results differ from serial results"
+
                 out = tmp / "out.parquet"
                 shutil.rmtree(out, ignore_errors=True)
                 c0 = sum(_cpu(p) for p in procs)
@@ -94,7 +102,7 @@ def bench_batch(n_images: int, workers: int, rounds: int = 3) -> dict:
                 cpu["cluster"] = min(cpu["cluster"], sum(_cpu(p) for p in procs) - c0)
         assert dist.equals(serial), "cluster results differ from serial results"
         return {"n": n_images, "serial_s": best["serial"], "serial1_s": best["serial1"],
-                "cluster_s": best["cluster"], "cluster_start_s": t_start, "workers": workers,
+                "cluster_s": best["cluster"], "threads_s": best["threads"], "cluster_start_s": t_start, "workers": workers,
                 "cpu_serial1": cpu["serial1"], "cpu_cluster": cpu["cluster"], "rounds": rounds}
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -219,7 +227,8 @@ def bench_fits(size: int, radius: int, chunks: int) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--images", type=int, default=200)
+    ap.add_argument("--images", default="200", help="number of images, or several: 30,200")
+    ap.add_argument("--batch-only", action="store_true", help="only the batch throughput (part 1)")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--size", type=int, default=16384, help="side of the big TIFF")
     ap.add_argument("--fits", type=int, default=4096, help="side of the image that fits")
@@ -229,7 +238,14 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds (best kept)")
     args = ap.parse_args()
 
-    b = bench_batch(args.images, args.workers, args.rounds)
+    for n_images in [int(v) for v in str(args.images).split(",")]:
+        _print_batch(bench_batch(n_images, args.workers, args.rounds))
+    if args.batch_only:
+        return
+    _rest(args)
+
+
+def _print_batch(b: dict) -> None:
     n = b["n"]
     best_serial = min(b["serial_s"], b["serial1_s"])
     print(f"batch of {n} images 512x512 (entropy, localmap r=3); best of {b['rounds']} interleaved rounds:")
@@ -245,8 +261,15 @@ def main() -> None:
           f"{b['cpu_cluster'] / n:.3f}; CPU-bound ratio {b['workers']} x "
           f"{b['cpu_serial1'] / b['cpu_cluster']:.2f} = "
           f"{b['workers'] * b['cpu_serial1'] / b['cpu_cluster']:.2f}x if each worker had a core")
+    print(f"  in this process, {b['workers']} threads: {n / b['threads_s']:7.2f} images/s "
+          f"(ratio to serial 1 thread {b['serial1_s'] / b['threads_s']:.2f}x, to best serial "
+          f"{best_serial / b['threads_s']:.2f}x)")
+    print(f"  cluster with its start-up:      {n / (b['cluster_s'] + b['cluster_start_s']):7.2f} images/s "
+          f"(ratio to threads {b['threads_s'] / (b['cluster_s'] + b['cluster_start_s']):.2f}x)")
     print(f"  load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
+
+def _rest(args) -> None:
     f = bench_fits(args.fits, args.radius, args.chunks)
     mpx = f["size"] ** 2 / 1e6
     print(f"local entropy r={args.radius} of a {f['size']}x{f['size']} uint8 image that fits:")

@@ -2,6 +2,11 @@
 
 Run: .venv/bin/python benchmarks/bench_entropy.py
 
+Second table (issue 19, item 6): the intensity histogram (``infopix.intensity_counts``)
+on 1 and 2 Numba threads against the memory-copy floor (``np.copyto`` of the image into
+a preallocated array of its dtype: one read and one write of every pixel), side by side;
+target: within 2x of the floor, never slower on 2 threads than on 1.
+
 Baselines, timed side by side in this run:
 - ``skimage.measure.shannon_entropy(img, base=2)`` (np.unique: a sort of all pixels);
 - the notebook's ``shannon_entropy(intensity_distribution(img))``: ``np.histogram`` with
@@ -51,5 +56,40 @@ def main():
         )
 
 
+
+def histogram_vs_copy_floor(repeat=9):
+    """The histogram on 1 and 2 threads against the copy floor, interleaved (same load)."""
+    import os
+
+    rng = np.random.default_rng(12345)
+    print(f"\nhistogram vs memory-copy floor (4096x4096; load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    print(f"{'image':>22} {'threads':>7} {'counts ms':>10} {'copy ms':>8} {'x floor':>8} {'cpu ms':>8} {'x floor':>8}")
+    top = numba.config.NUMBA_NUM_THREADS
+    for dtype, levels in ((np.uint8, 256), (np.uint16, 65536)):
+        img = rng.integers(0, levels, size=(4096, 4096)).astype(dtype)
+        dst = np.empty_like(img)
+        infopix.intensity_counts(img)  # warm-up
+        best = {t: np.inf for t in sorted({1, top})}
+        cpu = dict(best)
+        floor = cfloor = np.inf
+        for _ in range(repeat):
+            t0, c0 = time.perf_counter(), time.process_time()
+            np.copyto(dst, img)
+            floor, cfloor = min(floor, time.perf_counter() - t0), min(cfloor, time.process_time() - c0)
+            for t in best:
+                numba.set_num_threads(t)
+                t0, c0 = time.perf_counter(), time.process_time()
+                infopix.intensity_counts(img)
+                best[t] = min(best[t], time.perf_counter() - t0)
+                cpu[t] = min(cpu[t], time.process_time() - c0)
+        numba.set_num_threads(top)
+        name = f"4096x4096 {np.dtype(dtype).name}"
+        for t, v in best.items():
+            print(f"{name:>22} {t:7d} {1e3 * v:10.2f} {1e3 * floor:8.2f} {v / floor:8.2f} "
+                  f"{1e3 * cpu[t]:8.2f} {cpu[t] / max(cfloor, 1e-9):8.2f}")
+    print("wall: best of the runs; cpu: process CPU time (all threads), the figure to read on a busy machine")
+
+
 if __name__ == "__main__":
     main()
+    histogram_vs_copy_floor()

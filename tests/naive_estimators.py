@@ -394,3 +394,27 @@ NUMPY_FORMS = {
     "chao_wang_jost": np_chao_wang_jost, "shrinkage": np_shrinkage, "zhang": np_zhang,
     "bonachela": np_bonachela, "ansb": np_ansb,
 }
+
+
+# --------------------------------------------------------------------------------------
+# Credible intervals as the library computed them before issue 19
+# --------------------------------------------------------------------------------------
+
+
+def mixture_interval_brent(w, al, be, top, level):
+    """Equal-tailed interval of a mixture of scaled Betas on [0, top] by Brent root
+    finding on its CDF (scipy's betainc), xtol 1e-14, rtol 1e-12: the library's method
+    until issue 19 (the reference for its Halley iteration)."""
+    def cdf(u):
+        return float(np.dot(w, sps.betainc(al, be, u)))
+
+    out = []
+    for q in ((1 - level) / 2, (1 + level) / 2):
+        if cdf(1.0) - q <= 0:
+            out.append(top)
+            continue
+        if cdf(0.0) - q >= 0:
+            out.append(0.0)
+            continue
+        out.append(top * optimize.brentq(lambda u: cdf(u) - q, 0.0, 1.0, xtol=1e-14, rtol=1e-12))
+    return out[0], out[1]

@@ -442,6 +442,9 @@ def test_cli_batch_through_scheduler_address(scheduler_address, images, serial, 
 
     summary = json.loads(res.stdout[res.stdout.index("{"):])
     assert summary["images"] == 11 and summary["errors"] == 1 and summary["computed"] == 11
+    # where it ran, and why, is in the summary and in the output's metadata
+    assert summary["execution"]["engine"] == "cluster" and summary["execution"]["chosen_by"] == "scheduler"
+    assert json.loads((out / "_infopix_batch.json").read_text())["execution"] == summary["execution"]
     df = pd.read_parquet(out).sort_values("path").reset_index(drop=True)
     expected = serial[serial["path"].isin(df["path"])].reset_index(drop=True)
     pd.testing.assert_frame_equal(df, expected, check_exact=True)
@@ -458,3 +461,119 @@ def test_cli_batch_through_scheduler_address(scheduler_address, images, serial, 
     assert res.exit_code == 1 and "--workers" in res.output
     res = runner.invoke(app, ["batch", *inputs, "-o", str(tmp_path / "o3"), "--measures", "nope"])
     assert res.exit_code == 1 and "`--measures` expects names among" in res.output
+
+
+# ------------------------------------------- where a batch runs: threads or the cluster
+def test_choose_engine_rule(images, tmp_path):
+    """The rule of ``--engine auto``: threads below the pixel threshold, the cluster from it."""
+    # every file has a header this small set reads in full (<= 16 files): the estimate is exact
+    few = [p for p in images if p.name.startswith(("u8_0", "u16_", "rgb_0"))]
+    assert len(few) <= 16
+    exact = sum(infopix.read_image(p).size for p in few)
+    auto = batch.choose_engine(few)
+    assert auto == {"engine": "threads", "chosen_by": "auto", "images": len(few),
+                    "estimated_pixels": exact, "threshold_pixels": batch.AUTO_CLUSTER_PIXELS}
+    assert batch.choose_engine(few, threshold=exact)["engine"] == "cluster"  # from the threshold on
+    assert batch.choose_engine(few, threshold=exact + 1)["engine"] == "threads"
+    # more files than sampled: the sampled mean times the count (equal sizes: exact)
+    same = []
+    for i in range(40):
+        same.append(tmp_path / f"s{i}.png")
+        infopix.write_image(same[-1], np.zeros((10, 12), np.uint8))
+    assert batch.choose_engine(same)["estimated_pixels"] == 40 * 120
+    # forced, and a scheduler address always means its cluster
+    assert batch.choose_engine(few, "cluster")["chosen_by"] == "engine"
+    assert batch.choose_engine(few, "threads")["engine"] == "threads"
+    assert batch.choose_engine(few, scheduler="tcp://x:1") == {
+        "engine": "cluster", "chosen_by": "scheduler", "images": len(few),
+        "estimated_pixels": None, "threshold_pixels": batch.AUTO_CLUSTER_PIXELS}
+    with pytest.raises(ValueError, match="`engine` expects one of auto, threads, cluster, got 'gpu'"):
+        batch.choose_engine(few, "gpu")
+    with pytest.raises(ValueError, match="`engine` 'threads' runs in this process"):
+        batch.choose_engine(few, "threads", scheduler="tcp://x:1")
+
+
+def test_threads_give_the_serial_rows_and_record_the_path(images, serial, tmp_path, one_numba_thread):
+    """In-process threads: the same rows as the serial run (and so as the cluster's,
+    test_cluster_equals_serial_and_records_errors), and where it ran is recorded."""
+    execution = batch.choose_engine(images, "threads")
+    out = tmp_path / "t.parquet"
+    df = batch.run(images, MEASURES, config=CONFIG, threads=2, out=out, execution=execution)
+    pd.testing.assert_frame_equal(df, serial, check_exact=True)
+    assert df.attrs["execution"]["engine"] == "threads"
+    import json
+
+    meta = json.loads((out / "_infopix_batch.json").read_text())
+    assert meta["execution"] == execution
+    import pyarrow.parquet as pq
+
+    part = next(out.glob("part-*.parquet"))
+    prov = json.loads(pq.read_schema(part).metadata[b"infopix"])
+    assert prov["execution"]["engine"] == "threads"
+    with pytest.raises(ValueError, match="`threads` expects an integer >= 1"):
+        batch.run(images[:2], MEASURES, threads=0)
+
+
+def test_cli_engine_threads_and_cluster_same_rows(images, serial, tmp_path):
+    """``--engine threads`` and ``--engine cluster`` (a local cluster of one worker) give
+    identical rows; each run's summary and metadata say which path was taken."""
+    import json
+
+    cfg = tmp_path / "params.json"
+    cfg.write_text(json.dumps(CONFIG))
+    inputs = [str(images[0].parent / "u8_0*.png")]
+    runner = CliRunner()
+    frames, ex = {}, {}
+    for engine in ("auto", "threads", "cluster"):
+        out = tmp_path / f"{engine}.parquet"
+        args = ["batch", *inputs, "-o", str(out), "--config", str(cfg), "--engine", engine, "--json"]
+        res = runner.invoke(app, args + (["--workers", "1"] if engine == "cluster" else []))
+        assert (engine == "cluster") == ("Dask: 1 worker" in res.stderr), res.stderr
+        assert res.exit_code == 0, res.output
+        ex[engine] = json.loads(res.stdout[res.stdout.index("{"):])["execution"]
+        assert json.loads((out / "_infopix_batch.json").read_text())["execution"] == ex[engine]
+        frames[engine] = pd.read_parquet(out).sort_values("path").reset_index(drop=True)
+    assert ex["auto"]["engine"] == "threads" and ex["auto"]["chosen_by"] == "auto"
+    assert ex["threads"]["chosen_by"] == "engine" and ex["cluster"] == {**ex["cluster"], "engine": "cluster", "workers": 1}
+    expected = serial[serial["path"].isin(frames["threads"]["path"])].reset_index(drop=True)
+    for engine in ex:
+        pd.testing.assert_frame_equal(frames[engine], expected, check_exact=True)
+    res = runner.invoke(app, ["batch", *inputs, "-o", str(tmp_path / "x"), "--engine", "cluster", "--workers", "0"])
+    assert res.exit_code == 1 and "`--workers 0` runs in this process" in res.output
+
+
+def test_cli_workers_without_engine_keep_their_meaning(images, tmp_path):
+    """Before --engine, --workers 0 meant this process and --workers N a cluster of N:
+    without --engine they still do, recorded as chosen by --workers."""
+    import json
+
+    inputs = [str(images[0].parent / "u8_00.png")]
+    res = CliRunner().invoke(app, ["batch", *inputs, "-o", str(tmp_path / "a"), "-w", "0", "--json",
+                                   "-m", "intensity"])
+    assert res.exit_code == 0, res.output
+    ex = json.loads(res.stdout[res.stdout.index("{"):])["execution"]
+    assert ex["engine"] == "threads" and ex["chosen_by"] == "workers" and ex["workers"] == 1
+    assert "--workers 0" in res.stderr
+
+
+def test_threads_run_on_several_threads_when_numba_allows(images, tmp_path, monkeypatch):
+    """run(threads=2) really uses two threads (unless Numba's layer is 'workqueue', not
+    thread-safe, where it falls back to one: both cases checked)."""
+    import threading
+
+    seen = set()
+    real = batch._process_group
+
+    def spy(*args, **kw):
+        seen.add(threading.get_ident())
+        return real(*args, **kw)
+
+    monkeypatch.setattr(batch, "_process_group", spy)
+    few = images[:8]
+    batch.run(few, ["intensity"], config=CONFIG, threads=2)
+    # the first image in the calling thread, the rest on the pool's threads
+    assert len(seen) >= 2 if batch._threadsafe_numba() else len(seen) == 1
+    seen.clear()
+    monkeypatch.setattr(batch, "_threadsafe_numba", lambda: False)
+    df = batch.run(few, ["intensity"], config=CONFIG, threads=2)
+    assert seen == {threading.get_ident()} and len(df) == 8

@@ -159,6 +159,27 @@ def test_linear_forms_tables_equal_kernel(name):
             assert got == pytest.approx(ref, rel=1e-13, abs=1e-13, nan_ok=True)
 
 
+@pytest.mark.parametrize("name", [n for n in ALL if ESTIMATORS[n].term is not None])
+def test_term_forms_equal_kernel(name):
+    """The per-bin terms the keyed local walk sums (key: singletons or the sum of squared
+    counts) give the kernel's value: sum_c nk[c] term(N, K, a, key, c) with nk[0] the
+    unobserved bins, to 1e-13 (summation order only), for K up to 2**40 (shrinkage's
+    K q must stay below 2**53, where its lambda is exact)."""
+    est = ESTIMATORS[name]
+    rng = np.random.default_rng(SEED + 8)
+    for K in (2, 7, 256, 2**40):
+        for _ in range(25):
+            m = int(rng.integers(1, min(K, 40) + 1))
+            counts = rng.multinomial(int(rng.integers(1, 80)), rng.dirichlet(np.full(m, 0.5)))
+            N = int(counts.sum())
+            cs, ms = _profile(counts)
+            key = int(np.sum(counts == 1)) if est.term_key == "singletons" else int(np.sum(counts.astype(np.int64) ** 2))
+            got = (K - int(ms.sum())) * est.term(N, K, 1.0, key, 0)
+            got += sum(int(mc) * est.term(N, K, 1.0, key, int(c)) for c, mc in zip(cs, ms))
+            ref = est.kernel(cs, ms, N, K, 1.0, profile_table("plugin", 1, 1))
+            assert got == pytest.approx(ref, rel=1e-13, abs=1e-13), (name, counts, K)
+
+
 def test_nsb_table_matches_adaptive_on_image_windows():
     """The tabulated NSB path (used per pixel) and the adaptive quadrature agree to
     1e-12 on 5x5-window profiles of three kinds of images; tables for another (N, K)
@@ -756,17 +777,50 @@ def test_every_estimator_through_every_entry_point(name, check):
 def test_wolpert_wolf_interval_equals_root_finding_on_its_cdf():
     """The WW interval (quantiles of one scaled Beta by betaincinv) equals the root
     finding on the Beta's CDF it replaced (brentq, xtol 1e-14) to 1e-10 relative."""
-    from infopix.estimators import _mixture_interval
-
     rng = np.random.default_rng(SEED + 21)
     for K, N, a in [(256, 25, 1.0), (256, 25, 0.05), (10, 1000, 1.0), (65536, 300, 0.5), (2, 5, 1.0)]:
         for _ in range(4):
             c = rng.multinomial(N, rng.dirichlet(np.full(K, 0.3)))
             e = _nats(c, "wolpert_wolf", K, a=a)
             w, al, be, top = e.posterior
-            lo, hi = _mixture_interval(w, al, be, top, e.level)
+            lo, hi = nv.mixture_interval_brent(w, al, be, top, e.level)
             assert e.interval[0] == pytest.approx(lo, rel=1e-10)
             assert e.interval[1] == pytest.approx(hi, rel=1e-10)
+
+
+def _interval_cases():
+    rng = np.random.default_rng(SEED + 22)
+    img = infopix.sample_image()
+    cases = []
+    for s in (3, 5, 7, 11):  # image windows (the local-map case)
+        for _ in range(5):
+            y, x = rng.integers(0, 500, 2)
+            cases.append((np.bincount(img[y:y + s, x:x + s].ravel(), minlength=256), 256))
+    for K in (2, 3, 10, 256, 65536, 2**40, 2**62):  # small N to well sampled, huge K
+        for N in (1, 2, 5, 30, 300):
+            m = min(K, 400)
+            cases.append((rng.multinomial(N, rng.dirichlet(np.full(m, rng.choice([0.05, 0.5, 5])))), K))
+    cases += [(np.array([1] * 12), 256), (np.array([2] + [1] * 11), 256), (np.array([25]), 256),
+              (np.array([10**6, 3]), 4), (np.array([1, 1, 1]), 2**62)]
+    return cases
+
+
+@pytest.mark.slow
+def test_nsb_interval_equals_brent_on_the_same_posterior():
+    """NSB's credible interval (Halley's iteration on the posterior mixture's CDF)
+    equals the former Brent root finding on the same mixture (e.posterior;
+    tests/naive_estimators.mixture_interval_brent) on 60 count vectors: image windows,
+    N = 1..300, no coincidences, one category, K = 2 .. 2**62, two levels. Both stop
+    at steps of 1e-14 + 1e-12 u, so they agree to ~1e-12 relative; asserted 1e-10
+    relative plus 1e-13 log K (roots at 0)."""
+    for counts, K in _interval_cases():
+        for level in (0.95, 0.5):
+            e = entropy_from_counts(counts, estimator="nsb", n_outcomes=K, base=math.e, level=level)
+            w, al, be, top = e.posterior
+            lo, hi = nv.mixture_interval_brent(w, al, be, top, level)
+            tol = 1e-13 * math.log(K)
+            assert e.interval[0] == pytest.approx(lo, rel=1e-10, abs=tol), (counts[counts > 0], K, level)
+            assert e.interval[1] == pytest.approx(hi, rel=1e-10, abs=tol), (counts[counts > 0], K, level)
 
 
 @pytest.mark.parametrize("name", [n for n in ALL if ESTIMATORS[n].std_kernel is not None])

@@ -211,6 +211,33 @@ def test_estimator_maps_equal_mapbox(estimator, edge):
         )
 
 
+@pytest.mark.parametrize("estimator", [n for n in sorted(ESTIMATORS) if ESTIMATORS[n].term is not None])
+@pytest.mark.parametrize("pool", ["default", "one row"])
+def test_keyed_walk_equals_entropy_from_counts(estimator, pool, monkeypatch):
+    """The keyed walk (Chao-Shen, shrinkage: profile and key tracked as the window
+    moves, terms remembered per (window size, key)) equals entropy_from_counts per
+    window to 1e-12, on a natural crop with many levels and on few levels, with edges
+    cut ('clip', window sizes vary) and whole ('reflect'); with a pool of one row, every
+    other (size, key) is evaluated directly, with the same values."""
+    import infopix.local as loc
+
+    if pool == "one row":
+        monkeypatch.setattr(loc, "_KEYED_POOL_ROWS", 1)
+    crop = infopix.sample_image()[200:228, 240:262]
+    few = _make_image("uint8", (17, 15), 4, SEED + 9)
+    for img, radii in ((crop, (1, 5)), (few, (2,))):
+        for edge in ("clip", "reflect"):
+
+            def ref(w):
+                return infopix.entropy_from_counts(_window_counts(w), estimator=estimator, n_outcomes=256).value
+
+            for r in radii:
+                np.testing.assert_allclose(
+                    infopix.local_entropy(img, r, edge=edge, estimator=estimator),
+                    infopix.mapbox(img, r, ref, edge=edge), rtol=1e-12, atol=1e-12,
+                )
+
+
 # ---------------------------------------------------------------- external reference
 @pytest.mark.parametrize("r", [1, 2, 4, 9])
 def test_equals_skimage_rank_entropy(r):

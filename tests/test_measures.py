@@ -241,6 +241,27 @@ def test_channel_on_a_grey_image_is_refused(cmd, images, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_local_measure_keeps_statistics_of_full_maps_and_display_copies():
+    """The local measure computes one radius at a time: its numbers are those of the
+    full maps (stacked call of the public API), its figure data the maps thinned to at
+    most 1024 pixels a side with the full maps' ranges (#19: memory on 12-Mpx images)."""
+    img = np.random.default_rng(19).integers(0, 16, (40, 2100)).astype(np.uint8)
+    params = {"radii": [1, 2], "estimator": "miller_madow", "edge": "clip"}
+    c = ms.MEASURES["local"].compute(ms.ImageContext(img), params)
+    H = infopix.local_entropy(img, [1, 2], estimator="miller_madow")
+    S = infopix.local_std(img, [1, 2])
+    step = 3  # ceil(2100 / 1024)
+    assert c.results["mean_local_entropy"]["value"] == [float(h.mean()) for h in H]
+    assert c.results["median_local_entropy"]["value"] == [float(np.median(h)) for h in H]
+    assert c.results["max_local_entropy"]["value"] == [float(h.max()) for h in H]
+    assert c.results["mean_local_std"]["value"] == [float(s.mean()) for s in S]
+    for i in range(2):
+        np.testing.assert_array_equal(c.data["entropy"][i], H[i][1::step, 1::step])
+        np.testing.assert_array_equal(c.data["std"][i], S[i][1::step, 1::step])
+        assert c.data["entropy_range"][i] == (float(H[i].min()), float(H[i].max()))
+        assert c.data["std_range"][i] == (float(S[i].min()), float(S[i].max()))
+
+
 # ------------------------------------------------------------ sample entropies (issue 18)
 
 

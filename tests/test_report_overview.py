@@ -226,6 +226,37 @@ def test_figures_written_as_png_200dpi_and_svg_with_text(report, written):
                 assert texts, svg.name
 
 
+def test_large_images_thinned_to_the_pixels_their_axis_shows():
+    """A figure draws no more image pixels than its axis has at 200 dpi: a large image is
+    thinned (every k-th row and column, extent kept) before the PNG and SVG are drawn;
+    an image that fits is left as it is. (#19: figures rendered at the size shown.)"""
+    from infopix.report._figures import DPI, figure_png, new_figure, thin_images
+
+    big = (np.arange(1500 * 2000, dtype=np.int64).reshape(1500, 2000) % 251).astype(np.uint8)
+    fig, ax = new_figure(3.0, 2.5)
+    im = ax.imshow(big, cmap="gray")
+    extent = im.get_extent()
+    thin_images(fig, DPI)
+    box = ax.get_position()
+    w_px, h_px = box.width * 3.0 * DPI, box.height * 2.5 * DPI
+    a = np.asarray(im.get_array())
+    step = int(min(1500 / h_px, 2000 / w_px))
+    assert step >= 2  # the case this test is about: many image pixels per axis pixel
+    np.testing.assert_array_equal(a, big[step // 2 :: step, step // 2 :: step])
+    assert a.shape[0] >= h_px and a.shape[1] >= w_px  # still at least one per axis pixel
+    assert im.get_extent() == extent  # drawn over the same place
+    small = np.zeros((40, 30))
+    fig, ax = new_figure(3.0, 2.5)
+    im = ax.imshow(small)
+    out = figure_png(fig)
+    assert im.get_array().shape == (40, 30) and out[:8] == b"\x89PNG\r\n\x1a\n"
+    # the SVG of a large image embeds the thinned one, not 3 megapixels
+    fig, ax = new_figure(3.0, 2.5)
+    ax.imshow(np.random.default_rng(5).integers(0, 256, (1500, 2000)).astype(np.uint8))
+    out = figure_png(fig)
+    assert len(out.formats["svg"]) < 2_000_000  # noise: the full image is > 3 MB as PNG
+
+
 # ------------------------------------------------------------------ colour and channel
 
 

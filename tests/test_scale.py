@@ -2,6 +2,7 @@
 
 import json
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -504,3 +505,39 @@ def test_cli_scale_writes_curve(tmp_path):
     for bad in ("0:1", "0:1:x", "1:0:5", "a,b"):
         res = runner.invoke(app, ["scale", str(img), "--scales", bad, "-o", str(tmp_path / "x")])
         assert res.exit_code == 1 and "`--scales`" in res.output
+
+
+def test_previews_are_the_blurred_images_thinned_and_spare_a_reblur(monkeypatch):
+    """``previews=n`` keeps each blurred image thinned to <= n pixels a side; the strip
+    shows them without blurring again (the report's strip on a 12-Mpx image, #19)."""
+    img = np.random.default_rng(11).integers(0, 256, (90, 70)).astype(np.uint8)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # small image: the spatial error's bound
+        curve = infopix.entropy_vs_scale(img, [0, 1, 3], previews=32)
+    step = -(-90 // 32)  # ceil(longest side / previews)
+    assert sorted(curve.previews) == [0.0, 1.0, 3.0]
+    for s, full in zip([0, 1, 3], curve.images([0, 1, 3])):
+        want = np.asarray(full, dtype=np.float64)[step // 2 :: step, step // 2 :: step]
+        got = curve.previews[float(s)]
+        assert got.shape == want.shape and max(got.shape) <= 32
+        # equal up to the clip of float rounding excursions (~1e-13 of the range)
+        np.testing.assert_allclose(got, want, rtol=0, atol=1e-9)
+    # the same curve as without previews
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        plain = infopix.entropy_vs_scale(img, [0, 1, 3])
+    assert plain.previews == {}
+    for name in ("entropies", "entropy_std", "stds"):
+        np.testing.assert_array_equal(getattr(plain, name), getattr(curve, name))
+
+    def no_blur(self, scales=None):
+        raise AssertionError("plot_strip blurred again")
+
+    monkeypatch.setattr(sc.ScaleCurve, "images", no_blur)
+    import matplotlib
+
+    matplotlib.use("Agg")
+    axes = curve.plot_strip(scales=[0, 3])
+    assert len(axes) == 2 and axes[1].images[0].get_array().shape == curve.previews[3.0].shape
+    with pytest.raises(ValueError, match="`previews` expects an integer >= 0"):
+        infopix.entropy_vs_scale(img, [0, 1], previews=-1)

@@ -78,7 +78,9 @@ __all__ = [
     "OutputLocked",
     "check_output",
     "available_measures",
+    "choose_engine",
     "columns",
+    "estimate_pixels",
     "expand_inputs",
     "file_checksum",
     "local_cluster",
@@ -747,6 +749,154 @@ def _check_out(out, ms: list, columns, *, resume: bool, force: bool, params=None
 
 
 # --------------------------------------------------------------------------------------
+# Where a batch runs: in this process (threads) or on a local Dask cluster
+# --------------------------------------------------------------------------------------
+
+#: ``choose_engine(engine='auto')``: the estimated work (pixels of all images) from which
+#: a local Dask cluster is started instead of running in this process's threads. Below
+#: it the cluster's start-up (0.7-10 s on 2 cores, with the load) and per-task overhead
+#: are not recovered: 30 images of 512 x 512 took 3.9-5.6 s on 2 workers against 1.3 s
+#: serially; at 200 such images (52 Mpx) the cluster's steady state is 1.05-1.4x the
+#: threads (benchmarks/batch.md). 250 Mpx is about 950 images of 512 x 512.
+AUTO_CLUSTER_PIXELS = 250_000_000
+
+#: Files whose headers are read to estimate the work (evenly spaced; the rest are
+#: assumed to be the sampled files' mean size).
+_ESTIMATE_SAMPLE = 16
+
+ENGINES = ("auto", "threads", "cluster")
+
+
+def _header_pixels(path) -> int | None:
+    """Pixels of one file from its header alone (no pixel data read), or None."""
+    p = str(path)
+    low = p.lower()
+    try:
+        if low.endswith(".npy"):
+            import numpy as np
+
+            with open(p, "rb") as fh:
+                version = np.lib.format.read_magic(fh)
+                shape = np.lib.format._read_array_header(fh, version)[0]
+            return int(math.prod(shape))
+        if low.endswith((".tif", ".tiff")):
+            import tifffile
+
+            with tifffile.TiffFile(p) as tif:
+                return int(math.prod(tif.series[0].shape))
+        from PIL import Image
+
+        with Image.open(p) as im:
+            n = getattr(im, "n_frames", 1)
+            return int(im.width * im.height * len(im.getbands()) * n)
+    except Exception:  # unreadable: the batch records its error; count it as nothing
+        return None
+
+
+def estimate_pixels(files, *, sample: int = _ESTIMATE_SAMPLE) -> int:
+    """The batch's work, estimated as the number of pixels (values) of all ``files``.
+
+    The headers of up to ``sample`` files, evenly spaced through the list, are read (no
+    pixel data); the other files are taken as their mean. Unreadable files count 0.
+    """
+    files = list(files)
+    if not files:
+        return 0
+    k = min(len(files), max(1, int(sample)))
+    idx = sorted({round(i * (len(files) - 1) / max(k - 1, 1)) for i in range(k)})
+    sizes = [_header_pixels(files[i]) or 0 for i in idx]
+    return int(round(sum(sizes) / len(sizes) * len(files)))
+
+
+def choose_engine(files, engine: str = "auto", *, scheduler: str | None = None,
+                  threshold: int | None = None) -> dict:
+    """Where a batch of ``files`` runs, and why: the record ``infopix batch`` keeps.
+
+    Rule: with a ``scheduler`` address, on that cluster. Otherwise ``engine='auto'``
+    runs in this process (a thread per core, each image's kernels on one thread) when
+    :func:`estimate_pixels` is below ``threshold`` (default :data:`AUTO_CLUSTER_PIXELS`),
+    and on a local Dask cluster from there; ``'threads'`` or ``'cluster'`` force one.
+    Both give the same rows (same code per image; only where it runs differs).
+
+    Returns
+    -------
+    dict
+        ``engine`` (``'threads'`` or ``'cluster'``), ``chosen_by`` (``'auto'``,
+        ``'engine'`` when forced, ``'scheduler'``), ``estimated_pixels``,
+        ``threshold_pixels`` and ``images``; JSON-ready (recorded in the output's
+        metadata as ``execution``).
+
+    Examples
+    --------
+    >>> import infopix.batch as b
+    >>> b.choose_engine([], "auto")["engine"]
+    'threads'
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"`engine` expects one of {', '.join(ENGINES)}, got {engine!r}.")
+    files = list(files)
+    limit = AUTO_CLUSTER_PIXELS if threshold is None else int(threshold)
+    if scheduler is not None and engine == "threads":
+        raise ValueError("`engine` 'threads' runs in this process; a `scheduler` address is a cluster.")
+    npix = estimate_pixels(files) if engine == "auto" and scheduler is None else None
+    if scheduler is not None:
+        chosen, why = "cluster", "scheduler"
+    elif engine != "auto":
+        chosen, why = engine, "engine"
+    else:
+        chosen, why = ("cluster" if npix >= limit else "threads"), "auto"
+    return {"engine": chosen, "chosen_by": why, "images": len(files),
+            "estimated_pixels": npix, "threshold_pixels": limit}
+
+
+def _threadsafe_numba() -> bool:
+    """Whether compiled parallel kernels may be entered from several threads at once
+    (Numba's OpenMP and TBB layers; not its fallback 'workqueue')."""
+    import numba
+
+    try:
+        from numba.np.ufunc.parallel import _launch_threads
+
+        _launch_threads()  # what the first parallel kernel does: choose and start the layer
+        return numba.threading_layer() != "workqueue"
+    except Exception:  # unknown: be safe
+        return False
+
+
+def _run_threads(todo, spec, options, threads, numba_threads, record, channel, axes=None):
+    """In this process on ``threads`` threads (kernels release the GIL); rows are
+    recorded in this thread as images complete. The first image runs here first; with
+    Numba's 'workqueue' threading layer (not thread-safe) the rest follow serially."""
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+    nt = 1 if numba_threads is None else numba_threads
+    pending = iter(todo)
+    first = next(pending, None)
+    if first is None:
+        return
+    record(_process_group([first], spec, options, numba_threads, channel, axes))
+    if not _threadsafe_numba():  # workqueue: parallel kernels from two threads at once abort
+        for p in pending:
+            record(_process_group([p], spec, options, numba_threads, channel, axes))
+        return
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="infopix-batch") as ex:
+        running = {ex.submit(_process_group, [p], spec, options, nt, channel, axes)
+                   for p in itertools.islice(pending, 2 * threads)}
+        try:
+            while running:
+                done, running = wait(running, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    nxt = next(pending, None)
+                    if nxt is not None:
+                        running.add(ex.submit(_process_group, [nxt], spec, options, nt, channel, axes))
+                    record(fut.result())
+        except BaseException:
+            for fut in running:
+                fut.cancel()
+            raise
+
+
+# --------------------------------------------------------------------------------------
 # The batch
 # --------------------------------------------------------------------------------------
 
@@ -822,6 +972,8 @@ def run(
     options: Mapping[str, Mapping] | None = None,
     group_size: int | None = None,
     numba_threads: int | None = None,
+    threads: int | None = None,
+    execution: Mapping | None = None,
     part_size: int = 32,
     part_seconds: float = 10.0,
     progress: Callable | None = None,
@@ -839,7 +991,8 @@ def run(
         :func:`available_measures`; ``'entropy'`` and ``'localmap'`` are earlier names of
         ``'intensity'`` and ``'local'``) or :class:`Measure` objects of your own.
     client : distributed.Client, optional
-        Run on this client's cluster. ``None`` (default) runs serially in this process.
+        Run on this client's cluster. ``None`` (default) runs in this process (see
+        ``threads``; :func:`choose_engine` is the rule ``infopix batch`` uses).
     out : str or os.PathLike, optional
         Results folder (a Parquet dataset, e.g. ``"results.parquet"``) written in parts
         as images complete; ``None`` keeps results in memory only.
@@ -870,9 +1023,17 @@ def run(
         per task, so that scheduling overhead stays small and progress stays smooth
         (rows are recorded, and ``resume`` can skip them, a group at a time).
     numba_threads : int, optional
-        Threads each task's compiled kernels may use. Default: 1 on a cluster (the
-        parallelism is across images, one task per worker thread) and Numba's default
+        Threads each task's compiled kernels may use. Default: 1 on a cluster or on
+        several ``threads`` (the parallelism is across images) and Numba's default
         serially.
+    threads : int, optional
+        Without ``client``: images processed at once in this process, one per thread
+        (the compiled kernels release the GIL). Default 1 (serially, in order). Rows and
+        their order are the same for any number.
+    execution : mapping, optional
+        Where and why the batch runs (:func:`choose_engine`'s record), stored with the
+        results under ``execution`` (``_infopix_batch.json`` and each part's Parquet
+        metadata, in its provenance record).
     part_size, part_seconds : int, float, optional
         A part file is written when this many rows are waiting or this many seconds have
         passed since the last one, and at the end (also after an interruption).
@@ -884,7 +1045,8 @@ def run(
     -------
     results : pandas.DataFrame
         One row per input image (one per frame of a series), in the sorted order of the
-        paths; columns as in the module docstring.
+        paths; columns as in the module docstring. ``results.attrs['execution']``
+        holds ``execution`` when it was given.
 
     Raises
     ------
@@ -925,14 +1087,23 @@ def run(
     ps = int(part_size)
     if ps < 1:
         raise ValueError(f"`part_size` expects an integer >= 1, got {part_size!r}.")
+    nthreads = 1 if threads is None else threads
+    if isinstance(nthreads, bool) or not isinstance(nthreads, int) or nthreads < 1:
+        raise ValueError(f"`threads` expects an integer >= 1 (threads of this process), got {threads!r}.")
+    if client is not None and nthreads > 1:
+        raise ValueError("`threads` runs images in this process; with a `client` they run on its cluster.")
+    how = (nthreads, dict(execution) if execution is not None else None)
 
     if out is None:
         if resume:
             raise ValueError("`resume` needs `out`, the results folder to complete.")
-        return _compute(files, ms, columns, options, client, group_size, numba_threads,
-                        progress, {}, None, channel, axes)
+        return _executed(_compute(files, ms, columns, options, client, group_size, numba_threads,
+                                  progress, {}, None, channel, axes, how[0]), how[1])
     folder, meta = _check_out(out, ms, columns, resume=resume, force=force, params=options)
     meta["provenance"] = _provenance(options, estimator, channel)
+    if how[1] is not None:
+        meta["execution"] = _registry.jsonable(how[1])
+        meta["provenance"]["execution"] = meta["execution"]
     lock = _Lock(folder)
     lock.acquire()
     try:
@@ -947,9 +1118,9 @@ def run(
                 writer = _PartWriter(tmp, columns, part_size=ps, part_seconds=part_seconds,
                                      provenance=meta["provenance"])
                 df = _compute(files, ms, columns, options, client, group_size, numba_threads,
-                              progress, {}, writer, channel, axes)
+                              progress, {}, writer, channel, axes, how[0])
                 _compact_private(tmp, columns, meta["provenance"])
-            return df
+            return _executed(df, how[1])
         done_rows: dict[str, list] = {}  # path -> its rows (one per frame of a series)
         if os.path.lexists(folder):  # resume: keep the current rows of each image
             wanted = set(files)
@@ -971,17 +1142,24 @@ def run(
         writer = _PartWriter(folder, columns, part_size=ps, part_seconds=part_seconds,
                              provenance=meta["provenance"])
         df = _compute(files, ms, columns, options, client, group_size, numba_threads,
-                      progress, done_rows, writer, channel, axes)
+                      progress, done_rows, writer, channel, axes, how[0])
         rows, stored, nparts = _read_parts(folder, columns)
         if nparts > 1 or stored != len(rows):  # compaction: one part once complete
             _rewrite(folder, meta, rows)
-        return df
+        return _executed(df, how[1])
     finally:
         lock.release()
 
 
+def _executed(df, execution):
+    """``df`` with ``df.attrs['execution']`` (where and why it ran), when known."""
+    if execution is not None:
+        df.attrs["execution"] = _registry.jsonable(execution)
+    return df
+
+
 def _compute(files, ms, columns, options, client, group_size, numba_threads, progress,
-             done_rows, writer, channel, axes=None):
+             done_rows, writer, channel, axes=None, threads=1):
     """Compute the images not in ``done_rows``; rows go to ``writer`` as they complete."""
     todo = [p for p in files if p not in done_rows]
     new_rows: dict[str, list] = {}
@@ -1002,7 +1180,9 @@ def _compute(files, ms, columns, options, client, group_size, numba_threads, pro
                 progress(before + i + 1, total, first)
 
     try:
-        if client is None:
+        if client is None and threads > 1:
+            _run_threads(todo, spec, options, threads, numba_threads, record, channel, axes)
+        elif client is None:
             for p in todo:
                 record(_process_group([p], spec, options, numba_threads, channel, axes))
         else:

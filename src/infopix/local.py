@@ -284,6 +284,12 @@ def _run_histogram_map(codes, rs, edge, K, measure, est=None, a=1.0, table_f=Non
         elif measure == _k.ESTIMATOR and est.tables is not None and not std:
             T, coef, scale = _linear_tables(est, wmax, K, a)
             _k._linear_map(A, pad, r, nhist, T, 1.0 / scale, coef, float(scale_out), nstrips, out)
+        elif measure == _k.ESTIMATOR and est.term is not None and not std and (wmax + 1) ** 3 < 2**63:
+            pool = max(1, min(_KEYED_POOL_ROWS, _KEYED_POOL_VALUES // (wmax + 1)))
+            slots = 1 << (2 * pool - 1).bit_length()
+            term = _k_est().first_class(est.term, _k_est().TERM_SIGNATURE)
+            keykind = {"singletons": 0, "squares": 1}[est.term_key]
+            _k._keyed_map(A, pad, r, nhist, K, float(a), term, keykind, slots, pool, float(scale_out), nstrips, out)
         else:
             T, t, scale = _k.fixed_point_clogc(wmax)
             if table_f is not None:
@@ -320,6 +326,12 @@ def _k_est():
 _MEMO_SLOTS = 1 << 14
 #: Largest window (pixels) whose values are remembered per count profile.
 _MEMO_MAX_WINDOW = 4096
+
+
+#: Rows of terms the keyed walk remembers per strip (one per (window size, key) met),
+#: and the most values they may hold (2**19: 4 MB per strip).
+_KEYED_POOL_ROWS = 8192
+_KEYED_POOL_VALUES = 1 << 19
 
 
 def _memo_hashes(wmax: int) -> np.ndarray:
@@ -488,8 +500,8 @@ def local_entropy(
     Notes
     -----
     Kernels: :func:`infopix._kernels.local._shannon_map` (plug-in Shannon),
-    ``_linear_map`` (estimators that are linear forms of the count profile) and
-    ``_histogram_map`` (the others): one moving histogram per row strip, ``prange``
+    ``_linear_map`` (estimators that are linear forms of the count profile),
+    ``_keyed_map`` (Chao-Shen, shrinkage) and ``_histogram_map`` (the others): one moving histogram per row strip, ``prange``
     over strips, serpentine walk. Each step updates at most 2(2r+1) counts (a removed
     and an added pixel of equal value cancel) and a running sum ``sum_c phi(c)`` kept
     in exact integer fixed point (so no rounding drift along the walk and results
@@ -498,8 +510,12 @@ def local_entropy(
     (sparse uint16 windows are as cheap as uint8 ones). Miller-Madow, pseudocount,
     Wolpert-Wolf, Grassberger, Zhang, Bonachela and 'ansb' track their own ``phi``
     and the number of occupied bins the same way (O(1) per window). Rényi orders 0,
-    2, inf are O(1) per window; other orders and the other estimators (NSB,
-    Chao-Shen, Chao-Wang-Jost, shrinkage) keep the count profile and call the
+    2, inf are O(1) per window. Chao-Shen and shrinkage are linear in the count
+    profile once one integer is fixed (the singletons f1, the sum of squared counts):
+    the walk tracks the profile, the set of counts present and that key without
+    branches, and sums per-bin terms (``ESTIMATORS[name].term``) remembered per
+    (window size, key), O(distinct counts) per window. Other orders and the other
+    estimators (NSB, Chao-Wang-Jost) keep the count profile and call the
     estimator's kernel (``ESTIMATORS[name].kernel``) once per distinct profile met in
     a strip (small windows repeat profiles); NSB with its table for n = (2r+1)^2.
     Only the walk and the kernel a call uses are compiled (then cached).

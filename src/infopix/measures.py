@@ -926,13 +926,19 @@ def _scale_quantities(params) -> tuple:
     return tuple(q)
 
 
+#: Longest side of the blurred images the scale measure keeps for display (the report's
+#: strip panels are about 340 pixels wide at 200 dpi).
+_PREVIEW_PIXELS = 1024
+
+
 def _scale_compute(ctx: ImageContext, params: dict) -> Computed:
     from .scale import entropy_vs_scale
 
     image = ctx.image
     sig = [float(s) for s in params["sigmas"]]
     kw = dict(bins=params["bins"], estimator=params["estimator"], mode=params["mode"])
-    curve = entropy_vs_scale(image, sig, **kw)
+    # the report's strip shows some blurred images: keep display-sized copies (no re-blur)
+    curve = entropy_vs_scale(image, sig, previews=_PREVIEW_PIXELS if image.ndim == 2 else 0, **kw)
     res = {
         "sigma": quantity(
             sig, "pixels", "Standard deviations of the Gaussian blurs (0: the image itself).", x=sig
@@ -1041,13 +1047,38 @@ _LOCAL_ERROR = (
 )
 
 
+def _display_copy(a: np.ndarray) -> np.ndarray:
+    """Every k-th row and column of a map, k the smallest that brings its longest side to
+    at most :data:`_PREVIEW_PIXELS` (what a report figure can show)."""
+    step = max(1, -(-max(a.shape) // _PREVIEW_PIXELS))
+    if step == 1 or a.ndim != 2:
+        return a
+    return np.array(a[step // 2 :: step, step // 2 :: step])
+
+
 def _local_compute(ctx: ImageContext, params: dict) -> Computed:
     from .local import local_entropy, local_std
 
     radii = _radii(params)
     est, edge = params["estimator"], params["edge"]
-    H = local_entropy(ctx.image, radii, estimator=est, edge=edge)
-    S = local_std(ctx.image, radii, edge=edge)
+    # one radius at a time: its statistics, then a display-sized copy; the full maps
+    # (8 bytes a pixel each, two per radius) are never all held at once
+    stats = {k: [] for k in ("mean_h", "median_h", "max_h", "min_h", "mean_s", "min_s", "max_s")}
+    H, S = [], []
+    for r in radii:
+        h = local_entropy(ctx.image, r, estimator=est, edge=edge)
+        stats["mean_h"].append(float(h.mean()))
+        stats["median_h"].append(float(np.median(h)))
+        stats["max_h"].append(float(h.max()))
+        stats["min_h"].append(float(h.min()))
+        H.append(_display_copy(h))
+        del h
+        sd = local_std(ctx.image, r, edge=edge)
+        stats["mean_s"].append(float(sd.mean()))
+        stats["min_s"].append(float(sd.min()))
+        stats["max_s"].append(float(sd.max()))
+        S.append(_display_copy(sd))
+        del sd
     win = [(2 * r + 1) ** ctx.image.ndim for r in radii]
     axis = dict(x=radii, x_name="r", x_unit="pixels")
     res = {
@@ -1058,21 +1089,21 @@ def _local_compute(ctx: ImageContext, params: dict) -> Computed:
             x=radii,
         ),
         "mean_local_entropy": quantity(
-            [float(h.mean()) for h in H],
+            stats["mean_h"],
             "bits",
             "Average over pixels of the entropy of the grey levels in the window around each pixel, one value per radius.",
             estimator=est,
             **axis,
         ),
         "median_local_entropy": quantity(
-            [float(np.median(h)) for h in H],
+            stats["median_h"],
             "bits",
             "Median over pixels of the local entropy, one value per radius.",
             estimator=est,
             **axis,
         ),
         "max_local_entropy": quantity(
-            [float(h.max()) for h in H],
+            stats["max_h"],
             "bits",
             "Highest local entropy: the busiest window, one value per radius "
             f"(a window of n pixels holds at most log2(n) bits: {', '.join(f'{np.log2(n):.2f}' for n in win)}).",
@@ -1080,13 +1111,18 @@ def _local_compute(ctx: ImageContext, params: dict) -> Computed:
             **axis,
         ),
         "mean_local_std": quantity(
-            [float(s.mean()) for s in S],
+            stats["mean_s"],
             "intensity",
             "Average over pixels of the standard deviation of the grey levels in the window (local contrast), one value per radius.",
             **axis,
         ),
     }
-    return Computed(res, dict(params), {"entropy": H, "std": S, "radii": radii})
+    # maps for display (thinned to the report's figure size) with the full maps' ranges
+    return Computed(res, dict(params), {
+        "entropy": H, "std": S, "radii": radii,
+        "entropy_range": list(zip(stats["min_h"], stats["max_h"])),
+        "std_range": list(zip(stats["min_s"], stats["max_s"])),
+    })
 
 
 register(

@@ -631,6 +631,10 @@ class ScaleCurve:
         :meth:`images`.
     spacing : tuple of float or None
         The voxel size the scales were given in units of (None: voxels).
+    previews : dict
+        Scale in pixels -> a thinned copy of the blurred 2-D image (every ``k``-th row
+        and column), kept for :meth:`plot_strip` when :func:`entropy_vs_scale` was asked
+        for ``previews`` (empty otherwise: the strip blurs again).
     """
 
     scales_px: np.ndarray
@@ -650,6 +654,7 @@ class ScaleCurve:
     image: np.ndarray = field(repr=False)
     spacing: tuple | None = None
     uncertainty: str = "spatial"
+    previews: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def scales(self) -> np.ndarray:
@@ -722,7 +727,11 @@ class ScaleCurve:
             shown = self.scales[idx]
         else:
             shown = np.atleast_1d(np.asarray(scales, dtype=np.float64))
-        imgs = self.images(shown)
+        px = self._to_px(shown)
+        if self.previews and all(float(p) in self.previews for p in px):
+            imgs = [self.previews[float(p)] for p in px]  # kept while computing: no re-blur
+        else:
+            imgs = self.images(shown)
         if axes is None:
             _, axes = plt.subplots(1, len(imgs), figsize=(2.2 * len(imgs), 2.4), squeeze=False)
             axes = axes[0]
@@ -754,6 +763,7 @@ def entropy_vs_scale(
     progress=None,
     spacing=None,
     uncertainty="spatial",
+    previews=0,
     **options,
 ) -> ScaleCurve:
     """Intensity entropy of an image or volume smoothed by Gaussians of increasing scale.
@@ -808,6 +818,11 @@ def entropy_vs_scale(
         than its correlation length a warning lists those sigmas and the error is a lower
         bound); ``'iid'``: the estimator's own error assuming independent pixels (NaN
         where it has none).
+    previews : int, optional
+        Keep, for each scale, a copy of the blurred image thinned to at most this many
+        pixels along its longest side (every ``k``-th row and column), so that
+        :meth:`ScaleCurve.plot_strip` shows the images without blurring them again
+        (2-D images; 0, the default, keeps none).
     **options
         Passed to the estimator.
 
@@ -870,6 +885,8 @@ def entropy_vs_scale(
         raise TypeError(f"`progress` expects a callable progress(done, total) or None, got {progress!r}.")
     if not isinstance(quantize, (bool, np.bool_)):
         raise TypeError(f"`quantize` expects True or False, got {quantize!r}.")
+    if isinstance(previews, (bool, np.bool_)) or not isinstance(previews, (int, np.integer)) or previews < 0:
+        raise ValueError(f"`previews` expects an integer >= 0 (pixels), got {previews!r}.")
     if quantize and arr.dtype.kind == "f":
         raise ValueError(
             f"`quantize=True` re-quantises to the input's integer dtype, but `image` has "
@@ -890,6 +907,8 @@ def entropy_vs_scale(
     lower_bound = []  # sigmas whose spatial error is a lower bound
     stds = np.empty(px.size)
     spectral = None  # periodic modes: one forward transform shared by all scales
+    kept = {}
+    step = max(1, -(-max(arr.shape) // int(previews))) if previews and nsp == 2 else 0
     for i, s in enumerate(px):
         sig = tuple(float(s) / d for d in per_axis)
         if s == 0:
@@ -909,6 +928,8 @@ def entropy_vs_scale(
             # excursions (~1e-16 relative) so they cannot fall outside the fixed range
             y = np.clip(y, clip_lo, clip_hi, out=y if y is not x else None)
         stds[i] = float(y.std())
+        if step:
+            kept[float(s)] = np.array(y[step // 2 :: step, step // 2 :: step])
         counts, outside = binning.counts_outside(y)
         if outside:
             raise ValueError(
@@ -953,6 +974,7 @@ def entropy_vs_scale(
         base=b,
         image=arr,
         spacing=sp,
+        previews=kept,
     )
 
 

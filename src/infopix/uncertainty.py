@@ -108,19 +108,29 @@ def long_run_variance(field, *, mask=None, c=2.0) -> LongRunVariance:
     s = np.asarray(field, dtype=np.float64)
     if s.ndim not in (1, 2, 3):
         raise ValueError(f"`field` expects a 1-D, 2-D or 3-D array, got {s.ndim} dimensions.")
-    w_in = np.ones(s.shape, dtype=np.float64) if mask is None else np.asarray(mask, dtype=np.float64)
-    n = float(w_in.sum())
-    if n < 2:
-        raise ValueError("`field` needs at least two values (inside `mask`).")
-    s = np.where(w_in > 0, s, 0.0)
-    s = (s - s.sum() / n) * w_in
+    if mask is None:  # no weights array: the same values, without three field-sized temporaries
+        n = float(s.size)
+        if n < 2:
+            raise ValueError("`field` needs at least two values (inside `mask`).")
+        s = s - s.sum() / n
+    else:
+        w_in = np.asarray(mask, dtype=np.float64)
+        n = float(w_in.sum())
+        if n < 2:
+            raise ValueError("`field` needs at least two values (inside `mask`).")
+        s = np.where(w_in > 0, s, 0.0)
+        s = (s - s.sum() / n) * w_in
+        del w_in
     # lags up to a third of each side (a window wider than 1/8 of the field is flagged
     # unreliable anyway) and at most MAX_LAG: the FFT is padded by that, not doubled
     lag_max = [min(m - 1, MAX_LAG, max(m // 3, 8)) for m in s.shape]
     shape = [_fft.next_fast_len(m + L, real=True) for m, L in zip(s.shape, lag_max)]
     axes = tuple(range(s.ndim))
+    field_shape = s.shape
     f = _fft.rfftn(s, shape, axes=axes, workers=-1)
-    full = _fft.irfftn(f * np.conj(f), shape, axes=axes, workers=-1)
+    del s
+    np.multiply(f, np.conj(f), out=f)  # the power spectrum in place (one array less)
+    full = _fft.irfftn(f, shape, axes=axes, workers=-1)
     del f
     # keep only the estimated lags -L..L on each axis (wrapped indices of the FFT grid)
     idx = [np.r_[0 : L + 1, m - L : m] for m, L in zip(shape, lag_max)]
@@ -147,7 +157,7 @@ def long_run_variance(field, *, mask=None, c=2.0) -> LongRunVariance:
         if np.all(np.abs(rho[k : k + kn]) < thr):
             m_hat = k
             break
-    if m_hat is None or 16 * m_hat > min(s.shape):
+    if m_hat is None or 16 * m_hat > min(field_shape):
         # the window (radius M = 2 m) spans more than 1/8 of the field: the field holds
         # too few independent regions for its own autocovariance to be trusted
         reliable = False

@@ -44,6 +44,12 @@ from .._config import NUMBA_CACHE
 
 #: Numba signature shared by every estimator kernel: (cs, ms, N, K, a, table) -> nats.
 KERNEL_SIGNATURE = nb.float64(nb.int64[::1], nb.int64[::1], nb.int64, nb.int64, nb.float64, nb.float64[:, ::1])
+#: Signature of the term functions of estimators that are linear in the count profile
+#: once one integer of the sample is fixed (the key: singletons for Chao-Shen, the sum
+#: of squared counts for shrinkage): ``term(N, K, a, key, c)`` is the contribution of
+#: one bin holding c of the N samples (c = 0: an unobserved bin), so that the estimate
+#: is ``sum_c nk[c] term(N, K, a, key, c)`` over the count profile nk.
+TERM_SIGNATURE = nb.float64(nb.int64, nb.int64, nb.float64, nb.int64, nb.int64)
 
 EULER_GAMMA = 0.57721566490153286061
 
@@ -461,6 +467,21 @@ def ansb_std(cs, ms, N):
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
+def _shrinkage_lambda(N, su2, msp):
+    # lambda = (1 - sum u^2) / ((N - 1) sum (t - u)^2), clipped to [0, 1]; 1 (all
+    # shrinkage) for N <= 1 or a sample already at the target
+    if N <= 1 or msp == 0.0:
+        return 1.0
+    return min(1.0, max(0.0, (1.0 - su2) / ((N - 1) * msp)))
+
+
+@nb.njit(cache=NUMBA_CACHE, nogil=True)
+def _shrinkage_term(c, N, K, lam):
+    # -q log q of a bin holding c of the N samples, q = lambda / K + (1 - lambda) c / N
+    return -_xlogx(lam / K + (1.0 - lam) * c / N)
+
+
+@nb.njit(cache=NUMBA_CACHE, nogil=True)
 def shrinkage(cs, ms, N, K, a, table):
     """James-Stein shrinkage towards t = 1/K (Hausser & Strimmer 2009, JMLR 10, 1469):
     lambda = (1 - sum u^2) / ((N - 1) sum (t - u)^2), clipped to [0, 1], u = n/N, then
@@ -469,24 +490,45 @@ def shrinkage(cs, ms, N, K, a, table):
         return math.nan
     occ = _occupied(ms)
     t = 1.0 / K
-    if N <= 1:
-        lam = 1.0
-    else:
-        su2 = 0.0
-        msp = (K - occ) * t * t
-        for i in range(cs.size):
-            u = cs[i] / N
-            su2 += ms[i] * u * u
-            msp += ms[i] * (t - u) * (t - u)
-        if msp == 0.0:
-            lam = 1.0
-        else:
-            lam = (1.0 - su2) / ((N - 1) * msp)
-            lam = min(1.0, max(0.0, lam))
-    s = (K - occ) * _xlogx(lam * t)
+    su2 = 0.0
+    msp = (K - occ) * t * t
     for i in range(cs.size):
-        s += ms[i] * _xlogx(lam * t + (1.0 - lam) * cs[i] / N)
-    return -s
+        u = cs[i] / N
+        su2 += ms[i] * u * u
+        msp += ms[i] * (t - u) * (t - u)
+    lam = _shrinkage_lambda(N, su2, msp)
+    s = (K - occ) * _shrinkage_term(0, N, K, lam)
+    for i in range(cs.size):
+        s += ms[i] * _shrinkage_term(cs[i], N, K, lam)
+    return s
+
+
+@nb.njit(cache=NUMBA_CACHE, nogil=True)
+def shrinkage_term(N, K, a, q, c):
+    """The shrinkage estimate's term for a bin of count c (0: unobserved) in a sample of
+    N with sum of squared counts ``q``, which fixes lambda: the estimate is ``sum_c
+    nk[c] shrinkage_term(N, K, a, q, c)`` over the count profile (nk[0] = K -
+    occupied), for local maps, which track q as the window moves. Over the K bins,
+    sum (t - u)^2 = sum u^2 - 1/K = (K q - N^2) / (K N^2) (exact in float64 while
+    K q < 2**53)."""
+    n2 = float(N) * float(N)
+    lam = _shrinkage_lambda(N, q / n2, (float(K) * float(q) - n2) / (float(K) * n2))
+    return _shrinkage_term(c, N, K, lam)
+
+
+@nb.njit(cache=NUMBA_CACHE, nogil=True)
+def _chao_shen_coverage(N, f1):
+    # Good-Turing coverage C = 1 - f1/N, with f1 := N - 1 if all are singletons
+    if f1 == N:
+        f1 = N - 1
+    return 1.0 - f1 / N
+
+
+@nb.njit(cache=NUMBA_CACHE, nogil=True)
+def _chao_shen_term(c, N, cov):
+    # -pa log pa / (1 - (1 - pa)^N), pa = C c / N (> 0: C >= 1/N)
+    pa = cov * c / N
+    return -pa * math.log(pa) / (1.0 - (1.0 - pa) ** N)
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
@@ -496,16 +538,21 @@ def chao_shen(cs, ms, N, K, a, table):
     H = -sum pa log pa / (1 - (1 - pa)^N)."""
     if N <= 0:
         return math.nan
-    f1 = _multiplicity(cs, ms, 1)
-    if f1 == N:
-        f1 = N - 1
-    cov = 1.0 - f1 / N
+    cov = _chao_shen_coverage(N, _multiplicity(cs, ms, 1))
     s = 0.0
     for i in range(cs.size):
-        pa = cov * cs[i] / N
-        if pa > 0.0:
-            s -= ms[i] * pa * math.log(pa) / (1.0 - (1.0 - pa) ** N)
+        s += ms[i] * _chao_shen_term(cs[i], N, cov)
     return s
+
+
+@nb.njit(cache=NUMBA_CACHE, nogil=True)
+def chao_shen_term(N, K, a, f1, c):
+    """The Chao-Shen term of a bin of count c in a sample of N with ``f1`` singletons
+    (which fix the coverage): the estimate is ``sum_c nk[c] chao_shen_term(N, K, a,
+    f1, c)`` over the count profile (0 for c = 0: unobserved bins add nothing)."""
+    if c == 0:
+        return 0.0
+    return _chao_shen_term(c, N, _chao_shen_coverage(N, f1))
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True)
@@ -935,28 +982,30 @@ from numba.experimental.function_type import _get_wrapper_address  # noqa: E402
 
 
 class _FirstClass(WrapperAddressProtocol):
-    """A kernel compiled for :data:`KERNEL_SIGNATURE`, typed by Numba as a first-class
-    function of that signature. A walk taking it compiles once for every estimator (and
-    is cached), while each kernel compiles only when first used (and is cached)."""
+    """A kernel compiled for :data:`KERNEL_SIGNATURE` (or another signature, e.g.
+    :data:`TERM_SIGNATURE`), typed by Numba as a first-class function of it. A walk
+    taking it compiles once for every estimator (and is cached), while each kernel
+    compiles only when first used (and is cached)."""
 
-    def __init__(self, kernel):
-        kernel.compile(KERNEL_SIGNATURE)
-        self._addr = _get_wrapper_address(kernel, KERNEL_SIGNATURE)
+    def __init__(self, kernel, signature=KERNEL_SIGNATURE):
+        kernel.compile(signature)
+        self._addr = _get_wrapper_address(kernel, signature)
         self._kernel = kernel  # keeps the compiled code alive
+        self._signature = signature
 
     def __wrapper_address__(self):
         return self._addr
 
     def signature(self):
-        return KERNEL_SIGNATURE
+        return self._signature
 
 
 _FIRST_CLASS: dict = {}
 
 
-def first_class(kernel):
+def first_class(kernel, signature=KERNEL_SIGNATURE):
     """``kernel`` as a first-class Numba function (compiled and wrapped once)."""
-    fc = _FIRST_CLASS.get(kernel)
+    fc = _FIRST_CLASS.get((kernel, signature))
     if fc is None:
-        fc = _FIRST_CLASS[kernel] = _FirstClass(kernel)
+        fc = _FIRST_CLASS[(kernel, signature)] = _FirstClass(kernel, signature)
     return fc

@@ -1,6 +1,6 @@
 """Sliding-window (moving histogram) kernels for local and block information maps.
 
-Three drivers walk a window of (2r+1)^2 pixels over an array of integer codes (uint8,
+The drivers walk a window of (2r+1)^2 pixels over an array of integer codes (uint8,
 uint16 or int32; the image itself when it is uint8/uint16) in a serpentine
 (boustrophedon) path: moving by one column removes one column of 2r+1 codes and adds
 another, moving by one row does the same with a row. A removed and an added pixel with
@@ -21,6 +21,10 @@ The drivers, each compiled only when a call needs it:
 - :func:`_linear_map` (estimators that are linear forms of the profile, S with the
   estimator's own ``phi`` and occ: O(1) per window; see
   ``infopix._kernels.estimators``);
+- :func:`_keyed_map` (estimators linear in the profile once one integer of the window
+  is fixed, Chao-Shen by its singletons and shrinkage by its sum of squares: the
+  profile, the bit set of counts present and the key, updated without branches;
+  per-bin terms remembered per (window size, key));
 - :func:`_histogram_map` and :func:`_block_map` (everything else: Q, cmax and the
   profile; the estimator's kernel is a first-class function argument ``efunc``, so the
   driver compiles once for all estimators, optionally remembering values per profile).
@@ -559,6 +563,177 @@ def _strip_linear(A, pad, i0, i1, ncols, r, K, T, inv_scale, coef, out_div, out)
         forward = not forward
         ca = max(0, j - r + pad)
         cb = min(N, j + r + 1 + pad)
+
+
+_DEBRUIJN = 0x03F79D71B4CA8B09  # a de Bruijn sequence B(2, 6): bit index of 1 << i
+
+
+@nb.njit(cache=NUMBA_CACHE, nogil=True, boundscheck=False, inline="always")
+def _keyed_move(v, delta, hist, nk, bits, occ, Q):
+    """Code ``v`` gains (``delta`` = 1) or loses (-1) a pixel: its count c becomes cn
+    in ``hist``, the count profile ``nk`` (nk[0] is scratch) and the bit set ``bits``
+    of the counts present (bit c of word c >> 6). Written without branches: on natural
+    images whether a count appears or vanishes is unpredictable, and a branchy list of
+    counts measured 150 ns per pixel at r = 1 against 17 ns for this form."""
+    c = hist[v]
+    cn = c + delta
+    hist[v] = cn
+    occ += (cn > 0) - (c > 0)
+    Q += cn * cn - c * c
+    m = nk[c] - 1
+    nk[c] = m
+    w = c >> 6
+    b = np.uint64(1) << np.uint64(c & 63)
+    bits[w] = (bits[w] & ~b) | (b * np.uint64(m > 0))
+    nk[cn] += 1
+    bits[cn >> 6] |= np.uint64(1) << np.uint64(cn & 63)
+    return occ, Q
+
+
+@nb.njit(cache=NUMBA_CACHE, nogil=True, boundscheck=False, inline="always")
+def _keyed_value(n, K, a, key, occ, nk, bits, debruijn, term, wmax, hkeys, hrows, rows, npool):
+    """``(K - occ) term(n, 0) + sum over the counts c present of nk[c] term(n, c)``
+    (the counts c >= 1 present: the bits set in ``bits``, bit 0 aside),
+    with ``term(n, c) = term(n, K, a, key, c)`` remembered per (n, key) in a row of
+    ``rows`` (entries filled on first use; NaN marks an entry not yet computed), found
+    through the open-addressing table ``hkeys``/``hrows``. When the pool of rows is
+    full, the terms are evaluated directly (same values). Returns (value, npool)."""
+    combined = np.uint64(key) * np.uint64(wmax + 1) + np.uint64(n) + np.uint64(1)  # < 2**64: see _keyed_map
+    mask = hkeys.shape[0] - 1
+    start = np.int64((combined * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)) & mask
+    ri = -1
+    for probe in range(16):
+        sl = (start + probe) & mask
+        hk = hkeys[sl]
+        if hk == combined:
+            ri = hrows[sl]
+            break
+        if hk == 0:
+            if npool < rows.shape[0]:
+                ri = npool
+                npool += 1
+                hkeys[sl] = combined
+                hrows[sl] = ri
+                for c in range(n + 1):
+                    rows[ri, c] = math.nan
+            break
+    if ri >= 0:
+        t0 = rows[ri, 0]
+        if t0 != t0:
+            t0 = rows[ri, 0] = term(n, K, a, key, 0)
+    else:  # no free row: direct evaluation
+        t0 = term(n, K, a, key, 0)
+    val = (K - occ) * t0
+    for wi in range(bits.shape[0]):
+        w = bits[wi]
+        if wi == 0:
+            w &= ~np.uint64(1)
+        while w:
+            low = w & (~w + np.uint64(1))
+            w ^= low
+            c = wi * 64 + debruijn[(low * np.uint64(_DEBRUIJN)) >> np.uint64(58)]
+            if ri >= 0:
+                tc = rows[ri, c]
+                if tc != tc:
+                    tc = rows[ri, c] = term(n, K, a, key, c)
+            else:
+                tc = term(n, K, a, key, c)
+            val += nk[c] * tc
+    return val, npool
+
+
+@nb.njit(cache=NUMBA_CACHE, nogil=True, boundscheck=False)
+def _strip_keyed(A, pad, i0, i1, ncols, r, nhist, K, a, term, keykind, slots, pool, out_div, out):
+    """:func:`_strip_linear` for an estimator that is linear in the count profile once
+    one integer of the window, the key, is fixed: ``keykind`` 0 the number of
+    singletons nk[1] (Chao-Shen's coverage), 1 the sum of squared counts Q
+    (shrinkage's lambda). The walk keeps the count profile ``nk`` and the bit set of
+    counts present, O(1) per update; a window's value is an O(distinct counts) sum of
+    terms remembered per (window size, key) (see :func:`_keyed_value`; ``slots`` a
+    power of two, ``pool`` the rows kept per strip). ``nhist`` (> every code) sizes
+    the histogram, ``K`` (>= nhist) is the number of outcomes the estimator is told."""
+    M = A.shape[0]
+    N = A.shape[1]
+    wmax = (2 * r + 1) * (2 * r + 1)
+    hist = np.zeros(nhist, dtype=np.int64)
+    nk = np.zeros(wmax + 2, dtype=np.int64)
+    bits = np.zeros((wmax + 2 + 63) // 64, dtype=np.uint64)
+    debruijn = np.zeros(64, dtype=np.int64)
+    for i in range(64):
+        debruijn[((np.uint64(1) << np.uint64(i)) * np.uint64(_DEBRUIJN)) >> np.uint64(58)] = i
+    hkeys = np.zeros(slots, dtype=np.uint64)
+    hrows = np.zeros(slots, dtype=np.int64)
+    rows = np.empty((pool, wmax + 1))
+    npool = 0
+    occ = 0
+    Q = 0
+    j = 0
+    ca = max(0, pad - r)
+    cb = min(N, pad + r + 1)
+    forward = True
+    for row in range(max(0, i0 - r + pad), min(M, i0 + r + 1 + pad)):  # the first window
+        for k in range(ca, cb):
+            occ, Q = _keyed_move(A[row, k], 1, hist, nk, bits, occ, Q)
+    for i in range(i0, i1):
+        top = i - r + pad
+        if i > i0:  # slide down: remove row top - 1, add row top + 2r (if inside A)
+            rem = top - 1
+            add = top + 2 * r
+            if rem >= 0:
+                for k in range(ca, cb):
+                    occ, Q = _keyed_move(A[rem, k], -1, hist, nk, bits, occ, Q)
+            if add < M:
+                for k in range(ca, cb):
+                    occ, Q = _keyed_move(A[add, k], 1, hist, nk, bits, occ, Q)
+        ra = max(0, top)
+        rb = min(M, top + 2 * r + 1)
+        nrows = rb - ra
+        for step in range(ncols):
+            if step > 0:  # slide across: remove column rem, add column add
+                if forward:
+                    j = step
+                    rem = j - 1 - r + pad
+                    add = j + r + pad
+                else:
+                    j = ncols - 1 - step
+                    rem = j + 1 + r + pad
+                    add = j - r + pad
+                rem_in = 0 <= rem < N
+                add_in = 0 <= add < N
+                for k in range(ra, rb):
+                    if rem_in and add_in:
+                        vo = A[k, rem]
+                        vi = A[k, add]
+                        if vo != vi:
+                            occ, Q = _keyed_move(vo, -1, hist, nk, bits, occ, Q)
+                            occ, Q = _keyed_move(vi, 1, hist, nk, bits, occ, Q)
+                    elif rem_in:
+                        occ, Q = _keyed_move(A[k, rem], -1, hist, nk, bits, occ, Q)
+                    elif add_in:
+                        occ, Q = _keyed_move(A[k, add], 1, hist, nk, bits, occ, Q)
+            n = nrows * (min(N, j + r + 1 + pad) - max(0, j - r + pad))
+            key = nk[1] if keykind == 0 else Q
+            val, npool = _keyed_value(n, K, a, key, occ, nk, bits, debruijn, term, wmax, hkeys, hrows, rows, npool)
+            out[i, j] = val / out_div + 0.0
+        forward = not forward
+        ca = max(0, j - r + pad)
+        cb = min(N, j + r + 1 + pad)
+
+
+@nb.njit(cache=NUMBA_CACHE, nogil=True, parallel=True)
+def _keyed_map(A, pad, r, nhist, K, a, term, keykind, slots, pool, out_div, nstrips, out):
+    """Local map of an estimator linear in the profile given a key (see
+    :func:`_strip_keyed`), as :func:`_shannon_map`. ``term`` is the estimator's term
+    function as a first-class function: the walk compiles once for all such
+    estimators. Keys are at most wmax**2 (Q), so (wmax + 1)**3 must stay below 2**64
+    (the caller's check)."""
+    M = out.shape[0]
+    ncols = out.shape[1]
+    for s in nb.prange(nstrips):
+        i0 = (s * M) // nstrips
+        i1 = ((s + 1) * M) // nstrips
+        if i1 > i0:
+            _strip_keyed(A, pad, i0, i1, ncols, r, nhist, K, a, term, keykind, slots, pool, out_div, out)
 
 
 @nb.njit(cache=NUMBA_CACHE, nogil=True, parallel=True)

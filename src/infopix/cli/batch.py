@@ -30,7 +30,7 @@ from ._common import (
 
 _HELP = """Apply measures to many images on Dask and write one row per image to OUT.
 
-INPUTS are image files, folders (their image files) or glob patterns (quote them; ** matches sub-folders). Without --scheduler a local Dask cluster is started (--workers processes, default one per core); with --scheduler ADDRESS the batch runs on that cluster (its workers need infopix installed).
+INPUTS are image files, folders (their image files) or glob patterns (quote them; ** matches sub-folders). Where it runs (--engine): small batches in this process on threads (--workers threads, default one per core), large ones on a local Dask cluster (--workers processes, default one per core); with --scheduler ADDRESS on that cluster (its workers need infopix installed). The rule of --engine auto: the cluster when the images hold 250 Mpx or more in all (about 950 images of 512x512; estimated from the headers of up to 16 of them), threads below (a cluster's start-up and per-task cost are not recovered on small batches); --engine threads or cluster forces one, and so does --workers without --engine (0: this process, N: a local cluster of N workers). The choice, its reason and the estimate are printed and recorded in OUT (execution in _infopix_batch.json and in the Parquet metadata).
 
 OUT is a Parquet dataset (a folder of part files, read it with pandas.read_parquet): one current row per image, columns path, checksum (SHA-256), shape, dtype, status, error and one per measure value, named MEASURE.QUANTITY (e.g. intensity.shannon, intensity.H_nsb.std, local.mean_local_entropy[r=3]); the numbers equal those of `infopix analyze` with the same parameters. --config takes the same file as `infopix analyze` (tables by measure), --quick its quick presets. Parts are written as images complete, so --resume after an interruption computes only the images not yet recorded (same path and checksum; an image whose file changed is computed again and its old row removed). --force replaces OUT only once the new run has completed. While a run writes OUT it holds the lock .OUT.lock beside it; a second run on the same OUT refuses. An image that fails is recorded with its error and the batch goes on; the exit status is then 1 (0 when every image succeeded). Ctrl-C stops with status 130, keeping the rows completed so far. `infopix compare OUT -o FOLDER` draws the results as a page: a sortable table of every measure column, thumbnails and plots across images.
 
@@ -134,6 +134,18 @@ def open_client(scheduler: str | None, workers: int | None):
         own_session.__exit__(None, None, None)
 
 
+def _why(execution: dict) -> str:
+    """One phrase: why the batch runs where it does."""
+    by = execution["chosen_by"]
+    if by == "auto":
+        est, lim = execution["estimated_pixels"] / 1e6, execution["threshold_pixels"] / 1e6
+        rel = "<" if execution["engine"] == "threads" else ">="
+        return f"--engine auto: about {est:.3g} Mpx of images {rel} {lim:.3g} Mpx"
+    if by == "workers":
+        return "--workers 0" if execution["engine"] == "threads" else "--workers"
+    return "--scheduler" if by == "scheduler" else f"--engine {execution['engine']}"
+
+
 def max_workers() -> int:
     """The most local worker processes ``--workers`` accepts: 4 per core."""
     import os
@@ -163,7 +175,8 @@ def batch_command(
     channel: str = typer.Option(None, "--channel", help="Colour images: luminance (default) or a channel index; grey images are measured as they are.", show_default=False),
     axes: str = typer.Option(None, "--axes", help="Axes of files that do not record them (a 3-D .npy): zyx (a volume, one row) or tyx (a series, one row per frame). Files that record their axes are read as they are."),
     scheduler: str = typer.Option(None, "--scheduler", help="Address of a Dask scheduler, e.g. tcp://127.0.0.1:8786; default: a local cluster."),
-    workers: int = typer.Option(None, "--workers", "-w", help="Worker processes of the local cluster (default: one per core; at most 4 per core); 0 runs in this process without Dask."),
+    engine: str = typer.Option("auto", "--engine", help="Where the batch runs: auto (threads below 250 Mpx of images in all, a local cluster from there), threads (this process) or cluster (local Dask cluster, or --scheduler's)."),
+    workers: int = typer.Option(None, "--workers", "-w", help="Worker processes of the local cluster (with --engine auto, giving N >= 1 starts one), or threads with --engine threads (default: one per core; at most 4 per core); 0 runs in this process on one thread."),
     radius: int = typer.Option(None, "--radius", "-r", help="Window radius of the local measure (sets local.radii to this one radius)."),
     resume: bool = typer.Option(False, "--resume", help="Complete an interrupted OUT: skip images already recorded."),
     force: bool = force_option("Replace an existing OUT."),
@@ -178,7 +191,7 @@ def batch_command(
         TimeRemainingColumn,
     )
 
-    from ..batch import check_output, columns, expand_inputs, resolve_measures, run
+    from ..batch import ENGINES, check_output, choose_engine, columns, expand_inputs, resolve_measures, run
     from ..measures import apply_estimator, load_config, resolve_params
 
     names = [m.strip() for m in measures.split(",") if m.strip()]
@@ -201,6 +214,12 @@ def batch_command(
     if resume and force:
         raise ValueError("`--resume` completes OUT and `--force` replaces it: give one of them.")
     check_workers(workers)
+    if engine not in ENGINES:
+        raise ValueError(f"`--engine` expects one of {', '.join(ENGINES)}, got {engine!r}.")
+    if workers == 0 and engine == "cluster":
+        raise ValueError("`--workers 0` runs in this process; `--engine cluster` needs workers >= 1.")
+    if scheduler is not None and engine == "threads":
+        raise ValueError("`--engine threads` runs in this process; `--scheduler` names a cluster.")
     if os.path.lexists(out) and not (resume or force):
         raise FileExistsError(f"output {str(out)!r} exists; pass --resume to complete it or --force to replace it.")
     files = expand_inputs(inputs)
@@ -210,20 +229,30 @@ def batch_command(
     check_output(out, ms, config=options, quick=quick, resume=resume, force=force)
 
     t0 = time.perf_counter()
-    with _quiet_dask_logs(), open_client(scheduler, workers) as client:
+    if workers is not None and engine == "auto":  # as before --engine: 0 here, N a cluster
+        execution = choose_engine(files, "threads" if workers == 0 else "cluster")
+        execution["chosen_by"] = "workers"
+    else:
+        execution = choose_engine(files, engine, scheduler=scheduler)
+    in_process = execution["engine"] == "threads"
+    nthreads = (1 if workers == 0 else workers or (os.cpu_count() or 1)) if in_process else 1
+    execution["workers"] = nthreads if in_process else workers
+    with _quiet_dask_logs(), open_client(scheduler, 0 if in_process else workers) as client:
         nworkers = 0 if client is None else len(client.scheduler_info().get("workers", {}))
         if client is None:
             if not quiet:
-                err_console.print("in this process (--workers 0, no Dask)")
+                err_console.print(f"in this process, {nthreads} thread(s), no Dask ({_why(execution)})")
         elif nworkers == 0:  # a scheduler without workers would wait forever
             try:
                 client.wait_for_workers(1, timeout=60)
             except TimeoutError:
                 raise OSError(f"the Dask scheduler at {scheduler!r} has no workers (waited 60 s).") from None
             nworkers = len(client.scheduler_info().get("workers", {}))
+        if client is not None:
+            execution["workers"] = nworkers
         if not quiet and client is not None:
             where = scheduler if scheduler is not None else f"local cluster at {client.scheduler.address}"
-            err_console.print(f"Dask: {nworkers} worker(s), {where}")
+            err_console.print(f"Dask: {nworkers} worker(s), {where} ({_why(execution)})")
             link = _dashboard(client)
             err_console.print(
                 f"Dask dashboard: {link}" if link
@@ -245,7 +274,8 @@ def batch_command(
 
             df = run(files, [m.name for m in ms], client=client, out=out, resume=resume,
                      force=force, config=options, quick=quick, channel=ch, axes=axes,
-                     progress=advance)
+                     progress=advance, threads=nthreads if client is None else None,
+                     execution=execution)
     elapsed = time.perf_counter() - t0
     n_err = int((df["status"] != "ok").sum())
     summary = {
@@ -257,6 +287,7 @@ def batch_command(
         "out": str(out),
         "measures": [m.name for m in ms],
         "seconds": round(elapsed, 3),
+        "execution": execution,
     }
     if as_json:
         summary["failed"] = [

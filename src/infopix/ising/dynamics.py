@@ -441,30 +441,39 @@ def simulate(
     # frames written in place (no list of copies stacked at the end)
     frame_arr = np.empty((n_rec if keep_frames else 0, M, N),
                          dtype=np.float64 if model.continuous else np.int8)
-    if method == "multispin":
-        from .._kernels import ising_multispin as KM
+    # small lattices: one thread from the load pass to the final store (a parallel region
+    # wakes a second thread for microseconds of work, milliseconds on a busy machine)
+    threads_before = numba.get_num_threads()
+    if single and method in ("checkerboard", "multispin"):
+        numba.set_num_threads(1)
+    try:
+        if method == "multispin":
+            from .._kernels import ising_multispin as KM
 
-        # 64 strips of M/64 rows, one bit each (sigma is C-contiguous int8: views)
-        sub = np.empty((2, M // 64, N // 2), dtype=np.uint64)
-        KM.pack(sigma.reshape(64, M // 64, N), sub)
-        bonds, spin_sum = KM.sums(sub, False)
+            # 64 strips of M/64 rows, one bit each (sigma is C-contiguous int8: views)
+            sub = np.empty((2, M // 64, N // 2), dtype=np.uint64)
+            KM.pack(sigma.reshape(64, M // 64, N), sub)
+            bonds, spin_sum = KM.sums(sub, False)
 
-        def pm_sweeps(betas, s0, track):
-            KM.sweeps(sub, c, h, heatbath, betas, s0, seed64, False, track)
+            def pm_sweeps(betas, s0, track):
+                KM.sweeps(sub, c, h, heatbath, betas, s0, seed64, False, track)
 
-        def pm_store():
-            KM.unpack(sub, sigma.reshape(64, M // 64, N))
-    elif pm:
-        bonded = kind == 1
-        sub = np.empty((2, M, N // 2), dtype=np.int8)
-        wts = K.pm_weights(bw_r, bw_d) if bonded else np.zeros((2, 4, 1, 1), dtype=np.int8)
-        bonds, spin_sum = K.pm_load(sigma, sub, bw_r, bw_d, bonded)
+            def pm_store():
+                KM.unpack(sub, sigma.reshape(64, M // 64, N))
+        elif pm:
+            bonded = kind == 1
+            sub = np.empty((2, M, N // 2), dtype=np.int8)
+            wts = K.pm_weights(bw_r, bw_d) if bonded else np.zeros((2, 4, 1, 1), dtype=np.int8)
+            bonds, spin_sum = K.pm_load(sigma, sub, bw_r, bw_d, bonded)
 
-        def pm_sweeps(betas, s0, track):
-            K.pm_sweeps(sub, wts, bonded, c, h, heatbath, betas, s0, seed64, track)
+            def pm_sweeps(betas, s0, track):
+                K.pm_sweeps(sub, wts, bonded, c, h, heatbath, betas, s0, seed64, track)
 
-        def pm_store():
-            K.pm_store(sub, sigma)
+            def pm_store():
+                K.pm_store(sub, sigma)
+    except BaseException:
+        numba.set_num_threads(threads_before)
+        raise
     # pm: the configuration lives in `sub`; `sigma` holds it only when `synced`
     synced = True
 
@@ -509,10 +518,7 @@ def simulate(
         synced = False
         if sigma_is_input:  # never write into the caller's array
             sigma = np.empty_like(sigma)
-    threads_before = numba.get_num_threads()
     try:
-        if single and method in ("checkerboard", "multispin"):
-            numba.set_num_threads(1)
         with _progress(progress, f"{type(model).__name__} {method}", n_units) as advance:
             if pm and not need_conf:
                 # records need only the counted sums: run long chunks, records from the track
@@ -596,10 +602,10 @@ def simulate(
                 record(u1, beta, accepted / attempted if attempted else np.nan,
                        accepted / clusters if clusters else np.nan)
                 u = u1
+        if pm and not need_conf:  # (with frames or extra observables the last record stored it)
+            pm_store()
     finally:
         numba.set_num_threads(threads_before)
-    if pm and not need_conf:  # (with frames or extra observables the last record stored it)
-        pm_store()
 
     obs = {k: np.asarray(v, dtype=np.int64 if k == "time" else np.float64) for k, v in cols.items()}
     # int8 models: sigma is this run's own copy, returned as is

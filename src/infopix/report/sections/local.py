@@ -12,7 +12,9 @@ def render(ctx, computed) -> Rendered:
     from ...local import plot_map
 
     radii = computed.data["radii"]
-    H, S = computed.data["entropy"], computed.data["std"]
+    H, S = computed.data["entropy"], computed.data["std"]  # display-sized copies
+    h_range = computed.data.get("entropy_range") or [(None, None)] * len(H)
+    s_range = computed.data.get("std_range") or [(None, None)] * len(S)
     est = computed.params["estimator"]
     n = len(radii)
     fig, axes = new_figure(9.0, 3.6 * n, ncols=2, nrows=n)
@@ -28,6 +30,9 @@ def render(ctx, computed) -> Rendered:
             cut(S[i]), ax=axes[i, 1], title=f"local std, r = {r}{where}", label="local std (grey levels)",
             cmap="viridis"
         )
+        if not ctx.is_volume:  # colours span the full map, not only the pixels kept for display
+            axes[i, 0].images[0].set_clim(*h_range[i])
+            axes[i, 1].images[0].set_clim(*s_range[i])
     for ax in axes.ravel():
         ax.set_xticks([])
         ax.set_yticks([])
