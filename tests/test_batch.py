@@ -328,8 +328,8 @@ def test_map_local_dask_bad_input():
         infopix.local_mean(darr, -1)
     with pytest.raises(TypeError, match="`radius` expects a non-negative integer"):
         infopix.local_std(darr, 1.5)
-    with pytest.raises(ValueError, match="2-D array"):
-        infopix.local_entropy(da.zeros((4, 4, 4), chunks=2), 1)
+    with pytest.raises(ValueError, match=r"2-D image or a \(Z, M, N\) volume"):
+        infopix.local_entropy(da.zeros((4, 4, 4, 2), chunks=2), 1)
     with pytest.raises(TypeError, match="dask.array.Array"):
         map_local_dask(infopix.local_mean, np.zeros((4, 4)), 1)
     nan = da.from_array(np.array([[0.0, np.nan], [1.0, 2.0]]), chunks=1)

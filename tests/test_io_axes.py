@@ -294,7 +294,9 @@ def test_big_endian_gives_the_native_results(tmp_path, dtype):
 
 def test_2d_only_functions_refuse_volumes_with_the_reason():
     vol = np.zeros((5, 64, 64), np.uint8)
-    for func in (lambda a: infopix.local_entropy(a, 1),):
+    # local maps take (Z, Y, X) volumes (they have no colour): a map of the volume's shape
+    assert infopix.local_entropy(vol, 1).shape == vol.shape
+    for func in (lambda a: infopix.patterns.lacunarity(a),):
         with pytest.raises(ValueError, match=r"got a 3-D array of shape \(5, 64, 64\)\. This "
                                              r"function is 2-D only: .* pass one slice, image\[k\]"):
             func(vol)

@@ -105,8 +105,14 @@ def test_mapbox_many_radii_stack():
     assert many.shape == (3, 3, 4)
     np.testing.assert_array_equal(many[1], infopix.mapbox(img, 1, np.size))
     assert many[0].max() == 1 and many[2].min() == 12
-    stacked = infopix.local_entropy(img.astype(np.uint8), (1, 2), edge="wrap")
+    stacked = infopix.local_entropy(img.astype(np.uint8), [1, 2], edge="wrap")
     np.testing.assert_array_equal(stacked[1], infopix.local_entropy(img.astype(np.uint8), 2, edge="wrap"))
+    # a tuple is one radius per axis (ry, rx): one map, not a stack
+    per_axis = infopix.local_entropy(img.astype(np.uint8), (0, 1), edge="wrap")
+    assert per_axis.shape == img.shape
+    np.testing.assert_allclose(per_axis, infopix.mapbox(img, (0, 1), lambda w: infopix.intensity_entropy(w.astype(np.uint8)), edge="wrap"), rtol=0, atol=1e-14)
+    with pytest.raises(ValueError, match=r"`radius` \(1, 2, 3\) gives 3 per-axis radii .* 2 axes.*list"):
+        infopix.local_entropy(img.astype(np.uint8), (1, 2, 3))
 
 
 # ------------------------------------------------ fast maps against mapbox (hypothesis)

@@ -82,7 +82,7 @@ def test_spatial_interval_covers_the_exact_entropy(n, ell, seed, capsys):
         assert abs(cov_iid - 0.95) <= TOL
     else:
         # the independent-pixel interval is far too narrow on correlated fields (measured:
-        # about 30 % at l = 4 and 9 % at l = 16); this is why it is not the default
+        # 27 % at l = 4 and 9 % at l = 16 with these seeds); this is why it is not the default
         assert cov_iid < 0.6
 
 

@@ -26,7 +26,8 @@ What happens at the true border depends on the policy:
 An axis that is a single chunk (or shorter than ``radius``, where windows wrap or
 reflect more than once) is not grown at all: the in-memory map sees the whole axis and
 its policy is exact along it. The policies are separable (the window is a product of a
-row range and a column range), so axes can be treated independently.
+row range and a column range, and of a plane range for a (Z, Y, X) volume), so axes are
+treated independently, each grown by its own radius (per-axis radii ``(rz, ry, rx)``).
 
 Chunks narrower than ``radius`` are merged with a neighbour (Dask needs an overlap no
 larger than a chunk), so a radius larger than the requested chunk size works.
@@ -167,11 +168,14 @@ def map_local_dask(func, darr, radius, *, edge="clip", dtype=np.float64, **kw):
         The in-memory map, called as ``func(block, r, edge=edge, **kw)`` on NumPy
         blocks and returning an array of the block's (spatial) shape, e.g.
         :func:`infopix.local_entropy`.
-    darr : dask.array.Array, shape (M, N)
-        The image.
-    radius : int or sequence of int
-        Window radius r (the window is the (2r+1)² box); the chunks overlap by r. A
-        sequence gives the maps stacked along a new first axis, as in memory.
+    darr : dask.array.Array, shape (M, N) or (Z, M, N)
+        The image or volume.
+    radius : int, tuple of int or list
+        Window radius r (the window is the (2r+1)² box, (2r+1)³ for a volume), or one
+        radius per axis as a tuple (``(rz, ry, rx)``); the chunks overlap by the radius
+        along each axis. A list gives the maps stacked along a new first axis, as in
+        memory. ``func`` receives an int when every axis has the same radius, the
+        tuple otherwise.
     edge : {'clip', 'reflect', 'wrap'}, optional
         Edge policy, applied at the true image border (see the module docstring).
     dtype : numpy dtype, optional
@@ -183,7 +187,7 @@ def map_local_dask(func, darr, radius, *, edge="clip", dtype=np.float64, **kw):
 
     Returns
     -------
-    out : dask.array.Array, shape (M, N) or (len(radius), M, N)
+    out : dask.array.Array, the shape of ``darr`` or (len(radius), ...)
         Lazy; equal on every pixel to ``func(darr.compute(), radius, edge=edge, **kw)``.
 
     Examples
@@ -203,19 +207,19 @@ def map_local_dask(func, darr, radius, *, edge="clip", dtype=np.float64, **kw):
 
     if not isinstance(darr, da.Array):
         raise TypeError(f"`image` expects a dask.array.Array here, got {type(darr).__name__}.")
-    if isinstance(radius, (list, tuple, np.ndarray)):
-        rs = [v.check_radius(r) for r in np.asarray(radius).ravel().tolist()]
-        if not rs:
-            raise ValueError("`radius` expects a non-negative integer or a non-empty sequence of them, got an empty sequence.")
+    if darr.ndim not in (2, 3):
+        raise ValueError(
+            f"`image` expects a 2-D image or a (Z, M, N) volume, got a {darr.ndim}-D array of "
+            f"shape {darr.shape}; reduce colour images first (e.g. with infopix.select_channel "
+            f"per chunk)."
+        )
+    rs, many = v.check_radii(radius, darr.ndim)
+    if many:
         kw = _global_binning(func, darr, kw)
         return da.stack([map_local_dask(func, darr, r, edge=edge, dtype=dtype, **kw) for r in rs])
-    r = v.check_radius(radius)
+    rad = rs[0]
+    r = rad[0] if len(set(rad)) == 1 else rad  # what func receives
     v.check_choice(edge, tuple(EDGE_BOUNDARY), name="edge")
-    if darr.ndim != 2:
-        raise ValueError(
-            f"`image` expects a 2-D array, got a {darr.ndim}-D array of shape {darr.shape}; "
-            f"reduce colour images first (e.g. with infopix.select_channel per chunk)."
-        )
     if darr.dtype.kind not in "biuf":
         raise TypeError(f"`image` expects a bool, integer or float dtype, got dtype {darr.dtype}.")
     if any(np.isnan(c) for cs in darr.chunks for c in cs):
@@ -223,22 +227,24 @@ def map_local_dask(func, darr, radius, *, edge="clip", dtype=np.float64, **kw):
     if darr.size == 0:
         raise ValueError(f"`image` is empty (shape {darr.shape}).")
     kw = _global_binning(func, darr, kw)
-    # Every chunk at least r pixels wide (Dask's overlap depth must not exceed a chunk).
-    new_chunks = tuple(_grow_chunks(darr.chunks[ax], max(r, 1)) for ax in (0, 1))
+    # Every chunk at least r pixels wide along each axis (Dask's overlap depth must not
+    # exceed a chunk).
+    axes = range(darr.ndim)
+    new_chunks = tuple(_grow_chunks(darr.chunks[ax], max(rad[ax], 1)) for ax in axes)
     if new_chunks != darr.chunks:
         darr = darr.rechunk(new_chunks)
     depth, boundary = {}, {}
-    for ax in (0, 1):
-        grown = len(darr.chunks[ax]) > 1 and r > 0
-        depth[ax] = r if grown else 0
+    for ax in axes:
+        grown = len(darr.chunks[ax]) > 1 and rad[ax] > 0
+        depth[ax] = rad[ax] if grown else 0
         boundary[ax] = EDGE_BOUNDARY[edge] if grown else "none"
 
     def block_map(block):
         with _KERNEL_LOCK:
             return np.asarray(func(block, r, edge=edge, **kw), dtype=dtype)
 
-    meta = np.empty((0, 0), dtype=dtype)
-    if depth[0] == depth[1] == 0:
+    meta = np.empty((0,) * darr.ndim, dtype=dtype)
+    if not any(depth.values()):
         return darr.map_blocks(block_map, dtype=dtype, meta=meta)
     return da.map_overlap(
         block_map, darr, depth=depth, boundary=boundary, trim=True,
@@ -251,32 +257,79 @@ def map_local_dask(func, darr, radius, *, edge="clip", dtype=np.float64, **kw):
 # --------------------------------------------------------------------------------------
 
 
-def read_lazy(path, *, chunks=2048):
-    """Open a large image lazily as a Dask array, without reading its pixels.
+class _NpyBlocks:
+    """A ``.npy`` file as an array-like for :func:`dask.array.from_array`: each block
+    is copied out of a memory map opened and closed for that block only.
+
+    A memory map kept open for the whole computation would keep every page it has read
+    resident in the process (a 1 GiB volume adds 1 GiB to the peak resident memory of a
+    chunked map); a map per block releases them when the block is copied out.
+    """
+
+    def __init__(self, path):
+        mm = np.load(path, mmap_mode="r", allow_pickle=False)
+        self.path, self.shape, self.dtype, self.ndim = path, mm.shape, mm.dtype, mm.ndim
+        self.offset = mm.offset
+        self.order = "F" if (mm.flags.f_contiguous and not mm.flags.c_contiguous) else "C"
+        del mm
+
+    def __getitem__(self, index):
+        mm = np.memmap(self.path, dtype=self.dtype, mode="r", offset=self.offset,
+                       shape=self.shape, order=self.order)
+        try:
+            return np.array(mm[index])
+        finally:
+            del mm
+
+
+#: Default chunk edge (pixels) of :func:`read_lazy`: images, volumes.
+DEFAULT_CHUNKS = {2: 2048, 3: 256}
+
+
+def read_lazy(path, *, chunks=None, axes=None):
+    """Open a large image or volume lazily as a Dask array, without reading its pixels.
 
     Parameters
     ----------
     path : str or os.PathLike
         A TIFF (read through tifffile's Zarr store, one tile or strip at a time), a
         ``.npy`` file (memory-mapped) or a Zarr array (``.zarr`` folder).
-    chunks : int or (int, int), optional
-        Chunk shape of the result in pixels (default 2048 x 2048).
+    chunks : int or tuple of int, optional
+        Chunk shape of the result in pixels along the spatial axes (default 2048 x 2048
+        for images, 256 x 256 x 256 for volumes).
+    axes : {'yx', 'zyx', 'yxc'}, optional
+        What the stored array's axes are. Needed for a 3-D array whose file does not say
+        (``.npy``, Zarr without OME axes, a TIFF without series axes), except (M, N, 3|4)
+        arrays, taken for colour as :func:`infopix.read_image` takes them. A TIFF whose
+        series axes are ``ZYX`` is a volume.
 
     Returns
     -------
-    image : dask.array.Array, shape (M, N) or (M, N, C)
+    image : dask.array.Array, shape (M, N), (Z, M, N) or (M, N, C)
+
+    Raises
+    ------
+    ValueError
+        A 3-D array whose axes are not known (the message names the ``axes`` choices),
+        or ``axes`` that do not fit the array.
     """
+    return _read_lazy(path, chunks, axes)[0]
+
+
+def _read_lazy(path, chunks, axes):
+    """:func:`read_lazy`, and the axes found ('yx', 'zyx' or 'yxc')."""
     import dask.array as da
 
-    from .io import _source
+    from .io import _parse_axes, _source
 
     p = _source(path)  # missing files, FIFOs and devices refused (never waited on)
-    if isinstance(chunks, (tuple, list)):
-        c = tuple(v.check_positive_int(x, name="chunks") for x in chunks)
-        if len(c) != 2:
-            raise ValueError(f"`chunks` expects an int or a pair of ints, got {chunks!r}.")
-    else:
-        c = (v.check_positive_int(chunks, name="chunks"),) * 2
+    user_axes = None if axes is None else _parse_axes(axes)
+    if user_axes is not None and user_axes not in ("yx", "zyx", "yxc"):
+        raise ValueError(
+            f"`axes` {axes!r}: lazy reading takes 'yx' (an image), 'zyx' (a volume) or 'yxc' "
+            f"(colour, channels last); read other layouts with infopix.read_image."
+        )
+    file_axes = None
     ext = p.suffix.lower()
     if ext in (".tif", ".tiff"):
         import tifffile
@@ -290,8 +343,13 @@ def read_lazy(path, *, chunks=2048):
         if isinstance(z, zarr.Group):  # pyramidal TIFF: the full-resolution level
             z = z[sorted(z.array_keys())[0]]
         arr = da.from_zarr(z)
+        try:
+            with tifffile.TiffFile(p) as tif:
+                file_axes = {"ZYX": "zyx", "YX": "yx", "YXS": "yxc"}.get(tif.series[0].axes)
+        except Exception:  # no series axes: as for .npy
+            file_axes = None
     elif ext == ".npy":
-        arr = da.from_array(np.load(p, mmap_mode="r", allow_pickle=False))
+        arr = _NpyBlocks(p)  # made a Dask array below, in its final chunks
     elif ext == ".zarr" or p.is_dir():
         arr = da.from_zarr(str(p))
     else:
@@ -300,9 +358,39 @@ def read_lazy(path, *, chunks=2048):
             f"read smaller images in memory with infopix.read_image."
         )
     if arr.ndim not in (2, 3):
-        raise ValueError(f"`path` {str(p)!r} holds a {arr.ndim}-D array of shape {arr.shape}; an image is 2-D or (M, N, C).")
-    spatial = c + ((arr.shape[2],) if arr.ndim == 3 else ())
-    return arr.rechunk(spatial)
+        raise ValueError(
+            f"`path` {str(p)!r} holds a {arr.ndim}-D array of shape {arr.shape}; lazy reading "
+            f"takes an image (M, N), a volume (Z, M, N) or colour (M, N, C)."
+        )
+    if user_axes is not None:
+        found = user_axes
+        if len(found) != arr.ndim:
+            raise ValueError(f"`axes` {axes!r} names {len(found)} axes but `path` {str(p)!r} holds shape {arr.shape}.")
+    elif arr.ndim == 2:
+        found = "yx"
+    elif file_axes is not None:
+        found = file_axes
+    elif arr.shape[-1] in (3, 4):
+        found = "yxc"  # the library's colour convention (infopix.read_image's too)
+    else:
+        raise ValueError(
+            f"`path` {str(p)!r} holds a 3-D array of shape {tuple(arr.shape)} and the file does "
+            f"not record its axes; infopix does not guess: pass axes='zyx' (a volume) or "
+            f"axes='yxc' (colour, channels last)."
+        )
+    nsp = 3 if found == "zyx" else 2
+    if chunks is None:
+        chunks = DEFAULT_CHUNKS[nsp]
+    if isinstance(chunks, (tuple, list)):
+        c = tuple(v.check_positive_int(x, name="chunks") for x in chunks)
+        if len(c) != nsp:
+            raise ValueError(f"`chunks` expects an int or {nsp} ints (one per spatial axis), got {chunks!r}.")
+    else:
+        c = (v.check_positive_int(chunks, name="chunks"),) * nsp
+    spatial = c + ((arr.shape[2],) if found == "yxc" else ())
+    if isinstance(arr, _NpyBlocks):
+        return da.from_array(arr, chunks=spatial, asarray=True, meta=np.empty((0,) * arr.ndim, arr.dtype)), found
+    return arr.rechunk(spatial), found
 
 
 def write_zarr(darr, path, *, force: bool = False, attrs=None) -> None:
@@ -343,21 +431,22 @@ LOCAL_MEASURES = {
 }
 
 
-def local_map_lazy(path, *, radius, measure="entropy", chunks=2048, **kw):
-    """The lazy local map of a large image file (nothing is computed yet).
+def local_map_lazy(path, *, radius, measure="entropy", chunks=None, axes=None, **kw):
+    """The lazy local map of a large image or volume file (nothing is computed yet).
 
-    ``measure`` is one of :data:`LOCAL_MEASURES`; ``**kw`` are the map's options
-    (``edge``, ``estimator``, ``alpha``, ``base``, ``bins``). Returns a Dask array.
+    ``measure`` is one of :data:`LOCAL_MEASURES`; ``chunks`` and ``axes`` as in
+    :func:`read_lazy`; ``**kw`` are the map's options (``edge``, ``estimator``,
+    ``alpha``, ``base``, ``bins``). Returns a Dask array.
     """
     import infopix
 
     v.check_choice(measure, tuple(LOCAL_MEASURES), name="measure")
     name, fixed = LOCAL_MEASURES[measure]
-    image = read_lazy(path, chunks=chunks)
-    if image.ndim != 2:
+    image, found = _read_lazy(path, chunks, axes)
+    if found == "yxc":
         raise ValueError(
             f"`path` holds a colour image of shape {image.shape}; chunked local maps take "
-            f"2-D (grey) images."
+            f"2-D (grey) images or (Z, M, N) volumes (pass axes='zyx' if it is a volume)."
         )
     lazy = getattr(infopix, name)(image, radius, **fixed, **kw)
     if not is_dask_array(lazy):
@@ -365,7 +454,7 @@ def local_map_lazy(path, *, radius, measure="entropy", chunks=2048, **kw):
     return lazy
 
 
-def local_map_to_zarr(path, out, *, radius, measure="entropy", chunks=2048, force=False,
+def local_map_to_zarr(path, out, *, radius, measure="entropy", chunks=None, axes=None, force=False,
                       scheduler=None, callbacks=(), **kw):
     """Local map of a large image file, read lazily and written to a chunked Zarr array.
 
@@ -376,13 +465,17 @@ def local_map_to_zarr(path, out, *, radius, measure="entropy", chunks=2048, forc
     out : str or os.PathLike
         Output ``.zarr`` folder (float64, chunks of ``chunks`` pixels, or larger where
         ``radius`` exceeds them).
-    radius : int
-        Window radius.
+    radius : int or tuple of int
+        Window radius, or one per axis (``(rz, ry, rx)`` for a volume).
     measure : str, optional
         One of :data:`LOCAL_MEASURES`: ``'entropy'``, ``'mean'``, ``'std'``,
         ``'laurent'``, ``'taylor'``, ``'surprisal'``.
-    chunks : int, optional
-        Chunk size in pixels; memory use grows like chunks² times the number of threads.
+    chunks : int or tuple of int, optional
+        Chunk size in pixels (default 2048 for images, 256 for volumes); memory use grows
+        like chunks² (chunks³ for volumes) times the number of threads.
+    axes : {'yx', 'zyx', 'yxc'}, optional
+        What the input's axes are, as in :func:`read_lazy` (``'zyx'`` for a volume in a
+        ``.npy`` or Zarr file that does not record its axes).
     force : bool, optional
         Overwrite an existing output.
     scheduler : str, optional
@@ -417,10 +510,10 @@ def local_map_to_zarr(path, out, *, radius, measure="entropy", chunks=2048, forc
 
     from .provenance import KEY, map_unit, record
 
-    lazy = local_map_lazy(path, radius=radius, measure=measure, chunks=chunks, **kw)
+    lazy = local_map_lazy(path, radius=radius, measure=measure, chunks=chunks, axes=axes, **kw)
     prov = record(command="local_map_to_zarr", input=path, unit=map_unit(measure, kw.get("base", 2.0)),
                   estimator=kw.get("estimator", "plugin") if measure == "entropy" else None,
-                  parameters={"measure": measure, "radius": radius, "chunks": chunks, **kw})
+                  parameters={"measure": measure, "radius": radius, "chunks": chunks, "axes": axes, **kw})
     with contextlib.ExitStack() as stack:
         if scheduler is not None:
             stack.enter_context(dask.config.set(scheduler=scheduler))

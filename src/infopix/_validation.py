@@ -22,6 +22,7 @@ __all__ = [
     "check_alpha",
     "check_base",
     "check_radius",
+    "check_radii",
     "check_positive_int",
     "check_choice",
     "check_counts",
@@ -110,7 +111,7 @@ def check_image(
         )
     if arr.size == 0:
         raise ValueError(f"`{name}` is empty (shape {arr.shape}); it needs at least {min_pixels} pixels.")
-    npix = arr.shape[0] * arr.shape[1] if arr.ndim >= 2 else arr.size
+    npix = arr.shape[0] * arr.shape[1] if is_color else arr.size  # colour: pixels, not samples
     if npix < min_pixels:
         raise ValueError(
             f"`{name}` has {npix} pixel(s) (shape {arr.shape}); at least {min_pixels} are needed."
@@ -226,6 +227,41 @@ def check_radius(radius, *, name: str = "radius") -> int:
     if r < 0:
         raise ValueError(f"`{name}` expects a non-negative integer, got {r}.")
     return r
+
+
+def check_radii(radius, ndim: int, *, name: str = "radius") -> tuple[list[tuple[int, ...]], bool]:
+    """Window radii of a local map on an array of ``ndim`` axes, one tuple per map.
+
+    ``radius`` is an int (the same radius along every axis), a tuple of ``ndim`` ints
+    (one per axis, e.g. ``(rz, ry, rx)``: one map), or a list (or 1-D array) of either
+    (several maps, stacked). Returns ``(radii, many)``: a list of ``ndim``-tuples and
+    whether several maps were asked for.
+    """
+    def one(r) -> tuple[int, ...]:
+        if isinstance(r, tuple):
+            if len(r) != ndim:
+                raise ValueError(
+                    f"`{name}` {r!r} gives {len(r)} per-axis radii for an array of {ndim} axes; "
+                    f"pass one radius per axis ({', '.join('rz ry rx'.split()[-ndim:])}), one int "
+                    f"for every axis, or a list for several radii (stacked maps)."
+                )
+            return tuple(check_radius(x, name=name) for x in r)
+        return (check_radius(r, name=name),) * ndim
+
+    if isinstance(radius, np.ndarray):
+        if radius.ndim == 0:
+            return [one(radius.item())], False
+        radius = radius.ravel().tolist()
+    if isinstance(radius, tuple):
+        return [one(radius)], False
+    if isinstance(radius, Sequence) and not isinstance(radius, (str, bytes)):
+        if not len(radius):
+            raise ValueError(
+                f"`{name}` expects a non-negative integer, a tuple of per-axis radii or a "
+                f"non-empty list of them, got an empty sequence."
+            )
+        return [one(tuple(r) if isinstance(r, (list, np.ndarray)) else r) for r in radius], True
+    return [one(radius)], False
 
 
 def check_sigma(sigma, *, name: str = "sigma") -> float:

@@ -18,6 +18,14 @@ used by every function here):
     for any r. Every window holds (2r+1)^2 pixels; a pixel may appear several times
     when 2r+1 exceeds the image's size.
 
+Volumes: every function here takes a (Z, Y, X) volume as well as an (M, N) image (a
+3-D array is always a volume: local maps have no colour, reduce it first with
+:func:`infopix.select_channel`). The window is then the cubic (2r+1)^3 box, cut or
+extended by the same policy along each axis independently. ``radius`` is an int (the
+same along every axis), a tuple with one radius per axis (``(ry, rx)``, ``(rz, ry,
+rx)``: anisotropic voxels, or ``(0, r, r)`` for slice-by-slice maps), or a *list* of
+either for several maps, stacked along a new first axis.
+
 Chunked (Dask) evaluation: :func:`local_entropy`, :func:`local_expected`,
 :func:`local_mean` and :func:`local_std` accept a :class:`dask.array.Array` and are
 then computed chunk by chunk by :func:`infopix._dask.map_local_dask` (its module
@@ -29,13 +37,14 @@ uint16, 2 for bool; float images, or any image with ``bins``/``range``: ``bins``
 equal bins over ``range`` (default: the *whole image's* [min, max])), once, then slide a
 window over the bin codes. So ``local_entropy(img, r)`` equals
 ``mapbox(img, r, lambda w: intensity_entropy(w, bins=..., range=(lo, hi)))`` with the
-image's global range (not each window's own range).
+image's global range (not each window's own range); for a volume, with
+``channel=None``.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import numpy as np
 
@@ -65,37 +74,41 @@ NUMPY_PAD_MODE = {"reflect": "symmetric", "wrap": "wrap"}
 
 
 # --------------------------------------------------------------------------- helpers
-def _radii(radius) -> tuple[list[int], bool]:
-    """(list of radii, whether a sequence was given)."""
-    if isinstance(radius, np.ndarray) and radius.ndim == 0:
-        radius = radius.item()
-    if isinstance(radius, (Sequence, np.ndarray)) and not isinstance(radius, (str, bytes)):
-        rs = list(np.asarray(radius).ravel().tolist()) if isinstance(radius, np.ndarray) else list(radius)
-        if not rs:
-            raise ValueError("`radius` expects a non-negative integer or a non-empty sequence of them, got an empty sequence.")
-        return [v.check_radius(r) for r in rs], True
-    return [v.check_radius(radius)], False
+def _radii(radius, ndim: int) -> tuple[list[tuple[int, ...]], bool]:
+    """(list of per-axis radius tuples, whether several maps were asked for)."""
+    return v.check_radii(radius, ndim)
 
 
-def _image2d(image) -> np.ndarray:
-    arr = v.check_image(image)
+def _image(image) -> np.ndarray:
+    """A 2-D image or a (Z, Y, X) volume (local maps have no colour: reduce it first)."""
+    arr = v.check_image(image, ndim=(2, 3))
     v.check_finite_or_masked(arr, None)
     return arr
 
 
-def _pad(arr: np.ndarray, r: int, edge: str, fill) -> np.ndarray:
-    """Pad by r on every side: ``fill`` (clip) or numpy's symmetric / wrap modes."""
+def _pad(arr: np.ndarray, rad, edge: str) -> np.ndarray:
+    """Pad by ``rad[k]`` on both sides of axis k: zeros (clip) or numpy's symmetric /
+    wrap modes."""
+    widths = [(r, r) for r in rad]
     if edge == "clip":
-        out = np.full((arr.shape[0] + 2 * r, arr.shape[1] + 2 * r), fill, dtype=arr.dtype)
-        out[r : r + arr.shape[0], r : r + arr.shape[1]] = arr
-        return out
-    return np.pad(arr, r, mode=NUMPY_PAD_MODE[edge])
+        return np.pad(arr, widths)
+    return np.pad(arr, widths, mode=NUMPY_PAD_MODE[edge])
 
 
-def _nstrips(m: int) -> int:
+def _as3d(arr: np.ndarray) -> np.ndarray:
+    """The kernels' (Z, Y, X) view: a 2-D image is one plane."""
+    return arr.reshape((1,) * (3 - arr.ndim) + arr.shape)
+
+
+def _rad3(rad) -> tuple[int, int, int]:
+    return tuple(int(r) for r in (0,) * (3 - len(rad)) + tuple(rad))
+
+
+def _nstrips(lines: int) -> int:
+    """Strips of output lines (rows of every plane) for ``prange``: a few per thread."""
     import numba
 
-    return max(1, min(m, 4 * numba.get_num_threads()))
+    return max(1, min(lines, 4 * numba.get_num_threads()))
 
 
 def _stack(maps: list[np.ndarray], many: bool) -> np.ndarray:
@@ -104,27 +117,30 @@ def _stack(maps: list[np.ndarray], many: bool) -> np.ndarray:
 
 # -------------------------------------------------------------------- generic maps
 def mapbox(image, radius, f: Callable, *, edge: str = "clip") -> np.ndarray:
-    """Apply ``f`` to the r-box around every pixel: the generic (slow) local map.
+    """Apply ``f`` to the r-box around every pixel (voxel): the generic (slow) local map.
 
     The notebook's ``mapbox(r, f, a)`` (§6), with the image first. ``f`` is called once
     per pixel, in Python: this is the reference the fast maps are tested against.
 
     Parameters
     ----------
-    image : (M, N) ndarray
-        Bool, integer or float image (no NaN or inf).
-    radius : int or sequence of int
-        Window radius r >= 0 (the window is the (2r+1) x (2r+1) box). A sequence gives
-        one map per radius (the notebook's ``mapboxes``), stacked.
+    image : (M, N) or (Z, M, N) ndarray
+        Bool, integer or float image, or volume (no NaN or inf).
+    radius : int, tuple of int or list
+        Window radius r >= 0 (the window is the (2r+1) x (2r+1) box, (2r+1)^3 for a
+        volume); a tuple gives one radius per axis (``(ry, rx)``, ``(rz, ry, rx)``);
+        a list of either gives one map per radius (the notebook's ``mapboxes``),
+        stacked.
     f : callable
-        ``f(window) -> float`` where ``window`` is a 2-D array of the image's dtype.
+        ``f(window) -> float`` where ``window`` is an array of the image's dtype and
+        number of axes.
     edge : {'clip', 'reflect', 'wrap'}, optional
         Edge policy (module docstring): ``'clip'`` is the notebook's ``box``;
         ``'reflect'`` pads like ``numpy.pad(mode='symmetric')``; ``'wrap'`` is periodic.
 
     Returns
     -------
-    out : (M, N) ndarray of float64, or (len(radius), M, N) for a sequence of radii
+    out : ndarray of float64 of the image's shape, or (len(radius), ...) for a list
 
     Examples
     --------
@@ -135,24 +151,25 @@ def mapbox(image, radius, f: Callable, *, edge: str = "clip") -> np.ndarray:
            [4., 5., 5.]])
     >>> infopix.mapbox(img, [0, 1], np.size, edge="wrap")[:, 0, 0]
     array([1., 9.])
+    >>> infopix.mapbox(np.zeros((4, 5, 6)), (0, 1, 2), np.size)[2, 2, 2]   # 1 x 3 x 5 box
+    np.float64(15.0)
     """
-    arr = v.check_image(image)
-    rs, many = _radii(radius)
+    arr = v.check_image(image, ndim=(2, 3))
+    rs, many = _radii(radius, arr.ndim)
     v.check_choice(edge, EDGES, name="edge")
     if not callable(f):
         raise TypeError(f"`f` expects a callable f(window) -> float, got {f!r}.")
-    m, n = arr.shape
     maps = []
-    for r in rs:
-        out = np.empty((m, n), dtype=np.float64)
+    for rad in rs:
+        out = np.empty(arr.shape, dtype=np.float64)
         if edge == "clip":
-            for i, j in np.ndindex(m, n):
-                out[i, j] = _scalar(f(arr[max(0, i - r) : i + r + 1, max(0, j - r) : j + r + 1]))
+            for idx in np.ndindex(arr.shape):
+                box = tuple(slice(max(0, c - r), c + r + 1) for c, r in zip(idx, rad))
+                out[idx] = _scalar(f(arr[box]))
         else:
-            p = np.pad(arr, r, mode=NUMPY_PAD_MODE[edge])
-            w = 2 * r + 1
-            for i, j in np.ndindex(m, n):
-                out[i, j] = _scalar(f(p[i : i + w, j : j + w]))
+            p = np.pad(arr, [(r, r) for r in rad], mode=NUMPY_PAD_MODE[edge])
+            for idx in np.ndindex(arr.shape):
+                out[idx] = _scalar(f(p[tuple(slice(c, c + 2 * r + 1) for c, r in zip(idx, rad))]))
         maps.append(out)
     return _stack(maps, many)
 
@@ -172,36 +189,53 @@ def _split_edges(length: int, parts: int) -> np.ndarray:
     return np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
 
 
-def _check_blocks(arr: np.ndarray, h, w) -> tuple[int, int]:
+def _check_blocks(arr: np.ndarray, h, w, d) -> tuple[int, ...]:
+    """Numbers of blocks along each axis: (h, w) for an image, (d, h, w) for a volume."""
     hh = v.check_positive_int(h, name="h")
     ww = v.check_positive_int(w, name="w")
-    if hh > arr.shape[0] or ww > arr.shape[1]:
+    if arr.ndim == 2:
+        if d is not None:
+            raise ValueError(f"`d` (blocks along Z) applies to (Z, M, N) volumes; `image` is 2-D of shape {arr.shape}, got d={d!r}.")
+        nb = (hh, ww)
+    else:
+        if d is None:
+            raise ValueError(
+                f"`image` is a (Z, M, N) volume of shape {arr.shape}: pass `d`, the number "
+                f"of blocks along Z (d=1 for blocks through the whole depth)."
+            )
+        nb = (v.check_positive_int(d, name="d"), hh, ww)
+    if any(b > s for b, s in zip(nb, arr.shape)):
+        names = ("d", "h", "w")[-arr.ndim :]
         raise ValueError(
-            f"`h` x `w` blocks ({hh} x {ww}) do not fit an image of shape {arr.shape}: "
-            f"every block needs at least one pixel (h <= {arr.shape[0]}, w <= {arr.shape[1]})."
+            f"`{'` x `'.join(names)}` blocks ({' x '.join(map(str, nb))}) do not fit an array "
+            f"of shape {arr.shape}: every block needs at least one pixel "
+            f"({', '.join(f'{n} <= {s}' for n, s in zip(names, arr.shape))})."
         )
-    return hh, ww
+    return nb
 
 
-def mapblocks(image, h, w, f: Callable) -> np.ndarray:
+def mapblocks(image, h, w, f: Callable, *, d=None) -> np.ndarray:
     """Apply ``f`` to each of h x w disjoint blocks: the notebook's ``mapblocks`` (§6).
 
     The image is cut into ``h`` rows of blocks by ``np.array_split`` along axis 0, and
     each row into ``w`` blocks along axis 1; block sizes differ by at most one pixel
-    (the first ``M % h`` block rows are one pixel taller, likewise for columns).
+    (the first ``M % h`` block rows are one pixel taller, likewise for columns). A
+    volume is first cut into ``d`` slabs along Z the same way.
 
     Parameters
     ----------
-    image : (M, N) ndarray
+    image : (M, N) or (Z, M, N) ndarray
     h, w : int
         Numbers of blocks down and across, ``1 <= h <= M``, ``1 <= w <= N`` (so no block
         is empty).
     f : callable
         ``f(block) -> float``.
+    d : int, optional
+        Volumes only (and needed for them): number of blocks along Z, ``1 <= d <= Z``.
 
     Returns
     -------
-    out : (h, w) ndarray of float64
+    out : (h, w) or (d, h, w) ndarray of float64
 
     Examples
     --------
@@ -209,15 +243,20 @@ def mapblocks(image, h, w, f: Callable) -> np.ndarray:
     >>> infopix.mapblocks(np.arange(20).reshape(4, 5), 2, 2, np.size)
     array([[6., 4.],
            [6., 4.]])
+    >>> infopix.mapblocks(np.zeros((3, 4, 5)), 2, 2, np.size, d=2)[:, 0, 0]   # 2 and 1 planes
+    array([12.,  6.])
     """
-    arr = v.check_image(image)
-    hh, ww = _check_blocks(arr, h, w)
+    arr = v.check_image(image, ndim=(2, 3))
+    nb = _check_blocks(arr, h, w, d)
     if not callable(f):
         raise TypeError(f"`f` expects a callable f(block) -> float, got {f!r}.")
-    return np.array(
-        [[_scalar(f(y)) for y in np.array_split(x, ww, axis=1)] for x in np.array_split(arr, hh)],
-        dtype=np.float64,
-    ).reshape(hh, ww)
+
+    def split(a, axis):
+        if axis == arr.ndim:
+            return _scalar(f(a))
+        return [split(b, axis + 1) for b in np.array_split(a, nb[axis], axis=axis)]
+
+    return np.array(split(arr, 0), dtype=np.float64).reshape(nb)
 
 
 # ------------------------------------------------------------------- bin codes
@@ -240,60 +279,68 @@ def _no_table():
 _MAX_WINDOW = 10_000_000
 
 
-def _effective_radius(r: int, shape, edge: str) -> int:
-    """A radius giving the same windows with less padding.
+def _effective_radius(rad, shape, edge: str) -> tuple[int, ...]:
+    """Per-axis radii giving the same windows with less padding.
 
-    With 'clip', any r >= max(M, N) - 1 gives the whole image at every pixel, so r is
-    capped there (identical results, bounded memory). 'reflect' and 'wrap' windows keep
-    growing with r (pixels repeat), up to :data:`_MAX_WINDOW` pixels.
+    With 'clip', any r >= L - 1 along an axis of length L takes the whole axis at every
+    pixel, so r is capped there (identical results, bounded memory). 'reflect' and
+    'wrap' windows keep growing with r (pixels repeat), up to :data:`_MAX_WINDOW`
+    pixels.
     """
     if edge == "clip":
-        return min(r, max(shape) - 1)
-    if (2 * r + 1) ** 2 > _MAX_WINDOW:
+        return tuple(min(r, n - 1) for r, n in zip(rad, shape))
+    size = math.prod(2 * r + 1 for r in rad)
+    if size > _MAX_WINDOW:
         raise ValueError(
-            f"`radius` {r} gives windows of {(2 * r + 1) ** 2} pixels with edge={edge!r} (pixels "
-            f"repeat beyond the image); at most {_MAX_WINDOW} are supported. Use edge='clip' "
-            f"(any radius) or a smaller radius."
+            f"`radius` {rad[0] if len(set(rad)) == 1 else rad} gives windows of {size} pixels "
+            f"with edge={edge!r} (pixels repeat beyond the image); at most {_MAX_WINDOW} are "
+            f"supported. Use edge='clip' (any radius) or a smaller radius."
         )
-    return r
+    return tuple(rad)
 
 
 def _run_histogram_map(codes, rs, edge, K, measure, est=None, a=1.0, table_f=None, scale_out=1.0, std=False, nhist=None):
-    """One map per radius. ``measure`` is a kernel measure, or ``_k.ESTIMATOR`` with
-    ``est`` a registered estimator: plug-in Shannon takes the plug-in walk, estimators
-    that are linear forms of the profile the linear walk, the others (and Rényi orders,
-    tabulated functions) the count-profile walk with the estimator's kernel; with
-    ``std``, the count-profile walk with the estimator's ``std_kernel``. ``nhist``
-    (default K) sizes the histogram: every code is below it, and K, the number of
-    possible outcomes, may be far larger (:func:`local_code_entropy`)."""
+    """One map per radius tuple of ``rs`` (codes 2-D or 3-D). ``measure`` is a kernel
+    measure, or ``_k.ESTIMATOR`` with ``est`` a registered estimator: plug-in Shannon
+    takes the plug-in walk, estimators that are linear forms of the profile the same
+    walk with their own table, the others (and Rényi orders, tabulated functions) the
+    count-profile walk with the estimator's kernel; with ``std``, the count-profile
+    walk with the estimator's ``std_kernel``. ``nhist`` (default K) sizes the
+    histogram: every code is below it, and K, the number of possible outcomes, may be
+    far larger (:func:`local_code_entropy`)."""
     nhist = K if nhist is None else nhist
     maps = []
-    for r in rs:
-        r = _effective_radius(r, codes.shape, edge)
-        w = 2 * r + 1
-        wmax = w * w
+    for rad in rs:
+        rad = _effective_radius(rad, codes.shape, edge)
+        wmax = math.prod(2 * r + 1 for r in rad)
         if edge == "clip":  # the kernel cuts windows at the image edges itself
-            A, pad = codes, 0
+            A, pad = codes, (0, 0, 0)
         else:
-            A, pad = np.pad(codes, r, mode=NUMPY_PAD_MODE[edge]), r
+            A, pad = np.pad(codes, [(r, r) for r in rad], mode=NUMPY_PAD_MODE[edge]), _rad3(rad)
+        A = _as3d(A)
+        r3 = _rad3(rad)
         out = np.empty(codes.shape, dtype=np.float64)
-        nstrips = _nstrips(codes.shape[0])
+        out3 = _as3d(out)
+        nstrips = _nstrips(out3.shape[0] * out3.shape[1])
         if measure == _k.SHANNON:
             T, t, scale = _k.fixed_point_clogc(wmax)
-            _k._shannon_map(A, pad, r, nhist, T, t, 1.0 / scale, float(scale_out), nstrips, out)
+            _k._sum_map(A, r3, pad, nhist, T, t, 1.0 / scale, None, float(scale_out), nstrips, out3)
         elif measure == _k.ESTIMATOR and est.tables is not None and not std:
             T, coef, scale = _linear_tables(est, wmax, K, a)
-            _k._linear_map(A, pad, r, nhist, T, 1.0 / scale, coef, float(scale_out), nstrips, out)
-        elif measure == _k.ESTIMATOR and est.term is not None and not std and (wmax + 1) ** 3 < 2**63:
+            t = np.zeros(wmax + 1, dtype=np.int64)  # the plug-in table is not read
+            _k._sum_map(A, r3, pad, nhist, T, t, 1.0 / scale, coef, float(scale_out), nstrips, out3)
+        elif (measure == _k.ESTIMATOR and est.term is not None and not std and (wmax + 1) ** 3 < 2**63
+              and codes.ndim == 2 and rad[0] == rad[1]):  # the keyed walk is 2-D, isotropic
             pool = max(1, min(_KEYED_POOL_ROWS, _KEYED_POOL_VALUES // (wmax + 1)))
             slots = 1 << (2 * pool - 1).bit_length()
             term = _k_est().first_class(est.term, _k_est().TERM_SIGNATURE)
             keykind = {"singletons": 0, "squares": 1}[est.term_key]
-            _k._keyed_map(A, pad, r, nhist, K, float(a), term, keykind, slots, pool, float(scale_out), nstrips, out)
+            _k._keyed_map(A[0], pad[2], rad[1], nhist, K, float(a), term, keykind, slots, pool,
+                          float(scale_out), nstrips, out)
         else:
             T, t, scale = _k.fixed_point_clogc(wmax)
             if table_f is not None:
-                table, offsets = _expectation_table(table_f, _window_sizes(codes.shape, r, edge))
+                table, offsets = _expectation_table(table_f, _window_sizes(codes.shape, rad, edge))
             else:
                 table, offsets = _no_table()
             profile = measure not in (_k.SHANNON, _k.LAURENT)  # Q, cmax and the count profile needed
@@ -308,8 +355,8 @@ def _run_histogram_map(codes, rs, edge, K, measure, est=None, a=1.0, table_f=Non
             memo = _MEMO_SLOTS if use_memo else 1
             R = _memo_hashes(wmax) if use_memo else np.zeros((2, 1), dtype=np.uint64)
             _k._histogram_map(
-                A, pad, r, nhist, K, measure, float(a), T, t, 1.0 / scale, float(scale_out), table, offsets,
-                etable, efunc, profile, R, memo, nstrips, out,
+                A, r3, pad, nhist, K, measure, float(a), T, t, 1.0 / scale, float(scale_out), table, offsets,
+                etable, efunc, profile, R, memo, nstrips, out3,
             )
         maps.append(out)
     return maps
@@ -340,7 +387,7 @@ def _memo_hashes(wmax: int) -> np.ndarray:
 
 
 def _linear_tables(est, wmax: int, K: int, a: float):
-    """(T, coef, scale) for :func:`infopix._kernels.local._linear_map`: the increments
+    """(T, coef, scale) for :func:`infopix._kernels.local._sum_map`: the increments
     of the fixed-point table round(phi(c) * scale), c = 0..wmax, and the coefficients
     per window size. ``scale`` is a power of two keeping every window's sum below
     2**61: |sum over codes of phi(count)| <= n max_c |phi(c)| / c."""
@@ -355,15 +402,16 @@ def _linear_tables(est, wmax: int, K: int, a: float):
     return T, np.ascontiguousarray(coef), scale
 
 
-def _window_sizes(shape, r: int, edge: str) -> np.ndarray:
+def _window_sizes(shape, rad, edge: str) -> np.ndarray:
     """The distinct numbers of pixels a window holds, for the given policy."""
     if edge != "clip":
-        return np.array([(2 * r + 1) ** 2])
-    sizes = []
-    for length in shape:
+        return np.array([math.prod(2 * r + 1 for r in rad)])
+    sizes = np.array([1])
+    for length, r in zip(shape, rad):
         i = np.arange(length)
-        sizes.append(np.unique(np.minimum(i + r, length - 1) - np.maximum(i - r, 0) + 1))
-    return np.unique(np.multiply.outer(sizes[0], sizes[1]))
+        along = np.unique(np.minimum(i + r, length - 1) - np.maximum(i - r, 0) + 1)
+        sizes = np.unique(np.multiply.outer(sizes, along))
+    return sizes
 
 
 _TABLE_LIMIT = 50_000_000
@@ -450,10 +498,11 @@ def local_entropy(
 
     Parameters
     ----------
-    image : (M, N) ndarray
-        Bool, integer (any bit depth) or float image; no NaN or inf.
-    radius : int or sequence of int
-        Window radius r (window (2r+1)^2); a sequence gives stacked maps.
+    image : (M, N) or (Z, M, N) ndarray
+        Bool, integer (any bit depth) or float image or volume; no NaN or inf.
+    radius : int, tuple of int or list
+        Window radius r (window (2r+1)^2, (2r+1)^3 for a volume); a tuple gives one
+        radius per axis (``(rz, ry, rx)``); a list of either gives stacked maps.
     alpha : float, optional
         Rényi order (1: Shannon, 0: Hartley, 2: collision, ``np.inf``: min-entropy, any
         other order >= 0). Orders other than 1 need ``estimator='plugin'``.
@@ -484,7 +533,7 @@ def local_entropy(
 
     Returns
     -------
-    H : (M, N) ndarray of float64, or (len(radius), M, N)
+    H : ndarray of float64, the image's shape, or (len(radius), ...) for a list
     H_std : ndarray like ``H``
         Only with ``return_std=True``: ``(H, H_std)`` is returned.
 
@@ -499,11 +548,13 @@ def local_entropy(
 
     Notes
     -----
-    Kernels: :func:`infopix._kernels.local._shannon_map` (plug-in Shannon),
-    ``_linear_map`` (estimators that are linear forms of the count profile),
-    ``_keyed_map`` (Chao-Shen, shrinkage) and ``_histogram_map`` (the others): one moving histogram per row strip, ``prange``
-    over strips, serpentine walk. Each step updates at most 2(2r+1) counts (a removed
-    and an added pixel of equal value cancel) and a running sum ``sum_c phi(c)`` kept
+    Kernels: :func:`infopix._kernels.local._sum_map` (plug-in Shannon, and estimators
+    that are linear forms of the count profile), ``_keyed_map`` (Chao-Shen, shrinkage;
+    2-D images with one radius) and ``_histogram_map`` (the others): one moving
+    histogram per strip of rows, ``prange`` over strips, serpentine walk (through the
+    planes too for a volume). Each step updates at most 2(2r+1) counts (2(2r+1)^2 in a
+    volume; a removed and an added pixel of equal value cancel) and a running sum
+    ``sum_c phi(c)`` kept
     in exact integer fixed point (so no rounding drift along the walk and results
     identical for any number of threads): ``phi(c) = c log c`` for plug-in Shannon,
     ``log n - (sum c log c) / n``, so the cost per pixel is O(r) and independent of K
@@ -533,10 +584,14 @@ def local_entropy(
     >>> H, S = infopix.local_entropy(img, 1, estimator="wolpert_wolf", return_std=True)
     >>> bool((S > 0).all() and (S < H).all())   # posterior std per pixel, in bits
     True
+    >>> vol = np.stack([img, img + 4])                # a (2, 4, 4) volume, 8 levels
+    >>> H3 = infopix.local_entropy(vol, (1, 1, 0))    # both planes, one column
+    >>> H3.shape, bool(np.allclose(H3, 1.0))          # 2 levels, equally often: 1 bit
+    ((2, 4, 4), True)
     """
     _check_return_std(return_std)
-    arr = _image2d(image)
-    rs, many = _radii(radius)
+    arr = _image(image)
+    rs, many = _radii(radius, arr.ndim)
     v.check_choice(edge, EDGES, name="edge")
     b = v.check_base(base)
     measure, est, a = _map_estimator(alpha, estimator, options, return_std)
@@ -592,12 +647,12 @@ def local_code_entropy(
 
     Parameters
     ----------
-    codes : (M, N) ndarray of int
+    codes : (M, N) or (Z, M, N) ndarray of int
         Non-negative integer (or bool) codes; only equality between codes matters. Codes
         up to ``max(65536, codes.size)`` are used as they are; larger ones must be
         relabelled first (``np.unique(codes, return_inverse=True)``).
-    radius : int or sequence of int
-        Window radius r (window (2r+1)^2); a sequence gives stacked maps.
+    radius : int, tuple of int or list
+        As in :func:`local_entropy`.
     n_outcomes : int
         K, the number of possible outcomes (``> codes.max()``); the estimators that
         depend on K (NSB, pseudocount, Wolpert-Wolf, ...) are told this K.
@@ -620,8 +675,7 @@ def local_code_entropy(
 
     Notes
     -----
-    Kernels as :func:`local_entropy` (``_shannon_map``, ``_linear_map``,
-    ``_histogram_map``), with a histogram of ``codes.max() + 1`` entries and K =
+    Kernels as :func:`local_entropy` (``_sum_map``, ``_histogram_map``), with a histogram of ``codes.max() + 1`` entries and K =
     ``n_outcomes`` given to the estimator. In memory only (no Dask dispatch).
 
     Examples
@@ -636,8 +690,8 @@ def local_code_entropy(
     True
     """
     _check_return_std(return_std)
-    arr = v.check_image(codes, name="codes", allow_float=False, min_pixels=1)
-    rs, many = _radii(radius)
+    arr = v.check_image(codes, name="codes", ndim=(2, 3), allow_float=False, min_pixels=1)
+    rs, many = _radii(radius, arr.ndim)
     v.check_choice(edge, EDGES, name="edge")
     b = v.check_base(base)
     K = v.check_positive_int(n_outcomes, name="n_outcomes")
@@ -667,8 +721,9 @@ def local_expected(image, radius, f, *, base=2, edge="clip", bins=None, range=No
 
     Parameters
     ----------
-    image : (M, N) ndarray
-    radius : int or sequence of int
+    image : (M, N) or (Z, M, N) ndarray
+    radius : int, tuple of int or list
+        As in :func:`local_entropy`.
     f : {'surprisal', 'laurent', 'taylor'} or callable
         ``'surprisal'`` (-log p, in units of ``base``: the Shannon entropy),
         ``'laurent'`` (-1 + 1/p: occupied levels - 1), ``'taylor'`` (-(1 + p):
@@ -682,7 +737,7 @@ def local_expected(image, radius, f, *, base=2, edge="clip", bins=None, range=No
 
     Returns
     -------
-    E : (M, N) ndarray of float64, or (len(radius), M, N)
+    E : ndarray of float64, the image's shape, or (len(radius), ...) for a list
 
     Notes
     -----
@@ -699,8 +754,8 @@ def local_expected(image, radius, f, *, base=2, edge="clip", bins=None, range=No
     >>> infopix.local_expected(img, 1, "taylor")[0, 0]   # -(1 + 1/16 + 1/16 + 4/16)
     np.float64(-1.375)
     """
-    arr = _image2d(image)
-    rs, many = _radii(radius)
+    arr = _image(image)
+    rs, many = _radii(radius, arr.ndim)
     v.check_choice(edge, EDGES, name="edge")
     b = v.check_base(base)
     codes, K = _codes(arr, bins, range)
@@ -718,18 +773,18 @@ def local_expected(image, radius, f, *, base=2, edge="clip", bins=None, range=No
 
 
 def _moments(image, radius, edge):
-    arr = _image2d(image)
-    rs, many = _radii(radius)
+    arr = _image(image)
+    rs, many = _radii(radius, arr.ndim)
     v.check_choice(edge, EDGES, name="edge")
     vals0 = arr.astype(np.float64)
     means, stds = [], []
-    for r in rs:
-        r = _effective_radius(r, arr.shape, edge)
-        vals = np.ascontiguousarray(_pad(vals0, r, edge, 0.0))
-        wts = np.ascontiguousarray(_pad(np.ones(arr.shape, dtype=np.int64), r, edge, 0))
+    for rad in rs:
+        rad = _effective_radius(rad, arr.shape, edge)
+        vals = _as3d(np.ascontiguousarray(_pad(vals0, rad, edge)))
         mean = np.empty(arr.shape)
         std = np.empty(arr.shape)
-        _k._box_moments(vals, wts, r, _nstrips(arr.shape[0]), mean, std)
+        m3, s3 = _as3d(mean), _as3d(std)
+        _k._box_moments(vals, _rad3(rad), edge == "clip", _nstrips(m3.shape[0] * m3.shape[1]), m3, s3)
         means.append(mean + 0.0)
         stds.append(std)
     return _stack(means, many), _stack(stds, many)
@@ -743,18 +798,19 @@ def local_mean(image, radius, *, edge="clip") -> np.ndarray:
 
     Parameters
     ----------
-    image : (M, N) ndarray
-    radius : int or sequence of int
+    image : (M, N) or (Z, M, N) ndarray
+    radius : int, tuple of int or list
+        As in :func:`local_entropy`.
     edge : {'clip', 'reflect', 'wrap'}, optional
 
     Returns
     -------
-    mean : (M, N) ndarray of float64, or (len(radius), M, N)
+    mean : ndarray of float64, the image's shape, or (len(radius), ...) for a list
 
     Notes
     -----
     Kernel: :func:`infopix._kernels.local._box_moments`: sliding column and row sums in
-    double-double arithmetic, O(1) per pixel for any r. Window sums of integer images
+    double-double arithmetic, O(1) per pixel for any r (O(rz) per voxel in a volume). Window sums of integer images
     (up to 2**106) are exact, so the only rounding is the final division; float images
     get sums with ~1e-32 relative error.
 
@@ -777,13 +833,14 @@ def local_std(image, radius, *, edge="clip") -> np.ndarray:
 
     Parameters
     ----------
-    image : (M, N) ndarray
-    radius : int or sequence of int
+    image : (M, N) or (Z, M, N) ndarray
+    radius : int, tuple of int or list
+        As in :func:`local_entropy`.
     edge : {'clip', 'reflect', 'wrap'}, optional
 
     Returns
     -------
-    std : (M, N) ndarray of float64, or (len(radius), M, N)
+    std : ndarray of float64, the image's shape, or (len(radius), ...) for a list
 
     Notes
     -----
@@ -801,25 +858,28 @@ def local_std(image, radius, *, edge="clip") -> np.ndarray:
 
 
 def block_entropy_map(
-    image, h, w, *, alpha=1, base=2, estimator="plugin", bins=None, range=None, **options
+    image, h, w, *, d=None, alpha=1, base=2, estimator="plugin", bins=None, range=None, **options
 ) -> np.ndarray:
-    """Entropy of the intensity distribution of each of h x w disjoint blocks.
+    """Entropy of the intensity distribution of each of h x w (x d) disjoint blocks.
 
-    Equals ``mapblocks(image, h, w, lambda b: intensity_entropy(b, ...))`` (notebook
-    §7.4), with ``np.array_split`` blocks, computed by one compiled pass.
+    Equals ``mapblocks(image, h, w, lambda b: intensity_entropy(b, ..., channel=None),
+    d=d)`` (notebook §7.4), with ``np.array_split`` blocks, computed by one compiled
+    pass.
 
     Parameters
     ----------
-    image : (M, N) ndarray
+    image : (M, N) or (Z, M, N) ndarray
     h, w : int
         Blocks down and across (``1 <= h <= M``, ``1 <= w <= N``).
+    d : int, optional
+        Volumes only (and needed for them): blocks along Z, ``1 <= d <= Z``.
     alpha, base, estimator, bins, range, **options
         As in :func:`local_entropy`; float images are binned once over the whole
         image's range.
 
     Returns
     -------
-    H : (h, w) ndarray of float64
+    H : (h, w) or (d, h, w) ndarray of float64
 
     Notes
     -----
@@ -831,23 +891,25 @@ def block_entropy_map(
     >>> img = np.kron(np.arange(4, dtype=np.uint8).reshape(2, 2), np.ones((2, 2), np.uint8))
     >>> infopix.block_entropy_map(img, 1, 2)   # each half: two levels, equally often
     array([[1., 1.]])
+    >>> infopix.block_entropy_map(np.stack([img, img + 4]), 1, 1, d=1)   # 8 levels
+    array([[[3.]]])
     """
-    arr = _image2d(image)
-    hh, ww = _check_blocks(arr, h, w)
+    arr = _image(image)
+    nb = _check_blocks(arr, h, w, d)
     b = v.check_base(base)
     measure, est, a = _entropy_measure(alpha, estimator, options)
     codes, K = _codes(arr, bins, range)
-    rows = _split_edges(arr.shape[0], hh)
-    cols = _split_edges(arr.shape[1], ww)
-    wmax = int((rows[1] - rows[0]) * (cols[1] - cols[0]))
+    nb3 = (1,) * (3 - arr.ndim) + nb
+    edges = [_split_edges(n, k) for n, k in zip(_as3d(codes).shape, nb3)]
+    wmax = int(math.prod(int(e[1] - e[0]) for e in edges))
     T, t, scale = _k.fixed_point_clogc(wmax)
     table, offsets = _no_table()
-    out = np.empty((hh, ww))
+    out = np.empty(nb)
     profile = measure not in (_k.SHANNON, _k.LAURENT)
     etable, efunc = _estimator_kernel(measure, est, wmax, K)  # NSB: for the largest blocks
     _k._block_map(
-        codes, rows, cols, K, measure, float(a), T, t, 1.0 / scale, float(np.log(b)),
-        table, offsets, etable, efunc, profile, out,
+        _as3d(codes), *edges, K, measure, float(a), T, t, 1.0 / scale, float(np.log(b)),
+        table, offsets, etable, efunc, profile, _as3d(out),
     )
     return out
 

@@ -141,6 +141,18 @@ class Quantity:
         (``("radii", "r")``); batch writes one column per value. None: a scalar.
     column : bool
         Whether batch writes it as a column (axes such as the radii themselves do not).
+    role : {'measured', 'setting', 'count'}
+        ``'measured'``: a number measured from the image, which carries its uncertainty
+        or says why it has none; ``'setting'``: a parameter, an axis or a setting resolved
+        for this image (a threshold, the sigmas, the lattice); ``'count'``: an exact count
+        or size (rows, pixels, levels in use). Only measured quantities carry an
+        ``uncertainty`` statement.
+    error : str
+        For a measured quantity, the default of its ``uncertainty`` statement in
+        ``results.json`` (:meth:`Measure.describe`): the method of its uncertainty field,
+        or why there is none (starting "no uncertainty: "). A computed quantity that
+        names its own ``uncertainty`` (the method depends on the image or the
+        estimator) keeps it.
     """
 
     name: str
@@ -148,6 +160,8 @@ class Quantity:
     uncertainty: str | None = None
     over: tuple | None = None
     column: bool = True
+    role: str = "measured"
+    error: str = ""
 
 
 @dataclass(frozen=True)
@@ -249,6 +263,22 @@ class Measure:
         p = dict(self.defaults) if params is None else dict(params)
         q = self.quantities(p) if callable(self.quantities) else self.quantities
         return tuple(q)
+
+    def describe(self, results: Mapping, params: Mapping | None = None) -> dict:
+        """``results`` with every measured quantity that has a value saying how certain it
+        is: its own ``uncertainty`` entry, else its declaration's ``error`` (the method of
+        its ``std``, or why it has none). The one place ``results.json`` gets the rule
+        "every number carries its uncertainty or says it has none"."""
+        declared = {q.name: q for q in self.declared(params)}
+        out = {}
+        for name, q in results.items():
+            d = declared.get(name)
+            if (d is None or d.role != "measured" or not d.error or "uncertainty" in q
+                    or q.get("value") is None):
+                out[name] = q
+            else:
+                out[name] = {**q, "uncertainty": d.error}
+        return out
 
     def columns(self, params: Mapping | None = None) -> list[str]:
         """Batch column names: ``name.quantity`` for a number, ``name.quantity.std`` for
@@ -664,6 +694,27 @@ def _notes(caught) -> list[str]:
     return out
 
 
+# ----------------------------------------------------------------------- uncertainty statements
+
+#: Why a measured quantity has no uncertainty (:attr:`Quantity.error`), said once here.
+_EXACT = "no uncertainty: exact for this image (a statistic of its pixels, not an estimate)"
+_PLUGIN = (
+    "no uncertainty: the plug-in value of this image's histogram, exact for the image (the "
+    "overview gives the Shannon entropy with its spatial error, as an estimate for the scene)"
+)
+_FUNCTIONAL = "no uncertainty: a functional of this image's counts, exact for the image"
+_SLOPE = "standard error of the log-log slope"
+_IID = ("iid: the estimator's posterior standard deviation (independent samples; the "
+        "overview's entropy error allows for spatial correlation)")
+_NO_OWN_ERROR = ("no uncertainty: this estimator gives no error of its own (nsb and "
+                 "wolpert_wolf give a posterior)")
+_SPATIAL_SCALE = ("spatial: long-run variance of the blurred image's surprisal field (one "
+                  "realisation of a stationary random field)")
+_RUN = ("no uncertainty: exact for the final configuration of this seeded run (one "
+        "configuration, not a thermal average; infopix.ising.measure gives averages with errors)")
+_CLOSED_FORM = "no uncertainty: exact closed form (Onsager, infinite lattice)"
+
+
 # ----------------------------------------------------------------------- image
 
 
@@ -706,15 +757,17 @@ register(
         "The image and its histogram",
         _image_compute,
         quantities=(
-            Quantity("height", "pixels"),
-            Quantity("width", "pixels"),
-            Quantity("n_pixels", "pixels"),
-            Quantity("n_outcomes", "levels"),
-            Quantity("occupied_levels", "levels"),
-            Quantity("min", "intensity"),
-            Quantity("max", "intensity"),
-            Quantity("mean", "intensity"),
-            Quantity("std", "intensity"),
+            Quantity("depth", "voxels", role="count", column=False),  # volumes only
+            Quantity("height", "pixels", role="count"),
+            Quantity("width", "pixels", role="count"),
+            Quantity("n_pixels", "pixels", role="count"),
+            Quantity("n_outcomes", "levels", role="setting"),
+            Quantity("occupied_levels", "levels", role="count"),
+            Quantity("min", "intensity", error=_EXACT),
+            Quantity("max", "intensity", error=_EXACT),
+            Quantity("mean", "intensity", error=_EXACT),
+            Quantity("std", "intensity", error=_EXACT),
+            Quantity("spacing", "as recorded in the file", role="setting", column=False),
         ),
         functions=("intensity_counts",),
         description="size, grey levels in use, min/max/mean/std of the pixel values",
@@ -778,9 +831,9 @@ def _estimator_names(params) -> list[str]:
 
 def _intensity_quantities(params) -> tuple:
     return (
-        *(Quantity(name, "bits") for name, _, _ in _RENYI),
-        *(Quantity(f"expected_{f}", unit) for f, (unit, _) in _EXPECTED.items()),
-        *(Quantity(f"H_{n}", "bits", "std") for n in _estimator_names(params)),
+        *(Quantity(name, "bits", error=_PLUGIN) for name, _, _ in _RENYI),
+        *(Quantity(f"expected_{f}", unit, error=_FUNCTIONAL) for f, (unit, _) in _EXPECTED.items()),
+        *(Quantity(f"H_{n}", "bits", "std", error=_IID) for n in _estimator_names(params)),
     )
 
 
@@ -830,6 +883,8 @@ def _intensity_compute(ctx: ImageContext, params: dict) -> Computed:
             std=e.std,
             interval=None if e.interval is None else list(e.interval),
             level=e.level,
+            uncertainty=None if e.std is not None else _NO_OWN_ERROR[:-1] + "; the overview "
+            "gives the plug-in entropy's spatial error)",
         )
     return Computed(res, dict(params), {"estimates": estimates, "names": names, "hmax": hmax})
 
@@ -860,12 +915,14 @@ def _std_or_none(a):
 
 def _scale_quantities(params) -> tuple:
     q = [
-        Quantity("sigma", "pixels", over=("sigmas", "sigma"), column=False),
-        Quantity("entropy", "bits", "std", over=("sigmas", "sigma")),
-        Quantity("std", "intensity", over=("sigmas", "sigma")),
+        Quantity("sigma", "pixels", over=("sigmas", "sigma"), column=False, role="setting"),
+        Quantity("entropy", "bits", "std", over=("sigmas", "sigma"), error=_SPATIAL_SCALE),
+        Quantity("std", "intensity", over=("sigmas", "sigma"),
+                 error="no uncertainty: exact for the blurred image"),
     ]
     if params.get("requantized"):
-        q.append(Quantity("entropy_requantized", "bits", "std", over=("sigmas", "sigma")))
+        q.append(Quantity("entropy_requantized", "bits", "std", over=("sigmas", "sigma"),
+                          error=_SPATIAL_SCALE))
     return tuple(q)
 
 
@@ -983,6 +1040,11 @@ def _radii(params) -> list[int]:
 
 
 _LOCAL_Q = ("mean_local_entropy", "median_local_entropy", "max_local_entropy")
+_LOCAL_ERROR = (
+    "no uncertainty: a summary of this image's local entropy map, exact given the estimator "
+    "(each window's posterior error: infopix.local_entropy(..., return_std=True) with a "
+    "Bayesian estimator)"
+)
 
 
 def _display_copy(a: np.ndarray) -> np.ndarray:
@@ -1071,9 +1133,9 @@ register(
         defaults={"radii": [1, 3, 7], "estimator": "miller_madow", "edge": "clip"},
         quick={"radii": [2]},
         quantities=(
-            Quantity("radii", "pixels", over=("radii", "r"), column=False),
-            *(Quantity(n, "bits", over=("radii", "r")) for n in _LOCAL_Q),
-            Quantity("mean_local_std", "intensity", over=("radii", "r")),
+            Quantity("radii", "pixels", over=("radii", "r"), column=False, role="setting"),
+            *(Quantity(n, "bits", over=("radii", "r"), error=_LOCAL_ERROR) for n in _LOCAL_Q),
+            Quantity("mean_local_std", "intensity", over=("radii", "r"), error=_EXACT),
         ),
         functions=("local_entropy", "local_std"),
         requires=("local",),
@@ -1104,21 +1166,23 @@ def _fit_q(fit, what: str, explain: str) -> dict:
         fit_range=[float(fit.fit_range[0]), float(fit.fit_range[1])],
         method=fit.method,
         estimator=f"least-squares slope ({what})",
+        uncertainty=f"{_SLOPE}, combining " + ", ".join(fit.stderr_components) if parts else None,
     )
 
 
 def _fractal_quantities(params) -> tuple:
     qs = {float(q) for q in params["q"]}
     return (
-        Quantity("threshold", "intensity"),
-        Quantity("foreground_fraction", "1"),
-        Quantity("box_counting_dimension", "1", "std"),
-        Quantity("dbc_dimension", "1", "std"),
-        *(Quantity(_DQ_NAMES[q], "1", "std") for q in (0.0, 1.0, 2.0) if q in qs),
-        Quantity("generalized_dimensions", "1", "std", over=("q", "q")),
-        Quantity("alpha", "1", "std", over=("q", "q")),
-        Quantity("f_alpha", "1", "std", over=("q", "q")),
-        Quantity("spectrum_width", "1"),
+        Quantity("threshold", "intensity", role="setting"),
+        Quantity("foreground_fraction", "1", error=_EXACT),
+        Quantity("box_counting_dimension", "1", "std", error=_SLOPE),
+        Quantity("dbc_dimension", "1", "std", error=_SLOPE),
+        *(Quantity(_DQ_NAMES[q], "1", "std", error=_SLOPE) for q in (0.0, 1.0, 2.0) if q in qs),
+        Quantity("generalized_dimensions", "1", "std", over=("q", "q"), error=_SLOPE),
+        Quantity("alpha", "1", "std", over=("q", "q"), error=_SLOPE),
+        Quantity("f_alpha", "1", "std", over=("q", "q"), error=_SLOPE),
+        Quantity("spectrum_width", "1", error="no uncertainty: not propagated from the errors "
+                 "of alpha (see its std; the errors of its two ends are correlated)"),
     )
 
 
@@ -1253,15 +1317,28 @@ register(
 
 def _spatial_quantities(params) -> tuple:
     return (
-        Quantity("symbols", "levels"),
-        Quantity("mutual_information", "bits", over=("distances", "d")),
-        Quantity("mi_noise_floor", "bits", over=("distances", "d")),
-        Quantity("correlation_length", "pixels"),
-        Quantity("conditional_entropy", "bits per pixel", over=("neighbours", "k")),
-        Quantity("entropy_density", "bits per pixel", "std"),
-        Quantity("cid", "bits per pixel"),
-        Quantity("cid_ratio", "1"),
-        Quantity("cid_density", "bits per pixel"),
+        Quantity("symbols", "levels", role="setting"),
+        Quantity("mutual_information", "bits", over=("distances", "d"), error=(
+            "no uncertainty: no error computed; values below mi_noise_floor are "
+            "indistinguishable from sampling noise")),
+        Quantity("mi_noise_floor", "bits", over=("distances", "d"), error=(
+            "no uncertainty: a threshold from the counts (bias + 3 standard deviations of the "
+            "mutual information of unrelated pixels)")),
+        Quantity("correlation_length", "pixels", error=(
+            "no uncertainty: no error computed for the exponential fit (its r2 is given)")),
+        Quantity("conditional_entropy", "bits per pixel", over=("neighbours", "k"), error=(
+            "no uncertainty: no error computed (the entropy density's error shows the spread "
+            "over image quadrants)")),
+        Quantity("entropy_density", "bits per pixel", "std",
+                 error="spread over image quadrants and the last convergence step"),
+        Quantity("cid", "bits per pixel", error=(
+            "no uncertainty: the compressed length of this image is exact (an upper bound, "
+            "not an estimate with an error)")),
+        Quantity("cid_ratio", "1", error=(
+            "no uncertainty: the reference is n_shuffles seeded shuffles (parameter seed); "
+            "their spread is not estimated")),
+        Quantity("cid_density", "bits per pixel", error=(
+            "no uncertainty: the CID calibrated against random symbols, no error computed")),
     )
 
 
@@ -1460,16 +1537,17 @@ PATTERN_MAP_RADIUS = 5
 
 def _patterns_quantities(params) -> tuple:
     return (
-        Quantity("pattern", "pixels", column=False),
-        Quantity("n_observed_patterns", "patterns"),
-        Quantity("permutation_entropy", "1", "std"),
-        Quantity("plugin_permutation_entropy", "1"),
-        Quantity("statistical_complexity", "1"),
-        Quantity("fisher_information", "1"),
-        Quantity("missing_fraction", "1"),
-        Quantity("lacunarity_slope", "1", "std"),
-        Quantity("structural_complexity", "intensity²"),
-        Quantity("structural_partial", "intensity²", column=False),
+        Quantity("pattern", "pixels", column=False, role="setting"),
+        Quantity("n_observed_patterns", "patterns", role="count"),
+        Quantity("permutation_entropy", "1", "std", error=(
+            "iid: the estimator's posterior standard deviation (windows taken as independent)")),
+        Quantity("plugin_permutation_entropy", "1", error=_FUNCTIONAL),
+        Quantity("statistical_complexity", "1", error=_FUNCTIONAL),
+        Quantity("fisher_information", "1", error=_FUNCTIONAL),
+        Quantity("missing_fraction", "1", error=_FUNCTIONAL),
+        Quantity("lacunarity_slope", "1", "std", error=_SLOPE),
+        Quantity("structural_complexity", "intensity²", error=_EXACT),
+        Quantity("structural_partial", "intensity²", column=False, error=_EXACT),
     )
 
 
@@ -1519,6 +1597,7 @@ def _patterns_compute(ctx: ImageContext, params: dict) -> Computed:
                 f"Entropy of the ordinal patterns divided by log K (1: every pattern equally likely), "
                 f"estimated with {est} from counts with K = {dist.n_outcomes} possible patterns.",
                 std=pe.std, interval=pe.interval, level=pe.level, estimator=est,
+                uncertainty=None if pe.std is not None else _NO_OWN_ERROR,
             ),
             plugin_permutation_entropy=quantity(
                 plane.entropy, "1", "The same from the observed frequencies (plug-in; biased low when "
@@ -1622,14 +1701,17 @@ def _centre_crop(image: np.ndarray, side, name: str) -> np.ndarray:
 def _sample_entropies_quantities(params) -> tuple:
     dist_unit = "1" if int(params["normalize"]) >= 2 else "bits"
     return (
-        Quantity("sample_entropy", "nats"),
-        Quantity("matches_m", "pairs"),
-        Quantity("matches_m1", "pairs"),
-        Quantity("tolerance", "intensity"),
-        Quantity("fuzzy_entropy", "nats"),
-        Quantity("distribution_entropy", dist_unit),
-        Quantity("dispersion_entropy", "nats", "std"),
-        Quantity("reverse_dispersion_entropy", "1"),
+        Quantity("sample_entropy", "nats", error=_TEMPLATE_NO_UNCERTAINTY),
+        Quantity("matches_m", "pairs", role="count"),
+        Quantity("matches_m1", "pairs", role="count"),
+        Quantity("tolerance", "intensity", role="setting"),
+        Quantity("fuzzy_entropy", "nats", error=_TEMPLATE_NO_UNCERTAINTY),
+        Quantity("distribution_entropy", dist_unit, error=(
+            "no uncertainty: an exact functional of all pairs of this region")),
+        Quantity("dispersion_entropy", "nats", "std", error=(
+            "iid: the estimator's posterior standard deviation (overlapping windows taken as "
+            "independent, so probably too small)")),
+        Quantity("reverse_dispersion_entropy", "1", error=_FUNCTIONAL),
     )
 
 
@@ -1764,6 +1846,7 @@ def _sample_entropies_compute(ctx: ImageContext, params: dict) -> Computed:
             f"Computed on the whole image; {std_note}.",
             std=pe.std, interval=None if pe.interval is None else list(pe.interval),
             level=None if pe.interval is None else DEFAULT_CREDIBLE_LEVEL, estimator=pe.estimator,
+            uncertainty=None if pe.std is not None else _NO_OWN_ERROR,
         )
         res["reverse_dispersion_entropy"] = quantity(
             pe.rde, "1", "Reverse dispersion entropy: squared distance of the pattern frequencies "
@@ -1896,16 +1979,18 @@ register(
         defaults={"beta": 0.6, "sweeps": 200, "seed": 0, "size": 128, "threshold": None},
         quick={"sweeps": 20, "size": 64},
         quantities=(
-            Quantity("lattice", "sites", column=False),
-            Quantity("beta", "1/J"),
-            Quantity("temperature", "J"),
-            Quantity("sweeps", "sweeps"),
-            Quantity("initial_energy", "J per site"),
-            Quantity("final_energy", "J per site"),
-            Quantity("onsager_energy", "J per site"),
-            Quantity("final_abs_magnetisation", "1"),
-            Quantity("onsager_magnetisation", "1"),
-            Quantity("final_acceptance", "1"),
+            Quantity("lattice", "sites", column=False, role="setting"),
+            Quantity("beta", "1/J", role="setting"),
+            Quantity("temperature", "J", role="setting"),
+            Quantity("sweeps", "sweeps", role="setting"),
+            Quantity("initial_energy", "J per site",
+                     error="no uncertainty: exact energy of the image's own configuration"),
+            Quantity("final_energy", "J per site", error=_RUN),
+            Quantity("onsager_energy", "J per site", error=_CLOSED_FORM),
+            Quantity("final_abs_magnetisation", "1", error=_RUN),
+            Quantity("onsager_magnetisation", "1", error=_CLOSED_FORM),
+            Quantity("final_acceptance", "1", error=(
+                "no uncertainty: exact fraction over the last recorded stretch of this seeded run")),
         ),
         functions=("simulate", "spins_from_image", "onsager.energy_per_spin"),
         requires=("ising",),

@@ -28,9 +28,12 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+import numbers
 import os
 
-__all__ = ["KEY", "record", "sha256_file", "map_unit", "to_json", "from_json"]
+import numpy as np
+
+__all__ = ["KEY", "record", "resolve_seed", "sha256_file", "map_unit", "to_json", "from_json"]
 
 #: The key under which the record is stored (Parquet metadata, Zarr attrs, JSON, CSV).
 KEY = "infopix"
@@ -153,3 +156,35 @@ def from_json(text) -> dict:
     if isinstance(text, bytes):
         text = text.decode("utf-8")
     return json.loads(text)
+
+
+def resolve_seed(rng=None) -> int:
+    """The seed a stochastic run records (an Ising run, a shuffle, tie-breaking noise):
+    passing it back as ``rng`` (CLI: ``--seed``) reproduces the run bit for bit.
+
+    ``None``: 63 bits of fresh entropy (``numpy.random.SeedSequence().entropy``); an
+    integer ``>= 0``: that integer (so ``rng=run.seed`` and ``--seed`` round-trip); a
+    ``Generator`` (or anything ``numpy.random.default_rng`` accepts): 63 bits drawn from
+    it. Everything random in the run is then derived from this seed alone (for Ising,
+    :func:`infopix.ising.dynamics._kernel_seed`).
+
+    Examples
+    --------
+    >>> resolve_seed(7)
+    7
+    >>> resolve_seed(np.random.default_rng(7)) == resolve_seed(np.random.default_rng(7))
+    True
+    """
+    if rng is None:
+        return int(np.random.SeedSequence().entropy) & (2**63 - 1)
+    if isinstance(rng, (numbers.Integral, np.integer)) and not isinstance(rng, bool):
+        if int(rng) < 0:
+            raise ValueError(f"`rng` expects a seed >= 0 or a numpy Generator, got {rng!r}.")
+        return int(rng)
+    try:
+        gen = np.random.default_rng(rng)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"`rng` expects None, an integer seed >= 0 or a numpy.random.Generator, got {rng!r}."
+        ) from None
+    return int(gen.integers(0, 2**63, dtype=np.int64))

@@ -448,6 +448,23 @@ def check_range(value, flag: str, lo=None, hi=None, *, why: str = ""):
     return value
 
 
+#: What the min, mean and max of a local map (``infopix localmap --json``) rest on.
+MAP_SUMMARY_UNCERTAINTY = (
+    "no uncertainty: min, mean and max of this image's map, exact given the estimator "
+    "(per-window posterior std: infopix.local_entropy(..., return_std=True) with a Bayesian "
+    "estimator)"
+)
+
+
 def check_seed(seed):
     """``--seed``: an integer >= 0 (NumPy's seeds), named in the error."""
     return check_range(seed, "--seed", 0, 2**63 - 1)
+
+
+def run_seed(seed) -> int:
+    """``--seed`` of a random step: the seed given, or fresh entropy when none is
+    (:func:`infopix.provenance.resolve_seed`). The command records it in its output;
+    passing it back as ``--seed`` reproduces the run."""
+    from infopix.provenance import resolve_seed
+
+    return resolve_seed(check_seed(seed))

@@ -128,7 +128,7 @@ def analyze_command(
     ising: bool = typer.Option(
         False, "--ising", help="Add a short Ising-model demonstration seeded by the image."
     ),
-    seed: int = typer.Option(None, "--seed", help="Random seed of the stochastic parts (Ising)."),
+    seed: int = typer.Option(None, "--seed", help="Random seed of the stochastic parts (the Ising run, CID's shuffled reference); recorded in results.json's parameters."),
     channel: str = channel_option(),
     figure_format: str = typer.Option(
         "png,svg", "--figure-format",
@@ -161,9 +161,11 @@ def analyze_command(
     cfg = load_config(config) if config is not None else {}
     if radius:
         cfg.setdefault("local", {})["radii"] = [check_positive(r, "--radius") for r in radius]
-    if seed is not None:
-        cfg.setdefault("ising", {})["seed"] = seed
     keys = default_sections() + (["ising"] if ising else [])
+    if seed is not None:  # every stochastic section (the Ising run, CID's shuffle)
+        for key, p in resolve_params(sections=keys).items():
+            if "seed" in p:
+                cfg.setdefault(key, {})["seed"] = seed
     resolve_params(cfg, quick=quick, sections=keys)  # unknown keys fail before any work
     if out.exists() and not force:
         raise FileExistsError(f"output {str(out)!r} exists; pass --force to replace it.")

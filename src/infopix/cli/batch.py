@@ -12,6 +12,7 @@ from pathlib import Path
 import typer
 
 from ._common import (
+    MAP_SUMMARY_UNCERTAINTY,
     command,
     check_positive,
     console,
@@ -375,7 +376,8 @@ def localmap_chunked(image, out: Path, *, chunks, radius, measure, estimator, al
         "estimator": estimator if measure == "entropy" else None,
         "alpha": alpha if measure == "entropy" else None,
         "shape": list(res.shape), "chunks": [c[0] for c in res.chunks],
-        "min": float(lo), "mean": float(mean), "max": float(hi), "out": str(out),
+        "min": float(lo), "mean": float(mean), "max": float(hi),
+        "uncertainty": MAP_SUMMARY_UNCERTAINTY, "out": str(out),
         "provenance": dict(zarr.open(str(out), mode="r").attrs).get("infopix"),
     }
     if as_json:

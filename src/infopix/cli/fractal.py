@@ -49,6 +49,8 @@ def _fit_dict(fit) -> dict:
         "fit_range": list(fit.fit_range),
         "sizes": fit.sizes,
         "counts": fit.counts,
+        "uncertainty": "stderr: standard error of the log-log slope, combining "
+        + ", ".join(fit.stderr_components) + "; counts are exact",
     }
 
 
@@ -187,7 +189,9 @@ def _compute(method, img, threshold, fit_range, qs, result):
         res = infopix.generalized_dimensions(img, qs, fit_range=fit_range)
         result.update(qs=res.qs, dimensions=res.dimensions, stderr=res.stderr,
                       stderr_regression=res.stderr_regression, curved=res.curved, r2=res.r2,
-                      fit_range=list(res.fit_range), sizes=res.sizes)
+                      fit_range=list(res.fit_range), sizes=res.sizes,
+                      uncertainty="stderr: standard error of each log-log slope (stderr_regression: "
+                      "the regression's part)")
         shown = [int(np.argmin(np.abs(res.qs - q))) for q in (0, 1, 2)]
         line = "  ".join(f"D_{res.qs[i]:g} = {format_value(res.dimensions[i], res.stderr[i])}"
                          f"{_curved(res.curved[i])}" for i in shown)
@@ -195,7 +199,9 @@ def _compute(method, img, threshold, fit_range, qs, result):
         res = infopix.multifractal_spectrum(img, qs, fit_range=fit_range)
         result.update(qs=res.qs, alpha=res.alpha, f=res.f, alpha_stderr=res.alpha_stderr,
                       f_stderr=res.f_stderr, curved=res.curved, d0=res.d0,
-                      fit_range=list(res.fit_range), sizes=res.sizes)
+                      fit_range=list(res.fit_range), sizes=res.sizes,
+                      uncertainty="alpha_stderr, f_stderr: standard errors of the log-log slopes; "
+                      "d0: no uncertainty computed")
         lo, hi, top = (int(np.argmin(res.alpha)), int(np.argmax(res.alpha)), int(np.argmax(res.f)))
         line = (f"alpha from {format_value(res.alpha[lo], res.alpha_stderr[lo])} to "
                 f"{format_value(res.alpha[hi], res.alpha_stderr[hi])}, "

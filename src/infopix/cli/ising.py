@@ -165,6 +165,9 @@ def ising_command(
             "magnetisation": obs["magnetisation"][-1],
             "acceptance": obs["acceptance"][-1],
         },
+        "uncertainty": "no uncertainty: the final configuration's values are exact (one "
+        "configuration of this seeded run, not a thermal average; infopix.ising.measure gives "
+        "averages with errors)",
         "movie": str(movie) if movie else None,
         "out": str(out) if out else None,
     }

@@ -9,6 +9,7 @@ import typer
 from ..batch import LOCAL_MAPS
 from ._common import (
     AXES_OPTION,
+    MAP_SUMMARY_UNCERTAINTY,
     MAX_PIXELS_OPTION,
     PER_FRAME_OPTION,
     print_frames,
@@ -139,6 +140,7 @@ def localmap_command(
         "min": float(result.min()),
         "mean": float(result.mean()),
         "max": float(result.max()),
+        "uncertainty": MAP_SUMMARY_UNCERTAINTY,
         "out": str(out),
         "provenance": prov,
     }

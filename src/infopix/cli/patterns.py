@@ -28,6 +28,7 @@ from ._common import (
     print_json,
     pyplot,
     refuse_existing,
+    run_seed,
     save_figure,
     write_json,
 )
@@ -207,6 +208,8 @@ def patterns_command(
     img, label = load_image(image, channel, axes=axes, max_pixels=max_pixels, per_frame=per_frame,
                             volumes=VOLUMES_WHY)
     base_in = base
+    if measure == "ordinal" and ties == "noise":  # recorded: passing it back reproduces the noise
+        seed = run_seed(seed)
 
     def one(frame, lab):
         base = base_in
@@ -231,7 +234,8 @@ def patterns_command(
             miss = P.missing_patterns(d)
             plottable = plane
             result.update(
-                dx=dx, dy=dy, taux=taux, tauy=tauy, ties=ties, n_outcomes=d.n_outcomes, n_windows=d.n_windows,
+                dx=dx, dy=dy, taux=taux, tauy=tauy, ties=ties, seed=seed if ties == "noise" else None,
+                n_outcomes=d.n_outcomes, n_windows=d.n_windows,
                 n_observed=d.n_observed, estimator=pe.estimator, base=base,
                 permutation_entropy={"normalized": pe.value, "std": pe.std, "interval": pe.interval, "level": pe.level,
                                      "value": raw.value, "value_std": raw.std, "value_interval": raw.interval},
@@ -392,7 +396,7 @@ def _write_map(out: Path, omap, image: Path, result: dict, force: bool) -> None:
 
     info = result["local_map"]
     info["out"] = str(out)
-    params = {k: result[k] for k in ("dx", "dy", "taux", "tauy", "ties")}
+    params = {k: result[k] for k in ("dx", "dy", "taux", "tauy", "ties", "seed")}
     params.update(radius=info["radius"], edge=info["edge"], normalized=True, offset=info["offset"])
     prov = record(command="patterns", input=image, unit="1", estimator=info["estimator"], parameters=params)
     meta = {KEY: prov} if out.suffix.lower() in (".tif", ".tiff") else None

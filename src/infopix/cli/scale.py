@@ -196,6 +196,8 @@ def scale_command(
             "spatial: each blurred image is one realisation of a correlated random field"
             if curve.uncertainty == "spatial" else "iid: independent pixels"
         ),
+        "uncertainty": "entropy_std: the standard error of each entropy (see entropy_std_assumes); "
+        "std (the contrast) is exact for each blurred image",
         **({"axes": "tyx", "per_frame": True,
             "frames": [{"frame": t, **c.table()} for t, c in enumerate(curves)]}
            if per_frame else curve.table()),

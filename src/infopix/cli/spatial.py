@@ -25,11 +25,26 @@ from ._common import (
     print_json,
     pyplot,
     refuse_existing,
+    run_seed,
     save_figure,
     write_json,
 )
 
 MEASURES = ("mi", "block", "conditional", "density", "cid")
+
+#: What each measure's numbers rest on (the JSON's "uncertainty"): the method of the
+#: errors it gives, or why it gives none.
+_UNCERTAINTY = {
+    "mi": "no uncertainty computed for the mutual information: bias and noise_floor (bias + 3 "
+    "standard deviations for unrelated pixels) say which values are sampling noise; none for "
+    "the correlation length's fit (r2 given)",
+    "block": "no uncertainty computed (--measure density gives the entropy density with an error)",
+    "conditional": "no uncertainty computed (--measure density gives the entropy density with an error)",
+    "density": "error: sqrt(se² + convergence²); se from the spread over the image's quadrants, "
+    "convergence the last step of the sequence; the estimates carry none",
+    "cid": "no uncertainty: compressed lengths are exact; the shuffled reference comes from the "
+    "recorded seed (its spread over shuffles is not estimated)",
+}
 
 
 def _parse_int_list(text: str, name: str) -> list[int]:
@@ -88,7 +103,7 @@ def spatial_command(
     if out is not None and out.suffix.lower() not in (".json", ".png", ".pdf", ".svg"):
         raise ValueError(f"`--out` expects a .json, .png, .pdf or .svg file, got {str(out)!r}.")
     refuse_existing(out, force=force)
-    check_seed(seed)
+    seed = run_seed(seed) if measure == "cid" else check_seed(seed)  # cid records its seed
     if per_frame and out is not None and out.suffix.lower() != ".json":
         raise ValueError(f"`--out` with --per-frame expects a .json file (one result per frame), got {str(out)!r}.")
     img, label, info = load_image(image, channel, axes=axes, max_pixels=max_pixels, volumes=True,
@@ -101,7 +116,7 @@ def spatial_command(
     def one(frame, lab):
         site = "voxel" if frame.ndim == 3 else "pixel"  # what a density is per
         result = {"image": lab, "shape": list(frame.shape), "measure": measure, "levels": levels,
-                  "base": base, "unit": unit}
+                  "base": base, "unit": unit, "uncertainty": _UNCERTAINTY.get(measure)}
         plottable = None
         if measure == "mi":
             dist = None if distances is None else _parse_int_list(distances, "--distances")
@@ -139,23 +154,23 @@ def spatial_command(
             text = f"{lab}: entropy density = [bold]{format_value(d.value, d.error)}[/bold] {unit} per {d.site} ({d.method})"
         else:
             r = infopix.computable_information_density(frame, scan=scan, compressor=compressor, bins=levels, rng=seed)
-            result.update(scan=r.scan, compressor=r.compressor, cid=r.cid, cid_shuffled=r.cid_shuffled,
+            result.update(scan=r.scan, compressor=r.compressor, seed=seed, cid=r.cid, cid_shuffled=r.cid_shuffled,
                           ratio=r.ratio, unit=f"bits per {site}", base=2.0)
             text = (f"{lab}: CID = {fv(r.cid)} bits/{site}, shuffled {fv(r.cid_shuffled)}, ratio "
-                    f"[bold]{fv(r.ratio)}[/bold] (exact compressed lengths; the spread over shuffles is not "
-                    f"estimated)")
+                    f"[bold]{fv(r.ratio)}[/bold] (no uncertainty: compressed lengths are exact; the spread "
+                    f"over shuffles is not estimated)")
         return result, (text, plottable)
 
     if per_frame:
         rows, texts = each_frame(img, one, label=label)
-        rows = [{k: v for k, v in r.items() if k not in ("shape", "measure", "levels", "base", "unit")}
-                for r in rows]
+        head = {"measure": measure, "levels": levels, "base": base, "unit": unit,
+                "uncertainty": _UNCERTAINTY.get(measure)}
+        rows = [{k: v for k, v in r.items() if k not in ("shape", *head)} for r in rows]
         if out is not None:
             write_json(out, {"image": label, "shape": list(img.shape), "axes": "tyx", "per_frame": True,
-                             "measure": measure, "levels": levels, "base": base, "unit": unit,
-                             "frames": rows}, force=force)
+                             **head, "frames": rows}, force=force)
         print_frames(label, img.shape, rows, {"result": lambda r: _cell(texts[r["frame"]][0])},
-                     as_json=as_json, head={"measure": measure, "levels": levels, "base": base, "unit": unit})
+                     as_json=as_json, head=head)
         return
     result, (text, plottable) = one(img, label)
     if info.get("axes") == "zyx":

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._validation import check_choice, check_positive_int
+from ..provenance import resolve_seed
 from .models import IsingModel, StandardIsing
 from .schedules import Schedule, as_schedule
 
@@ -109,38 +110,6 @@ class IsingRun:
                 for frame in self.frames:
                     writer.append_data(np.pad(_to_uint8(frame), pad, mode="edge"))
                     advance(1)
-
-
-def resolve_seed(rng=None) -> int:
-    """The seed a stochastic Ising run records: passing it back as ``rng`` reproduces
-    the run bit for bit.
-
-    ``None``: 63 bits of fresh entropy (``numpy.random.SeedSequence().entropy``); an
-    integer ``>= 0``: that integer (so ``rng=run.seed`` and ``--seed`` round-trip); a
-    ``Generator`` (or anything ``numpy.random.default_rng`` accepts): 63 bits drawn from
-    it. Everything random in the run is then derived from this seed alone
-    (:func:`_kernel_seed`).
-
-    Examples
-    --------
-    >>> resolve_seed(7)
-    7
-    >>> resolve_seed(np.random.default_rng(7)) == resolve_seed(np.random.default_rng(7))
-    True
-    """
-    if rng is None:
-        return int(np.random.SeedSequence().entropy) & (2**63 - 1)
-    if isinstance(rng, (numbers.Integral, np.integer)) and not isinstance(rng, bool):
-        if int(rng) < 0:
-            raise ValueError(f"`rng` expects a seed >= 0 or a numpy Generator, got {rng!r}.")
-        return int(rng)
-    try:
-        gen = np.random.default_rng(rng)
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"`rng` expects None, an integer seed >= 0 or a numpy.random.Generator, got {rng!r}."
-        ) from None
-    return int(gen.integers(0, 2**63, dtype=np.int64))
 
 
 def _kernel_seed(seed: int) -> int:

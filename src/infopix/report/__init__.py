@@ -558,8 +558,8 @@ def render_section(measure, ctx, computed) -> Section:
         return Section(measure.name, measure.title, {}, params=computed.params,
                        intro=na[:1].upper() + na[1:].rstrip(".") + ".", not_applicable=na)
     results, alerts = mark_not_applicable(computed.results, computed.data.get("estimates"))
-    if alerts:
-        computed = _m.Computed(results, computed.params, computed.data, computed.notes)
+    results = measure.describe(results, computed.params)  # each number says how certain it is
+    computed = _m.Computed(results, computed.params, computed.data, computed.notes)
     render = renderer(measure.name)
     out = Rendered() if render is None else render(ctx, computed)
     intro = out.intro or measure.description or (

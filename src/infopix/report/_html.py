@@ -173,6 +173,14 @@ def _value_cell(q: dict) -> str:
     return text
 
 
+def _uncertainty_text(how: str) -> str:
+    """A quantity's ``uncertainty`` statement as a sentence under its explanation."""
+    how = how.strip().rstrip(".")
+    if how.lower().startswith(("no uncertainty", "none")):
+        return how[:1].upper() + how[1:] + "."
+    return f"Uncertainty: {how}."
+
+
 def _rows_table(results: dict, names) -> str:
     parts = [
         "<table><thead><tr><th>Quantity</th><th>Value</th><th>Unit</th>"
@@ -186,7 +194,10 @@ def _rows_table(results: dict, names) -> str:
             label += f"<br><code>estimator: {escape(est)}</code>"
         parts.append(
             f"<tr><td class='n'>{label}</td><td class='v'>{_value_cell(q)}</td>"
-            f"<td>{escape(unit_text(q.get('unit')))}</td><td>{escape(q.get('explain', ''))}</td></tr>"
+            f"<td>{escape(unit_text(q.get('unit')))}</td><td>{escape(q.get('explain', ''))}"
+            + (f"<br><span class='sub'>{escape(_uncertainty_text(q['uncertainty']))}</span>"
+               if q.get("uncertainty") else "")
+            + "</td></tr>"
         )
     parts.append("</tbody></table>")
     return "".join(parts)
@@ -398,8 +409,8 @@ def render_document(report) -> str:
         + "<p class='sub'>An infopix report: how much information the image holds, where, "
         "and at which scales. Entropies are in bits unless a row says otherwise. Numbers are "
         "rounded to their uncertainty (value ± standard error, two significant digits of the "
-        "error); a number shown without ± has no uncertainty estimate: it is exact for this "
-        "image and these parameters (a count, a plug-in value of the histogram).</p>"
+        "error); under each measured number's explanation is how its uncertainty was "
+        "obtained, or why it has none. Counts, sizes and settings are exact.</p>"
     )
     return _page(f"infopix report: {report.source}", head + _body(report))
 

@@ -107,8 +107,14 @@ def headline(report_sections, entropy: dict | None) -> list[dict]:
         parts = [k[4:].replace("_", " ") for k in q if k.startswith("std_")]
         if parts and std is not None:
             how = "standard error combining " + ", ".join(parts)
+        if v is None:
+            how = "none: no value for this image"
+        elif std is not None:
+            how = q.get("uncertainty") or how
+        else:
+            how = q.get("uncertainty") or _NO_ERROR
         if q.get("curved"):
-            how = (how or _NO_ERROR) + "; the log-log relation is curved: see the alerts"
+            how += "; the log-log relation is curved: see the alerts"
         row = {
             "section": sec,
             "name": name,
@@ -116,8 +122,7 @@ def headline(report_sections, entropy: dict | None) -> list[dict]:
             "value": v,
             "std": std,
             "unit": q.get("unit", ""),
-            "uncertainty": (q.get("uncertainty") or how) if std is not None else (
-                _NO_ERROR if not q.get("curved") else how),
+            "uncertainty": how,
         }
         if q.get("not_applicable"):
             row["not_applicable"] = q["not_applicable"]
