@@ -700,8 +700,10 @@ def _notes(caught) -> list[str]:
 _EXACT = "no uncertainty: exact for this image (a statistic of its pixels, not an estimate)"
 _PLUGIN = (
     "no uncertainty: the plug-in value of this image's histogram, exact for the image (the "
-    "overview gives the Shannon entropy with its spatial error, as an estimate for the scene)"
+    "Shannon row gives the entropy with its spatial error, as an estimate for the scene)"
 )
+_SPATIAL_ENTROPY = ("spatial: long-run variance of the surprisal field (one realisation of a "
+                    "stationary random field; the interval is around the bias-corrected value)")
 _FUNCTIONAL = "no uncertainty: a functional of this image's counts, exact for the image"
 _SLOPE = "standard error of the log-log slope"
 _IID = ("iid: the estimator's posterior standard deviation (independent samples; the "
@@ -831,7 +833,8 @@ def _estimator_names(params) -> list[str]:
 
 def _intensity_quantities(params) -> tuple:
     return (
-        *(Quantity(name, "bits", error=_PLUGIN) for name, _, _ in _RENYI),
+        Quantity("shannon", "bits", "std", error=_SPATIAL_ENTROPY),
+        *(Quantity(name, "bits", error=_PLUGIN) for name, _, _ in _RENYI if name != "shannon"),
         *(Quantity(f"expected_{f}", unit, error=_FUNCTIONAL) for f, (unit, _) in _EXPECTED.items()),
         *(Quantity(f"H_{n}", "bits", "std", error=_IID) for n in _estimator_names(params)),
     )
@@ -840,6 +843,7 @@ def _intensity_quantities(params) -> tuple:
 def _intensity_compute(ctx: ImageContext, params: dict) -> Computed:
     from .entropy import expected_value, renyi_entropy
     from .estimators import ESTIMATORS, entropy_from_counts
+    from .uncertainty import intensity_entropy_estimate
 
     c = ctx.counts(params["bins"])
     p = c.counts / c.total
@@ -848,6 +852,19 @@ def _intensity_compute(ctx: ImageContext, params: dict) -> Computed:
         res[name] = quantity(
             renyi_entropy(p, alpha), "bits", explain, alpha=alpha, estimator="plugin"
         )
+    # the Shannon entropy as an estimate for the scene: its error treats the image as one
+    # realisation of a stationary random field (the overview's headline; batch's column)
+    e = intensity_entropy_estimate(ctx.image, estimator="plugin", uncertainty="spatial",
+                                   bins=params["bins"], level=params["level"], channel=None)
+    res["shannon"] = quantity(
+        res["shannon"]["value"], "bits",  # the plug-in value, as renyi_entropy gives it
+        "Shannon entropy of one pixel's grey level (plug-in, from the histogram). Its error "
+        "treats the image as one realisation of a stationary random field: neighbouring pixels "
+        "are correlated, so the image is worth fewer independent samples than it has pixels.",
+        alpha=1.0, estimator="plugin", std=e.std,
+        interval=None if e.interval is None else list(e.interval), level=e.level,
+        uncertainty=e.uncertainty, effective_samples=e.effective_samples,
+    )
     for f, (unit, explain) in _EXPECTED.items():
         res[f"expected_{f}"] = quantity(expected_value(f, p), unit, explain)
 

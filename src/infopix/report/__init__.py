@@ -464,17 +464,9 @@ def analyze(
         alerts = ov.section_alerts(m.name, ov._messages(caught), computed.notes, sec.results)
         built.append(dataclasses.replace(sec, alerts=tuple(dict.fromkeys(sec.alerts + tuple(alerts)))))
 
-    entropy = None
-    if "intensity" in keys:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            entropy, notes = ov.whole_image_entropy(arr, bins=eff["intensity"].get("bins"))
-        notes += [n for n in ov._messages(caught) if n not in notes]
-        if notes:
-            built = [
-                dataclasses.replace(s, alerts=s.alerts + tuple(notes)) if s.key == "intensity" else s
-                for s in built
-            ]
+    # the headline entropy with its spatial error is the intensity measure's Shannon row
+    # (its warnings were caught into that section's alerts)
+    entropy = next((s.results.get("shannon") for s in built if s.key == "intensity"), None)
     overview = {
         "headline": ov.headline(built, entropy),
         "alerts": [{"section": s.key, "message": a} for s in built for a in s.alerts],

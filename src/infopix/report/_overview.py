@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import re
-import warnings
 
 from ..measures import quantity
 
@@ -31,33 +30,6 @@ HEADLINE = (
 )
 
 _NO_ERROR = "none computed (exact for this image and these parameters)"
-
-
-def whole_image_entropy(image, *, bins=None) -> tuple[dict, list[str]]:
-    """The plug-in Shannon entropy of the grey levels with its spatial uncertainty, as a
-    quantity, and the warnings raised (:func:`infopix.intensity_entropy_estimate`)."""
-    from ..uncertainty import intensity_entropy_estimate
-
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        e = intensity_entropy_estimate(image, estimator="plugin", uncertainty="spatial", bins=bins,
-                                       channel=None)  # grey image or (Z, Y, X) volume
-    notes = _messages(caught)
-    eff = getattr(e, "effective_samples", None)
-    q = quantity(
-        float(e.value),
-        "bits",
-        "Shannon entropy of one pixel's grey level (plug-in, from the histogram). Its error "
-        "treats the image as one realisation of a stationary random field: neighbouring pixels "
-        "are correlated, so the image is worth fewer independent samples than it has pixels.",
-        std=e.std,
-        interval=None if e.interval is None else list(e.interval),
-        level=e.level,
-        estimator=e.estimator,
-        uncertainty=e.uncertainty,
-        effective_samples=eff,
-    )
-    return q, notes
 
 
 def _messages(caught) -> list[str]:

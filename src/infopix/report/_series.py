@@ -54,15 +54,10 @@ def analyze_series(stack, chosen, eff, *, render_section, make_section, progress
                     sec, intro=intro, alerts=tuple(dict.fromkeys(sec.alerts + tuple(alerts)))))
             results, _ = ov.mark_not_applicable(computed.results, computed.data.get("estimates"))
             secs.append(SimpleNamespace(key=m.name, results=results))
-        entropy = None
-        if "intensity" in keys:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # the middle frame's warnings are its section's
-                entropy, notes = ov.whole_image_entropy(stack[t], bins=eff["intensity"].get("bins"))
-            if t == mid:
-                entropy_mid = entropy
-                built = [dataclasses.replace(s, alerts=s.alerts + tuple(notes))
-                         if s.key == "intensity" and notes else s for s in built]
+        # the headline entropy with its spatial error: the intensity measure's Shannon row
+        entropy = next((s.results.get("shannon") for s in secs if s.key == "intensity"), None)
+        if t == mid:
+            entropy_mid = entropy
         rows.append(ov.headline(secs, entropy))
     return built, entropy_mid, _series_section(rows, T, formats, make_section)
 
