@@ -286,3 +286,21 @@ def test_chunked_volume_zarr_in_and_out(tmp_path):
     zarr.save(str(tmp_path / "v.zarr"), vol)
     lazy = infopix.local_entropy(read_lazy(tmp_path / "v.zarr", axes="zyx", chunks=4), 1, edge="clip")
     np.testing.assert_array_equal(lazy.compute(scheduler="sync"), infopix.local_entropy(vol, 1))
+
+
+def test_a_colour_shaped_array_is_read_as_a_volume_with_a_warning():
+    # an (M, N, 3) array may be colour: functions that take images and volumes read it as
+    # a volume 3 voxels wide, and say so (never silently); where the caller declared a
+    # volume (channel=None, dz=) or the last axis cannot be colour, nothing is said
+    import warnings
+
+    rgb = np.random.default_rng(3).integers(0, 256, (16, 16, 3)).astype(np.uint8)
+    for f in (lambda a: infopix.local_entropy(a, 1),
+              lambda a: infopix.entropy_density(a)):
+        with pytest.warns(UserWarning, match=r"read as a \(Z, Y, X\) volume 3 voxels.*select_channel"):
+            f(rgb)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        infopix.intensity_entropy(rgb, channel=None)  # declared a volume
+        infopix.local_entropy(rgb[..., :2].copy(), 1)  # 2 wide: not a colour shape
+        infopix.patterns.permutation_entropy(rgb.astype(float), dx=2, dy=2, dz=1)

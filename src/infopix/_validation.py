@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numbers
 import operator
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -49,6 +50,7 @@ def check_image(
     allow_float: bool = True,
     allow_bool: bool = True,
     min_pixels: int = 2,
+    volume_declared: bool = False,
 ) -> np.ndarray:
     """Validate an image and return it as a NumPy array (never a copy if avoidable).
 
@@ -60,6 +62,11 @@ def check_image(
     refused with the reason, never read as colour), empty images and images with
     fewer than ``min_pixels`` pixels. Does not check for NaN (see
     :func:`check_finite_or_masked`).
+
+    A function that takes both images and volumes (``ndim=(2, 3)``) reads a 3-D array as
+    a (Z, Y, X) volume; when its last axis is 3 or 4 long (the shape of a colour image)
+    and the caller has not said it is a volume (``volume_declared``: ``channel=None``,
+    ``dz=``), this warns that it is read as a volume, never silently.
     """
     if isinstance(image, (str, bytes)) or image is None:
         raise TypeError(
@@ -108,6 +115,15 @@ def check_image(
         raise ValueError(
             f"`{name}` expects a {shapes} array{extra}, got a {arr.ndim}-D array of shape "
             f"{arr.shape}.{why}"
+        )
+    if (arr.ndim == 3 and {2, 3} <= accepted and not is_color and not volume_declared
+            and arr.shape[-1] in (3, 4)):
+        warnings.warn(
+            f"`{name}` of shape {arr.shape} is read as a (Z, Y, X) volume {arr.shape[-1]} "
+            f"voxels wide along X; if it is a colour image, reduce it first with "
+            f"infopix.select_channel({name}, 'luminance') (or a channel index).",
+            UserWarning,
+            stacklevel=3,
         )
     if arr.size == 0:
         raise ValueError(f"`{name}` is empty (shape {arr.shape}); it needs at least {min_pixels} pixels.")
@@ -161,6 +177,15 @@ def check_probabilities(p, *, name: str = "p") -> np.ndarray:
     if arr.dtype.kind == "c" or arr.dtype.kind not in "biuf":
         raise TypeError(f"`{name}` expects real probabilities, got dtype {arr.dtype}.")
     arr = np.asarray(arr, dtype=np.float64).ravel()
+    if (arr.ndim == 3 and {2, 3} <= accepted and not is_color and not volume_declared
+            and arr.shape[-1] in (3, 4)):
+        warnings.warn(
+            f"`{name}` of shape {arr.shape} is read as a (Z, Y, X) volume {arr.shape[-1]} "
+            f"voxels wide along X; if it is a colour image, reduce it first with "
+            f"infopix.select_channel({name}, 'luminance') (or a channel index).",
+            UserWarning,
+            stacklevel=3,
+        )
     if arr.size == 0:
         raise ValueError(f"`{name}` is empty; it needs at least one probability.")
     if not np.all(np.isfinite(arr)):
@@ -293,6 +318,15 @@ def check_counts(counts, *, name: str = "counts") -> np.ndarray:
             f"{arr.shape}; for the joint distribution of a table pass {name}.ravel()."
         )
     arr = arr.ravel()
+    if (arr.ndim == 3 and {2, 3} <= accepted and not is_color and not volume_declared
+            and arr.shape[-1] in (3, 4)):
+        warnings.warn(
+            f"`{name}` of shape {arr.shape} is read as a (Z, Y, X) volume {arr.shape[-1]} "
+            f"voxels wide along X; if it is a colour image, reduce it first with "
+            f"infopix.select_channel({name}, 'luminance') (or a channel index).",
+            UserWarning,
+            stacklevel=3,
+        )
     if arr.size == 0:
         raise ValueError(f"`{name}` is empty; it needs at least one bin.")
     if arr.dtype.kind == "f":

@@ -149,7 +149,7 @@ def as_image_or_volume(image, channel) -> np.ndarray:
     A 3-D array is never taken for a volume unless the caller says so (``channel=None``),
     since an (M, N, 3) array may be either."""
     if channel is None:
-        return v.check_image(image, ndim=(2, 3))
+        return v.check_image(image, ndim=(2, 3), volume_declared=True)  # channel=None said so
     arr = np.asarray(image) if not isinstance(image, np.ma.MaskedArray) else image
     if getattr(arr, "ndim", 0) == 3 and arr.shape[-1] not in (3, 4):
         raise ValueError(

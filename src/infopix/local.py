@@ -20,7 +20,8 @@ used by every function here):
 
 Volumes: every function here takes a (Z, Y, X) volume as well as an (M, N) image (a
 3-D array is always a volume: local maps have no colour, reduce it first with
-:func:`infopix.select_channel`). The window is then the cubic (2r+1)^3 box, cut or
+:func:`infopix.select_channel`; an array whose last axis is 3 or 4 long, the shape of a
+colour image, is read as a volume with a warning that says so). The window is then the cubic (2r+1)^3 box, cut or
 extended by the same policy along each axis independently. ``radius`` is an int (the
 same along every axis), a tuple with one radius per axis (``(ry, rx)``, ``(rz, ry,
 rx)``: anisotropic voxels, or ``(0, r, r)`` for slice-by-slice maps), or a *list* of
@@ -690,7 +691,8 @@ def local_code_entropy(
     True
     """
     _check_return_std(return_std)
-    arr = v.check_image(codes, name="codes", ndim=(2, 3), allow_float=False, min_pixels=1)
+    arr = v.check_image(codes, name="codes", ndim=(2, 3), allow_float=False, min_pixels=1,
+                        volume_declared=True)
     rs, many = _radii(radius, arr.ndim)
     v.check_choice(edge, EDGES, name="edge")
     b = v.check_base(base)

@@ -110,7 +110,7 @@ def _check_image(image) -> np.ndarray:
 
 def _check_volume(image, *, allow_color: bool) -> np.ndarray:
     """A (M, N) image or a 3-D array ((Z, M, N) volume, or colour), finite."""
-    arr = v.check_image(image, ndim=(2, 3), allow_color=allow_color)
+    arr = v.check_image(image, ndim=(2, 3), allow_color=allow_color, volume_declared=True)
     if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
         v.check_finite_or_masked(arr if arr.ndim == 2 else arr.reshape(arr.shape[0], -1), None)
     return arr

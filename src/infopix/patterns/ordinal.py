@@ -170,7 +170,7 @@ def _check_volume_input(image, dz, tauz):
     functions take a 3-D array for a volume only with ``channel=None``): an (M, N, 3)
     array may be a colour image.
     """
-    arr = v.check_image(image, ndim=(2, 3))
+    arr = v.check_image(image, ndim=(2, 3), volume_declared=dz is not None)
     if arr.ndim == 3:
         if dz is None:
             raise ValueError(
