@@ -177,15 +177,6 @@ def check_probabilities(p, *, name: str = "p") -> np.ndarray:
     if arr.dtype.kind == "c" or arr.dtype.kind not in "biuf":
         raise TypeError(f"`{name}` expects real probabilities, got dtype {arr.dtype}.")
     arr = np.asarray(arr, dtype=np.float64).ravel()
-    if (arr.ndim == 3 and {2, 3} <= accepted and not is_color and not volume_declared
-            and arr.shape[-1] in (3, 4)):
-        warnings.warn(
-            f"`{name}` of shape {arr.shape} is read as a (Z, Y, X) volume {arr.shape[-1]} "
-            f"voxels wide along X; if it is a colour image, reduce it first with "
-            f"infopix.select_channel({name}, 'luminance') (or a channel index).",
-            UserWarning,
-            stacklevel=3,
-        )
     if arr.size == 0:
         raise ValueError(f"`{name}` is empty; it needs at least one probability.")
     if not np.all(np.isfinite(arr)):
@@ -318,15 +309,6 @@ def check_counts(counts, *, name: str = "counts") -> np.ndarray:
             f"{arr.shape}; for the joint distribution of a table pass {name}.ravel()."
         )
     arr = arr.ravel()
-    if (arr.ndim == 3 and {2, 3} <= accepted and not is_color and not volume_declared
-            and arr.shape[-1] in (3, 4)):
-        warnings.warn(
-            f"`{name}` of shape {arr.shape} is read as a (Z, Y, X) volume {arr.shape[-1]} "
-            f"voxels wide along X; if it is a colour image, reduce it first with "
-            f"infopix.select_channel({name}, 'luminance') (or a channel index).",
-            UserWarning,
-            stacklevel=3,
-        )
     if arr.size == 0:
         raise ValueError(f"`{name}` is empty; it needs at least one bin.")
     if arr.dtype.kind == "f":
