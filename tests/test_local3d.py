@@ -297,7 +297,7 @@ def test_a_colour_shaped_array_is_read_as_a_volume_with_a_warning():
     rgb = np.random.default_rng(3).integers(0, 256, (16, 16, 3)).astype(np.uint8)
     for f in (lambda a: infopix.local_entropy(a, 1),
               lambda a: infopix.entropy_density(a)):
-        with pytest.warns(UserWarning, match=r"read as a \(Z, Y, X\) volume 3 voxels.*select_channel"):
+        with pytest.warns(infopix.ColourShapedVolumeWarning, match=r"read as a \(Z, Y, X\) volume 3 voxels.*select_channel"):
             f(rgb)
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -17,6 +17,7 @@ __version__ = "0.1.0"
 _LAZY = {
     # io
     "read_image": "io",
+    "ColourShapedVolumeWarning": "_validation",
     "write_image": "io",
     "sample_image": "io",
     "select_channel": "io",

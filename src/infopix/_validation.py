@@ -41,6 +41,13 @@ def _describe(x) -> str:
     return repr(x)
 
 
+class ColourShapedVolumeWarning(UserWarning):
+    """A 3-D array whose last axis is 3 or 4 long (the shape of a colour image) was read
+    as a (Z, Y, X) volume by a function that takes images and volumes. Callers that know
+    the axes (the CLI read the file with them; a measure context made with
+    ``volume=True``) filter it out by this category."""
+
+
 def check_image(
     image,
     *,
@@ -122,7 +129,7 @@ def check_image(
             f"`{name}` of shape {arr.shape} is read as a (Z, Y, X) volume {arr.shape[-1]} "
             f"voxels wide along X; if it is a colour image, reduce it first with "
             f"infopix.select_channel({name}, 'luminance') (or a channel index).",
-            UserWarning,
+            ColourShapedVolumeWarning,
             stacklevel=3,
         )
     if arr.size == 0:

@@ -48,6 +48,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ._validation import ColourShapedVolumeWarning
+
 __all__ = [
     "Computed",
     "ImageContext",
@@ -256,7 +258,11 @@ class Measure:
         why = self.volume_reason() if ctx.is_volume else None
         if why is not None:
             return Computed({}, p, {"not_applicable": f"not applicable to volumes: {why}"})
-        return self.compute(ctx, p)
+        if not ctx.is_volume:
+            return self.compute(ctx, p)
+        with warnings.catch_warnings():  # declared a volume: not a colour image
+            warnings.simplefilter("ignore", ColourShapedVolumeWarning)
+            return self.compute(ctx, p)
 
     def declared(self, params: Mapping | None = None) -> tuple:
         """The :class:`Quantity` records for ``params`` (default: the defaults)."""

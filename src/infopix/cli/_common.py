@@ -11,9 +11,9 @@ unit, ``-c`` config, ``-w`` workers. Other options have long names only.
 from __future__ import annotations
 
 import functools
-import warnings
 import json
 import sys
+import warnings
 from pathlib import Path
 
 import typer
@@ -99,6 +99,11 @@ def one_line_errors(func):
         try:
             with warnings.catch_warnings():  # the filters stay; only the display changes
                 warnings.showwarning = _one_line_warning
+                # images reach the library with their axes known (read_image refuses an
+                # ambiguous 3-D array): a volume 3 or 4 voxels wide is not colour here
+                from infopix import ColourShapedVolumeWarning
+
+                warnings.simplefilter("ignore", ColourShapedVolumeWarning)
                 return func(*args, **kwargs)
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
