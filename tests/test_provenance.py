@@ -147,3 +147,23 @@ def test_ising_json_out_carries_provenance(img, tmp_path):
     _check_common(rec, command="ising")
     assert rec["sha256"] == _sha(img)
     assert rec["parameters"]["seed"] == 3 and rec["parameters"]["sweeps"] == 2
+
+
+def test_zarr_folder_input_gets_a_folder_checksum(tmp_path):
+    # a .zarr store is a folder: its checksum covers every file (path, size, bytes), so
+    # a local map of it records one (this used to fail with IsADirectoryError)
+    zarr = pytest.importorskip("zarr")
+    from infopix._dask import local_map_to_zarr
+
+    vol = (np.random.default_rng(0).random((12, 20, 20)) * 255).astype(np.uint8)
+    src = tmp_path / "in.zarr"
+    z = zarr.open_array(str(src), mode="w", shape=vol.shape, chunks=(6, 10, 10), dtype=vol.dtype)
+    z[:] = vol
+    before = provenance.sha256_file(src)
+    out = tmp_path / "out.zarr"
+    local_map_to_zarr(src, out, radius=1, axes="zyx")
+    m = zarr.open_array(str(out), mode="r")
+    assert np.abs(m[:] - infopix.local_entropy(vol, 1)).max() < 1e-12
+    assert m.attrs["infopix"]["sha256"] == before
+    z[0, 0, 0] = (int(vol[0, 0, 0]) + 1) % 256  # one voxel changed: another checksum
+    assert provenance.sha256_file(src) != before

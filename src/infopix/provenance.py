@@ -30,6 +30,7 @@ import hashlib
 import json
 import numbers
 import os
+from pathlib import Path
 
 import numpy as np
 
@@ -42,19 +43,42 @@ KEY = "infopix"
 def sha256_file(path) -> str:
     """SHA-256 of a file's bytes, as 64 hex digits (read in 1 MiB pieces).
 
+    A folder (a Zarr store) is hashed as a whole: its files in sorted order of their
+    paths relative to it (with ``/`` separators), each fed as the path, a NUL byte, the
+    size as 8 little-endian bytes and the file's bytes, so that renaming, moving or
+    changing any file changes the checksum.
+
     Examples
     --------
     >>> import hashlib, os, tempfile
-    >>> p = os.path.join(tempfile.mkdtemp(), "x.bin")
+    >>> d = tempfile.mkdtemp()
+    >>> p = os.path.join(d, "x.bin")
     >>> _ = open(p, "wb").write(b"abc")
     >>> sha256_file(p) == hashlib.sha256(b"abc").hexdigest()
     True
+    >>> before = sha256_file(d)                      # the folder holding x.bin
+    >>> _ = open(os.path.join(d, "y.bin"), "wb").write(b"")
+    >>> sha256_file(d) != before
+    True
     """
+    p = Path(path)
     h = hashlib.sha256()
+    if p.is_dir():
+        files = sorted((f for f in p.rglob("*") if f.is_file()),
+                       key=lambda f: f.relative_to(p).as_posix())
+        for f in files:
+            h.update(f.relative_to(p).as_posix().encode("utf-8") + b"\0")
+            h.update(f.stat().st_size.to_bytes(8, "little"))
+            _feed(h, f)
+        return h.hexdigest()
+    _feed(h, p)
+    return h.hexdigest()
+
+
+def _feed(h, path) -> None:
     with open(path, "rb") as fh:
         for piece in iter(lambda: fh.read(1 << 20), b""):
             h.update(piece)
-    return h.hexdigest()
 
 
 def _jsonable(value):
