@@ -46,7 +46,13 @@ def test_hilbert_walk_and_index_paths_agree():
 def test_hilbert_order_matches_classic_d2xy_curve():
     n = 32
     expected = [y * n + x for x, y in (naive.hilbert_d2xy(n, d) for d in range(n * n))]
-    assert sp._hilbert_order(n, n).tolist() == expected
+    order = sp._hilbert_order(n, n)
+    assert order.tolist() == expected
+    # independent of the reference's algorithm: every pixel once, every step to a
+    # 4-neighbour, from the corner (0, 0)
+    assert np.array_equal(np.sort(order), np.arange(n * n)) and order[0] == 0
+    yx = np.array(np.unravel_index(order, (n, n))).T
+    assert set(np.abs(np.diff(yx, axis=0)).sum(axis=1).tolist()) == {1}
 
 
 def test_scan_gathers_symbols_in_order():
