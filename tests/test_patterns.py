@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from _cli import run_cli
 import naive_patterns as naive
 from infopix.estimators import ESTIMATORS, entropy_from_counts
 from infopix.patterns import (
@@ -581,11 +582,7 @@ def test_plots():
 
 
 def _cli(args):
-    from typer.testing import CliRunner
-
-    from infopix.cli import app
-
-    return CliRunner().invoke(app, ["patterns", *args])
+    return run_cli("patterns", *args)
 
 
 def test_cli_measures_match_library(tmp_path):

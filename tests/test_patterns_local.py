@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from _cli import run_cli
 import naive_local
 import naive_patterns as naive
 from infopix import local_code_entropy
@@ -209,11 +210,7 @@ def test_report_map_radius_matches_its_caption():
 
 
 def _cli(args):
-    from typer.testing import CliRunner
-
-    from infopix.cli import app
-
-    return CliRunner().invoke(app, ["patterns", *args])
+    return run_cli("patterns", *args)
 
 
 def test_cli_map_matches_library(tmp_path):

@@ -23,6 +23,7 @@ from infopix.patterns import (
     sample_entropy_2d,
 )
 
+from _cli import run_cli
 from naive_patterns import sample_entropy_2d_counts
 
 eh = pytest.importorskip("EntropyHub")
@@ -306,11 +307,7 @@ def test_other_option_errors():
 
 
 def _cli(args):
-    from typer.testing import CliRunner
-
-    from infopix.cli import app
-
-    return CliRunner().invoke(app, ["patterns", *args])
+    return run_cli("patterns", *args)
 
 
 def test_cli_sample_entropies_match_library(tmp_path):
